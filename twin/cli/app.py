@@ -1,0 +1,120 @@
+"""Entry point of the `twin` command: builds the Typer app and maps errors to exit codes.
+
+Exit codes (for CI): 0 success; 1 a check or gate failed; 2 bad input or usage (with a
+``FILE:LINE:COL:`` message, never a traceback); 3 an internal error (a bug: please report it);
+130 interrupted.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+import click
+import typer
+from rich.console import Console
+
+from twin.errors import CheckFailed, InputError, TwinError
+
+EXIT_OK = 0
+EXIT_CHECK_FAILED = 1
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
+
+# Subcommand modules, each registering its commands on `app` at import.
+COMMAND_MODULES: tuple[str, ...] = (
+    "twin.cli.validate",
+    "twin.cli.analyze",
+    "twin.cli.run",
+    "twin.cli.check",
+    "twin.cli.diff",
+    "twin.cli.sweep",
+    "twin.cli.io",
+    "twin.cli.report",
+    "twin.cli.schema",
+)
+
+app = typer.Typer(
+    name="twin",
+    help=(
+        "silkroad-twin: a digital twin of long-haul backbone networks.\n\n"
+        "Load and validate topologies (twin validate), ask where traffic goes and what single "
+        "failures disconnect (twin analyze), simulate cuts, repairs and failovers over time "
+        "(twin run), and gate topology changes in CI (twin check, twin diff).\n\n"
+        "Exit codes: 0 ok, 1 a check failed, 2 bad input, 3 internal error."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+def stderr_console() -> Console:
+    """Rich console on stderr; rich itself honours NO_COLOR and non-terminal output."""
+    return Console(stderr=True, highlight=False)
+
+
+def stdout_console() -> Console:
+    return Console(highlight=False)
+
+
+def _load_commands() -> None:
+    for module in COMMAND_MODULES:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns (and exits with) a CI-friendly status."""
+    _load_commands()
+    err = stderr_console()
+    status = EXIT_OK
+    try:
+        result = app(args=argv, standalone_mode=False, prog_name="twin")
+        if isinstance(result, int):
+            status = result
+    except InputError as exc:
+        for problem in exc.problems:
+            err.print(problem.format(), markup=False)
+        status = EXIT_BAD_INPUT
+    except CheckFailed as exc:
+        for failure in exc.failures:
+            err.print(failure, markup=False)
+        status = EXIT_CHECK_FAILED
+    except TwinError as exc:
+        err.print(f"twin: {exc}", markup=False)
+        status = EXIT_BAD_INPUT
+    except click.exceptions.Exit as exc:
+        status = exc.exit_code
+    except click.exceptions.Abort:
+        err.print("twin: interrupted", markup=False)
+        status = EXIT_INTERRUPTED
+    except click.ClickException as exc:
+        exc.show(file=sys.stderr)
+        status = EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        err.print("twin: interrupted", markup=False)
+        status = EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
+        if os.environ.get("TWIN_DEBUG"):
+            raise
+        err.print(
+            f"twin: internal error: {type(exc).__name__}: {exc}\n"
+            "    hint: this is a bug in silkroad-twin; rerun with TWIN_DEBUG=1 for a traceback "
+            "and report it",
+            markup=False,
+        )
+        status = EXIT_INTERNAL
+    if argv is None:
+        sys.exit(status)
+    return status
+
+
+if __name__ == "__main__":
+    main()

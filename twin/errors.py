@@ -1,0 +1,52 @@
+"""One exception family, so the CLI can map every expected failure to an exit code.
+
+`InputError` carries the location of the fault (file, line, column) and a hint on how to fix it:
+the CLI prints it as ``FILE:LINE:COL: message`` and exits 2, never showing a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class TwinError(Exception):
+    """Base class of every error the twin raises on purpose."""
+
+
+@dataclass
+class Problem:
+    """One fault found in an input file; validation collects many before giving up."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+    hint: str = ""
+
+    def format(self) -> str:
+        text = f"{self.path}:{self.line}:{self.col}: {self.message}"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+
+class InputError(TwinError):
+    """Bad input: one or more problems, each with a location and a hint."""
+
+    def __init__(self, problems: list[Problem] | Problem) -> None:
+        self.problems: list[Problem] = problems if isinstance(problems, list) else [problems]
+        super().__init__("\n".join(p.format() for p in self.problems))
+
+    @classmethod
+    def at(cls, path: str, line: int, col: int, message: str, hint: str = "") -> InputError:
+        return cls(Problem(path, line, col, message, hint))
+
+
+@dataclass
+class CheckFailed(TwinError):
+    """A declared assertion did not hold (exit status 1)."""
+
+    failures: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "\n".join(self.failures)

@@ -1,0 +1,345 @@
+"""The domain model: frozen, validated-elsewhere value objects that every other module shares.
+
+Nothing here reads files, prints or runs a simulation. Objects are immutable so that a topology
+can be shared between processes, cached by identity and compared between variants safely.
+Derived facts (a link's delay, a failure class's MTBF for a given length) are properties, so they
+are computed in one place only.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from twin.geo import FIBRE_DELAY_MS_PER_KM
+from twin.units import HOURS_PER_YEAR
+
+NodeRole = Literal["pop", "landing", "border", "ixp", "datacenter"]
+LinkKind = Literal["terrestrial", "submarine"]
+LinkStatus = Literal["active", "planned", "retired"]
+RepairKind = Literal["fixed", "exponential", "lognormal"]
+FailureBasis = Literal["per_1000km", "per_link"]
+
+NODE_ROLES: tuple[str, ...] = ("pop", "landing", "border", "ixp", "datacenter")
+LINK_KINDS: tuple[str, ...] = ("terrestrial", "submarine")
+LINK_STATUSES: tuple[str, ...] = ("active", "planned", "retired")
+
+# z such that P(Z <= z) = 0.9 for a standard normal: turns a lognormal's median and p90 into sigma.
+_Z90 = 1.2815515655446004
+
+
+@dataclass(frozen=True)
+class RepairTime:
+    """Distribution of the time to repair one fault, in hours.
+
+    `fixed`: always `median_h`. `exponential`: memoryless with mean `median_h / ln 2` (so that the
+    median is as stated). `lognormal`: median and 90th percentile, the heavy tail seen in submarine
+    repairs (permits, ship availability).
+    """
+
+    kind: RepairKind
+    median_h: float
+    p90_h: float | None = None
+
+    @property
+    def sigma(self) -> float:
+        """Lognormal shape parameter derived from median and p90 (0 for other kinds)."""
+        if self.kind != "lognormal" or self.p90_h is None:
+            return 0.0
+        return math.log(self.p90_h / self.median_h) / _Z90
+
+    @property
+    def mean_h(self) -> float:
+        """The mean, which is what steady-state availability depends on (MTTR)."""
+        if self.kind == "fixed":
+            return self.median_h
+        if self.kind == "exponential":
+            return self.median_h / math.log(2.0)
+        return self.median_h * math.exp(self.sigma**2 / 2.0)
+
+    def sample_h(self, rng: random.Random) -> float:
+        if self.kind == "fixed":
+            return self.median_h
+        if self.kind == "exponential":
+            return rng.expovariate(1.0 / self.mean_h)
+        return rng.lognormvariate(math.log(self.median_h), self.sigma)
+
+
+@dataclass(frozen=True)
+class FailureClass:
+    """How often an element fails and how long it takes to fix.
+
+    Cuts scale with length (`per_1000km`: faults per 1000 km per year, times an optional
+    multiplier such as the 3-10x for shallow, busy water); equipment failures do not (`per_link`:
+    faults per year).
+    """
+
+    id: str
+    basis: FailureBasis
+    rate: float
+    repair: RepairTime
+    multiplier: float = 1.0
+    description: str = ""
+    source: tuple[str, ...] = ()
+    estimate: bool = False
+
+    def failures_per_year(self, length_km: float) -> float:
+        per_unit = self.rate * self.multiplier
+        if self.basis == "per_1000km":
+            return per_unit * length_km / 1000.0
+        return per_unit
+
+    def mtbf_h(self, length_km: float) -> float:
+        """Mean time between failures for one element of this class; infinite when rate is 0."""
+        per_year = self.failures_per_year(length_km)
+        return math.inf if per_year <= 0 else HOURS_PER_YEAR / per_year
+
+    @property
+    def mttr_h(self) -> float:
+        return self.repair.mean_h
+
+    def availability(self, length_km: float) -> float:
+        """Steady-state availability MTBF / (MTBF + MTTR) of one element of this class."""
+        mtbf = self.mtbf_h(length_km)
+        if math.isinf(mtbf):
+            return 1.0
+        return mtbf / (mtbf + self.mttr_h)
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    name: str
+    country: str
+    role: NodeRole
+    lat: float
+    lon: float
+    equipment_delay_ms: float = 0.0
+    failure_class: str | None = None
+    source: tuple[str, ...] = ()
+    estimate: bool = False
+
+
+@dataclass(frozen=True)
+class Srlg:
+    """A shared-risk link group: elements that one event (a trench cut, a landing fire) takes down."""
+
+    id: str
+    description: str = ""
+    failure_class: str | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    """A fibre span between two nodes. `length_km` is always resolved (stated or derived)."""
+
+    id: str
+    a: str
+    b: str
+    kind: LinkKind
+    length_km: float
+    capacity_gbps: float
+    failure_class: str
+    srlgs: tuple[str, ...] = ()
+    status: LinkStatus = "active"
+    name: str = ""
+    sea: str | None = None
+    length_derived: bool = False
+    source: tuple[str, ...] = ()
+    estimate: bool = False
+    igp_metric: float | None = None
+
+    @property
+    def delay_ms(self) -> float:
+        """One-way propagation delay of the span (fibre only; node equipment is added per hop)."""
+        return self.length_km * FIBRE_DELAY_MS_PER_KM
+
+    def other_end(self, node_id: str) -> str:
+        return self.b if node_id == self.a else self.a
+
+
+@dataclass(frozen=True)
+class Topology:
+    """A whole network: what `twin validate` checks and every analysis starts from."""
+
+    name: str
+    nodes: Mapping[str, Node]
+    links: Mapping[str, Link]
+    srlgs: Mapping[str, Srlg] = field(default_factory=dict)
+    failure_classes: Mapping[str, FailureClass] = field(default_factory=dict)
+    description: str = ""
+    route_factor: float = 1.3
+    source_path: str = ""
+
+    def active_links(self) -> list[Link]:
+        """Links in service; planned and retired links are kept in the file but carry no traffic."""
+        return [link for link in self.links.values() if link.status == "active"]
+
+    def links_in_srlg(self, srlg_id: str) -> list[Link]:
+        return [link for link in self.links.values() if srlg_id in link.srlgs]
+
+    def links_at_node(self, node_id: str) -> list[Link]:
+        return [link for link in self.links.values() if node_id in (link.a, link.b)]
+
+    def with_failure_classes(self, overrides: Mapping[str, FailureClass]) -> Topology:
+        """A copy whose failure classes are replaced (scenario overrides); links are untouched."""
+        merged = dict(self.failure_classes)
+        merged.update(overrides)
+        return replace(self, failure_classes=merged)
+
+    def with_planned_active(self) -> Topology:
+        """A copy in which planned links are in service ("what would the new cable buy us")."""
+        links = {
+            lid: (replace(link, status="active") if link.status == "planned" else link)
+            for lid, link in self.links.items()
+        }
+        return replace(self, links=links)
+
+
+# ----------------------------------------------------------------------------------------------
+# Scenarios
+# ----------------------------------------------------------------------------------------------
+
+FailoverMechanism = Literal["protection", "frr", "igp"]
+RoutingMode = Literal["latency", "capacity"]
+EventAction = Literal["cut", "maintenance"]
+TargetKind = Literal["link", "links", "srlg", "node"]
+RepairResourceKind = Literal["crew", "ship"]
+
+# Switchover times after detection, fact sheet §4.3: protection switching <= 50 ms (G.841/G.8032),
+# MPLS fast reroute "10s of milliseconds" (RFC 4090), IGP reconvergence 200 ms - 1 s (estimate).
+DEFAULT_SWITCHOVER_MS: Mapping[str, float] = {"protection": 50.0, "frr": 50.0, "igp": 1000.0}
+
+
+@dataclass(frozen=True)
+class Failover:
+    """What happens between a failure and traffic flowing on the new path.
+
+    Traffic is lost for `detection_ms + switchover_ms` at every failure that hits the demand's
+    working path (and, for `igp`, again when a repair moves it back is not counted: make-before-
+    break on restoration is assumed).
+    """
+
+    mechanism: FailoverMechanism = "igp"
+    detection_ms: float = 150.0
+    switchover_ms: float = 1000.0
+
+    @property
+    def interruption_ms(self) -> float:
+        return self.detection_ms + self.switchover_ms
+
+
+@dataclass(frozen=True)
+class Sla:
+    availability: float | None = None
+    max_rtt_ms: float | None = None
+
+
+@dataclass(frozen=True)
+class Demand:
+    id: str
+    source: str
+    destination: str
+    gbps: float = 10.0
+    priority: int = 0
+    sla: Sla = field(default_factory=Sla)
+    failover: Failover | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    """What an event hits: one link, a set of links, every link of an SRLG, or a node."""
+
+    kind: TargetKind
+    ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ScheduledEvent:
+    """A fault or a maintenance window at a given time.
+
+    `cut`: the target goes down at `at_h`; it comes back at `restore_at_h` if given, else after
+    `duration_h` if given, else when the repair model fixes it (`repair=True`), else never.
+    `maintenance`: a planned drain from `at_h` for `duration_h` (no failover loss: traffic is
+    moved before the drain).
+    """
+
+    id: str
+    action: EventAction
+    target: Target
+    at_h: float
+    restore_at_h: float | None = None
+    duration_h: float | None = None
+    repair: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class RepairResource:
+    """Who fixes what: a pool of crews or ships that faults queue for.
+
+    `covers` lists what the pool serves: countries (ISO codes, for terrestrial crews) or seas
+    (for ships), or ``"*"``. `mobilisation_h` is added before each job starts.
+    """
+
+    id: str
+    kind: RepairResourceKind
+    count: int
+    covers: tuple[str, ...]
+    mobilisation_h: float = 0.0
+    description: str = ""
+
+
+AssertionKind = Literal[
+    "sla_availability", "max_rtt", "survives", "n1_max_utilisation", "n1_rtt_budget"
+]
+ASSERTION_KINDS: tuple[str, ...] = (
+    "sla_availability",
+    "max_rtt",
+    "survives",
+    "n1_max_utilisation",
+    "n1_rtt_budget",
+)
+
+
+@dataclass(frozen=True)
+class Assertion:
+    """A promise the network must keep, evaluated by `twin check` (the CI gate).
+
+    `params` holds the kind's arguments as read from the file (numbers already in model units:
+    `rtt_ms`, `max`, `min`, `scope`, `method`); `line`/`col` point at the entry so a failure can
+    be reported where it was declared.
+    """
+
+    kind: AssertionKind
+    demand: str | None = None
+    params: Mapping[str, float | str] = field(default_factory=dict)
+    line: int = 0
+    col: int = 0
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    topology: Topology
+    topology_path: str
+    horizon_h: float
+    seed: int
+    demands: tuple[Demand, ...]
+    events: tuple[ScheduledEvent, ...] = ()
+    stochastic_failures: bool = False
+    repair_resources: tuple[RepairResource, ...] = ()
+    default_failover: Failover = field(default_factory=Failover)
+    routing: RoutingMode = "latency"
+    description: str = ""
+    source_path: str = ""
+    include_planned: bool = False
+    checks: tuple[Assertion, ...] = ()
+    # Parameter grid for `twin sweep`: dotted path into the scenario file -> values (as written).
+    sweep: Mapping[str, tuple[object, ...]] = field(default_factory=dict)
+
+    def failover_for(self, demand: Demand) -> Failover:
+        return demand.failover or self.default_failover

@@ -1,0 +1,275 @@
+"""Paths through a topology in a given failure state, with capacity placement and a cache.
+
+A *failure state* is the frozen set of element ids that are down (link ids and node ids; an SRLG
+is expanded to its links before it gets here). Every question the simulator or the analyses ask
+("where does Frankfurt-Almaty go now that TCFO is cut?") is a function of the topology, the
+demands and that set, so results are cached by it: a decade of simulation revisits the same few
+dozen states thousands of times.
+
+Latency is the routing metric by default: one-way delay of each span (fibre length x 4.897 us/km)
+plus the equipment delay of every node on the path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import networkx as nx
+
+from twin.model import Demand, Link, Topology
+
+FailureState = frozenset[str]
+Metric = Literal["latency", "hops", "igp"]
+NO_FAILURES: FailureState = frozenset()
+# A demand that does not fit on one path is split over at most this many paths before the rest
+# is counted as dropped (capacity-aware routing).
+MAX_SPLITS = 4
+_EPS_GBPS = 1e-9
+
+
+@dataclass(frozen=True)
+class Path:
+    """A route: the nodes it visits, the link taken between each pair, and its latency."""
+
+    nodes: tuple[str, ...]
+    links: tuple[str, ...]
+    length_km: float
+    one_way_ms: float
+
+    @property
+    def rtt_ms(self) -> float:
+        return 2.0 * self.one_way_ms
+
+    @property
+    def hops(self) -> int:
+        return len(self.links)
+
+
+@dataclass(frozen=True)
+class DemandRoute:
+    """How one demand is carried in one failure state."""
+
+    demand_id: str
+    flows: tuple[tuple[Path, float], ...]  # (path, gbps carried on it)
+    offered_gbps: float
+
+    @property
+    def connected(self) -> bool:
+        return bool(self.flows)
+
+    @property
+    def carried_gbps(self) -> float:
+        return sum(gbps for _, gbps in self.flows)
+
+    @property
+    def dropped_gbps(self) -> float:
+        return max(0.0, self.offered_gbps - self.carried_gbps)
+
+    @property
+    def fully_carried(self) -> bool:
+        return self.dropped_gbps <= 1e-6 * max(1.0, self.offered_gbps)
+
+    @property
+    def rtt_ms(self) -> float | None:
+        """Worst RTT over the paths carrying the demand (what its slowest packets see)."""
+        if not self.flows:
+            return None
+        return max(path.rtt_ms for path, _ in self.flows)
+
+    @property
+    def links(self) -> frozenset[str]:
+        return frozenset(lid for path, _ in self.flows for lid in path.links)
+
+
+@dataclass(frozen=True)
+class RoutingResult:
+    state: FailureState
+    routes: Mapping[str, DemandRoute]
+    link_load_gbps: Mapping[str, float] = field(default_factory=dict)
+
+
+def build_graph(topology: Topology, include_planned: bool = False) -> nx.MultiGraph:
+    """The graph of links in service (and planned ones if asked), keyed by link id."""
+    graph = nx.MultiGraph()
+    for node in topology.nodes.values():
+        graph.add_node(node.id, equipment_delay_ms=node.equipment_delay_ms)
+    for link in topology.links.values():
+        if link.status == "active" or (include_planned and link.status == "planned"):
+            graph.add_edge(link.a, link.b, key=link.id, link=link)
+    return graph
+
+
+def link_cost(link: Link, metric: Metric) -> float:
+    if metric == "hops":
+        return 1.0
+    if metric == "igp":
+        return link.igp_metric if link.igp_metric is not None else link.length_km
+    return link.delay_ms
+
+
+class Router:
+    """Lowest-cost paths in any failure state, over one graph built once.
+
+    Failed elements are hidden through the weight function rather than by copying the graph, so
+    asking about a new failure state costs one Dijkstra, not a graph rebuild.
+    """
+
+    def __init__(
+        self, topology: Topology, include_planned: bool = False, metric: Metric = "latency"
+    ) -> None:
+        self.topology = topology
+        self.metric: Metric = metric
+        self.graph = build_graph(topology, include_planned)
+        self._node_delay_ms = {n.id: n.equipment_delay_ms for n in topology.nodes.values()}
+
+    def _weight(
+        self, state: FailureState, residual: Mapping[str, float] | None = None
+    ) -> Callable[[str, str, dict[str, Any]], float | None]:
+        metric = self.metric
+        node_delay = self._node_delay_ms
+
+        def weight(_u: str, v: str, edges: dict[str, Any]) -> float | None:
+            if v in state:
+                return None
+            best: float | None = None
+            for key, data in edges.items():
+                if key in state:
+                    continue
+                if residual is not None and residual.get(key, 0.0) <= _EPS_GBPS:
+                    continue
+                cost = link_cost(data["link"], metric)
+                if best is None or cost < best:
+                    best = cost
+            if best is None:
+                return None
+            return best + (node_delay[v] if metric == "latency" else 0.0)
+
+        return weight
+
+    def _best_link(
+        self, u: str, v: str, state: FailureState, residual: Mapping[str, float] | None
+    ) -> Link:
+        candidates = [
+            data["link"]
+            for key, data in self.graph[u][v].items()
+            if key not in state and (residual is None or residual.get(key, 0.0) > _EPS_GBPS)
+        ]
+        return min(candidates, key=lambda link: (link_cost(link, self.metric), link.id))
+
+    def make_path(
+        self,
+        nodes: Sequence[str],
+        state: FailureState = NO_FAILURES,
+        residual: Mapping[str, float] | None = None,
+    ) -> Path:
+        links = [self._best_link(u, v, state, residual) for u, v in zip(nodes, nodes[1:])]
+        length_km = sum(link.length_km for link in links)
+        one_way_ms = sum(link.delay_ms for link in links) + sum(
+            self._node_delay_ms[n] for n in nodes
+        )
+        return Path(tuple(nodes), tuple(link.id for link in links), length_km, one_way_ms)
+
+    def shortest_path(
+        self,
+        source: str,
+        destination: str,
+        state: FailureState = NO_FAILURES,
+        residual: Mapping[str, float] | None = None,
+    ) -> Path | None:
+        """The lowest-cost path avoiding `state`, or None when the two are disconnected."""
+        if source in state or destination in state:
+            return None
+        if source not in self.graph or destination not in self.graph:
+            return None
+        if source == destination:
+            return Path((source,), (), 0.0, self._node_delay_ms[source])
+        try:
+            nodes = nx.dijkstra_path(
+                self.graph, source, destination, weight=self._weight(state, residual)
+            )
+        except nx.NetworkXNoPath:
+            return None
+        return self.make_path(nodes, state, residual)
+
+
+def place_demands(
+    router: Router,
+    demands: Iterable[Demand],
+    state: FailureState = NO_FAILURES,
+    capacity_aware: bool = False,
+) -> RoutingResult:
+    """Route every demand in one failure state.
+
+    Latency routing puts each demand whole on its lowest-latency path, whatever the load (links
+    may then show utilisation above 1). Capacity-aware routing places demands in priority order
+    (lower `priority` first, then by id, so the order is reproducible) on the lowest-latency path
+    with free capacity, splitting over up to `MAX_SPLITS` paths; what still finds no capacity is
+    dropped, never silently carried.
+    """
+    ordered = sorted(demands, key=lambda d: (d.priority, d.id))
+    load: dict[str, float] = {}
+    routes: dict[str, DemandRoute] = {}
+    residual: dict[str, float] | None = None
+    if capacity_aware:
+        residual = {
+            lid: link.capacity_gbps
+            for lid, link in router.topology.links.items()
+            if lid not in state
+        }
+    for demand in ordered:
+        flows: list[tuple[Path, float]] = []
+        if residual is None:
+            path = router.shortest_path(demand.source, demand.destination, state)
+            if path is not None:
+                flows.append((path, demand.gbps))
+        else:
+            remaining = demand.gbps
+            for _ in range(MAX_SPLITS):
+                if remaining <= _EPS_GBPS:
+                    break
+                path = router.shortest_path(demand.source, demand.destination, state, residual)
+                if path is None:
+                    break
+                bottleneck = min((residual[lid] for lid in path.links), default=remaining)
+                placed = min(remaining, bottleneck)
+                for lid in path.links:
+                    residual[lid] -= placed
+                flows.append((path, placed))
+                remaining -= placed
+        for path, gbps in flows:
+            for lid in path.links:
+                load[lid] = load.get(lid, 0.0) + gbps
+        routes[demand.id] = DemandRoute(demand.id, tuple(flows), demand.gbps)
+    return RoutingResult(state, routes, load)
+
+
+class RoutingCache:
+    """Routing results keyed by failure state, for a fixed router and demand set."""
+
+    def __init__(
+        self, router: Router, demands: Sequence[Demand], capacity_aware: bool = False
+    ) -> None:
+        self.router = router
+        self.demands = tuple(demands)
+        self.capacity_aware = capacity_aware
+        self._results: dict[FailureState, RoutingResult] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def route(self, state: FailureState) -> RoutingResult:
+        result = self._results.get(state)
+        if result is None:
+            self.misses += 1
+            result = place_demands(self.router, self.demands, state, self.capacity_aware)
+            self._results[state] = result
+        else:
+            self.hits += 1
+        return result
+
+
+def expand_srlgs(topology: Topology, srlg_ids: Iterable[str]) -> frozenset[str]:
+    """The link ids that a set of shared-risk groups takes down."""
+    wanted = set(srlg_ids)
+    return frozenset(lid for lid, link in topology.links.items() if wanted & set(link.srlgs))

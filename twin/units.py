@@ -1,0 +1,67 @@
+"""Parsing of human quantities (durations, rates) into the internal units.
+
+Simulation time is hours (float) everywhere inside the twin; files and the command line speak
+in whatever unit reads best (``50ms``, ``12h``, ``30d``, ``10y``). Conversion happens here, once.
+"""
+
+from __future__ import annotations
+
+import re
+
+HOURS_PER_YEAR = 8766.0  # Julian year (365.25 d): the unit behind "per year" rates and "downtime per year"
+MINUTES_PER_HOUR = 60.0
+
+_DURATION_UNITS_H: dict[str, float] = {
+    "ms": 1.0 / 3_600_000.0,
+    "s": 1.0 / 3600.0,
+    "min": 1.0 / 60.0,
+    "m": 1.0 / 60.0,
+    "h": 1.0,
+    "d": 24.0,
+    "w": 24.0 * 7.0,
+    "y": HOURS_PER_YEAR,
+}
+
+_DURATION_RE = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(ms|s|min|m|h|d|w|y)\s*$")
+
+
+class UnitError(ValueError):
+    """A quantity that cannot be parsed; the loader turns it into a located InputError."""
+
+
+def parse_duration_h(value: object) -> float:
+    """Parse ``'72h'``, ``'90d'``, ``'10y'``, ``'50ms'`` (or a bare number of hours) into hours."""
+    if isinstance(value, bool):
+        raise UnitError(f"expected a duration such as '12h' or '30d', got {value!r}")
+    if isinstance(value, (int, float)):
+        if value < 0:
+            raise UnitError(f"a duration cannot be negative, got {value!r}")
+        return float(value)
+    if not isinstance(value, str):
+        raise UnitError(f"expected a duration such as '12h' or '30d', got {value!r}")
+    match = _DURATION_RE.match(value)
+    if not match:
+        raise UnitError(
+            f"cannot read duration {value!r}: write a number and a unit "
+            "(ms, s, min, h, d, w, y), e.g. '12h' or '30d'"
+        )
+    return float(match.group(1)) * _DURATION_UNITS_H[match.group(2)]
+
+
+def hours_to_ms(hours: float) -> float:
+    return hours * 3_600_000.0
+
+
+def ms_to_hours(ms: float) -> float:
+    return ms / 3_600_000.0
+
+
+def format_duration_h(hours: float) -> str:
+    """Render a duration in the largest unit that keeps it readable (for tables and timelines)."""
+    if hours >= 2 * 24:
+        return f"{hours / 24:.1f} d"
+    if hours >= 1:
+        return f"{hours:.1f} h"
+    if hours * 60 >= 1:
+        return f"{hours * 60:.1f} min"
+    return f"{hours * 3_600_000:.0f} ms"
