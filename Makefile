@@ -26,7 +26,10 @@ lint: setup
 	$(BIN)/ruff check twin tests bench
 	$(BIN)/mypy
 
+# pyNTM (the peer tool of the contingency benchmark) pins networkx==3.1; install it without
+# its pins next to our networkx instead of downgrading the whole environment.
 bench: setup
+	$(BIN)/python -m pip install --quiet --no-deps 'pyNTM==5.0.0'
 	$(BIN)/python -m bench
 
 clean:
