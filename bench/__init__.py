@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): performance lives here, never in the test suite."""
