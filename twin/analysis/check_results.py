@@ -1,0 +1,57 @@
+"""Outcomes of the CI gate: one per declared assertion, plain data rendered many ways.
+
+Kept separate from the evaluation (`twin.analysis.checks`) so that renderers (terminal, JUnit,
+Markdown, JSON) depend only on data, never on the analyses that produced it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+CHECK_SCHEMA = "silkroad-twin/check/1"
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """The verdict on one assertion, with what was measured against which limit."""
+
+    scenario: str
+    source_path: str
+    line: int
+    col: int
+    kind: str
+    demand: str | None
+    passed: bool
+    message: str
+    measured: float | None = None
+    limit: float | None = None
+    detail: str = ""
+
+    @property
+    def name(self) -> str:
+        target = f" {self.demand}" if self.demand else ""
+        return f"{self.kind}{target}"
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    outcomes: tuple[CheckOutcome, ...]
+
+    @property
+    def failed(self) -> tuple[CheckOutcome, ...]:
+        return tuple(o for o in self.outcomes if not o.passed)
+
+    @property
+    def passed(self) -> bool:
+        return not self.failed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": CHECK_SCHEMA,
+            "passed": self.passed,
+            "total": len(self.outcomes),
+            "failures": len(self.failed),
+            "outcomes": [dataclasses.asdict(o) for o in self.outcomes],
+        }

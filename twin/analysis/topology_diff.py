@@ -1,0 +1,223 @@
+"""What a topology change did: elements added, removed and changed, and what it means per demand.
+
+A reviewer of a pull request that edits `topologies/*.yaml` wants two answers: *what changed in
+the file* (a new cable, a longer route, a link moved to another SRLG) and *what it does to the
+promises we keep* (best RTT, disjoint paths, single points of failure, analytic availability, the
+N-1 worst case). The first is a field-by-field comparison of the resolved models; the second runs
+the same per-demand measures on both sides and reports the deltas, flagging regressions against
+thresholds so CI can fail on them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from twin.model import Demand, Topology
+
+DIFF_SCHEMA = "silkroad-twin/diff/1"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
+class ElementChange:
+    kind: str  # node | link | srlg | failure_class
+    id: str
+    change: str  # added | removed | changed
+    fields: tuple[FieldChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class DemandMeasures:
+    """Per-demand facts on one side of the diff (None where the demand cannot be routed)."""
+
+    rtt_ms: float | None
+    link_disjoint_paths: int
+    srlg_disjoint_paths: int
+    spof_links: tuple[str, ...]
+    spof_srlgs: tuple[str, ...]
+    availability: float | None
+    n1_worst_rtt_ms: float | None  # worst RTT over single-link failures; None if one disconnects
+    n1_disconnecting: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """How much worse a demand may get before `--fail-on regression` fails the build."""
+
+    rtt_ms: float = 0.5
+    availability: float = 1e-7
+    n1_rtt_ms: float = 1.0
+
+
+@dataclass(frozen=True)
+class DemandDelta:
+    demand_id: str
+    source: str
+    destination: str
+    before: DemandMeasures
+    after: DemandMeasures
+    regressions: tuple[str, ...]
+    improvements: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TopologyDiff:
+    base: str
+    head: str
+    elements: tuple[ElementChange, ...]
+    demands: tuple[DemandDelta, ...] = ()
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+    @property
+    def regressed(self) -> bool:
+        return any(d.regressions for d in self.demands)
+
+    def to_dict(self) -> dict[str, Any]:
+        def clean(value: Any) -> Any:
+            if isinstance(value, float) and not math.isfinite(value):
+                return None
+            if isinstance(value, tuple):
+                return [clean(v) for v in value]
+            if isinstance(value, dict):
+                return {k: clean(v) for k, v in value.items()}
+            return value
+
+        return {
+            "schema": DIFF_SCHEMA,
+            "base": self.base,
+            "head": self.head,
+            "thresholds": dataclasses.asdict(self.thresholds),
+            "elements": [clean(dataclasses.asdict(e)) for e in self.elements],
+            "demands": [clean(dataclasses.asdict(d)) for d in self.demands],
+            "regressed": self.regressed,
+        }
+
+
+def _comparable(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 6)
+    return value
+
+
+def _diff_records(
+    kind: str, before: Mapping[str, Any], after: Mapping[str, Any]
+) -> list[ElementChange]:
+    changes: list[ElementChange] = []
+    for element_id in sorted(set(before) | set(after)):
+        if element_id not in before:
+            changes.append(ElementChange(kind, element_id, "added"))
+        elif element_id not in after:
+            changes.append(ElementChange(kind, element_id, "removed"))
+        else:
+            old = dataclasses.asdict(before[element_id])
+            new = dataclasses.asdict(after[element_id])
+            fields = tuple(
+                FieldChange(name, old.get(name), new.get(name))
+                for name in sorted(set(old) | set(new))
+                if _comparable(old.get(name)) != _comparable(new.get(name))
+            )
+            if fields:
+                changes.append(ElementChange(kind, element_id, "changed", fields))
+    return changes
+
+
+def diff_elements(base: Topology, head: Topology) -> tuple[ElementChange, ...]:
+    """Nodes, links, SRLGs and failure classes added, removed or changed (field by field)."""
+    return tuple(
+        _diff_records("node", base.nodes, head.nodes)
+        + _diff_records("link", base.links, head.links)
+        + _diff_records("srlg", base.srlgs, head.srlgs)
+        + _diff_records("failure_class", base.failure_classes, head.failure_classes)
+    )
+
+
+MeasureFn = Callable[[Topology, Demand], DemandMeasures]
+
+
+def compare_demand(
+    demand: Demand, before: DemandMeasures, after: DemandMeasures, thresholds: Thresholds
+) -> DemandDelta:
+    """Classify each measure's change as a regression or an improvement."""
+    worse: list[str] = []
+    better: list[str] = []
+
+    def number(
+        name: str, old: float | None, new: float | None, tol: float, lower_is_better: bool
+    ) -> None:
+        if old is None and new is None:
+            return
+        if old is None:
+            better.append(f"{name}: now {new:.6g} (was unreachable)")
+            return
+        if new is None:
+            worse.append(f"{name}: now unreachable (was {old:.6g})")
+            return
+        delta = (new - old) if lower_is_better else (old - new)
+        if delta > tol:
+            worse.append(f"{name}: {old:.6g} -> {new:.6g}")
+        elif delta < -tol:
+            better.append(f"{name}: {old:.6g} -> {new:.6g}")
+
+    number("best RTT ms", before.rtt_ms, after.rtt_ms, thresholds.rtt_ms, True)
+    number("availability", before.availability, after.availability, thresholds.availability, False)
+    number(
+        "N-1 worst RTT ms",
+        before.n1_worst_rtt_ms,
+        after.n1_worst_rtt_ms,
+        thresholds.n1_rtt_ms,
+        True,
+    )
+    for name, old_count, new_count in (
+        ("link-disjoint paths", before.link_disjoint_paths, after.link_disjoint_paths),
+        ("SRLG-disjoint paths", before.srlg_disjoint_paths, after.srlg_disjoint_paths),
+    ):
+        if new_count < old_count:
+            worse.append(f"{name}: {old_count} -> {new_count}")
+        elif new_count > old_count:
+            better.append(f"{name}: {old_count} -> {new_count}")
+    new_spofs = sorted(set(after.spof_links) - set(before.spof_links)) + sorted(
+        set(after.spof_srlgs) - set(before.spof_srlgs)
+    )
+    gone_spofs = sorted(set(before.spof_links) - set(after.spof_links)) + sorted(
+        set(before.spof_srlgs) - set(after.spof_srlgs)
+    )
+    if new_spofs:
+        worse.append("new single points of failure: " + ", ".join(new_spofs))
+    if gone_spofs:
+        better.append("single points of failure removed: " + ", ".join(gone_spofs))
+    return DemandDelta(
+        demand.id, demand.source, demand.destination, before, after, tuple(worse), tuple(better)
+    )
+
+
+def diff_topologies(
+    base: Topology,
+    head: Topology,
+    demands: Sequence[Demand],
+    measure: MeasureFn,
+    *,
+    base_label: str,
+    head_label: str,
+    thresholds: Thresholds | None = None,
+) -> TopologyDiff:
+    """Element diff plus per-demand deltas; `measure` computes one side's facts for one demand.
+
+    Demands whose ends are missing on either side are compared as unreachable there.
+    """
+    limits = thresholds or Thresholds()
+    deltas = []
+    for demand in demands:
+        before = measure(base, demand)
+        after = measure(head, demand)
+        deltas.append(compare_demand(demand, before, after, limits))
+    return TopologyDiff(base_label, head_label, diff_elements(base, head), tuple(deltas), limits)

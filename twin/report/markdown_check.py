@@ -1,0 +1,81 @@
+"""Markdown summaries for pull-request comments and `$GITHUB_STEP_SUMMARY`.
+
+Reviewers read these in a browser: failures first, each with the file and line that declared
+the promise, then a compact table of everything that held.
+"""
+
+from __future__ import annotations
+
+from twin.analysis.check_results import CheckOutcome, CheckReport
+from twin.analysis.topology_diff import TopologyDiff
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _number(value: float | None) -> str:
+    return "—" if value is None else f"{value:.6g}"
+
+
+def _row(o: CheckOutcome) -> str:
+    mark = "✅" if o.passed else "❌"
+    return (
+        f"| {mark} | {_cell(o.scenario)} | {_cell(o.name)} | {_number(o.measured)} | "
+        f"{_number(o.limit)} | {_cell(o.message)} | `{o.source_path}:{o.line}` |"
+    )
+
+
+def render_check_markdown(report: CheckReport) -> str:
+    failed, total = len(report.failed), len(report.outcomes)
+    verdict = "all assertions hold" if report.passed else f"{failed} of {total} assertions FAILED"
+    lines = [f"## twin check: {verdict}", ""]
+    header = [
+        "| | scenario | assertion | measured | limit | verdict | declared at |",
+        "|---|---|---|---:|---:|---|---|",
+    ]
+    if report.failed:
+        lines += ["### Failed", "", *header, *(_row(o) for o in report.failed), ""]
+    held = [o for o in report.outcomes if o.passed]
+    if held:
+        lines += ["### Held", "", *header, *(_row(o) for o in held), ""]
+    return "\n".join(lines)
+
+
+def render_diff_markdown(diff: TopologyDiff) -> str:
+    lines = [f"## twin diff: `{diff.base}` → `{diff.head}`", ""]
+    if not diff.elements:
+        lines += ["No element changed.", ""]
+    else:
+        lines += ["| element | id | change | fields |", "|---|---|---|---|"]
+        for e in diff.elements:
+            fields = "; ".join(f"{f.field}: {f.before!r} → {f.after!r}" for f in e.fields)
+            lines.append(f"| {e.kind} | `{e.id}` | {e.change} | {_cell(fields)} |")
+        lines.append("")
+    if diff.demands:
+        lines += [
+            "| demand | best RTT ms | disjoint paths (link/SRLG) | SPOFs | availability "
+            "| N-1 worst RTT ms | verdict |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for d in diff.demands:
+            b, a = d.before, d.after
+            verdict = (
+                "❌ " + "; ".join(d.regressions)
+                if d.regressions
+                else ("✅ " + "; ".join(d.improvements) if d.improvements else "unchanged")
+            )
+            cells = [
+                f"`{d.demand_id}` {d.source}→{d.destination}",
+                f"{_number(b.rtt_ms)} → {_number(a.rtt_ms)}",
+                f"{b.link_disjoint_paths}/{b.srlg_disjoint_paths} → "
+                f"{a.link_disjoint_paths}/{a.srlg_disjoint_paths}",
+                f"{len(b.spof_links) + len(b.spof_srlgs)} → "
+                f"{len(a.spof_links) + len(a.spof_srlgs)}",
+                f"{_number(b.availability)} → {_number(a.availability)}",
+                f"{_number(b.n1_worst_rtt_ms)} → {_number(a.n1_worst_rtt_ms)}",
+                _cell(verdict),
+            ]
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+    return "\n".join(lines)
