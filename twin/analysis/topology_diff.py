@@ -16,7 +16,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import networkx as nx
+
 from twin.model import Demand, Topology
+from twin.routing import Router, expand_srlgs
 
 DIFF_SCHEMA = "silkroad-twin/diff/1"
 
@@ -221,3 +224,79 @@ def diff_topologies(
         after = measure(head, demand)
         deltas.append(compare_demand(demand, before, after, limits))
     return TopologyDiff(base_label, head_label, diff_elements(base, head), tuple(deltas), limits)
+
+
+def _link_disjoint_count(router: Router, source: str, destination: str) -> int:
+    """Maximum number of link-disjoint paths (max flow with unit capacity per fibre link)."""
+    flow_graph = nx.DiGraph()
+    for u, v, _key in router.graph.edges(keys=True):
+        for a, b in ((u, v), (v, u)):
+            if flow_graph.has_edge(a, b):
+                flow_graph[a][b]["capacity"] += 1
+            else:
+                flow_graph.add_edge(a, b, capacity=1)
+    if source not in flow_graph or destination not in flow_graph:
+        return 0
+    return int(nx.maximum_flow_value(flow_graph, source, destination))
+
+
+def _srlg_disjoint_count(router: Router, source: str, destination: str) -> int:
+    """Greedy count of SRLG-disjoint paths (a lower bound: the exact problem is NP-hard)."""
+    topology = router.topology
+    removed: set[str] = set()
+    count = 0
+    while True:
+        path = router.shortest_path(source, destination, frozenset(removed))
+        if path is None:
+            return count
+        count += 1
+        groups = {g for lid in path.links for g in topology.links[lid].srlgs}
+        removed.update(path.links)
+        removed.update(lid for lid, link in topology.links.items() if groups & set(link.srlgs))
+
+
+def measure_demand(
+    topology: Topology, demand: Demand, *, include_planned: bool = False
+) -> DemandMeasures:
+    """One side's facts for one demand: the inputs of `compare_demand`."""
+    router = Router(topology, include_planned=include_planned)
+    if demand.source not in topology.nodes or demand.destination not in topology.nodes:
+        return DemandMeasures(None, 0, 0, (), (), None, None, ())
+    base = router.shortest_path(demand.source, demand.destination)
+    if base is None:
+        return DemandMeasures(None, 0, 0, (), (), 0.0, None, ())
+    spof_links = []
+    worst_rtt: float | None = base.rtt_ms
+    for lid in base.links:
+        path = router.shortest_path(demand.source, demand.destination, frozenset({lid}))
+        if path is None:
+            spof_links.append(lid)
+            worst_rtt = None
+        elif worst_rtt is not None:
+            worst_rtt = max(worst_rtt, path.rtt_ms)
+    on_path = {g for lid in base.links for g in topology.links[lid].srlgs}
+    spof_srlgs = [
+        sid
+        for sid in sorted(on_path)
+        if router.shortest_path(demand.source, demand.destination, expand_srlgs(topology, [sid]))
+        is None
+    ]
+    availability: float | None
+    try:
+        from twin.analysis.availability import demand_availability
+
+        availability = demand_availability(
+            topology, demand.source, demand.destination, include_planned=include_planned
+        ).lower
+    except ImportError:  # pragma: no cover - analytic module is part of the package
+        availability = None
+    return DemandMeasures(
+        rtt_ms=base.rtt_ms,
+        link_disjoint_paths=_link_disjoint_count(router, demand.source, demand.destination),
+        srlg_disjoint_paths=_srlg_disjoint_count(router, demand.source, demand.destination),
+        spof_links=tuple(sorted(spof_links)),
+        spof_srlgs=tuple(spof_srlgs),
+        availability=availability,
+        n1_worst_rtt_ms=worst_rtt,
+        n1_disconnecting=tuple(sorted(spof_links)),
+    )

@@ -1,0 +1,247 @@
+"""The CI gate: evaluate every assertion a scenario declares against its topology.
+
+Each assertion becomes one `CheckOutcome` with what was measured, the limit and a sentence a
+reviewer understands ("link tcfo disconnects fra-ala"). Evaluation never stops at the first
+failure: a pull request should show everything it broke at once.
+
+Availability assertions use the analytic steady state by default (exact or certified bounds; the
+*lower* bound must meet the target, so a pass is a guarantee under the model), or Monte Carlo
+when asked (`method: montecarlo`: the point estimate must meet the target; the 95 % interval is
+reported beside it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from twin.analysis.check_results import CheckOutcome, CheckReport
+from twin.model import Assertion, Demand, Scenario
+from twin.routing import FailureState, Router, place_demands
+
+MonteCarloFn = Callable[[Scenario, str], tuple[float, float, float]]
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """How to evaluate: Monte Carlo settings for `method: montecarlo` assertions."""
+
+    replications: int = 20
+    workers: int = 1
+    montecarlo: MonteCarloFn | None = None
+
+
+def _outcome(
+    scenario: Scenario,
+    assertion: Assertion,
+    passed: bool,
+    message: str,
+    measured: float | None = None,
+    limit: float | None = None,
+    detail: str = "",
+) -> CheckOutcome:
+    return CheckOutcome(
+        scenario=scenario.name,
+        source_path=scenario.source_path,
+        line=assertion.line,
+        col=assertion.col,
+        kind=assertion.kind,
+        demand=assertion.demand,
+        passed=passed,
+        message=message,
+        measured=measured,
+        limit=limit,
+        detail=detail,
+    )
+
+
+def _demand(scenario: Scenario, demand_id: str | None) -> Demand:
+    for demand in scenario.demands:
+        if demand.id == demand_id:
+            return demand
+    # The loader checks references; reaching this is a programming error, not bad input.
+    raise LookupError(f"scenario {scenario.name} has no demand {demand_id!r}")
+
+
+def _param(assertion: Assertion, name: str) -> float | None:
+    value = assertion.params.get(name)
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+def _single_failures(router: Router, scope: str) -> list[tuple[str, FailureState]]:
+    """(label, failure state) for every single element of `scope` in service."""
+    topology = router.topology
+    if scope == "node":
+        return [(f"node {nid}", frozenset({nid})) for nid in sorted(topology.nodes)]
+    if scope == "srlg":
+        return [
+            (f"SRLG {sid}", frozenset(link.id for link in topology.links_in_srlg(sid)))
+            for sid in sorted(topology.srlgs)
+        ]
+    link_ids = sorted({key for _, _, key in router.graph.edges(keys=True)})
+    return [(f"link {lid}", frozenset({lid})) for lid in link_ids]
+
+
+def _check_max_rtt(scenario: Scenario, router: Router, a: Assertion) -> CheckOutcome:
+    demand = _demand(scenario, a.demand)
+    limit = _param(a, "rtt_ms") or demand.sla.max_rtt_ms
+    path = router.shortest_path(demand.source, demand.destination)
+    if path is None:
+        return _outcome(scenario, a, False, f"{demand.id} has no path at all", None, limit)
+    if limit is None:
+        return _outcome(scenario, a, True, f"RTT {path.rtt_ms:.1f} ms (no limit)", path.rtt_ms)
+    ok = path.rtt_ms <= limit
+    verb = "within" if ok else "exceeds"
+    return _outcome(
+        scenario,
+        a,
+        ok,
+        f"RTT {path.rtt_ms:.1f} ms {verb} {limit:g} ms",
+        path.rtt_ms,
+        limit,
+        detail="path: " + " - ".join(path.nodes),
+    )
+
+
+def _check_survives(scenario: Scenario, router: Router, a: Assertion) -> CheckOutcome:
+    demand = _demand(scenario, a.demand)
+    scope = str(a.params.get("scope", "link"))
+    base = router.shortest_path(demand.source, demand.destination)
+    if base is None:
+        return _outcome(scenario, a, False, f"{demand.id} has no path even with nothing failed")
+    on_path = set(base.links) | set(base.nodes[1:-1])
+    breaking = []
+    for label, state in _single_failures(router, scope):
+        if scope == "node" and (demand.source in state or demand.destination in state):
+            continue  # losing an end is not a routing failure
+        if not (state & on_path):
+            continue  # the working path is untouched, so the demand survives this one
+        if router.shortest_path(demand.source, demand.destination, state) is None:
+            breaking.append(label)
+    ok = not breaking
+    message = (
+        f"no single {scope} failure disconnects {demand.id}"
+        if ok
+        else f"{', '.join(breaking)} disconnect{'s' if len(breaking) == 1 else ''} {demand.id}"
+    )
+    return _outcome(scenario, a, ok, message, float(len(breaking)), 0.0)
+
+
+def _check_n1_rtt(scenario: Scenario, router: Router, a: Assertion) -> CheckOutcome:
+    demand = _demand(scenario, a.demand)
+    limit = _param(a, "rtt_ms") or demand.sla.max_rtt_ms
+    base = router.shortest_path(demand.source, demand.destination)
+    if base is None:
+        return _outcome(scenario, a, False, f"{demand.id} has no path at all", None, limit)
+    worst_rtt = base.rtt_ms
+    worst_label = "no failure"
+    for lid in base.links:  # only failures on the working path move the demand
+        path = router.shortest_path(demand.source, demand.destination, frozenset({lid}))
+        if path is None:
+            return _outcome(scenario, a, False, f"link {lid} disconnects {demand.id}", None, limit)
+        if path.rtt_ms > worst_rtt:
+            worst_rtt, worst_label = path.rtt_ms, f"link {lid}"
+    ok = limit is None or worst_rtt <= limit
+    return _outcome(
+        scenario,
+        a,
+        ok,
+        f"worst N-1 RTT {worst_rtt:.1f} ms (after {worst_label})"
+        + ("" if limit is None else f" {'within' if ok else 'exceeds'} {limit:g} ms"),
+        worst_rtt,
+        limit,
+    )
+
+
+def _check_n1_utilisation(scenario: Scenario, router: Router, a: Assertion) -> CheckOutcome:
+    limit = _param(a, "max") or 1.0
+    capacity = {lid: link.capacity_gbps for lid, link in router.topology.links.items()}
+    worst, worst_label, worst_link = 0.0, "no failure", ""
+    states: list[tuple[str, FailureState]] = [("no failure", frozenset())]
+    states += _single_failures(router, "link")
+    for label, state in states:
+        result = place_demands(router, scenario.demands, state)
+        for lid, load in result.link_load_gbps.items():
+            utilisation = load / capacity[lid]
+            if utilisation > worst:
+                worst, worst_label, worst_link = utilisation, label, lid
+    ok = worst <= limit
+    return _outcome(
+        scenario,
+        a,
+        ok,
+        f"worst utilisation {worst:.3f} on {worst_link or '-'} after {worst_label}"
+        f" {'<=' if ok else '>'} {limit:g}",
+        worst,
+        limit,
+    )
+
+
+def _check_availability(scenario: Scenario, a: Assertion, options: CheckOptions) -> CheckOutcome:
+    demand = _demand(scenario, a.demand)
+    target = _param(a, "min") or demand.sla.availability
+    method = str(a.params.get("method", "analytic"))
+    if method == "montecarlo":
+        if options.montecarlo is None:
+            raise LookupError("Monte Carlo evaluation requested but no runner was given")
+        mean, low, high = options.montecarlo(scenario, demand.id)
+        ok = target is None or mean >= target
+        return _outcome(
+            scenario,
+            a,
+            ok,
+            f"SLA availability {mean:.6f} [95% CI {low:.6f}, {high:.6f}]"
+            + ("" if target is None else f" {'meets' if ok else 'misses'} {target:g}"),
+            mean,
+            target,
+        )
+    from twin.analysis.availability import demand_availability
+
+    result = demand_availability(
+        scenario.topology,
+        demand.source,
+        demand.destination,
+        include_planned=scenario.include_planned,
+    )
+    ok = target is None or result.lower >= target
+    bounds = (
+        f"{result.lower:.9f}" if result.exact else f"in [{result.lower:.9f}, {result.upper:.9f}]"
+    )
+    return _outcome(
+        scenario,
+        a,
+        ok,
+        f"analytic availability {bounds}"
+        + ("" if target is None else f" {'meets' if ok else 'misses'} {target:g}"),
+        result.lower,
+        target,
+        detail=f"method: {result.method}",
+    )
+
+
+def evaluate_scenario(
+    scenario: Scenario, options: CheckOptions | None = None
+) -> list[CheckOutcome]:
+    """Every assertion of one scenario, in declaration order."""
+    opts = options or CheckOptions()
+    router = Router(scenario.topology, include_planned=scenario.include_planned)
+    outcomes = []
+    for assertion in scenario.checks:
+        if assertion.kind == "max_rtt":
+            outcomes.append(_check_max_rtt(scenario, router, assertion))
+        elif assertion.kind == "survives":
+            outcomes.append(_check_survives(scenario, router, assertion))
+        elif assertion.kind == "n1_rtt_budget":
+            outcomes.append(_check_n1_rtt(scenario, router, assertion))
+        elif assertion.kind == "n1_max_utilisation":
+            outcomes.append(_check_n1_utilisation(scenario, router, assertion))
+        else:
+            outcomes.append(_check_availability(scenario, assertion, opts))
+    return outcomes
+
+
+def evaluate(scenarios: Sequence[Scenario], options: CheckOptions | None = None) -> CheckReport:
+    outcomes: list[CheckOutcome] = []
+    for scenario in scenarios:
+        outcomes.extend(evaluate_scenario(scenario, options))
+    return CheckReport(tuple(outcomes))

@@ -1,0 +1,45 @@
+"""Atomic file output: a reader never sees half a result, and a crash leaves the old file.
+
+Everything the twin writes (JSON results, JUnit, Markdown, HTML, topologies) goes through here:
+write to a temporary file in the target's directory, flush to disk, then rename over the target.
+JSON is canonical (sorted keys, fixed separators, trailing newline) so that the same inputs and
+seed give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def write_bytes_atomic(path: str | Path, data: bytes) -> None:
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    directory.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def write_text_atomic(path: str | Path, text: str) -> None:
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def canonical_json(data: Any) -> str:
+    """The one JSON spelling of a result: sorted keys, no NaN, two-space indent, final newline."""
+    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def write_json_atomic(path: str | Path, data: Any) -> None:
+    write_text_atomic(path, canonical_json(data))

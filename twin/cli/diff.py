@@ -1,0 +1,107 @@
+"""`twin diff BASE HEAD`: what a topology change did, for pull-request review."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from twin.atomic import write_json_atomic, write_text_atomic
+from twin.cli.app import EXIT_CHECK_FAILED, EXIT_OK, app, stdout_console
+from twin.errors import InputError
+
+
+@app.command("diff")
+def diff_command(
+    base: Annotated[str, typer.Argument(help="Base topology: a file, or REV:PATH in git.")],
+    head: Annotated[str, typer.Argument(help="Head topology: a file, or REV:PATH in git.")],
+    scenario: Annotated[
+        Path | None,
+        typer.Option(help="Take the demands (and their SLAs) from this scenario."),
+    ] = None,
+    demand: Annotated[
+        list[str] | None,
+        typer.Option(help="A demand as SOURCE:DEST (repeatable); default: the standard set."),
+    ] = None,
+    include_planned: Annotated[
+        bool, typer.Option(help="Treat planned links as in service on both sides.")
+    ] = False,
+    markdown: Annotated[
+        Path | None, typer.Option(help="Write a Markdown summary; '-' prints it.")
+    ] = None,
+    json_path: Annotated[Path | None, typer.Option("--json", help="Write the diff as JSON.")] = None,
+    fail_on: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on",
+            help="'regression': exit 1 when any demand got worse beyond the thresholds.",
+        ),
+    ] = None,
+    rtt_threshold_ms: Annotated[
+        float, typer.Option(help="RTT increase tolerated before it counts as a regression.")
+    ] = 0.5,
+    availability_threshold: Annotated[
+        float, typer.Option(help="Availability decrease tolerated before it counts.")
+    ] = 1e-7,
+) -> int:
+    """Compare two topologies: elements added, removed and changed, and per demand the change
+    in best RTT, disjoint paths, single points of failure, analytic availability and the N-1
+    worst case.
+
+    Examples:
+
+        twin diff topologies/silk-road-2021.yaml topologies/silk-road-2026.yaml
+
+        twin diff main:topologies/silk-road-2026.yaml topologies/silk-road-2026.yaml \\
+            --fail-on regression --markdown "$GITHUB_STEP_SUMMARY"
+    """
+    from twin.analysis.demand_sets import default_demands, parse_demand_specs
+    from twin.analysis.topology_diff import Thresholds, diff_topologies, measure_demand
+    from twin.loading import load_scenario, load_topology
+    from twin.report.markdown_check import render_diff_markdown
+    from twin.report.terminal_diff import print_diff
+    from twin.revisions import materialise, relabel
+
+    if fail_on not in (None, "regression"):
+        raise InputError.at(
+            "--fail-on", 0, 0, f"unknown value {fail_on!r}", "the only value is 'regression'"
+        )
+    with ExitStack() as stack:
+        topologies = []
+        for spec in (base, head):
+            local = stack.enter_context(materialise(spec))
+            try:
+                topologies.append(load_topology(local))
+            except InputError as exc:
+                raise relabel(exc, local, spec) from exc
+    base_topology, head_topology = topologies
+    if scenario is not None:
+        demands = list(load_scenario(scenario).demands)
+    elif demand:
+        demands = parse_demand_specs(demand, head_topology)
+    else:
+        demands = default_demands(base_topology, head_topology)
+    thresholds = Thresholds(rtt_ms=rtt_threshold_ms, availability=availability_threshold)
+    result = diff_topologies(
+        base_topology,
+        head_topology,
+        demands,
+        lambda topology, d: measure_demand(topology, d, include_planned=include_planned),
+        base_label=base,
+        head_label=head,
+        thresholds=thresholds,
+    )
+    print_diff(stdout_console(), result)
+    if markdown is not None:
+        text = render_diff_markdown(result)
+        if str(markdown) == "-":
+            typer.echo(text)
+        else:
+            write_text_atomic(markdown, text)
+    if json_path is not None:
+        write_json_atomic(json_path, result.to_dict())
+    if fail_on == "regression" and result.regressed:
+        return EXIT_CHECK_FAILED
+    return EXIT_OK

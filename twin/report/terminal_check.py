@@ -1,0 +1,36 @@
+"""Rich table of the CI gate's outcomes: failures in red first, so the reason is on screen."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from twin.analysis.check_results import CheckReport
+
+
+def _number(value: float | None) -> str:
+    return "—" if value is None else f"{value:.6g}"
+
+
+def print_check_report(console: Console, report: CheckReport) -> None:
+    table = Table(title="twin check", show_lines=False)
+    for column in ("", "scenario", "assertion", "measured", "limit", "verdict", "declared at"):
+        table.add_column(column, overflow="fold")
+    ordered = sorted(report.outcomes, key=lambda o: o.passed)
+    for o in ordered:
+        table.add_row(
+            "[green]PASS[/]" if o.passed else "[bold red]FAIL[/]",
+            o.scenario,
+            o.name,
+            _number(o.measured),
+            _number(o.limit),
+            o.message,
+            f"{o.source_path}:{o.line}",
+        )
+    console.print(table)
+    if report.passed:
+        console.print(f"[green]all {len(report.outcomes)} assertions hold[/]")
+    else:
+        console.print(
+            f"[bold red]{len(report.failed)} of {len(report.outcomes)} assertions failed[/]"
+        )
