@@ -31,7 +31,9 @@ def diff_command(
     markdown: Annotated[
         Path | None, typer.Option(help="Write a Markdown summary; '-' prints it.")
     ] = None,
-    json_path: Annotated[Path | None, typer.Option("--json", help="Write the diff as JSON.")] = None,
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="Write the diff as JSON.")
+    ] = None,
     fail_on: Annotated[
         str | None,
         typer.Option(
