@@ -1,0 +1,68 @@
+"""YAML → model: safe loading with marks, schema validation, `extends:`, reference checks.
+
+Public API: `load_topology(path)`, `load_scenario(path, overrides=None)`, `validate_paths(paths)`.
+Every failure is an `InputError` whose problems carry `FILE:LINE:COL`, a message and a hint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from twin.errors import InputError, Problem
+from twin.loading.scenario import load_scenario
+from twin.loading.topology import load_topology
+from twin.loading.yaml_marks import load_yaml_with_marks
+from twin.model import Scenario, Topology
+
+__all__ = [
+    "ValidatedFile",
+    "file_kind",
+    "load_scenario",
+    "load_topology",
+    "load_yaml_with_marks",
+    "validate_paths",
+]
+
+
+@dataclass(frozen=True)
+class ValidatedFile:
+    path: str
+    kind: str
+    model: Topology | Scenario | None
+    problems: tuple[Problem, ...]
+
+
+def file_kind(path: Path) -> str:
+    """'scenario' for files with demands:/topology:, else 'topology' (decided by content)."""
+    data = load_yaml_with_marks(path)
+    if "demands" in data or "topology" in data or "horizon" in data:
+        return "scenario"
+    return "topology"
+
+
+def validate_file(path: Path) -> ValidatedFile:
+    try:
+        kind = file_kind(path)
+        model: Topology | Scenario = (
+            load_scenario(path) if kind == "scenario" else load_topology(path)
+        )
+    except InputError as exc:
+        return ValidatedFile(str(path), "unknown", None, tuple(exc.problems))
+    return ValidatedFile(str(path), kind, model, ())
+
+
+def expand_paths(paths: Sequence[Path]) -> list[Path]:
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml")))
+        else:
+            out.append(path)
+    return out
+
+
+def validate_paths(paths: Sequence[Path]) -> list[ValidatedFile]:
+    """Validate every file (directories expand to their *.yaml); never raises InputError."""
+    return [validate_file(p) for p in expand_paths(paths)]

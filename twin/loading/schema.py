@@ -1,0 +1,189 @@
+"""The file schemas, as pydantic models: they validate files and generate the JSON Schemas.
+
+One definition serves both jobs so that what an editor checks while a person types
+(`twin schema` → `twin/schemas/*.json`) is exactly what `twin validate` enforces. Cross-file and
+cross-reference rules (unknown node ids, geodesic lengths, extends cycles) are not expressible in
+JSON Schema and live in `twin.loading.topology` / `twin.loading.scenario`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
+Duration = Annotated[
+    str | float,
+    Field(description="a number of hours, or a number with a unit: ms, s, min, h, d, w, y"),
+]
+SourceTags = Annotated[list[str], Field(description="citation tags, e.g. [S13, S20]")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=False)
+
+
+class RepairSpec(Strict):
+    kind: Literal["fixed", "exponential", "lognormal"]
+    median: Duration
+    p90: Duration | None = None
+
+
+class FailureClassSpec(Strict):
+    id: Id
+    basis: Literal["per_1000km", "per_link"]
+    rate: Annotated[float, Field(ge=0)]
+    multiplier: Annotated[float, Field(gt=0)] = 1.0
+    repair: RepairSpec
+    description: str = ""
+    source: SourceTags = []
+    estimate: bool = False
+
+
+class SrlgSpec(Strict):
+    id: Id
+    description: str = ""
+    failure_class: Id | None = None
+
+
+class NodeSpec(Strict):
+    id: Id
+    name: str
+    country: Annotated[str, Field(pattern=r"^[A-Z]{2}(/[A-Z]{2})*$")]
+    role: Literal["pop", "landing", "border", "ixp", "datacenter"]
+    lat: Annotated[float, Field(ge=-90, le=90)]
+    lon: Annotated[float, Field(ge=-180, le=180)]
+    equipment_delay_ms: Annotated[float, Field(ge=0)] = 0.0
+    failure_class: Id | None = None
+    source: SourceTags = []
+    estimate: bool = False
+
+
+class LinkSpec(Strict):
+    id: Id
+    name: str = ""
+    a: Id
+    b: Id
+    kind: Literal["terrestrial", "submarine"]
+    sea: Id | None = None
+    length_km: Annotated[float, Field(gt=0)] | None = None
+    capacity_gbps: Annotated[float, Field(gt=0)]
+    srlgs: list[Id] = []
+    status: Literal["active", "planned", "retired"] = "active"
+    failure_class: Id
+    igp_metric: Annotated[float, Field(gt=0)] | None = None
+    source: SourceTags = []
+    estimate: bool = False
+
+
+class RemoveSpec(Strict):
+    nodes: list[Id] = []
+    links: list[Id] = []
+    srlgs: list[Id] = []
+    failure_classes: list[Id] = []
+
+
+class TopologyFile(Strict):
+    """A topology file after `extends:` has been resolved."""
+
+    schema_: str | None = Field(default=None, alias="schema")
+    name: Id
+    description: str = ""
+    extends: str | None = None
+    route_factor: Annotated[float, Field(ge=1.0, le=5.0)] = 1.3
+    failure_classes: list[FailureClassSpec] = []
+    srlgs: list[SrlgSpec] = []
+    nodes: list[NodeSpec]
+    links: list[LinkSpec] = []
+    remove: RemoveSpec | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Scenarios
+# ---------------------------------------------------------------------------------------------
+
+
+class SlaSpec(Strict):
+    availability: Annotated[float, Field(gt=0, le=1)] | None = None
+    max_rtt_ms: Annotated[float, Field(gt=0)] | None = None
+
+
+class FailoverSpec(Strict):
+    mechanism: Literal["protection", "frr", "igp"] = "igp"
+    detection: Duration = "150ms"
+    switchover: Duration | None = None
+
+
+class DemandSpec(Strict):
+    id: Id | None = None
+    source: Id
+    destination: Id
+    gbps: Annotated[float, Field(gt=0)] = 10.0
+    priority: int = 0
+    sla: SlaSpec = SlaSpec()
+    failover: FailoverSpec | None = None
+
+
+class TargetSpec(Strict):
+    link: Id | None = None
+    links: list[Id] | None = None
+    srlg: Id | None = None
+    node: Id | None = None
+
+
+class EventSpec(Strict):
+    id: Id | None = None
+    at: Duration
+    cut: TargetSpec | None = None
+    maintenance: TargetSpec | None = None
+    restore: Duration | None = None
+    duration: Duration | None = None
+    note: str = ""
+
+
+class FailuresSpec(Strict):
+    stochastic: bool = False
+    classes: dict[str, dict[str, object]] = {}
+
+
+class RepairResourceSpec(Strict):
+    id: Id
+    kind: Literal["crew", "ship"]
+    count: Annotated[int, Field(ge=1)]
+    covers: list[str]
+    mobilisation: Duration = 0.0
+    description: str = ""
+
+
+class FailoverDefaultsSpec(Strict):
+    default: FailoverSpec = FailoverSpec()
+
+
+class ScenarioFile(Strict):
+    schema_: str | None = Field(default=None, alias="schema")
+    name: Id
+    description: str = ""
+    topology: str
+    horizon: Duration
+    seed: Annotated[int, Field(ge=0)] = 0
+    include_planned: bool = False
+    routing: Literal["latency", "capacity"] = "latency"
+    demands: Annotated[list[DemandSpec], Field(min_length=1)]
+    events: list[EventSpec] = []
+    failures: FailuresSpec = FailuresSpec()
+    repair: list[RepairResourceSpec] = []
+    failover: FailoverDefaultsSpec = FailoverDefaultsSpec()
+    checks: list[dict[str, dict[str, object]]] = []
+    sweep: dict[str, list[object]] = {}
+
+
+def json_schemas() -> dict[str, dict[str, object]]:
+    """JSON Schemas of both file kinds (what `twin schema` writes)."""
+    out: dict[str, dict[str, object]] = {}
+    for kind, model in (("topology", TopologyFile), ("scenario", ScenarioFile)):
+        schema = model.model_json_schema(by_alias=True)
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["$id"] = f"https://silkroad-twin.org/schemas/{kind}.schema.json"
+        out[kind] = schema
+    return out

@@ -1,0 +1,370 @@
+"""Topology files → `twin.model.Topology`: `extends:` resolution, schema and reference checks.
+
+Variants (`silk-road-2026.yaml` extends `silk-road-2021.yaml`) are merged on the raw, marked
+data before validation, so every value keeps the mark of the file that wrote it and an error in
+an inherited entry points into the parent file, an override's error into the child.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from twin.errors import InputError, Problem
+from twin.geo import GEODESIC_TOLERANCE_KM, geodesic_km
+from twin.loading.errors import did_you_mean, problems_from_validation
+from twin.loading.yaml_marks import Mark, MDict, MList, load_yaml_with_marks
+from twin.model import FailureClass, Link, Node, RepairTime, Srlg, Topology
+from twin.units import UnitError, parse_duration_h
+
+SECTIONS = ("failure_classes", "srlgs", "nodes", "links")
+_REPLACED_SCALARS = ("name", "description", "route_factor", "schema")
+MAX_EXTENDS_DEPTH = 16
+
+
+def _entry_id(entry: Any) -> str | None:
+    if isinstance(entry, MDict) and isinstance(entry.get("id"), str):
+        return str(entry["id"])
+    return None
+
+
+def _merge_entry(parent: MDict, child: MDict) -> MDict:
+    merged = MDict(child.mark)
+    for key in parent:
+        merged.set(key, parent[key], parent.key_marks[key], parent.value_marks[key])
+    for key in child:
+        merged.set(key, child[key], child.key_marks[key], child.value_marks[key])
+    return merged
+
+
+def _merge(parent: MDict, child: MDict) -> MDict:
+    """Apply a variant to its resolved parent (see docs/file-formats.md, "Variants")."""
+    result = MDict(child.mark)
+    for key in parent:
+        if key not in ("extends", "remove"):
+            result.set(key, parent[key], parent.key_marks[key], parent.value_marks[key])
+    for key in _REPLACED_SCALARS:
+        if key in child:
+            result.set(key, child[key], child.key_marks[key], child.value_marks[key])
+    problems: list[Problem] = []
+    for section in SECTIONS:
+        base = result.get(section)
+        extra = child.get(section)
+        if extra is None:
+            continue
+        if not isinstance(extra, MList):
+            continue  # schema validation reports the wrong type with its mark
+        merged = MList(extra.mark)
+        index: dict[str, int] = {}
+        if isinstance(base, MList):
+            for item, mark in zip(base, base.item_marks):
+                entry_id = _entry_id(item)
+                if entry_id is not None:
+                    index[entry_id] = len(merged)
+                merged.add(item, mark)
+        for item, mark in zip(extra, extra.item_marks):
+            entry_id = _entry_id(item)
+            if entry_id is not None and entry_id in index:
+                pos = index[entry_id]
+                merged[pos] = _merge_entry(merged[pos], item)
+                merged.item_marks[pos] = mark
+            else:
+                if entry_id is not None:
+                    index[entry_id] = len(merged)
+                merged.add(item, mark)
+        result.set(section, merged, child.key_marks[section], child.value_marks[section])
+    for key in child:
+        if key not in result and key not in ("extends", "remove"):
+            result.set(key, child[key], child.key_marks[key], child.value_marks[key])
+    remove = child.get("remove")
+    if isinstance(remove, MDict):
+        removed_nodes: set[str] = set()
+        for section in SECTIONS:
+            ids = remove.get(section)
+            if not isinstance(ids, MList):
+                continue
+            current = result.get(section)
+            present = {_entry_id(e) for e in current} if isinstance(current, MList) else set()
+            for rid, mark in zip(ids, ids.item_marks):
+                if rid not in present:
+                    problems.append(
+                        Problem(
+                            mark.path,
+                            mark.line,
+                            mark.col,
+                            f"cannot remove {section[:-1].replace('_', ' ')} '{rid}': "
+                            "the parent has no such entry",
+                            did_you_mean(str(rid), [p for p in present if p], section),
+                        )
+                    )
+            wanted = {str(i) for i in ids}
+            if section == "nodes":
+                removed_nodes |= wanted
+            if isinstance(current, MList):
+                result[section] = _filtered(current, lambda e: _entry_id(e) not in wanted)
+        links = result.get("links")
+        if removed_nodes and isinstance(links, MList):
+            result["links"] = _filtered(
+                links,
+                lambda e: (
+                    not (
+                        isinstance(e, MDict)
+                        and (e.get("a") in removed_nodes or e.get("b") in removed_nodes)
+                    )
+                ),
+            )
+    if problems:
+        raise InputError(problems)
+    return result
+
+
+def _filtered(items: MList, keep: Any) -> MList:
+    out = MList(items.mark)
+    for item, mark in zip(items, items.item_marks):
+        if keep(item):
+            out.add(item, mark)
+    return out
+
+
+def resolve_raw(path: Path, chain: tuple[Path, ...] = ()) -> MDict:
+    """The file's raw data with its `extends:` chain applied."""
+    resolved = path.resolve()
+    if resolved in chain:
+        cycle = " -> ".join(str(p) for p in (*chain, resolved))
+        raise InputError(
+            Problem(str(path), 1, 1, f"extends cycle: {cycle}", "remove one extends: link")
+        )
+    if len(chain) > MAX_EXTENDS_DEPTH:
+        raise InputError(Problem(str(path), 1, 1, "extends chain is too deep"))
+    data = load_yaml_with_marks(path)
+    parent_ref = data.get("extends")
+    if parent_ref is None:
+        return data
+    mark = data.mark_of("extends")
+    if not isinstance(parent_ref, str):
+        raise InputError(
+            Problem(mark.path, mark.line, mark.col, "extends must be a file path (a string)")
+        )
+    parent_path = path.parent / parent_ref
+    if not parent_path.is_file():
+        raise InputError(
+            Problem(
+                mark.path,
+                mark.line,
+                mark.col,
+                f"extends: file '{parent_ref}' not found (looked for {parent_path})",
+                "the path is relative to this file",
+            )
+        )
+    parent = resolve_raw(parent_path, (*chain, resolved))
+    return _merge(parent, data)
+
+
+def _repair(spec: Any, mark_for: Any) -> RepairTime:
+    kind = spec.kind
+    median_h = parse_duration_h(spec.median)
+    p90_h = parse_duration_h(spec.p90) if spec.p90 is not None else None
+    if median_h <= 0:
+        raise UnitError("repair median must be positive")
+    if kind == "lognormal":
+        if p90_h is None:
+            raise UnitError("a lognormal repair time needs p90 as well as median")
+        if p90_h <= median_h:
+            raise UnitError(f"lognormal p90 ({spec.p90}) must be above the median ({spec.median})")
+    return RepairTime(kind, median_h, p90_h)
+
+
+def load_topology(path: str | Path) -> Topology:
+    """Load, resolve and check a topology file; raise InputError listing every problem found."""
+    from twin.loading.schema import TopologyFile
+
+    file_path = Path(path)
+    raw = resolve_raw(file_path)
+    fallback = raw.mark
+    try:
+        spec = TopologyFile.model_validate(raw)
+    except ValidationError as exc:
+        raise InputError(problems_from_validation(exc, raw, TopologyFile, fallback)) from exc
+    return _build(spec, raw, str(file_path))
+
+
+def _entry_mark(raw: MDict, section: str, index: int, key: str | None = None) -> Mark:
+    items = raw.get(section)
+    if not isinstance(items, MList):
+        return raw.mark
+    entry = items[index] if index < len(items) else None
+    if key is not None and isinstance(entry, MDict):
+        return entry.mark_of(key)
+    return items.mark_of(index)
+
+
+def _build(spec: Any, raw: MDict, name: str) -> Topology:
+    problems: list[Problem] = []
+
+    def problem(mark: Mark, message: str, hint: str = "") -> None:
+        problems.append(Problem(mark.path, mark.line, mark.col, message, hint))
+
+    def unique(section: str, items: list[Any]) -> None:
+        seen: dict[str, int] = {}
+        for i, item in enumerate(items):
+            if item.id in seen:
+                first = _entry_mark(raw, section, seen[item.id], "id")
+                problem(
+                    _entry_mark(raw, section, i, "id"),
+                    f"duplicate {section[:-1].replace('_', ' ')} id '{item.id}' "
+                    f"(first defined at {first.path}:{first.line})",
+                    "ids must be unique; rename one, or override it in a variant",
+                )
+            else:
+                seen[item.id] = i
+
+    for section in SECTIONS:
+        unique(section, getattr(spec, section))
+
+    classes: dict[str, FailureClass] = {}
+    for i, fc in enumerate(spec.failure_classes):
+        try:
+            repair = _repair(fc.repair, None)
+        except UnitError as exc:
+            problem(
+                _entry_mark(raw, "failure_classes", i, "repair"), f"failure class {fc.id}: {exc}"
+            )
+            continue
+        classes[fc.id] = FailureClass(
+            fc.id,
+            fc.basis,
+            fc.rate,
+            repair,
+            fc.multiplier,
+            fc.description,
+            tuple(fc.source),
+            fc.estimate,
+        )
+    known_classes = {fc.id for fc in spec.failure_classes}
+
+    srlgs: dict[str, Srlg] = {}
+    for i, s in enumerate(spec.srlgs):
+        if s.failure_class is not None and s.failure_class not in known_classes:
+            problem(
+                _entry_mark(raw, "srlgs", i, "failure_class"),
+                f"unknown failure class '{s.failure_class}' in SRLG {s.id}",
+                did_you_mean(s.failure_class, known_classes, "failure class"),
+            )
+        srlgs[s.id] = Srlg(s.id, s.description, s.failure_class)
+
+    nodes: dict[str, Node] = {}
+    for i, n in enumerate(spec.nodes):
+        if n.failure_class is not None and n.failure_class not in known_classes:
+            problem(
+                _entry_mark(raw, "nodes", i, "failure_class"),
+                f"unknown failure class '{n.failure_class}' in node {n.id}",
+                did_you_mean(n.failure_class, known_classes, "failure class"),
+            )
+        nodes[n.id] = Node(
+            n.id,
+            n.name,
+            n.country,
+            n.role,
+            n.lat,
+            n.lon,
+            n.equipment_delay_ms,
+            n.failure_class,
+            tuple(n.source),
+            n.estimate,
+        )
+
+    links: dict[str, Link] = {}
+    for i, link in enumerate(spec.links):
+        at = _entry_mark(raw, "links", i)
+        ok = True
+        for end in ("a", "b"):
+            node_id = getattr(link, end)
+            if node_id not in nodes:
+                ok = False
+                problem(
+                    _entry_mark(raw, "links", i, end),
+                    f"unknown node '{node_id}' in link {link.id}",
+                    did_you_mean(node_id, nodes, "node"),
+                )
+        if link.a == link.b:
+            ok = False
+            problem(
+                _entry_mark(raw, "links", i, "b"),
+                f"link {link.id} connects node '{link.a}' to itself",
+                "a link needs two different ends",
+            )
+        if link.failure_class not in known_classes:
+            problem(
+                _entry_mark(raw, "links", i, "failure_class"),
+                f"unknown failure class '{link.failure_class}' in link {link.id}",
+                did_you_mean(link.failure_class, known_classes, "failure class"),
+            )
+        for srlg_id in link.srlgs:
+            if srlg_id not in srlgs:
+                problem(
+                    _entry_mark(raw, "links", i, "srlgs"),
+                    f"unknown SRLG '{srlg_id}' in link {link.id}",
+                    did_you_mean(srlg_id, srlgs, "SRLG"),
+                )
+        if link.kind == "terrestrial" and link.sea is not None:
+            problem(
+                _entry_mark(raw, "links", i, "sea"),
+                f"link {link.id} is terrestrial but names a sea",
+                "remove 'sea:' or set 'kind: submarine'",
+            )
+        if link.kind == "submarine" and link.length_km is None:
+            ok = False
+            problem(
+                at,
+                f"submarine link {link.id} needs length_km",
+                "cable lengths are published (or measurable on the route map); a geodesic "
+                "guess is not good enough under water",
+            )
+        if not ok:
+            continue
+        a, b = nodes[link.a], nodes[link.b]
+        geodesic = geodesic_km(a.lat, a.lon, b.lat, b.lon)
+        length = link.length_km
+        derived = length is None
+        if length is None:
+            length = geodesic * spec.route_factor
+        elif length < geodesic - GEODESIC_TOLERANCE_KM:
+            problem(
+                _entry_mark(raw, "links", i, "length_km"),
+                f"link {link.id}: length_km {length:g} is shorter than the geodesic "
+                f"{geodesic:.0f} km between {link.a} and {link.b} (light would travel faster "
+                "than in fibre)",
+                f"use at least {geodesic - GEODESIC_TOLERANCE_KM:.0f} km, or check the ends' "
+                "coordinates",
+            )
+        links[link.id] = Link(
+            link.id,
+            link.a,
+            link.b,
+            link.kind,
+            float(length),
+            link.capacity_gbps,
+            link.failure_class,
+            tuple(link.srlgs),
+            link.status,
+            link.name,
+            link.sea,
+            derived,
+            tuple(link.source),
+            link.estimate,
+            link.igp_metric,
+        )
+    if problems:
+        raise InputError(problems)
+    return Topology(
+        name=spec.name,
+        nodes=nodes,
+        links=links,
+        srlgs=srlgs,
+        failure_classes=classes,
+        description=spec.description,
+        route_factor=spec.route_factor,
+        source_path=name,
+    )

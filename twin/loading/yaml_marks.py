@@ -1,0 +1,214 @@
+"""Safe YAML loading that remembers where every value came from.
+
+Validation errors are only useful with a location (`FILE:LINE:COL`), and `extends:` merges
+values from several files, so each mapping and sequence carries the marks of its keys and
+items, and those marks name their own file. Only PyYAML's safe constructors are used.
+
+Hostile input is refused with a clear message: files over `MAX_FILE_BYTES`, documents that expand
+to more than `MAX_NODES` values through aliases (the "billion laughs" bomb), duplicate keys,
+non-UTF-8 bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from twin.errors import InputError, Problem
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_NODES = 200_000
+
+
+@dataclass(frozen=True)
+class Mark:
+    path: str
+    line: int
+    col: int
+
+
+class MDict(dict[str, Any]):
+    """A mapping that knows where it, its keys and its values were written."""
+
+    mark: Mark
+    key_marks: dict[str, Mark]
+    value_marks: dict[str, Mark]
+
+    def __init__(self, mark: Mark) -> None:
+        super().__init__()
+        self.mark = mark
+        self.key_marks = {}
+        self.value_marks = {}
+
+    def mark_of(self, key: str) -> Mark:
+        return self.value_marks.get(key, self.mark)
+
+    def set(self, key: str, value: Any, key_mark: Mark, value_mark: Mark) -> None:
+        self[key] = value
+        self.key_marks[key] = key_mark
+        self.value_marks[key] = value_mark
+
+
+class MList(list[Any]):
+    """A sequence that knows where it and each item were written."""
+
+    mark: Mark
+    item_marks: list[Mark]
+
+    def __init__(self, mark: Mark) -> None:
+        super().__init__()
+        self.mark = mark
+        self.item_marks = []
+
+    def mark_of(self, index: int) -> Mark:
+        return self.item_marks[index] if 0 <= index < len(self.item_marks) else self.mark
+
+    def add(self, value: Any, mark: Mark) -> None:
+        self.append(value)
+        self.item_marks.append(mark)
+
+
+def mark_of(container: Any, key: Any) -> Mark | None:
+    if isinstance(container, MDict) and isinstance(key, str):
+        return container.mark_of(key)
+    if isinstance(container, MList) and isinstance(key, int):
+        return container.mark_of(key)
+    return None
+
+
+def locate(root: Any, loc: tuple[Any, ...], fallback: Mark) -> Mark:
+    """The mark of the value at `loc` (keys and indices), or of its nearest existing parent."""
+    current = root
+    best = getattr(root, "mark", fallback)
+    for key in loc:
+        found = mark_of(current, key)
+        if found is None:
+            break
+        best = found
+        try:
+            current = current[key]
+        except (KeyError, IndexError, TypeError):
+            break
+    return best
+
+
+class _Builder:
+    def __init__(self, path: str, loader: yaml.SafeLoader) -> None:
+        self.path = path
+        self.loader = loader
+        self.count = 0
+
+    def mark(self, node: yaml.Node) -> Mark:
+        return Mark(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def build(self, node: yaml.Node) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise InputError(
+                Problem(
+                    self.path,
+                    node.start_mark.line + 1,
+                    node.start_mark.column + 1,
+                    f"document expands to more than {MAX_NODES} values",
+                    "YAML aliases that multiply content (an 'alias bomb') are refused; "
+                    "write the content out or split the file",
+                )
+            )
+        if isinstance(node, yaml.MappingNode):
+            result = MDict(self.mark(node))
+            self.loader.flatten_mapping(node)
+            for key_node, value_node in node.value:
+                key = self.build(key_node)
+                if not isinstance(key, str):
+                    key = str(key)
+                if key in result:
+                    first = result.key_marks[key]
+                    raise InputError(
+                        Problem(
+                            self.path,
+                            key_node.start_mark.line + 1,
+                            key_node.start_mark.column + 1,
+                            f"duplicate key '{key}' (first at line {first.line})",
+                            "remove one of them; YAML would silently keep only the last",
+                        )
+                    )
+                result.set(key, self.build(value_node), self.mark(key_node), self.mark(value_node))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            seq = MList(self.mark(node))
+            for item in node.value:
+                seq.add(self.build(item), self.mark(item))
+            return seq
+        return self.loader.construct_object(node, deep=True)
+
+
+def _problem_from_yaml_error(path: str, exc: yaml.YAMLError) -> Problem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark is not None else 1
+    col = mark.column + 1 if mark is not None else 1
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+    return Problem(path, line, col, message, "check indentation, colons and quotes on this line")
+
+
+def load_yaml_with_marks(path: str | Path) -> MDict:
+    """Parse one YAML file into `MDict`/`MList` values with marks; the top level must be a mapping."""
+    name = str(path)
+    file_path = Path(path)
+    try:
+        size = file_path.stat().st_size
+    except OSError as exc:
+        raise InputError(
+            Problem(name, 0, 0, f"cannot read file: {exc.strerror}", "check the path")
+        ) from exc
+    if file_path.is_dir():
+        raise InputError(Problem(name, 0, 0, "is a directory, not a YAML file"))
+    if size > MAX_FILE_BYTES:
+        raise InputError(
+            Problem(
+                name,
+                1,
+                1,
+                f"file is {size} bytes, over the {MAX_FILE_BYTES} byte limit",
+                "split it (e.g. with extends:) or check that it is the right file",
+            )
+        )
+    raw = file_path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            Problem(name, line, 1, "file is not UTF-8 text", "save it as UTF-8")
+        ) from exc
+    if "\x00" in text:
+        raise InputError(Problem(name, 1, 1, "file contains NUL bytes: not a YAML text file"))
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise InputError(
+                Problem(name, 1, 1, "file is empty", "a topology needs nodes: and links:")
+            )
+        data = _Builder(name, loader).build(node)
+    except yaml.YAMLError as exc:
+        raise InputError(_problem_from_yaml_error(name, exc)) from exc
+    except RecursionError as exc:
+        raise InputError(Problem(name, 1, 1, "YAML nesting is too deep")) from exc
+    finally:
+        loader.dispose()
+    if not isinstance(data, MDict):
+        raise InputError(
+            Problem(
+                name,
+                node.start_mark.line + 1,
+                node.start_mark.column + 1,
+                f"the top level must be a mapping (key: value), not {type(data).__name__}",
+                "start the file with e.g. 'name: my-network'",
+            )
+        )
+    return data
