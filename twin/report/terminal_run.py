@@ -1,0 +1,85 @@
+"""Rich summary of one simulation run: per demand, what a resilience team reads first."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from twin.results import SimulationResult
+from twin.units import format_duration_h
+
+
+def _pct(value: float) -> str:
+    return f"{100.0 * value:.3f}%"
+
+
+def print_run_summary(console: Console, result: SimulationResult) -> None:
+    title = (
+        f"{result.scenario}: {format_duration_h(result.horizon_h)} on {result.topology}, "
+        f"seed {result.seed}"
+    )
+    table = Table(title=title)
+    for column in (
+        "demand",
+        "avail.",
+        "SLA avail.",
+        "target",
+        "SLA down min/yr",
+        "outages",
+        "longest",
+        "p99 RTT ms",
+        "failovers",
+        "lost Gbit",
+        "SLA held",
+    ):
+        table.add_column(column, justify="right" if column != "demand" else "left")
+    for d in result.demands:
+        target = "-" if d.sla_availability_target is None else f"{d.sla_availability_target:g}"
+        table.add_row(
+            d.id,
+            _pct(d.availability),
+            _pct(d.sla_availability),
+            target,
+            f"{d.sla_downtime_min_per_year:.1f}",
+            str(d.outage_count),
+            "-" if d.max_time_to_restore_h is None else format_duration_h(d.max_time_to_restore_h),
+            "-" if d.rtt_p99_ms is None else f"{d.rtt_p99_ms:.1f}",
+            str(d.failovers),
+            f"{d.traffic_lost_gbit:.3g}",
+            "[green]yes[/]" if d.sla_held else "[bold red]no[/]",
+        )
+    console.print(table)
+    for d in result.demands:
+        if not d.sla_held:
+            console.print(
+                f"[bold red]SLA missed[/] {d.id} ({d.source}→{d.destination}): {d.sla_note}",
+                soft_wrap=True,
+            )
+    if result.resources:
+        res = Table(title="repair resources")
+        for column in ("resource", "kind", "units", "jobs", "mean wait", "max wait", "busy"):
+            res.add_column(column)
+        for r in result.resources:
+            res.add_row(
+                r.id,
+                r.kind,
+                str(r.count),
+                str(r.jobs),
+                format_duration_h(r.mean_wait_h),
+                format_duration_h(r.max_wait_h),
+                _pct(r.busy_fraction),
+            )
+        console.print(res)
+    failed = sorted((link for link in result.links if link.failures), key=lambda x: -x.downtime_h)
+    if failed:
+        links = Table(title="links that failed (most downtime first)")
+        for column in ("link", "failures", "downtime", "mean utilisation"):
+            links.add_column(column)
+        for link in failed[:10]:
+            links.add_row(
+                link.id,
+                str(link.failures),
+                format_duration_h(link.downtime_h),
+                _pct(link.utilisation_mean),
+            )
+        console.print(links)

@@ -1,0 +1,5 @@
+"""The discrete-event simulator (SimPy): `simulate(scenario, seed=...) -> SimulationResult`."""
+
+from twin.sim.engine import simulate
+
+__all__ = ["simulate"]

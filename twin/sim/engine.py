@@ -1,0 +1,332 @@
+"""The SimPy engine: failures, repairs, scheduled events and failover over simulated time.
+
+Time unit: hours (float) from the start of the horizon. Conversions happen in the loader.
+
+Random streams: every element has its own `random.Random`, seeded with the string
+``"{seed}/{replication}/{kind}:{element_id}"`` (kind `link`, `node`, `srlg`, `event`). Adding an
+unrelated link therefore leaves every other element's failure and repair history unchanged,
+which makes variant comparisons sharp (common random numbers), and results do not depend on how
+many processes run replications.
+
+Processes:
+- one *life* process per element with a failure class and a positive rate (when stochastic
+  failures are on): up for an exponential time with the class's rate, then down until repaired
+  (an alternating renewal process, so its availability is MTBF / (MTBF + MTTR));
+- one process per scheduled event (cut or maintenance), restoring at a time, after a duration,
+  through the repair model, or never;
+- repair jobs: a fault covered by a repair resource (`simpy.Resource`, one per pool) waits for a
+  free unit, then holds it for mobilisation + repair time; faults queue first come, first served.
+
+An element can be down for several reasons at once (a scheduled cut and a stochastic fault); a
+down-count per element changes the *failure state* only on 0 <-> 1 transitions, and routing is
+recomputed only then, through a cache keyed by the state.
+
+Event order: processes are started in a fixed order (scheduled events in file order, then
+element lives sorted by kind and id), and SimPy runs events at equal times first in, first out,
+so a run is deterministic. Changes at the same instant are applied one by one; the intervals
+between them have zero length and carry no weight in any measure.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Generator, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import simpy
+
+from twin.model import FailureClass, Link, RepairResource, Scenario, ScheduledEvent
+from twin.results import ResourceResult, SimulationResult
+from twin.routing import Router, RoutingCache, expand_srlgs
+from twin.sim.observer import Observer
+
+ProgressFn = Callable[[float], None]
+PROGRESS_STEPS = 100
+
+
+def element_rng(seed: int, replication: int, kind: str, element_id: str) -> random.Random:
+    return random.Random(f"{seed}/{replication}/{kind}:{element_id}")
+
+
+@dataclass
+class _Pool:
+    spec: RepairResource
+    resource: simpy.Resource
+    jobs: int = 0
+    total_wait_h: float = 0.0
+    max_wait_h: float = 0.0
+    busy_h: float = 0.0
+
+
+class Engine:
+    def __init__(self, scenario: Scenario, seed: int, replication: int, horizon_h: float) -> None:
+        self.scenario = scenario
+        self.topology = scenario.topology
+        self.seed = seed
+        self.replication = replication
+        self.horizon_h = horizon_h
+        self.env = simpy.Environment()
+        self.router = Router(self.topology, include_planned=scenario.include_planned)
+        self.cache = RoutingCache(
+            self.router, scenario.demands, capacity_aware=scenario.routing == "capacity"
+        )
+        self.down_count: dict[str, int] = {}
+        self.state: frozenset[str] = frozenset()
+        self.observer = Observer(scenario, self.cache.route(self.state))
+        self.pools = [
+            _Pool(spec, simpy.Resource(self.env, capacity=spec.count))
+            for spec in scenario.repair_resources
+        ]
+        self.events_processed = 0
+
+    # --- state changes -----------------------------------------------------------------------
+
+    def _apply(
+        self, element_ids: Iterable[str], delta: int, cause: str, planned: bool, failure: bool
+    ) -> None:
+        now = self.env.now
+        self.events_processed += 1
+        flipped: set[str] = set()
+        for element_id in element_ids:
+            before = self.down_count.get(element_id, 0)
+            after = before + delta
+            self.down_count[element_id] = after
+            if (before == 0) != (after == 0):
+                flipped.add(element_id)
+            if element_id in self.topology.links:
+                if delta > 0:
+                    self.observer.link_down(now, element_id, failure and before == 0)
+                elif after == 0:
+                    self.observer.link_up(now, element_id)
+        if not flipped:
+            return
+        self.state = frozenset(e for e, c in self.down_count.items() if c > 0)
+        new = self.cache.route(self.state)
+        failed = frozenset(flipped) if delta > 0 else frozenset()
+        self.observer.change(now, new, failed, cause, planned)
+
+    def down(self, ids: Iterable[str], cause: str, planned: bool = False, failure: bool = True) -> None:
+        ids = tuple(ids)
+        self.observer.note(
+            self.env.now, "maintenance" if planned else "failure", ",".join(ids), cause
+        )
+        self._apply(ids, +1, cause, planned, failure)
+
+    def up(self, ids: Iterable[str], cause: str) -> None:
+        ids = tuple(ids)
+        self.observer.note(self.env.now, "restore", ",".join(ids), cause)
+        self._apply(ids, -1, cause, False, False)
+
+    # --- repairs -------------------------------------------------------------------------------
+
+    def _pool_for(self, link: Link | None, countries: tuple[str, ...]) -> _Pool | None:
+        for pool in self.pools:
+            covers = set(pool.spec.covers)
+            if "*" in covers:
+                return pool
+            if pool.spec.kind == "ship":
+                if link is not None and link.kind == "submarine" and link.sea in covers:
+                    return pool
+            elif (link is None or link.kind == "terrestrial") and covers & set(countries):
+                return pool
+        return None
+
+    def _countries(self, node_ids: Iterable[str]) -> tuple[str, ...]:
+        codes: list[str] = []
+        for node_id in node_ids:
+            node = self.topology.nodes.get(node_id)
+            if node is not None:
+                codes.extend(node.country.split("/"))
+        return tuple(codes)
+
+    def repair(
+        self, label: str, repair_h: float, link: Link | None, node_ids: Iterable[str]
+    ) -> Generator[Any, Any, None]:
+        """Wait for a repair unit (if one covers the fault), then hold it for the repair."""
+        pool = self._pool_for(link, self._countries(node_ids))
+        if pool is None:
+            yield self.env.timeout(repair_h)
+            return
+        asked = self.env.now
+        with pool.resource.request() as request:
+            if pool.resource.count >= pool.resource.capacity:
+                self.observer.note(asked, "repair-queued", label, f"waiting for {pool.spec.id}")
+            yield request
+            wait = self.env.now - asked
+            pool.jobs += 1
+            pool.total_wait_h += wait
+            pool.max_wait_h = max(pool.max_wait_h, wait)
+            hold = pool.spec.mobilisation_h + repair_h
+            self.observer.note(
+                self.env.now,
+                "repair-start",
+                label,
+                f"{pool.spec.id} after {wait:.1f} h wait; {hold:.1f} h to fix",
+            )
+            start = self.env.now
+            yield self.env.timeout(hold)
+            pool.busy_h += self.env.now - start
+
+    # --- processes -------------------------------------------------------------------------
+
+    def life(
+        self,
+        kind: str,
+        element_id: str,
+        fc: FailureClass,
+        length_km: float,
+        targets: tuple[str, ...],
+        link: Link | None,
+        node_ids: tuple[str, ...],
+    ) -> Generator[Any, Any, None]:
+        rng = element_rng(self.seed, self.replication, kind, element_id)
+        rate_per_h = fc.failures_per_year(length_km) / 8766.0
+        while True:
+            yield self.env.timeout(rng.expovariate(rate_per_h))
+            repair_h = fc.repair.sample_h(rng)
+            label = f"{kind} {element_id}"
+            self.down(targets, f"{label} failed ({fc.id})")
+            yield from self.repair(label, repair_h, link, node_ids)
+            self.up(targets, f"{label} repaired")
+
+    def _event_elements(self, event: ScheduledEvent) -> tuple[str, ...]:
+        target = event.target
+        if target.kind == "srlg":
+            return tuple(sorted(expand_srlgs(self.topology, target.ids)))
+        return target.ids
+
+    def scheduled(self, event: ScheduledEvent) -> Generator[Any, Any, None]:
+        yield self.env.timeout(event.at_h)
+        elements = self._event_elements(event)
+        planned = event.action == "maintenance"
+        label = f"{event.id} ({event.target.kind} {','.join(event.target.ids)})"
+        self.down(elements, label, planned=planned, failure=not planned)
+        if event.restore_at_h is not None:
+            yield self.env.timeout(event.restore_at_h - event.at_h)
+        elif event.duration_h is not None:
+            yield self.env.timeout(event.duration_h)
+        elif event.repair:
+            link, fc = self._repair_basis(event, elements)
+            rng = element_rng(self.seed, self.replication, "event", event.id)
+            nodes = (
+                (link.a, link.b) if link is not None else tuple(e for e in elements if e in self.topology.nodes)
+            )
+            yield from self.repair(event.id, fc.repair.sample_h(rng), link, nodes)
+        else:
+            return  # never restored within the horizon
+        self.up(elements, f"{event.id} restored")
+
+    def _repair_basis(
+        self, event: ScheduledEvent, elements: tuple[str, ...]
+    ) -> tuple[Link | None, FailureClass]:
+        """The link whose failure class (and sea/countries) decides how a cut is repaired."""
+        if event.target.kind == "srlg":
+            srlg = self.topology.srlgs[event.target.ids[0]]
+            if srlg.failure_class is not None:
+                links = [self.topology.links[e] for e in elements if e in self.topology.links]
+                return (links[0] if links else None), self.topology.failure_classes[srlg.failure_class]
+        links = [self.topology.links[e] for e in elements if e in self.topology.links]
+        if links:
+            link = links[0]
+            return link, self.topology.failure_classes[link.failure_class]
+        node = self.topology.nodes[elements[0]]
+        class_id = node.failure_class or next(iter(sorted(self.topology.failure_classes)))
+        return None, self.topology.failure_classes[class_id]
+
+    def ticker(self, progress: ProgressFn) -> Generator[Any, Any, None]:
+        step = self.horizon_h / PROGRESS_STEPS
+        for i in range(1, PROGRESS_STEPS + 1):
+            yield self.env.timeout(step)
+            progress(min(1.0, i / PROGRESS_STEPS))
+
+    def start(self, progress: ProgressFn | None) -> None:
+        for event in self.scenario.events:
+            self.env.process(self.scheduled(event))
+        if self.scenario.stochastic_failures:
+            self._start_lives()
+        if progress is not None:
+            self.env.process(self.ticker(progress))
+
+    def _start_lives(self) -> None:
+        topo = self.topology
+        in_service = {lid for _, _, lid in self.router.graph.edges(keys=True)}
+        for lid in sorted(in_service):
+            link = topo.links[lid]
+            fc = topo.failure_classes[link.failure_class]
+            if fc.failures_per_year(link.length_km) > 0:
+                self.env.process(
+                    self.life("link", lid, fc, link.length_km, (lid,), link, (link.a, link.b))
+                )
+        for nid in sorted(topo.nodes):
+            node = topo.nodes[nid]
+            if node.failure_class is None:
+                continue
+            fc = topo.failure_classes[node.failure_class]
+            if fc.failures_per_year(0.0) > 0:
+                self.env.process(self.life("node", nid, fc, 0.0, (nid,), None, (nid,)))
+        for sid in sorted(topo.srlgs):
+            srlg = topo.srlgs[sid]
+            if srlg.failure_class is None:
+                continue
+            fc = topo.failure_classes[srlg.failure_class]
+            members = tuple(sorted(lid for lid in expand_srlgs(topo, [sid]) if lid in in_service))
+            if not members:
+                continue
+            length = max(topo.links[m].length_km for m in members)
+            first = topo.links[members[0]]
+            if fc.failures_per_year(length) > 0:
+                self.env.process(
+                    self.life("srlg", sid, fc, length, members, first, (first.a, first.b))
+                )
+
+    def run(self, progress: ProgressFn | None = None) -> SimulationResult:
+        self.start(progress)
+        self.env.run(until=self.horizon_h)
+        resources = [
+            ResourceResult(
+                id=p.spec.id,
+                kind=p.spec.kind,
+                count=p.spec.count,
+                jobs=p.jobs,
+                mean_wait_h=p.total_wait_h / p.jobs if p.jobs else 0.0,
+                max_wait_h=p.max_wait_h,
+                busy_fraction=p.busy_h / (self.horizon_h * p.spec.count),
+            )
+            for p in self.pools
+        ]
+        demands, links, resource_results = self.observer.finish(self.horizon_h, resources)
+        return SimulationResult(
+            scenario=self.scenario.name,
+            scenario_path=self.scenario.source_path,
+            topology=self.topology.name,
+            topology_path=self.scenario.topology_path,
+            seed=self.seed,
+            replication=self.replication,
+            horizon_h=self.horizon_h,
+            routing=self.scenario.routing,
+            demands=tuple(demands),
+            links=tuple(links),
+            resources=tuple(resource_results),
+            timeline=tuple(self.observer.timeline),
+            routing_states=self.cache.misses,
+            events_processed=self.events_processed,
+        )
+
+
+def simulate(
+    scenario: Scenario,
+    *,
+    seed: int | None = None,
+    replication: int = 0,
+    horizon_h: float | None = None,
+    progress: ProgressFn | None = None,
+) -> SimulationResult:
+    """Run one replication of `scenario`; a pure function of its arguments."""
+    engine = Engine(
+        scenario,
+        scenario.seed if seed is None else seed,
+        replication,
+        scenario.horizon_h if horizon_h is None else horizon_h,
+    )
+    return engine.run(progress)
