@@ -24,7 +24,8 @@ class Problem:
     hint: str = ""
 
     def format(self) -> str:
-        text = f"{self.path}:{self.line}:{self.col}: {self.message}"
+        where = f"{self.path}:{self.line}:{self.col}" if self.line > 0 else self.path
+        text = f"{where}: {self.message}"
         if self.hint:
             text += f"\n    hint: {self.hint}"
         return text

@@ -16,10 +16,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
-
+from twin.analysis.paths import (
+    link_disjoint_paths,
+    single_points_of_failure,
+    srlg_disjoint_paths,
+)
 from twin.model import Demand, Topology
-from twin.routing import Router, expand_srlgs
+from twin.routing import Router
 
 DIFF_SCHEMA = "silkroad-twin/diff/1"
 
@@ -226,35 +229,6 @@ def diff_topologies(
     return TopologyDiff(base_label, head_label, diff_elements(base, head), tuple(deltas), limits)
 
 
-def _link_disjoint_count(router: Router, source: str, destination: str) -> int:
-    """Maximum number of link-disjoint paths (max flow with unit capacity per fibre link)."""
-    flow_graph = nx.DiGraph()
-    for u, v, _key in router.graph.edges(keys=True):
-        for a, b in ((u, v), (v, u)):
-            if flow_graph.has_edge(a, b):
-                flow_graph[a][b]["capacity"] += 1
-            else:
-                flow_graph.add_edge(a, b, capacity=1)
-    if source not in flow_graph or destination not in flow_graph:
-        return 0
-    return int(nx.maximum_flow_value(flow_graph, source, destination))
-
-
-def _srlg_disjoint_count(router: Router, source: str, destination: str) -> int:
-    """Greedy count of SRLG-disjoint paths (a lower bound: the exact problem is NP-hard)."""
-    topology = router.topology
-    removed: set[str] = set()
-    count = 0
-    while True:
-        path = router.shortest_path(source, destination, frozenset(removed))
-        if path is None:
-            return count
-        count += 1
-        groups = {g for lid in path.links for g in topology.links[lid].srlgs}
-        removed.update(path.links)
-        removed.update(lid for lid, link in topology.links.items() if groups & set(link.srlgs))
-
-
 def measure_demand(
     topology: Topology, demand: Demand, *, include_planned: bool = False
 ) -> DemandMeasures:
@@ -265,22 +239,15 @@ def measure_demand(
     base = router.shortest_path(demand.source, demand.destination)
     if base is None:
         return DemandMeasures(None, 0, 0, (), (), 0.0, None, ())
-    spof_links = []
-    worst_rtt: float | None = base.rtt_ms
-    for lid in base.links:
-        path = router.shortest_path(demand.source, demand.destination, frozenset({lid}))
-        if path is None:
-            spof_links.append(lid)
-            worst_rtt = None
-        elif worst_rtt is not None:
+    spof_links, _spof_nodes, spof_srlgs = single_points_of_failure(
+        router, base, demand.source, demand.destination
+    )
+    worst_rtt: float | None = None if spof_links else base.rtt_ms
+    if worst_rtt is not None:
+        for lid in base.links:  # only failures on the working path move the demand
+            path = router.shortest_path(demand.source, demand.destination, frozenset({lid}))
+            assert path is not None  # not a SPOF
             worst_rtt = max(worst_rtt, path.rtt_ms)
-    on_path = {g for lid in base.links for g in topology.links[lid].srlgs}
-    spof_srlgs = [
-        sid
-        for sid in sorted(on_path)
-        if router.shortest_path(demand.source, demand.destination, expand_srlgs(topology, [sid]))
-        is None
-    ]
     availability: float | None
     try:
         from twin.analysis.availability import demand_availability
@@ -292,11 +259,11 @@ def measure_demand(
         availability = None
     return DemandMeasures(
         rtt_ms=base.rtt_ms,
-        link_disjoint_paths=_link_disjoint_count(router, demand.source, demand.destination),
-        srlg_disjoint_paths=_srlg_disjoint_count(router, demand.source, demand.destination),
-        spof_links=tuple(sorted(spof_links)),
-        spof_srlgs=tuple(spof_srlgs),
+        link_disjoint_paths=len(link_disjoint_paths(router, demand.source, demand.destination)),
+        srlg_disjoint_paths=len(srlg_disjoint_paths(router, demand.source, demand.destination)),
+        spof_links=spof_links,
+        spof_srlgs=spof_srlgs,
         availability=availability,
         n1_worst_rtt_ms=worst_rtt,
-        n1_disconnecting=tuple(sorted(spof_links)),
+        n1_disconnecting=spof_links,
     )

@@ -52,13 +52,24 @@ app = typer.Typer(
 )
 
 
+# Width for tables when output is not a terminal (CI logs, files): wide enough for a summary
+# table on one line per row; a terminal's own width is used otherwise, COLUMNS overrides both.
+PIPE_WIDTH = 160
+
+
+def _width(stream_is_tty: bool) -> int | None:
+    if os.environ.get("COLUMNS"):
+        return None  # rich reads COLUMNS itself
+    return None if stream_is_tty else PIPE_WIDTH
+
+
 def stderr_console() -> Console:
     """Rich console on stderr; rich itself honours NO_COLOR and non-terminal output."""
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, width=_width(sys.stderr.isatty()))
 
 
 def stdout_console() -> Console:
-    return Console(highlight=False)
+    return Console(highlight=False, width=_width(sys.stdout.isatty()))
 
 
 def _load_commands() -> None:
@@ -81,11 +92,11 @@ def main(argv: list[str] | None = None) -> int:
             status = result
     except InputError as exc:
         for problem in exc.problems:
-            err.print(problem.format(), markup=False)
+            err.print(problem.format(), markup=False, soft_wrap=True)
         status = EXIT_BAD_INPUT
     except CheckFailed as exc:
         for failure in exc.failures:
-            err.print(failure, markup=False)
+            err.print(failure, markup=False, soft_wrap=True)
         status = EXIT_CHECK_FAILED
     except TwinError as exc:
         err.print(f"twin: {exc}", markup=False)
@@ -101,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.print("twin: interrupted", markup=False)
         status = EXIT_INTERRUPTED
-    except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
+    except Exception as exc:
         if os.environ.get("TWIN_DEBUG"):
             raise
         err.print(

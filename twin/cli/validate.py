@@ -46,7 +46,7 @@ def validate_command(
         table.add_column(column)
     for r in results:
         for p in r.problems:
-            err.print(p.format(), markup=False, highlight=False)
+            err.print(p.format(), markup=False, highlight=False, soft_wrap=True)
         if isinstance(r.model, Topology):
             contents = (
                 f"{len(r.model.nodes)} nodes, {len(r.model.links)} links, "

@@ -95,9 +95,7 @@ def decode_countries(topo: dict[str, Any], object_name: str = "countries") -> li
             polygon_arcs = geometry["arcs"]
         else:
             continue
-        polygons = tuple(
-            tuple(_ring(ring, arcs) for ring in polygon) for polygon in polygon_arcs
-        )
+        polygons = tuple(tuple(_ring(ring, arcs) for ring in polygon) for polygon in polygon_arcs)
         name = str(geometry.get("properties", {}).get("name", ""))
         countries.append(Country(str(geometry.get("id", "")), name, polygons))
     countries.sort(key=lambda c: (c.name, c.id))

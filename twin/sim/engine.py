@@ -106,7 +106,9 @@ class Engine:
         failed = frozenset(flipped) if delta > 0 else frozenset()
         self.observer.change(now, new, failed, cause, planned)
 
-    def down(self, ids: Iterable[str], cause: str, planned: bool = False, failure: bool = True) -> None:
+    def down(
+        self, ids: Iterable[str], cause: str, planned: bool = False, failure: bool = True
+    ) -> None:
         ids = tuple(ids)
         self.observer.note(
             self.env.now, "maintenance" if planned else "failure", ",".join(ids), cause
@@ -210,7 +212,9 @@ class Engine:
             link, fc = self._repair_basis(event, elements)
             rng = element_rng(self.seed, self.replication, "event", event.id)
             nodes = (
-                (link.a, link.b) if link is not None else tuple(e for e in elements if e in self.topology.nodes)
+                (link.a, link.b)
+                if link is not None
+                else tuple(e for e in elements if e in self.topology.nodes)
             )
             yield from self.repair(event.id, fc.repair.sample_h(rng), link, nodes)
         else:
@@ -225,7 +229,9 @@ class Engine:
             srlg = self.topology.srlgs[event.target.ids[0]]
             if srlg.failure_class is not None:
                 links = [self.topology.links[e] for e in elements if e in self.topology.links]
-                return (links[0] if links else None), self.topology.failure_classes[srlg.failure_class]
+                return (links[0] if links else None), self.topology.failure_classes[
+                    srlg.failure_class
+                ]
         links = [self.topology.links[e] for e in elements if e in self.topology.links]
         if links:
             link = links[0]

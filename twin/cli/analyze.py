@@ -1,0 +1,93 @@
+"""`twin analyze`: static questions about a topology, per demand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from twin.atomic import write_json_atomic
+from twin.cli.app import EXIT_OK, app, stdout_console
+
+
+@app.command("analyze")
+def analyze_command(
+    topology: Annotated[Path, typer.Argument(help="Topology file (topologies/*.yaml).")],
+    demand: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A demand as SOURCE:DEST (repeatable). Default: frankfurt:baku, "
+            "frankfurt:almaty, frankfurt:urumqi, frankfurt:hong-kong, baku:almaty "
+            "(those whose nodes exist)."
+        ),
+    ] = None,
+    include_planned: Annotated[
+        bool, typer.Option(help="Treat planned links (e.g. the Superhighway) as in service.")
+    ] = False,
+    availability: Annotated[
+        bool,
+        typer.Option(
+            help="Also compute each demand's steady-state availability from the failure "
+            "classes (exact, or certified bounds on large networks)."
+        ),
+    ] = False,
+    tolerance: Annotated[
+        float, typer.Option(help="Bound gap at which the availability computation stops.")
+    ] = 1e-9,
+    contingency: Annotated[
+        str | None,
+        typer.Option(
+            help="Contingency analysis instead: n-1, n-2 or srlg (see `twin contingency`)."
+        ),
+    ] = None,
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="Write the analysis as JSON (atomically).")
+    ] = None,
+) -> int:
+    """For each demand: the lowest-latency path, its RTT and length, the physical floor
+    (geodesic RTT at fibre speed) and the stretch over it, the link-disjoint and SRLG-disjoint
+    paths with their RTTs, and the links, nodes and SRLGs whose loss alone disconnects it.
+
+    Examples:
+
+        twin analyze topologies/silk-road-2026.yaml
+
+        twin analyze topologies/eurasia-routes.yaml --demand frankfurt:hong-kong --json out.json
+
+        twin analyze topologies/silk-road-2026.yaml --availability
+
+        twin analyze topologies/silk-road-2026.yaml --contingency n-1
+    """
+    from twin.analysis.demand_sets import default_demands, parse_demand_specs
+    from twin.analysis.paths import analyze
+    from twin.loading import load_topology
+    from twin.report.terminal_analysis import print_path_analysis
+
+    topo = load_topology(topology)
+    demands = parse_demand_specs(demand, topo) if demand else default_demands(topo)
+    console = stdout_console()
+    if contingency is not None:
+        from twin.cli.contingency import run_contingency
+
+        return run_contingency(
+            topo, demands, contingency, include_planned=include_planned, json_path=json_path
+        )
+    result = analyze(topo, demands, include_planned=include_planned)
+    print_path_analysis(console, result)
+    doc = result.to_dict()
+    if availability:
+        from twin.analysis.availability import demand_availability
+        from twin.report.terminal_availability import print_availability
+
+        values = {
+            d.id: demand_availability(
+                topo, d.source, d.destination, include_planned=include_planned, tolerance=tolerance
+            )
+            for d in demands
+        }
+        print_availability(console, values)
+        doc["availability"] = {k: v.to_dict() for k, v in values.items()}
+    if json_path is not None:
+        write_json_atomic(json_path, doc)
+    return EXIT_OK

@@ -1,0 +1,250 @@
+"""The network map of a report: country outlines, links along their geodesics, what failed.
+
+Links are coloured by downtime over the run (or by peak utilisation; the page can switch, both
+colourings are in the SVG as data attributes so the switch needs a few lines of script and the
+map still reads correctly with scripts off). Submarine links are dashed over a light-blue casing,
+terrestrial ones solid: the two fail and get repaired in very different ways.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from twin.geo import intermediate_points
+from twin.model import Link, Node, Topology
+from twin.report.basemap import (
+    Projection,
+    countries_in_view,
+    country_svg_path,
+    fit_projection,
+)
+from twin.report.svg import FONT, esc, n
+from twin.units import format_duration_h
+
+NO_DATA = "#8a96a3"
+# Sequential palette (ColorBrewer YlOrRd, 5 classes): light for little downtime, dark for much.
+DOWNTIME_STOPS: tuple[str, ...] = ("#fecc5c", "#fd8d3c", "#f03b20", "#bd0026", "#67000d")
+UTIL_STOPS: tuple[str, ...] = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")
+
+
+@dataclass(frozen=True)
+class LinkMetrics:
+    downtime_h: float = 0.0
+    failures: int = 0
+    utilisation: float | None = None
+
+
+def downtime_colour(downtime_h: float, max_downtime_h: float) -> str:
+    """Log scale from 1 h to the run's worst link: a 2-hour and a 60-day outage look different."""
+    if downtime_h <= 0:
+        return NO_DATA
+    top = max(max_downtime_h, 2.0)
+    frac = math.log1p(downtime_h) / math.log1p(top)
+    index = min(len(DOWNTIME_STOPS) - 1, int(frac * len(DOWNTIME_STOPS)))
+    return DOWNTIME_STOPS[index]
+
+
+def utilisation_colour(utilisation: float | None) -> str:
+    if utilisation is None:
+        return NO_DATA
+    for limit, colour in zip((0.3, 0.5, 0.7, 0.9), UTIL_STOPS, strict=False):
+        if utilisation < limit:
+            return colour
+    return UTIL_STOPS[-1]
+
+
+def _link_path(link: Link, topology: Topology, projection: Projection) -> str:
+    a, b = topology.nodes[link.a], topology.nodes[link.b]
+    # About one point per 50 km: smooth curves for long cables without bloating short spans.
+    count = max(2, min(64, int(link.length_km / 50.0)))
+    points = intermediate_points(a.lat, a.lon, b.lat, b.lon, count)
+    coords = [projection(lon, lat) for lat, lon in points]
+    return "M" + " L".join(f"{n(x)} {n(y)}" for x, y in coords)
+
+
+def _midpoint(link: Link, topology: Topology, projection: Projection) -> tuple[float, float]:
+    a, b = topology.nodes[link.a], topology.nodes[link.b]
+    lat, lon = intermediate_points(a.lat, a.lon, b.lat, b.lon, 2)[1]
+    return projection(lon, lat)
+
+
+def _label_boxes_overlap(
+    box: tuple[float, float, float, float], placed: Sequence[tuple[float, float, float, float]]
+) -> bool:
+    x, y, w, h = box
+    return any(
+        x < px + pw and px < x + w and y < py + ph and py < y + h for px, py, pw, ph in placed
+    )
+
+
+def _legend(width: float, height: float, max_downtime_h: float) -> str:
+    x, y = 12.0, height - 118.0
+    out = [
+        f'<g id="map-legend" transform="translate({n(x)},{n(y)})">'
+        '<rect width="250" height="108" rx="4" fill="#ffffff" fill-opacity="0.9" stroke="#c5ccd3"/>'
+    ]
+    out.append('<g class="legend-downtime">')
+    out.append('<text x="10" y="16" font-weight="600">Link downtime over the run</text>')
+    top = max(max_downtime_h, 2.0)
+    for i, colour in enumerate(DOWNTIME_STOPS):
+        hours = math.expm1(math.log1p(top) * i / len(DOWNTIME_STOPS))
+        out.append(f'<rect x="{10 + i * 46}" y="22" width="44" height="8" fill="{colour}"/>')
+        out.append(
+            f'<text x="{10 + i * 46}" y="41" font-size="9">≥{esc(format_duration_h(hours))}</text>'
+        )
+    out.append("</g>")
+    out.append('<g class="legend-util" style="display:none">')
+    out.append('<text x="10" y="16" font-weight="600">Peak link utilisation</text>')
+    for i, (colour, label) in enumerate(
+        zip(UTIL_STOPS, ("<30 %", "<50 %", "<70 %", "<90 %", "≥90 %"), strict=True)
+    ):
+        out.append(f'<rect x="{10 + i * 46}" y="22" width="44" height="8" fill="{colour}"/>')
+        out.append(f'<text x="{10 + i * 46}" y="41" font-size="9">{label}</text>')
+    out.append("</g>")
+    out.append(
+        f'<line x1="10" y1="56" x2="40" y2="56" stroke="{NO_DATA}" stroke-width="2.5"/>'
+        '<text x="46" y="60">terrestrial (grey: never down)</text>'
+        '<line x1="10" y1="74" x2="40" y2="74" stroke="#9ecae1" stroke-width="6"/>'
+        f'<line x1="10" y1="74" x2="40" y2="74" stroke="{NO_DATA}" stroke-width="2.5" '
+        'stroke-dasharray="5 3"/><text x="46" y="78">submarine</text>'
+        '<text x="10" y="97" fill="#c62828" font-weight="700" font-size="13">✕</text>'
+        '<text x="26" y="96">failed during the run (hover for details)</text>'
+    )
+    out.append("</g>")
+    return "".join(out)
+
+
+def render_map_svg(
+    topology: Topology,
+    metrics: Mapping[str, LinkMetrics],
+    highlight_nodes: Sequence[str] = (),
+    failed_nodes: Sequence[str] = (),
+    width: float = 1100.0,
+    height: float = 560.0,
+    element_id: str = "map",
+) -> str:
+    """The map as one inline SVG: countries, links coloured by downtime, failures, labels."""
+    shown_links = [lk for lk in topology.links.values() if lk.status != "retired"]
+    used = {lk.a for lk in shown_links} | {lk.b for lk in shown_links}
+    nodes = [topology.nodes[nid] for nid in sorted(used or topology.nodes)]
+    projection = fit_projection([(nd.lon, nd.lat) for nd in nodes], width, height, 0.06)
+    max_downtime = max((m.downtime_h for m in metrics.values()), default=0.0)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" id="{esc(element_id)}" class="map" '
+        f'viewBox="0 0 {n(width)} {n(height)}" width="100%" role="img" '
+        f'aria-label="network map of {esc(topology.name)}" {FONT} font-size="11">',
+        f'<clipPath id="{element_id}-clip"><rect width="{n(width)}" height="{n(height)}"/>'
+        "</clipPath>",
+        f'<rect width="{n(width)}" height="{n(height)}" fill="#dcebf5"/>',
+        f'<g id="{element_id}-countries" clip-path="url(#{element_id}-clip)" fill="#f4f1ea" '
+        'stroke="#b9b2a3" stroke-width="0.6" fill-rule="evenodd">',
+    ]
+    for country in countries_in_view(projection):
+        out.append(
+            f'<path class="country" d="{country_svg_path(country, projection)}">'
+            f"<title>{esc(country.name)}</title></path>"
+        )
+    out.append("</g>")
+    out.append(f'<g id="{element_id}-links" fill="none" stroke-linecap="round">')
+    markers: list[str] = []
+    for link in sorted(shown_links, key=lambda lk: (lk.kind == "submarine", lk.id)):
+        m = metrics.get(link.id, LinkMetrics())
+        d = _link_path(link, topology, projection)
+        c_down = downtime_colour(m.downtime_h, max_downtime)
+        c_util = utilisation_colour(m.utilisation)
+        planned = link.status == "planned"
+        tip = (
+            f"{link.id} ({link.name or link.a + '–' + link.b}): {link.kind}, "
+            f"{link.length_km:,.0f} km, {link.status}; {m.failures} failure(s), down "
+            f"{format_duration_h(m.downtime_h)}"
+            + (
+                f", peak utilisation {m.utilisation * 100:.0f} %"
+                if m.utilisation is not None
+                else ""
+            )
+        )
+        width_px = 1.4 if planned else 2.6
+        dash = ' stroke-dasharray="2 4"' if planned else ""
+        if link.kind == "submarine":
+            out.append(f'<path d="{d}" stroke="#9ecae1" stroke-width="6" stroke-opacity="0.7"/>')
+            dash = ' stroke-dasharray="7 4"' if not planned else dash
+        out.append(
+            f'<path class="link {link.kind}{" planned" if planned else ""}" '
+            f'data-link="{esc(link.id)}" d="{d}" stroke="{c_down}" data-c-downtime="{c_down}" '
+            f'data-c-util="{c_util}" stroke-width="{width_px}"{dash}><title>{esc(tip)}</title>'
+            "</path>"
+        )
+        if m.failures > 0 or m.downtime_h > 0:
+            x, y = _midpoint(link, topology, projection)
+            markers.append(
+                f'<text class="failed-link" x="{n(x)}" y="{n(y + 5)}" text-anchor="middle" '
+                f'font-size="15" font-weight="700" fill="#c62828" stroke="#fff" '
+                f'stroke-width="3" paint-order="stroke"><title>{esc(tip)}</title>✕</text>'
+            )
+    out.append("</g>")
+    out.append(f'<g id="{element_id}-nodes">')
+    highlighted = set(highlight_nodes)
+    failed = set(failed_nodes)
+    for node in nodes:
+        x, y = projection(node.lon, node.lat)
+        radius = 4.2 if node.id in highlighted else 2.8
+        stroke = "#c62828" if node.id in failed else "#1f2933"
+        out.append(
+            f'<circle class="node" data-node="{esc(node.id)}" cx="{n(x)}" cy="{n(y)}" '
+            f'r="{radius}" fill="{"#1f2933" if node.id in highlighted else "#ffffff"}" '
+            f'stroke="{stroke}" stroke-width="{2.5 if node.id in failed else 1.2}">'
+            f"<title>{esc(node.name)} ({esc(node.id)}, {esc(node.country)}, {node.role})</title>"
+            "</circle>"
+        )
+    out.append("</g>")
+    out.append("".join(markers))
+    out.append(_labels(nodes, projection, highlighted, failed, element_id))
+    out.append(_legend(width, height, max_downtime))
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _labels(
+    nodes: Sequence[Node],
+    projection: Projection,
+    highlighted: set[str],
+    failed: set[str],
+    element_id: str,
+) -> str:
+    """Node names placed greedily, most important first, skipping any that would overlap."""
+
+    def rank(node: Node) -> tuple[int, str]:
+        if node.id in highlighted:
+            return (0, node.id)
+        if node.id in failed:
+            return (1, node.id)
+        return (2 if node.role in ("landing", "ixp") else 3, node.id)
+
+    placed: list[tuple[float, float, float, float]] = []
+    out = [f'<g id="{element_id}-labels" font-size="10.5" fill="#1f2933">']
+    for node in sorted(nodes, key=rank):
+        x, y = projection(node.lon, node.lat)
+        text_w = 6.0 * len(node.name) + 2
+        bold = node.id in highlighted
+        for dx, dy, anchor in (
+            (6, -4, "start"),
+            (6, 12, "start"),
+            (-6, -4, "end"),
+            (-6, 12, "end"),
+        ):
+            left = x + dx if anchor == "start" else x + dx - text_w
+            box = (left, y + dy - 10, text_w, 12.0)
+            if _label_boxes_overlap(box, placed):
+                continue
+            placed.append(box)
+            weight = ' font-weight="700"' if bold else ""
+            out.append(
+                f'<text class="label" x="{n(x + dx)}" y="{n(y + dy)}" text-anchor="{anchor}" '
+                f'stroke="#fff" stroke-width="2.5" paint-order="stroke"{weight}>'
+                f"{esc(node.name)}</text>"
+            )
+            break
+    out.append("</g>")
+    return "".join(out)

@@ -1,0 +1,308 @@
+"""What a run report shows beyond the raw result: element down intervals, repair waits, verdicts.
+
+The HTML report and the matplotlib plots draw the same facts, so the derived ones (which element
+was down when, how long a repair queued for a ship, the one-line verdict per demand) are
+computed here once, from a `twin.results.SimulationResult`, and never differ between the two.
+
+The verdict sentence ("missed: down 61.0 d after tcfo cut; repair waited 14.0 d for
+caspian-vessel") is a fact about the result, not about its layout, hence it lives here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from twin.errors import InputError
+from twin.results import RUN_SCHEMA, DemandResult, Outage, SimulationResult
+from twin.units import format_duration_h
+
+__all__ = [
+    "ElementDown",
+    "RepairWait",
+    "element_downs",
+    "format_percent",
+    "load_run",
+    "outage_elements",
+    "repair_waits",
+    "verdict",
+]
+
+
+@dataclass(frozen=True)
+class ElementDown:
+    """One down interval of a network element, for the failure timeline and the map.
+
+    `wait_h` is the part of the interval spent queueing for `resource` before repair started.
+    """
+
+    element: str
+    start_h: float
+    end_h: float
+    cause: str = "failure"
+    wait_h: float = 0.0
+    resource: str = ""
+    detail: str = ""  # the simulator's description, also the cause text of demand outages
+
+    @property
+    def duration_h(self) -> float:
+        return max(0.0, self.end_h - self.start_h)
+
+
+@dataclass(frozen=True)
+class RepairWait:
+    """Time a failed element spent queueing for a repair resource (ship or crew)."""
+
+    element: str
+    resource: str
+    start_h: float
+    wait_h: float
+
+
+def load_run(
+    data: SimulationResult | Mapping[str, Any], path: str = "<results>"
+) -> SimulationResult:
+    """A run result from its object or its JSON document; InputError if it is something else."""
+    if isinstance(data, SimulationResult):
+        return data
+    schema = data.get("schema")
+    if schema != RUN_SCHEMA:
+        raise InputError.at(
+            path,
+            1,
+            1,
+            f"not a run results file (schema {schema!r}, expected {RUN_SCHEMA!r})",
+            "write one with `twin run SCENARIO --json FILE`",
+        )
+    try:
+        result = SimulationResult.from_dict(dict(data))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError.at(
+            path,
+            1,
+            1,
+            f"run results are incomplete or malformed: {type(exc).__name__}: {exc}",
+            "rewrite the file with the same twin version: `twin run SCENARIO --json FILE`",
+        ) from exc
+    if not result.horizon_h or result.horizon_h <= 0:
+        raise InputError.at(path, 1, 1, "run results have no positive horizon_h")
+    return result
+
+
+_STOCHASTIC_RE = re.compile(r"^(?P<label>.+?) failed \((?P<fc>[^)]*)\)$")
+_SCHEDULED_RE = re.compile(r"^(?P<label>\S+) \((?P<target>[^)]*)\)$")
+_WAIT_RE = re.compile(r"after (?P<wait>[0-9.]+) h wait")
+
+
+def _resource_in(detail: str, resource_ids: list[str]) -> str:
+    """The repair resource id named in a timeline detail ('' if none)."""
+    for rid in sorted(resource_ids, key=len, reverse=True):
+        if re.search(rf"(?<![\w-]){re.escape(rid)}(?![\w-])", detail):
+            return rid
+    return ""
+
+
+def _episode(detail: str) -> tuple[str, str]:
+    """(label, cause) of a failure entry: the label ties it to its repair and restore entries.
+
+    The simulator writes stochastic faults as "link tcfo failed (submarine-caspian)" (repairs
+    labelled "link tcfo") and scheduled events as "tcfo-cut (link tcfo)" (repairs labelled with
+    the event id).
+    """
+    match = _STOCHASTIC_RE.match(detail)
+    if match:
+        return match.group("label"), "failure"
+    match = _SCHEDULED_RE.match(detail)
+    if match:
+        return match.group("label"), "cut"
+    return detail, "failure"
+
+
+def _restore_label(detail: str) -> str:
+    for suffix in (" repaired", " restored"):
+        if detail.endswith(suffix):
+            return detail[: -len(suffix)]
+    return detail
+
+
+@dataclass
+class _Open:
+    start_h: float
+    element: str
+    cause: str
+    detail: str
+    queued_h: float | None = None
+    resource: str = ""
+    wait_h: float = 0.0
+
+
+def element_downs(result: SimulationResult) -> list[ElementDown]:
+    """Down intervals of links, nodes and SRLGs, rebuilt from the run's timeline.
+
+    Each failure (or maintenance) entry opens an episode; `repair-queued` / `repair-start`
+    entries with the episode's label give the repair resource and the time spent waiting for
+    it; the `restore` entry closes it. Episodes still open at the horizon end there.
+    """
+    resource_ids = [r.id for r in result.resources]
+    open_: dict[str, _Open] = {}
+    downs: list[ElementDown] = []
+
+    def close(label: str, end_h: float) -> None:
+        ep = open_.pop(label)
+        wait = ep.wait_h
+        if ep.queued_h is not None and not wait:
+            wait = end_h - ep.queued_h  # still queueing at the horizon
+        downs.append(
+            ElementDown(ep.element, ep.start_h, end_h, ep.cause, wait, ep.resource, ep.detail)
+        )
+
+    for entry in sorted(result.timeline, key=lambda e: e.t_h):
+        kind = entry.kind
+        if kind in ("failure", "maintenance"):
+            label, cause = _episode(entry.detail)
+            if label in open_:
+                continue
+            cause = "maintenance" if kind == "maintenance" else cause
+            open_[label] = _Open(entry.t_h, entry.element, cause, entry.detail)
+        elif kind == "repair-queued" and entry.element in open_:
+            ep = open_[entry.element]
+            ep.queued_h = entry.t_h
+            ep.resource = _resource_in(entry.detail, resource_ids) or ep.resource
+        elif kind == "repair-start" and entry.element in open_:
+            ep = open_[entry.element]
+            ep.resource = _resource_in(entry.detail, resource_ids) or ep.resource
+            match = _WAIT_RE.search(entry.detail)
+            if match:
+                ep.wait_h = float(match.group("wait"))
+            elif ep.queued_h is not None:
+                ep.wait_h = entry.t_h - ep.queued_h
+            ep.queued_h = None
+        elif kind == "restore":
+            label = _restore_label(entry.detail)
+            if label in open_:
+                close(label, entry.t_h)
+    for label in sorted(open_):
+        close(label, result.horizon_h)
+    return sorted(downs, key=lambda d: (d.start_h, d.element))
+
+
+def repair_waits(result: SimulationResult) -> list[RepairWait]:
+    return [
+        RepairWait(d.element, d.resource, d.start_h, d.wait_h)
+        for d in element_downs(result)
+        if d.wait_h > 0 and d.resource
+    ]
+
+
+def outage_elements(outage: Outage, known: set[str]) -> list[str]:
+    """Element ids named in an outage's cause text (e.g. 'tcfo cut' -> ['tcfo'])."""
+    words = re.findall(r"[a-z0-9][a-z0-9-]*", outage.cause.lower())
+    return [w for w in dict.fromkeys(words) if w in known]
+
+
+def longest_outage(demand: DemandResult) -> Outage | None:
+    if not demand.outages:
+        return None
+    return max(demand.outages, key=lambda o: (o.duration_h, -o.start_h))
+
+
+def over_budget(demand: DemandResult, horizon_h: float) -> list[tuple[float, float, float]]:
+    """Intervals (start_h, end_h, rtt_ms) when the demand was connected but over its RTT budget."""
+    limit = demand.sla_max_rtt_ms
+    if limit is None:
+        return []
+    points = sorted(demand.rtt_series, key=lambda p: p[0])
+    spans: list[tuple[float, float, float]] = []
+    for index, (t, rtt) in enumerate(points):
+        end = points[index + 1][0] if index + 1 < len(points) else horizon_h
+        if rtt is not None and rtt > limit + 1e-9 and end > t:
+            spans.append((t, min(end, horizon_h), rtt))
+    return spans
+
+
+def _culprit(downs: list[ElementDown], start_h: float, cause: str = "") -> ElementDown | None:
+    """The element down that explains trouble beginning at `start_h` (or named by `cause`)."""
+    named = [d for d in downs if cause and d.detail == cause]
+    if named:
+        return min(named, key=lambda d: abs(d.start_h - start_h))
+    live = [d for d in downs if d.start_h <= start_h + 1e-6 and d.end_h >= start_h - 1e-6]
+    if not live:
+        return None
+    return max(live, key=lambda d: (d.start_h, d.element))
+
+
+def _repair_words(down: ElementDown) -> str:
+    if down.wait_h > 0 and down.resource:
+        return (
+            f"repair of {down.element} waited {format_duration_h(down.wait_h)} for {down.resource}"
+        )
+    if down.resource:
+        return f"{down.element} repaired by {down.resource} in {format_duration_h(down.duration_h)}"
+    return ""
+
+
+def verdict(result: SimulationResult, demand: DemandResult) -> tuple[str, str]:
+    """(status, sentence): status is 'held', 'missed' or 'no-sla'; the sentence says why.
+
+    The sentence names the availability against the target, the longest outage and the fault
+    behind it, time spent over the RTT budget (a demand can miss its SLA without ever being
+    disconnected: the detour is too slow), and whether a repair queued for a ship or crew.
+    """
+    target = demand.sla_availability_target
+    status = "no-sla" if target is None else ("held" if demand.sla_held else "missed")
+    parts: list[str] = []
+    if target is not None:
+        parts.append(
+            f"SLA availability {format_percent(demand.sla_availability)} vs target "
+            f"{format_percent(target)}"
+        )
+    else:
+        parts.append(f"availability {format_percent(demand.availability)}")
+    downs = element_downs(result)
+    culprits: list[ElementDown] = []
+    worst = longest_outage(demand)
+    if worst is None:
+        parts.append("never disconnected")
+    else:
+        text = f"down {format_duration_h(worst.duration_h)}"
+        if worst.cause:
+            text += f" after {worst.cause}"
+        if len(demand.outages) > 1:
+            text += f" (longest of {len(demand.outages)} outages)"
+        parts.append(text)
+        found = _culprit(downs, worst.start_h, worst.cause)
+        if found is not None:
+            culprits.append(found)
+    slow = over_budget(demand, result.horizon_h)
+    if slow:
+        total = sum(end - start for start, end, _ in slow)
+        peak = max(rtt for _, _, rtt in slow)
+        longest = max(slow, key=lambda s: (s[1] - s[0], -s[0]))
+        text = (
+            f"RTT over the {demand.sla_max_rtt_ms:g} ms budget for {format_duration_h(total)} "
+            f"(up to {peak:.1f} ms)"
+        )
+        found = _culprit(downs, longest[0])
+        if found is not None:
+            text += f" after {found.detail or found.element}"
+            culprits.append(found)
+        parts.append(text)
+    for down in culprits[:1]:
+        words = _repair_words(down)
+        if words:
+            parts.append(words)
+    return status, "; ".join(parts)
+
+
+def format_percent(value: float) -> str:
+    """Availability with enough nines to tell 99.9 % from 99.99 %."""
+    if value >= 1.0:
+        return "100 %"
+    if value <= 0.0:
+        return "0 %"
+    nines = -math.log10(max(1e-12, 1.0 - value))
+    digits = min(6, max(1, math.ceil(nines)))
+    return f"{value * 100:.{digits}f} %"
