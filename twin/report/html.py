@@ -130,7 +130,7 @@ def _summary_table(result: SimulationResult) -> str:
         p50 = f"{demand.rtt_p50_ms:.1f}" if demand.rtt_p50_ms is not None else "–"
         p99 = f"{demand.rtt_p99_ms:.1f}" if demand.rtt_p99_ms is not None else "–"
         target = (
-            format_percent(demand.sla_availability_target)
+            f"{demand.sla_availability_target * 100:g} %"
             if demand.sla_availability_target is not None
             else "–"
         )
@@ -201,6 +201,7 @@ def _timeline_section(result: SimulationResult, downs: Sequence[ElementDown]) ->
 def _demand_section(result: SimulationResult, demand: DemandResult) -> str:
     status, sentence = verdict(result, demand)
     did = demand.id
+    avail_id = f"avail-{did}"
     strips = [
         (
             o.start_h,
@@ -245,7 +246,7 @@ def _demand_section(result: SimulationResult, demand: DemandResult) -> str:
         '<div class="charts">'
         f"<figure><figcaption>Availability against the SLA (scale of nines; dashed line = "
         f"target)</figcaption>"
-        f"{availability_bar(demand.sla_availability, demand.sla_availability_target, f'avail-{did}')}"
+        f"{availability_bar(demand.sla_availability, demand.sla_availability_target, avail_id)}"
         "</figure>"
         f'<figure class="wide"><figcaption>Outages over the horizon</figcaption>'
         f"{outage_strip(strips, result.horizon_h, f'outages-{did}')}</figure>"
@@ -324,35 +325,44 @@ def _provenance(result: SimulationResult, files: Sequence[InputFile], results_sh
 _CSS = """
 :root{--ink:#1f2933;--muted:#66707a;--line:#d9dde3;--bg:#fbfbfc;--red:#c62828;--green:#2e7d32}
 *{box-sizing:border-box}
-body{margin:0;padding:24px 32px;font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;
-color:var(--ink);background:var(--bg)}
-h1{margin:0 0 4px;font-size:24px}h2{margin:32px 0 8px;font-size:18px;border-bottom:1px solid var(--line);
-padding-bottom:4px}h3{margin:0 0 6px;font-size:16px}
-.muted{color:var(--muted);font-weight:400}
+body{margin:0;padding:24px 32px;
+font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--ink);
+background:var(--bg)}
+h1{margin:0 0 4px;font-size:24px}
+h2{margin:32px 0 8px;font-size:18px;border-bottom:1px solid var(--line);padding-bottom:4px}
+h3{margin:0 0 6px;font-size:16px}.muted{color:var(--muted);font-weight:400}
 .headline{display:flex;gap:12px;flex-wrap:wrap;margin:12px 0}
 .pill{padding:6px 12px;border-radius:16px;background:#eef1f4}
-.pill.bad{background:#fdecea;color:var(--red);font-weight:600}.pill.good{background:#e8f5e9;color:var(--green)}
+.pill.bad{background:#fdecea;color:var(--red);font-weight:600}
+.pill.good{background:#e8f5e9;color:var(--green)}
 .table{border-collapse:collapse;width:100%;background:#fff}
-.table th,.table td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
+.table th,.table td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;
+vertical-align:top}
 .table th{font-weight:600;background:#f3f5f7}.num{text-align:right;white-space:nowrap}
 .kv th{width:180px}code{font-size:12px;word-break:break-all}
-.badge{display:inline-block;padding:2px 8px;border-radius:10px;font-size:12px;font-weight:600;white-space:nowrap}
-.badge.held{background:#e8f5e9;color:var(--green)}.badge.missed{background:var(--red);color:#fff}
+.badge{display:inline-block;padding:2px 8px;border-radius:10px;font-size:12px;font-weight:600;
+white-space:nowrap}
+.badge.held{background:#e8f5e9;color:var(--green)}
+.badge.missed{background:var(--red);color:#fff}
 .badge.no-sla{background:#eef1f4;color:var(--muted)}
 tr.status-missed td:first-child{border-left:4px solid var(--red)}
-tr.status-held td:first-child{border-left:4px solid var(--green)}
-.why{max-width:520px}
-.demand{background:#fff;border:1px solid var(--line);border-radius:6px;padding:14px 16px;margin:14px 0}
-.demand.status-missed{border-left:6px solid var(--red)}.demand.status-held{border-left:6px solid var(--green)}
+tr.status-held td:first-child{border-left:4px solid var(--green)}.why{max-width:520px}
+.demand{background:#fff;border:1px solid var(--line);border-radius:6px;padding:14px 16px;
+margin:14px 0}
+.demand.status-missed{border-left:6px solid var(--red)}
+.demand.status-held{border-left:6px solid var(--green)}
 .verdict{font-size:15px;margin:4px 0 10px}
 .facts{display:flex;flex-wrap:wrap;gap:6px 22px;margin:0 0 8px}.facts div{min-width:110px}
 .facts dt{color:var(--muted);font-size:12px}.facts dd{margin:0;font-weight:600}
-.charts{display:flex;flex-wrap:wrap;gap:8px 24px}figure{margin:4px 0}.charts figure.wide{flex-basis:100%}
+.charts{display:flex;flex-wrap:wrap;gap:8px 24px}figure{margin:4px 0}
+.charts figure.wide{flex-basis:100%}
 figcaption{color:var(--muted);font-size:12px;margin-bottom:2px}
 .mapbox{background:#fff;border:1px solid var(--line);border-radius:6px;padding:8px}
-.toggle button{font:inherit;padding:3px 10px;border:1px solid var(--line);background:#fff;border-radius:4px;
-cursor:pointer}.toggle button[aria-pressed=true]{background:var(--ink);color:#fff}
-.legend .swatch{display:inline-block;width:14px;height:10px;margin:0 4px 0 12px;vertical-align:middle}
+.toggle button{font:inherit;padding:3px 10px;border:1px solid var(--line);background:#fff;
+border-radius:4px;cursor:pointer}
+.toggle button[aria-pressed=true]{background:var(--ink);color:#fff}
+.legend .swatch{display:inline-block;width:14px;height:10px;margin:0 4px 0 12px;
+vertical-align:middle}
 .swatch.down{background:var(--red)}.swatch.maint{background:#1565c0}
 .swatch.wait{background:repeating-linear-gradient(45deg,#7b1fa2 0 2px,#e1bee7 2px 5px)}
 .notes{background:#fff8e1;border:1px solid #ffe082;padding:8px 12px;border-radius:4px}
@@ -453,8 +463,8 @@ def render_report_html(
         _resources_table(run),
         '<h2 id="provenance-h">Provenance</h2>',
         _provenance(run, files, results_sha256),
-        '<p class="muted">Map: Natural Earth 1:110m countries (public domain) via world-atlas 2.0.2 '
-        "(ISC). Borders are context, not a statement on any boundary.</p>",
+        '<p class="muted">Map: Natural Earth 1:110m countries (public domain) via world-atlas '
+        "2.0.2 (ISC). Borders are context, not a statement on any boundary.</p>",
         f"<script>{_JS}</script>",
         "</body></html>",
         "",

@@ -91,9 +91,8 @@ def _legend(width: float, height: float, max_downtime_h: float) -> str:
     for i, colour in enumerate(DOWNTIME_STOPS):
         hours = math.expm1(math.log1p(top) * i / len(DOWNTIME_STOPS))
         out.append(f'<rect x="{10 + i * 46}" y="22" width="44" height="8" fill="{colour}"/>')
-        out.append(
-            f'<text x="{10 + i * 46}" y="41" font-size="9">≥{esc(format_duration_h(hours))}</text>'
-        )
+        label = "> 0" if i == 0 else f"≥{format_duration_h(hours)}"
+        out.append(f'<text x="{10 + i * 46}" y="41" font-size="9">{esc(label)}</text>')
     out.append("</g>")
     out.append('<g class="legend-util" style="display:none">')
     out.append('<text x="10" y="16" font-weight="600">Peak link utilisation</text>')

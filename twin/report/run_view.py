@@ -257,7 +257,7 @@ def verdict(result: SimulationResult, demand: DemandResult) -> tuple[str, str]:
     if target is not None:
         parts.append(
             f"SLA availability {format_percent(demand.sla_availability)} vs target "
-            f"{format_percent(target)}"
+            f"{target * 100:g} %"
         )
     else:
         parts.append(f"availability {format_percent(demand.availability)}")

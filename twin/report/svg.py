@@ -118,7 +118,7 @@ def availability_bar(
     nines scale each step right is ten times less downtime.
     """
     height = 46.0
-    x0, x1 = 8.0, width - 8.0
+    x0, x1 = 22.0, width - 34.0  # room for the end labels
     top = max(5.0, math.ceil(max(nines(availability), nines(sla) if sla else 0.0) + 0.5))
     top = min(top, 7.0)
 
