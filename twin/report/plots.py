@@ -1,0 +1,308 @@
+"""`twin plot`: PNG/SVG figures of a run for slides and papers (matplotlib, Agg backend).
+
+Four kinds, each answering one question a slide needs:
+
+- `map`: where did the network fail? Links on country outlines, coloured by downtime.
+- `timeline`: when, and for how long? Element outages (queueing for a ship hatched) and the
+  demands' outages underneath.
+- `latency`: what did users see? RTT of every demand over time, with its budget.
+- `availability`: did each demand hold its SLA? Availability in nines against the target.
+
+Output is deterministic: the SVG hash salt is fixed and no date is written, so the same result
+gives the same bytes and figures can live in git without churn.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from twin.atomic import write_bytes_atomic
+from twin.errors import InputError
+from twin.geo import intermediate_points
+from twin.model import Topology
+from twin.report.basemap import countries_in_view, fit_projection
+from twin.report.html_map import NO_DATA, downtime_colour
+from twin.report.run_view import element_downs, load_run, verdict
+from twin.report.svg import nines, step_points, time_unit
+from twin.results import SimulationResult
+
+PlotKind = Literal["map", "timeline", "latency", "availability"]
+PLOT_KINDS: tuple[str, ...] = ("map", "timeline", "latency", "availability")
+FORMATS: tuple[str, ...] = ("png", "svg")
+_RC: Any = {
+    "svg.hashsalt": "silkroad-twin",
+    "svg.fonttype": "path",
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+
+def _pyplot() -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _map(ax: Any, run: SimulationResult, topology: Topology) -> None:
+    shown = [lk for lk in topology.links.values() if lk.status != "retired"]
+    used = sorted({lk.a for lk in shown} | {lk.b for lk in shown} or set(topology.nodes))
+    nodes = [topology.nodes[n] for n in used]
+    # The projection works in pixels; a 1000 x 520 box keeps the same aspect as the HTML map.
+    proj = fit_projection([(nd.lon, nd.lat) for nd in nodes], 1000.0, 520.0, 0.06)
+    for country in countries_in_view(proj):
+        for polygon in country.polygons:
+            ring = polygon[0]
+            xs, ys = zip(*(proj(lon, lat) for lon, lat in ring), strict=True)
+            ax.fill(xs, ys, facecolor="#f4f1ea", edgecolor="#b9b2a3", linewidth=0.4, zorder=1)
+    metrics = {link.id: link for link in run.links}
+    worst = max((m.downtime_h for m in run.links), default=0.0)
+    failed_xy: list[tuple[float, float]] = []
+    for link in sorted(shown, key=lambda lk: (lk.kind == "submarine", lk.id)):
+        a, b = topology.nodes[link.a], topology.nodes[link.b]
+        count = max(2, min(64, int(link.length_km / 50.0)))
+        pts = [
+            proj(lon, lat) for lat, lon in intermediate_points(a.lat, a.lon, b.lat, b.lon, count)
+        ]
+        xs, ys = zip(*pts, strict=True)
+        m = metrics.get(link.id)
+        downtime = m.downtime_h if m else 0.0
+        colour = downtime_colour(downtime, worst)
+        style = ":" if link.status == "planned" else ("--" if link.kind == "submarine" else "-")
+        if link.kind == "submarine":
+            ax.plot(xs, ys, color="#9ecae1", linewidth=4.0, alpha=0.7, zorder=2)
+        ax.plot(xs, ys, color=colour, linestyle=style, linewidth=1.8, zorder=3)
+        if m is not None and m.failures > 0:
+            failed_xy.append(pts[len(pts) // 2])
+    if failed_xy:
+        fx, fy = zip(*failed_xy, strict=True)
+        ax.scatter(fx, fy, marker="x", color="#c62828", s=40, linewidths=2.0, zorder=5)
+    endpoints = {n for d in run.demands for n in (d.source, d.destination)}
+    for node in nodes:
+        x, y = proj(node.lon, node.lat)
+        big = node.id in endpoints
+        ax.scatter(
+            [x],
+            [y],
+            s=28 if big else 9,
+            color="#1f2933" if big else "white",
+            edgecolors="#1f2933",
+            linewidths=0.8,
+            zorder=4,
+        )
+        if big:
+            ax.annotate(
+                node.name,
+                (x, y),
+                xytext=(4, 4),
+                textcoords="offset points",
+                fontsize=8,
+                fontweight="bold",
+                zorder=6,
+            )
+    ax.set_xlim(0, proj.width)
+    ax.set_ylim(proj.height, 0)
+    ax.set_aspect("equal")
+    ax.set_facecolor("#dcebf5")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    from matplotlib.lines import Line2D
+
+    handles = [
+        Line2D([], [], color=NO_DATA, linewidth=1.8, label="never down"),
+        Line2D(
+            [],
+            [],
+            color=downtime_colour(worst, worst),
+            linewidth=1.8,
+            label=f"most downtime ({worst / 24:.1f} d)",
+        ),
+        Line2D([], [], color=NO_DATA, linestyle="--", linewidth=1.8, label="submarine"),
+        Line2D([], [], color="#c62828", marker="x", linestyle="", label="failed in the run"),
+    ]
+    ax.legend(handles=handles, loc="lower left", fontsize=7, framealpha=0.9)
+    ax.set_title(f"{run.scenario}: link downtime (seed {run.seed})")
+
+
+def _timeline(ax: Any, run: SimulationResult) -> None:
+    unit, per = time_unit(run.horizon_h)
+    downs = element_downs(run)
+    totals: dict[str, float] = {}
+    for d in downs:
+        totals[d.element] = totals.get(d.element, 0.0) + d.duration_h
+    elements = sorted(totals, key=lambda e: (-totals[e], e))[:20]
+    labels: list[str] = []
+    row = 0
+    for demand in reversed(run.demands):
+        bars = [
+            (o.start_h / per, max(o.duration_h / per, run.horizon_h / per / 800))
+            for o in demand.outages
+        ]
+        ax.broken_barh(bars, (row - 0.35, 0.7), facecolors="#c62828")
+        status = verdict(run, demand)[0]
+        labels.append(f"{demand.id} ({'missed' if status == 'missed' else 'ok'})")
+        row += 1
+    for element in reversed(elements):
+        for d in (x for x in downs if x.element == element):
+            if d.wait_h > 0:
+                ax.broken_barh(
+                    [(d.start_h / per, d.wait_h / per)],
+                    (row - 0.35, 0.7),
+                    facecolors="#e1bee7",
+                    edgecolor="#7b1fa2",
+                    hatch="///",
+                    linewidth=0.5,
+                )
+            colour = "#1565c0" if d.cause == "maintenance" else "#ef6c00"
+            ax.broken_barh(
+                [
+                    (
+                        (d.start_h + d.wait_h) / per,
+                        max((d.duration_h - d.wait_h) / per, run.horizon_h / per / 800),
+                    )
+                ],
+                (row - 0.35, 0.7),
+                facecolors=colour,
+            )
+        labels.append(element)
+        row += 1
+    if run.demands and elements:
+        ax.axhline(len(run.demands) - 0.5, color="#66707a", linewidth=0.8)
+    ax.set_yticks(range(len(labels)))
+    ax.set_yticklabels(labels, fontsize=8)
+    ax.set_xlim(0, run.horizon_h / per)
+    ax.set_xlabel(f"time ({unit})")
+    ax.grid(axis="x", color="#d9dde3", linewidth=0.6)
+    ax.set_title(
+        f"{run.scenario}: element outages (orange; hatched = waiting for a repair resource) "
+        "and demand outages (red)"
+    )
+
+
+def _latency(ax: Any, run: SimulationResult) -> None:
+    unit, per = time_unit(run.horizon_h)
+    import matplotlib
+
+    palette = matplotlib.colormaps["tab10"]
+    for index, demand in enumerate(run.demands):
+        colour = palette(index % 10)
+        xs: list[float] = []
+        ys: list[float] = []
+        for start, end, rtt in step_points(demand.rtt_series, run.horizon_h):
+            value = math.nan if rtt is None else rtt
+            xs.extend([start / per, end / per])
+            ys.extend([value, value])
+        ax.plot(xs, ys, color=colour, linewidth=1.4, label=demand.id)
+        if demand.sla_max_rtt_ms is not None:
+            ax.axhline(demand.sla_max_rtt_ms, color=colour, linestyle="--", linewidth=0.8)
+    ax.set_xlim(0, run.horizon_h / per)
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel(f"time ({unit})")
+    ax.set_ylabel("RTT (ms); gaps = disconnected; dashed = budget")
+    ax.grid(color="#d9dde3", linewidth=0.6)
+    ax.legend(fontsize=8, ncols=min(5, max(1, len(run.demands))), loc="lower right")
+    ax.set_title(f"{run.scenario}: round-trip time per demand")
+
+
+def _availability(ax: Any, run: SimulationResult) -> None:
+    demands = list(run.demands)
+    values = [nines(d.sla_availability) for d in demands]
+    targets = [
+        nines(d.sla_availability_target) if d.sla_availability_target else None for d in demands
+    ]
+    top = min(
+        7.0, max(5.0, math.ceil(max(values + [t or 0.0 for t in targets], default=5.0) + 0.5))
+    )
+    colours = ["#c62828" if verdict(run, d)[0] == "missed" else "#2e7d32" for d in demands]
+    rows = range(len(demands))
+    ax.barh(list(rows), [min(v, top) for v in values], color=colours, height=0.6)
+    for row, target in zip(rows, targets, strict=True):
+        if target is not None:
+            ax.plot([target, target], [row - 0.4, row + 0.4], color="#1f2933", linewidth=2)
+    ax.set_yticks(list(rows))
+    ax.set_yticklabels([d.id for d in demands])
+    ax.invert_yaxis()
+    ticks = list(range(int(top) + 1))
+    ax.set_xticks(ticks)
+    ax.set_xticklabels(["0 %"] + [f"{100 * (1 - 10**-k):.{max(0, k - 2)}f} %" for k in ticks[1:]])
+    ax.set_xlim(0, top)
+    ax.set_xlabel("SLA availability (scale of nines; black tick = SLA target)")
+    ax.grid(axis="x", color="#d9dde3", linewidth=0.6)
+    ax.set_title(f"{run.scenario}: availability against SLA (red = missed)")
+
+
+_SIZES: Mapping[str, tuple[float, float]] = {
+    "map": (11.0, 6.0),
+    "timeline": (11.0, 5.0),
+    "latency": (10.0, 4.5),
+    "availability": (8.0, 3.5),
+}
+
+
+def plot_bytes(
+    result: SimulationResult | Mapping[str, Any], topology: Topology | None, kind: str, fmt: str
+) -> bytes:
+    """One figure as PNG or SVG bytes (deterministic for a given result)."""
+    if kind not in PLOT_KINDS:
+        raise InputError.at(
+            "--kind", 0, 0, f"unknown plot kind {kind!r}", f"choose one of {', '.join(PLOT_KINDS)}"
+        )
+    if fmt not in FORMATS:
+        raise InputError.at(
+            "-o", 0, 0, f"cannot write a .{fmt} figure", "name the output file .png or .svg"
+        )
+    if kind == "map" and topology is None:
+        raise InputError.at("--kind", 0, 0, "a map needs the topology", "pass --topology FILE")
+    run = load_run(result)
+    plt = _pyplot()
+    import matplotlib
+
+    rows = {"timeline": max(3, len(run.demands) + 12)}.get(kind)
+    with matplotlib.rc_context(_RC):
+        width, height = _SIZES[kind]
+        if kind == "timeline" and rows is not None:
+            height = min(9.0, 1.2 + 0.25 * rows)
+        if kind == "availability":
+            height = max(2.5, 1.0 + 0.45 * len(run.demands))
+        fig, ax = plt.subplots(figsize=(width, height), dpi=150)
+        try:
+            if kind == "map":
+                assert topology is not None
+                _map(ax, run, topology)
+            elif kind == "timeline":
+                _timeline(ax, run)
+            elif kind == "latency":
+                _latency(ax, run)
+            else:
+                _availability(ax, run)
+            fig.tight_layout()
+            buffer = io.BytesIO()
+            metadata: dict[str, Any] = (
+                {"Date": None, "Creator": "silkroad-twin"}
+                if fmt == "svg"
+                else {"Software": "silkroad-twin"}
+            )
+            fig.savefig(buffer, format=fmt, metadata=metadata)
+        finally:
+            plt.close(fig)
+    return buffer.getvalue()
+
+
+def plot(
+    result: SimulationResult | Mapping[str, Any],
+    topology: Topology | None,
+    kind: str,
+    out_path: str | Path,
+) -> None:
+    """Write one figure atomically; the format is the output file's extension (.png, .svg)."""
+    fmt = Path(out_path).suffix.lower().lstrip(".")
+    write_bytes_atomic(out_path, plot_bytes(result, topology, kind, fmt))
