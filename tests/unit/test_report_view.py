@@ -1,0 +1,151 @@
+"""The facts a report derives from a run: element downs, repair waits, verdicts.
+
+The run is a small hand-built network simulated by the real engine, with fixed repair times, so
+every expected number is arithmetic on the scenario (no copied outputs):
+
+    sub1 cut at 240 h, sub2 cut at 241 h; one ship, 24 h mobilisation + 48 h fixed repair.
+    sub1 is fixed 240 -> 312 h; sub2 queues until 312 h (71 h wait) and is fixed at 384 h.
+    fra-ala uses either cable, so it is down from 241 h to 312 h: 71 h of 2400 h.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from twin.model import (
+    Demand,
+    FailureClass,
+    Link,
+    Node,
+    RepairResource,
+    RepairTime,
+    Scenario,
+    ScheduledEvent,
+    Sla,
+    Target,
+    Topology,
+)
+from twin.report.run_view import (
+    element_downs,
+    format_percent,
+    load_run,
+    over_budget,
+    repair_waits,
+    verdict,
+)
+from twin.results import SimulationResult
+from twin.sim import simulate
+from twin.units import format_duration_h
+
+HORIZON_H = 2400.0
+
+
+def small_topology() -> Topology:
+    nodes = {
+        "fra": Node("fra", "Frankfurt", "DE", "ixp", 50.11, 8.68),
+        "ist": Node("ist", "Istanbul", "TR", "pop", 41.01, 28.98),
+        "baku": Node("baku", "Baku", "AZ", "pop", 40.41, 49.87),
+        "sumgait": Node("sumgait", "Sumgait", "AZ", "landing", 40.59, 49.67),
+        "aktau": Node("aktau", "Aktau", "KZ", "landing", 43.65, 51.17),
+        "almaty": Node("almaty", "Almaty", "KZ", "pop", 43.24, 76.89),
+    }
+    fc = {
+        "sub": FailureClass("sub", "per_1000km", 0.0, RepairTime("fixed", 48.0)),
+        "land": FailureClass("land", "per_1000km", 0.0, RepairTime("fixed", 12.0)),
+    }
+
+    def link(lid: str, a: str, b: str, km: float, kind: str = "terrestrial") -> Link:
+        sea = "caspian" if kind == "submarine" else None
+        cls = "sub" if kind == "submarine" else "land"
+        return Link(lid, a, b, kind, km, 1000.0, cls, sea=sea)  # type: ignore[arg-type]
+
+    links = {
+        "fra-ist": link("fra-ist", "fra", "ist", 2200.0),
+        "ist-baku": link("ist-baku", "ist", "baku", 2000.0),
+        "baku-sumgait": link("baku-sumgait", "baku", "sumgait", 35.0),
+        "sub1": link("sub1", "sumgait", "aktau", 380.0, "submarine"),
+        "sub2": link("sub2", "baku", "aktau", 430.0, "submarine"),
+        "aktau-almaty": link("aktau-almaty", "aktau", "almaty", 2800.0),
+    }
+    return Topology("mini", nodes, links, failure_classes=fc)
+
+
+def small_scenario(max_rtt_ms: float | None = None) -> Scenario:
+    topo = small_topology()
+    demands = (
+        Demand("fra-ala", "fra", "almaty", 10.0, sla=Sla(0.999, max_rtt_ms)),
+        Demand("fra-baku", "fra", "baku", 10.0, sla=Sla(0.9999)),
+    )
+    events = (
+        ScheduledEvent("cut1", "cut", Target("link", ("sub1",)), 240.0, repair=True),
+        ScheduledEvent("cut2", "cut", Target("link", ("sub2",)), 241.0, repair=True),
+    )
+    ship = RepairResource("ship", "ship", 1, ("caspian",), mobilisation_h=24.0)
+    return Scenario(
+        "mini-cut", topo, "mini.yaml", HORIZON_H, 7, demands, events, repair_resources=(ship,)
+    )
+
+
+@pytest.fixture(scope="module")
+def run() -> SimulationResult:
+    return simulate(small_scenario())
+
+
+def test_element_downs_rebuild_cut_repair_and_queue(run: SimulationResult) -> None:
+    downs = {d.element: d for d in element_downs(run)}
+    assert set(downs) == {"sub1", "sub2"}
+    assert downs["sub1"].start_h == pytest.approx(240.0)
+    assert downs["sub1"].end_h == pytest.approx(240.0 + 24.0 + 48.0)
+    assert downs["sub1"].wait_h == pytest.approx(0.0)
+    assert downs["sub1"].resource == "ship"
+    assert downs["sub2"].start_h == pytest.approx(241.0)
+    assert downs["sub2"].wait_h == pytest.approx(71.0, abs=0.05)  # the engine logs 0.1 h
+    assert downs["sub2"].end_h == pytest.approx(312.0 + 72.0)
+    assert downs["sub2"].cause == "cut"
+    waits = repair_waits(run)
+    assert [(w.element, w.resource) for w in waits] == [("sub2", "ship")]
+
+
+def test_verdict_names_outage_cause_and_ship_wait(run: SimulationResult) -> None:
+    demand = run.demand("fra-ala")
+    assert demand.availability == pytest.approx(1.0 - 71.0 / HORIZON_H)
+    status, sentence = verdict(run, demand)
+    assert status == "missed"
+    assert f"down {format_duration_h(71.0)} after cut2 (link sub2)" in sentence
+    assert f"repair of sub2 waited {format_duration_h(71.0)} for ship" in sentence
+    held_status, held_sentence = verdict(run, run.demand("fra-baku"))
+    assert held_status == "held"
+    assert "never disconnected" in held_sentence
+
+
+def test_verdict_explains_rtt_budget_miss_without_outage() -> None:
+    # Budget between the RTT over sub1 (via Sumgait) and over sub2: the detour is too slow.
+    base = simulate(small_scenario()).demand("fra-ala").base_rtt_ms
+    assert base is not None
+    result = simulate(small_scenario(max_rtt_ms=base + 0.05))
+    demand = result.demand("fra-ala")
+    spans = over_budget(demand, result.horizon_h)
+    assert spans, "the sub2 detour is longer, so it must exceed a budget just above the base"
+    assert spans[0][0] == pytest.approx(240.0)
+    assert spans[0][1] == pytest.approx(241.0)
+    _, sentence = verdict(result, demand)
+    assert "RTT over the" in sentence and "after cut1 (link sub1)" in sentence
+
+
+def test_load_run_round_trips_and_rejects_other_documents(run: SimulationResult) -> None:
+    again = load_run(run.to_dict())
+    assert again.demand("fra-ala").outages == run.demand("fra-ala").outages
+    from twin.errors import InputError
+
+    with pytest.raises(InputError, match="not a run results file"):
+        load_run({"schema": "silkroad-twin/validate/1"}, "x.json")
+    with pytest.raises(InputError, match="malformed"):
+        load_run({"schema": "silkroad-twin/run/1", "demands": []}, "x.json")
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(1.0, "100 %"), (0.0, "0 %"), (0.999, "99.900 %"), (0.99995, "99.99500 %"), (0.5, "50.0 %")],
+)
+def test_format_percent_shows_enough_nines(value: float, text: str) -> None:
+    assert format_percent(value) == text
