@@ -1,0 +1,161 @@
+"""The HTML report in a real browser: headless Chromium loads it offline, runs its script without
+console errors, and paints a map and charts (checked in the DOM and in the screenshot's pixels).
+
+Skipped only when Chromium is not installed (CI installs the Debian `chromium` package first).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+import subprocess
+import tempfile
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from twin.loading import load_scenario
+from twin.report.html import render_report
+from twin.sim import simulate
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIO = ROOT / "scenarios" / "trans-caspian-cut.yaml"
+CHROMIUM = shutil.which("chromium") or (
+    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+)
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--enable-logging=stderr",
+    "--v=0",
+]
+
+pytestmark = [
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)"
+    ),
+    pytest.mark.skipif(not SCENARIO.exists(), reason="shipped scenario not present"),
+]
+
+
+def _chromium(args: list[str]) -> subprocess.CompletedProcess[str]:
+    assert CHROMIUM is not None
+    with tempfile.TemporaryDirectory() as profile:
+        return subprocess.run(
+            [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+
+def _console_errors(stderr: str) -> list[str]:
+    return [
+        line
+        for line in stderr.splitlines()
+        if ("CONSOLE" in line and ("Uncaught" in line or "Error" in line)) or "Uncaught" in line
+    ]
+
+
+def read_png(data: bytes) -> tuple[int, int, list[bytes]]:
+    """(width, height, RGB rows) of an 8-bit non-interlaced PNG: enough to look at pixels."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, idat, header = 8, b"", b""
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
+        if kind == b"IHDR":
+            header = body
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", header)
+    assert depth == 8 and colour in (2, 6) and interlace == 0, "unsupported PNG layout"
+    bpp = 3 if colour == 2 else 4
+    raw = zlib.decompress(idat)
+    stride = width * bpp
+    rows: list[bytes] = []
+    prev = bytearray(stride)
+    for y in range(height):
+        start = y * (stride + 1)
+        ftype, line = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
+        for i in range(stride):
+            left = line[i - bpp] if i >= bpp else 0
+            up = prev[i]
+            upleft = prev[i - bpp] if i >= bpp else 0
+            if ftype == 1:
+                line[i] = (line[i] + left) & 0xFF
+            elif ftype == 2:
+                line[i] = (line[i] + up) & 0xFF
+            elif ftype == 3:
+                line[i] = (line[i] + (left + up) // 2) & 0xFF
+            elif ftype == 4:
+                p = left + up - upleft
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - upleft)
+                pred = left if pa <= pb and pa <= pc else (up if pb <= pc else upleft)
+                line[i] = (line[i] + pred) & 0xFF
+        rows.append(bytes(line) if bpp == 3 else bytes(b for j, b in enumerate(line) if j % 4 != 3))
+        prev = line
+    return width, height, rows
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    here = Path.cwd()
+    os.chdir(ROOT)
+    try:
+        scenario = load_scenario(Path("scenarios/trans-caspian-cut.yaml"))
+        out = tmp_path_factory.mktemp("browser") / "report.html"
+        render_report(simulate(scenario), scenario.topology, out)
+    finally:
+        os.chdir(here)
+    yield out
+
+
+def test_report_loads_runs_its_script_and_has_map_and_charts(report: Path) -> None:
+    done = _chromium(["--dump-dom", report.as_uri()])
+    dom = done.stdout
+    assert _console_errors(done.stderr) == []
+    assert 'id="report-scripted"' in dom, "the report's script did not run to the end"
+    for element_id in (
+        "summary",
+        "map",
+        "map-countries",
+        "map-links",
+        "element-timeline",
+        "avail-fra-ala",
+        "outages-fra-ala",
+        "rtt-fra-ala",
+        "provenance",
+    ):
+        assert f'id="{element_id}"' in dom, element_id
+    assert dom.count('class="country"') > 20
+    assert dom.count('class="link ') >= 20
+    assert 'aria-pressed="true"' in dom  # the toggle was initialised by the script
+
+
+def test_screenshot_shows_a_painted_page(report: Path, tmp_path: Path) -> None:
+    shot = tmp_path / "report.png"
+    done = _chromium([f"--screenshot={shot}", "--window-size=1400,2400", report.as_uri()])
+    assert shot.exists(), done.stderr[-2000:]
+    width, height, rows = read_png(shot.read_bytes())
+    assert (width, height) == (1400, 2400)
+    colours: set[bytes] = set()
+    for row in rows[::8]:
+        for x in range(0, width * 3, 3 * 8):
+            colours.add(row[x : x + 3])
+    assert len(colours) > 50, "the page looks blank"
+    sea = bytes.fromhex("dcebf5")
+    assert sea in colours, "the map's sea is not painted"
+    reds = [c for c in colours if c[0] > 150 and c[1] < 80 and c[2] < 80]
+    assert reds, "no red verdict or outage is visible"
