@@ -121,21 +121,24 @@ class Observer:
         for acc in self.demands.values():
             before: DemandRoute = old.routes[acc.demand.id]
             after: DemandRoute = new.routes[acc.demand.id]
-            hit = bool(failed) and bool(
-                before.links & failed
-                or any(n in failed for path, _ in before.flows for n in path.nodes)
+            # Traffic on working paths through a failed element is interrupted.
+            hit_gbps = sum(
+                gbps
+                for path, gbps in before.flows
+                if failed and (failed.intersection(path.links) or failed.intersection(path.nodes))
             )
+            hit = hit_gbps > 0
             if before.flows == after.flows and not hit:
                 continue
             acc.rtt_series.append((t_h, after.rtt_ms))
             if hit and not planned:
                 acc.failovers += 1
                 if after.connected:
-                    # Traffic is lost while the failure is detected and traffic switched over.
+                    # Lost while the failure is detected and traffic switched over.
                     failover = self.scenario.failover_for(acc.demand)
                     lost_h = ms_to_hours(failover.interruption_ms)
                     acc.failover_h += lost_h
-                    acc.lost_gbit += acc.demand.gbps * lost_h * 3600.0
+                    acc.lost_gbit += hit_gbps * lost_h * 3600.0
             if before.connected and not after.connected:
                 acc.down_since, acc.down_cause = t_h, cause
                 self.note(t_h, "disconnect", acc.demand.id, f"after {cause}")
