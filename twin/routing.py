@@ -151,7 +151,7 @@ class Router:
     def _best_link(
         self, u: str, v: str, state: FailureState, residual: Mapping[str, float] | None
     ) -> Link:
-        candidates = [
+        candidates: list[Link] = [
             data["link"]
             for key, data in self.graph[u][v].items()
             if key not in state and (residual is None or residual.get(key, 0.0) > _EPS_GBPS)

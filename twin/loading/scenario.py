@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast
 
 from pydantic import ValidationError
 
@@ -22,6 +22,7 @@ from twin.model import (
     ASSERTION_KINDS,
     DEFAULT_SWITCHOVER_MS,
     Assertion,
+    AssertionKind,
     Demand,
     Failover,
     FailureClass,
@@ -109,7 +110,10 @@ def _mark(raw: Any, *keys: Any) -> Mark:
     current = raw
     mark: Mark = raw.mark
     for key in keys:
-        if (isinstance(current, MDict) and isinstance(key, str) and key in current) or (isinstance(current, MList) and isinstance(key, int) and key < len(current)):
+        if isinstance(current, MDict) and isinstance(key, str) and key in current:
+            mark = current.mark_of(key)
+            current = current[key]
+        elif isinstance(current, MList) and isinstance(key, int) and key < len(current):
             mark = current.mark_of(key)
             current = current[key]
         else:
@@ -161,7 +165,7 @@ def _class_override(
         if "basis" in fields:
             if fields["basis"] not in ("per_1000km", "per_link"):
                 raise ValueError("basis must be per_1000km or per_link")
-            result = replace(result, basis=fields["basis"])  # type: ignore[arg-type]
+            result = replace(result, basis=fields["basis"])
         repair = fields.get("repair")
         if repair is not None:
             if not isinstance(repair, Mapping):
@@ -343,7 +347,7 @@ def load_scenario(path: str | Path, overrides: Mapping[str, object] | None = Non
                 )
             )
             continue
-        action = "cut" if e.cut is not None else "maintenance"
+        action: Literal["cut", "maintenance"] = "cut" if e.cut is not None else "maintenance"
         target = _target(
             e.cut or e.maintenance, _mark(raw, "events", i, action), topology, problems
         )
@@ -518,7 +522,7 @@ def _checks(
         values = {k: v for k, v in params.items() if k != "demand"}
         checks.append(
             Assertion(
-                kind,
+                cast(AssertionKind, kind),
                 str(demand) if demand is not None else None,
                 {k: v for k, v in values.items() if isinstance(v, (int, float, str))},
                 m.line,

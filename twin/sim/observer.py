@@ -206,17 +206,17 @@ class Observer:
                 )
             )
         link_results = []
-        for lid, acc in self.links.items():
-            if acc.down_since is not None:
-                acc.downtime_h += horizon_h - acc.down_since
-                acc.down_since = None
-            utils = acc.util_samples
+        for lid, link_acc in self.links.items():
+            if link_acc.down_since is not None:
+                link_acc.downtime_h += horizon_h - link_acc.down_since
+                link_acc.down_since = None
+            utils = link_acc.util_samples
             total = sum(dt for _, dt in utils)
             link_results.append(
                 LinkResult(
                     id=lid,
-                    failures=acc.failures,
-                    downtime_h=acc.downtime_h,
+                    failures=link_acc.failures,
+                    downtime_h=link_acc.downtime_h,
                     utilisation_mean=sum(u * dt for u, dt in utils) / total if total else 0.0,
                     utilisation_p99=weighted_quantile(utils, 0.99) or 0.0,
                     utilisation_max=max((u for u, _ in utils), default=0.0),
