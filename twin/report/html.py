@@ -43,7 +43,7 @@ from twin.report.svg import (
     rtt_distribution,
 )
 from twin.results import DemandResult, SimulationResult
-from twin.units import format_duration_h
+from twin.units import HOURS_PER_YEAR, format_duration_h
 
 ColourBy = Literal["downtime", "utilisation"]
 STATUS_LABEL = {"held": "SLA held", "missed": "SLA missed", "no-sla": "no SLA"}
@@ -51,6 +51,13 @@ STATUS_LABEL = {"held": "SLA held", "missed": "SLA missed", "no-sla": "no SLA"}
 
 def esc(text: object) -> str:
     return escape(str(text), quote=True)
+
+
+def format_span_h(hours: float) -> str:
+    """A horizon in years once it is long enough that days stop meaning much."""
+    if hours >= 2 * HOURS_PER_YEAR:
+        return f"{hours / HOURS_PER_YEAR:.1f} y"
+    return format_duration_h(hours)
 
 
 @dataclass(frozen=True)
@@ -244,7 +251,7 @@ def _demand_section(result: SimulationResult, demand: DemandResult) -> str:
         f'<p class="verdict">{esc(sentence)}</p>'
         f'<dl class="facts">{facts_html}</dl>'
         '<div class="charts">'
-        f"<figure><figcaption>Availability against the SLA (scale of nines; dashed line = "
+        f"<figure><figcaption>SLA availability in % (scale of nines; dashed line = "
         f"target)</figcaption>"
         f"{availability_bar(demand.sla_availability, demand.sla_availability_target, avail_id)}"
         "</figure>"
@@ -306,7 +313,7 @@ def _provenance(result: SimulationResult, files: Sequence[InputFile], results_sh
         ("topology", result.topology),
         ("seed", str(result.seed)),
         ("replication", str(result.replication)),
-        ("horizon", format_duration_h(result.horizon_h)),
+        ("horizon", format_span_h(result.horizon_h)),
         ("routing", result.routing),
         ("twin version", twin.__version__),
         ("results SHA-256", results_sha256),
@@ -425,7 +432,7 @@ def render_report_html(
         )
         + "</span>",
         f'<span class="pill">{failed_links} link(s) failed</span>',
-        f'<span class="pill">horizon {esc(format_duration_h(run.horizon_h))}</span>',
+        f'<span class="pill">horizon {esc(format_span_h(run.horizon_h))}</span>',
         f'<span class="pill">seed {run.seed}</span>',
     ]
     notes = ""

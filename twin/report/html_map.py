@@ -55,6 +55,23 @@ def utilisation_colour(utilisation: float | None) -> str:
     return UTIL_STOPS[-1]
 
 
+def view_points(
+    topology: Topology, links: Sequence[Link], nodes: Sequence[Node]
+) -> list[tuple[float, float]]:
+    """(lon, lat) the map must show: every node and every point of each link's geodesic.
+
+    Long links bow away from their ends (Moscow-Manzhouli runs far north of both), so fitting
+    the view to the nodes alone would cut them off at the edge.
+    """
+    points = [(nd.lon, nd.lat) for nd in nodes]
+    for link in links:
+        a, b = topology.nodes[link.a], topology.nodes[link.b]
+        points.extend(
+            (lon, lat) for lat, lon in intermediate_points(a.lat, a.lon, b.lat, b.lon, 16)
+        )
+    return points
+
+
 def _link_path(link: Link, topology: Topology, projection: Projection) -> str:
     a, b = topology.nodes[link.a], topology.nodes[link.b]
     # About one point per 50 km: smooth curves for long cables without bloating short spans.
@@ -128,7 +145,7 @@ def render_map_svg(
     shown_links = [lk for lk in topology.links.values() if lk.status != "retired"]
     used = {lk.a for lk in shown_links} | {lk.b for lk in shown_links}
     nodes = [topology.nodes[nid] for nid in sorted(used or topology.nodes)]
-    projection = fit_projection([(nd.lon, nd.lat) for nd in nodes], width, height, 0.06)
+    projection = fit_projection(view_points(topology, shown_links, nodes), width, height, 0.06)
     max_downtime = max((m.downtime_h for m in metrics.values()), default=0.0)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" id="{esc(element_id)}" class="map" '

@@ -25,7 +25,7 @@ from twin.errors import InputError
 from twin.geo import intermediate_points
 from twin.model import Topology
 from twin.report.basemap import countries_in_view, fit_projection
-from twin.report.html_map import NO_DATA, downtime_colour
+from twin.report.html_map import NO_DATA, downtime_colour, view_points
 from twin.report.run_view import element_downs, load_run, verdict
 from twin.report.svg import nines, step_points, time_unit
 from twin.results import SimulationResult
@@ -56,7 +56,7 @@ def _map(ax: Any, run: SimulationResult, topology: Topology) -> None:
     used = sorted({lk.a for lk in shown} | {lk.b for lk in shown} or set(topology.nodes))
     nodes = [topology.nodes[n] for n in used]
     # The projection works in pixels; a 1000 x 520 box keeps the same aspect as the HTML map.
-    proj = fit_projection([(nd.lon, nd.lat) for nd in nodes], 1000.0, 520.0, 0.06)
+    proj = fit_projection(view_points(topology, shown, nodes), 1000.0, 520.0, 0.06)
     for country in countries_in_view(proj):
         for polygon in country.polygons:
             ring = polygon[0]

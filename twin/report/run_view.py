@@ -234,6 +234,21 @@ def _culprit(downs: list[ElementDown], start_h: float, cause: str = "") -> Eleme
     return max(live, key=lambda d: (d.start_h, d.element))
 
 
+def outage_blame(downs: list[ElementDown], demand: DemandResult) -> list[tuple[str, int, float]]:
+    """[(element, outages, hours)] of the elements whose failures took the demand down, worst first.
+
+    Over a long stochastic run the single longest outage says little; which element keeps
+    taking the demand down (and for how long in total) is what a planner acts on.
+    """
+    totals: dict[str, tuple[int, float]] = {}
+    for outage in demand.outages:
+        found = _culprit(downs, outage.start_h, outage.cause)
+        key = found.element if found is not None else (outage.cause or "unknown")
+        count, hours = totals.get(key, (0, 0.0))
+        totals[key] = (count + 1, hours + outage.duration_h)
+    return sorted(((k, c, h) for k, (c, h) in totals.items()), key=lambda t: (-t[2], -t[1], t[0]))
+
+
 def _repair_words(down: ElementDown) -> str:
     if down.wait_h > 0 and down.resource:
         return (
@@ -266,15 +281,30 @@ def verdict(result: SimulationResult, demand: DemandResult) -> tuple[str, str]:
     worst = longest_outage(demand)
     if worst is None:
         parts.append("never disconnected")
-    else:
+    elif len(demand.outages) == 1:
         text = f"down {format_duration_h(worst.duration_h)}"
         if worst.cause:
             text += f" after {worst.cause}"
-        if len(demand.outages) > 1:
-            text += f" (longest of {len(demand.outages)} outages)"
         parts.append(text)
         found = _culprit(downs, worst.start_h, worst.cause)
         if found is not None:
+            culprits.append(found)
+    else:
+        total_h = sum(o.duration_h for o in demand.outages)
+        text = f"down {format_duration_h(total_h)} in {len(demand.outages)} outages"
+        blame = outage_blame(downs, demand)
+        if blame:
+            element, count, hours = blame[0]
+            text += (
+                f", most after {element} failures ({count} outage{'s' if count > 1 else ''}, "
+                f"{format_duration_h(hours)})"
+            )
+        text += f"; longest {format_duration_h(worst.duration_h)}"
+        if worst.cause:
+            text += f" after {worst.cause}"
+        parts.append(text)
+        found = _culprit(downs, worst.start_h, worst.cause)
+        if found is not None and found.wait_h > 0:
             culprits.append(found)
     slow = over_budget(demand, result.horizon_h)
     if slow:

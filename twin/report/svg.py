@@ -142,7 +142,7 @@ def availability_bar(
         )
     for k in range(0, int(top) + 1):
         x = x0 + (x1 - x0) * k / top
-        label = "0 %" if k == 0 else f"{100 * (1 - 10**-k):.{max(0, k - 2)}f} %"
+        label = "0" if k == 0 else f"{100 * (1 - 10**-k):.{max(0, k - 2)}f}"
         out.append(f'<line x1="{n(x)}" y1="22" x2="{n(x)}" y2="26" stroke="{MUTED}"/>')
         out.append(
             f'<text x="{n(x)}" y="38" text-anchor="middle" fill="{MUTED}" font-size="10">'
