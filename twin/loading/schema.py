@@ -8,7 +8,8 @@ JSON Schema and live in `twin.loading.topology` / `twin.loading.scenario`.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import copy
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -178,11 +179,45 @@ class ScenarioFile(Strict):
     sweep: dict[str, list[object]] = {}
 
 
-def json_schemas() -> dict[str, dict[str, object]]:
+_SECTION_DEFS = {
+    "nodes": "NodeSpec",
+    "links": "LinkSpec",
+    "srlgs": "SrlgSpec",
+    "failure_classes": "FailureClassSpec",
+}
+
+
+def _allow_variants(schema: dict[str, Any]) -> None:
+    """A file with `extends:` lists partial entries (overrides) and may omit `nodes:`.
+
+    The JSON Schema says so with if/then/else: with `extends`, section items need only an id;
+    without it, items must be complete. The pydantic model validates the merged result.
+    """
+    defs = schema["$defs"]
+    props = schema["properties"]
+    full: dict[str, Any] = {}
+    patch: dict[str, Any] = {}
+    for section, def_name in _SECTION_DEFS.items():
+        patch_def = copy.deepcopy(defs[def_name])
+        patch_def["required"] = ["id"]
+        patch_def["title"] = f"{def_name}Override"
+        defs[f"{def_name}Override"] = patch_def
+        full[section] = {"type": "array", "items": {"$ref": f"#/$defs/{def_name}"}}
+        patch[section] = {"type": "array", "items": {"$ref": f"#/$defs/{def_name}Override"}}
+        props[section] = {"type": "array", "description": props[section].get("description", "")}
+    schema["required"] = [r for r in schema.get("required", []) if r != "nodes"]
+    schema["if"] = {"required": ["extends"]}
+    schema["then"] = {"properties": patch}
+    schema["else"] = {"properties": full, "required": ["nodes"]}
+
+
+def json_schemas() -> dict[str, dict[str, Any]]:
     """JSON Schemas of both file kinds (what `twin schema` writes)."""
-    out: dict[str, dict[str, object]] = {}
+    out: dict[str, dict[str, Any]] = {}
     for kind, model in (("topology", TopologyFile), ("scenario", ScenarioFile)):
         schema = model.model_json_schema(by_alias=True)
+        if kind == "topology":
+            _allow_variants(schema)
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["$id"] = f"https://silkroad-twin.org/schemas/{kind}.schema.json"
         out[kind] = schema

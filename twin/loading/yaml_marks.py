@@ -112,7 +112,7 @@ class _Builder:
                     self.path,
                     node.start_mark.line + 1,
                     node.start_mark.column + 1,
-                    f"document expands to more than {MAX_NODES} values",
+                    f"document expands to more than {MAX_NODES} values through aliases",
                     "YAML aliases that multiply content (an 'alias bomb') are refused; "
                     "write the content out or split the file",
                 )

@@ -1,0 +1,74 @@
+"""Every malformed file in tests/data/bad is refused with FILE:LINE:COL, a message and exit 2.
+
+Each file states its expectation on its first line: ``# expect: LINE fragment`` — the line of
+the fault (0 when any line is acceptable, e.g. an alias bomb detected while expanding) and a
+fragment of the message. The expectations were written from the files, by hand.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from twin.cli.app import main
+
+BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
+FILES = sorted(BAD.glob("*.yaml"))
+_EXPECT = re.compile(rb"^# expect: (\d+) (.*)$")
+
+
+def _expectation(path: Path) -> tuple[int, str]:
+    first = path.read_bytes().split(b"\n", 1)[0]
+    match = _EXPECT.match(first)
+    if match is None:
+        return 1, "file is empty"
+    return int(match.group(1)), match.group(2).decode()
+
+
+def test_the_corpus_covers_at_least_25_distinct_faults() -> None:
+    fragments = {_expectation(p)[1] for p in FILES}
+    assert len(FILES) >= 25 and len(fragments) >= 25
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_bad_file_is_refused_with_its_location(
+    path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line, fragment = _expectation(path)
+    status = main(["validate", str(path)])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "Traceback" not in err
+    locations = re.findall(rf"{re.escape(str(path))}:(\d+):(\d+): (.*)", err)
+    if "extends cycle" in fragment:
+        # The cycle is reported on the file where it closes, which may be either member.
+        locations = re.findall(r"extends-cycle-[ab]\.yaml:(\d+):(\d+): (.*)", err)
+    assert locations, err
+    if line:
+        assert any(int(found_line) == line for found_line, _, _ in locations), err
+    assert any(fragment.lower() in message.lower() for _, _, message in locations), err
+
+
+@pytest.mark.parametrize("name", ["unknown-node", "faster-than-light", "alias-bomb", "not-utf8"])
+def test_real_process_exits_2_without_traceback(name: str) -> None:
+    twin = Path(sys.executable).with_name("twin")
+    proc = subprocess.run(
+        [str(twin), "validate", str(BAD / f"{name}.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert f"{name}.yaml:" in proc.stderr
+
+
+def test_hints_suggest_the_intended_id(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["validate", str(BAD / "unknown-node.yaml")])
+    assert "did you mean 'aktau'?" in capsys.readouterr().err
+    main(["validate", str(BAD / "unknown-key.yaml")])
+    assert "did you mean 'length_km'?" in capsys.readouterr().err
