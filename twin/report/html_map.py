@@ -12,7 +12,6 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from twin.geo import intermediate_points
 from twin.model import Link, Node, Topology
 from twin.report.basemap import (
     Projection,
@@ -20,6 +19,7 @@ from twin.report.basemap import (
     country_svg_path,
     fit_projection,
 )
+from twin.report.sealanes import drawn_points
 from twin.report.svg import FONT, esc, n
 from twin.units import format_duration_h
 
@@ -65,25 +65,25 @@ def view_points(
     """
     points = [(nd.lon, nd.lat) for nd in nodes]
     for link in links:
-        a, b = topology.nodes[link.a], topology.nodes[link.b]
-        points.extend(
-            (lon, lat) for lat, lon in intermediate_points(a.lat, a.lon, b.lat, b.lon, 16)
-        )
+        points.extend((lon, lat) for lat, lon in link_points(link, topology))
     return points
 
 
-def _link_path(link: Link, topology: Topology, projection: Projection) -> str:
+def link_points(link: Link, topology: Topology) -> list[tuple[float, float]]:
+    """(lat, lon) points a link is drawn through: its geodesic, or a sea lane for a submarine
+    cable whose geodesic would cross land (see `twin.report.sealanes`)."""
     a, b = topology.nodes[link.a], topology.nodes[link.b]
-    # About one point per 50 km: smooth curves for long cables without bloating short spans.
-    count = max(2, min(64, int(link.length_km / 50.0)))
-    points = intermediate_points(a.lat, a.lon, b.lat, b.lon, count)
-    coords = [projection(lon, lat) for lat, lon in points]
+    return drawn_points(a.lat, a.lon, b.lat, b.lon, link.kind == "submarine")
+
+
+def _link_path(link: Link, topology: Topology, projection: Projection) -> str:
+    coords = [projection(lon, lat) for lat, lon in link_points(link, topology)]
     return "M" + " L".join(f"{n(x)} {n(y)}" for x, y in coords)
 
 
 def _midpoint(link: Link, topology: Topology, projection: Projection) -> tuple[float, float]:
-    a, b = topology.nodes[link.a], topology.nodes[link.b]
-    lat, lon = intermediate_points(a.lat, a.lon, b.lat, b.lon, 2)[1]
+    points = link_points(link, topology)
+    lat, lon = points[len(points) // 2]
     return projection(lon, lat)
 
 
@@ -165,7 +165,12 @@ def render_map_svg(
     out.append("</g>")
     out.append(f'<g id="{element_id}-links" fill="none" stroke-linecap="round">')
     markers: list[str] = []
-    for link in sorted(shown_links, key=lambda lk: (lk.kind == "submarine", lk.id)):
+
+    # Worst links drawn last, so a failed cable is not hidden under an intact one sharing its lane.
+    def order(lk: Link) -> tuple[float, bool, str]:
+        return (metrics.get(lk.id, LinkMetrics()).downtime_h, lk.kind == "submarine", lk.id)
+
+    for link in sorted(shown_links, key=order):
         m = metrics.get(link.id, LinkMetrics())
         d = _link_path(link, topology, projection)
         c_down = downtime_colour(m.downtime_h, max_downtime)

@@ -22,10 +22,9 @@ from typing import Any, Literal
 
 from twin.atomic import write_bytes_atomic
 from twin.errors import InputError
-from twin.geo import intermediate_points
 from twin.model import Topology
 from twin.report.basemap import countries_in_view, fit_projection
-from twin.report.html_map import NO_DATA, downtime_colour, view_points
+from twin.report.html_map import NO_DATA, downtime_colour, link_points, view_points
 from twin.report.run_view import element_downs, load_run, verdict
 from twin.report.svg import nines, step_points, time_unit
 from twin.results import SimulationResult
@@ -65,12 +64,14 @@ def _map(ax: Any, run: SimulationResult, topology: Topology) -> None:
     metrics = {link.id: link for link in run.links}
     worst = max((m.downtime_h for m in run.links), default=0.0)
     failed_xy: list[tuple[float, float]] = []
-    for link in sorted(shown, key=lambda lk: (lk.kind == "submarine", lk.id)):
-        a, b = topology.nodes[link.a], topology.nodes[link.b]
-        count = max(2, min(64, int(link.length_km / 50.0)))
-        pts = [
-            proj(lon, lat) for lat, lon in intermediate_points(a.lat, a.lon, b.lat, b.lon, count)
-        ]
+
+    # Worst links drawn last, so a failed cable is not hidden under an intact one sharing its lane.
+    def order(lk: Any) -> tuple[float, bool, str]:
+        m = metrics.get(lk.id)
+        return (m.downtime_h if m else 0.0, lk.kind == "submarine", lk.id)
+
+    for link in sorted(shown, key=order):
+        pts = [proj(lon, lat) for lat, lon in link_points(link, topology)]
         xs, ys = zip(*pts, strict=True)
         m = metrics.get(link.id)
         downtime = m.downtime_h if m else 0.0
