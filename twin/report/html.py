@@ -33,6 +33,7 @@ from twin.report.run_view import (
     format_percent,
     load_run,
     longest_outage,
+    over_budget,
     verdict,
 )
 from twin.report.svg import (
@@ -219,6 +220,17 @@ def _demand_section(result: SimulationResult, demand: DemandResult) -> str:
         )
         for o in demand.outages
     ]
+    budget = demand.sla_max_rtt_ms
+    strips.extend(
+        (
+            start,
+            end,
+            "degraded",
+            f"RTT {rtt:.1f} ms over the {budget:g} ms budget for "
+            f"{format_duration_h(end - start)} from {format_duration_h(start)}",
+        )
+        for start, end, rtt in over_budget(demand, result.horizon_h)
+    )
     lost = f"{demand.traffic_lost_gbit / 8.0:,.1f} GB" if demand.traffic_lost_gbit else "none"
     facts = [
         ("SLA availability", format_percent(demand.sla_availability)),
@@ -255,7 +267,8 @@ def _demand_section(result: SimulationResult, demand: DemandResult) -> str:
         f"target)</figcaption>"
         f"{availability_bar(demand.sla_availability, demand.sla_availability_target, avail_id)}"
         "</figure>"
-        f'<figure class="wide"><figcaption>Outages over the horizon</figcaption>'
+        '<figure class="wide"><figcaption>Over the horizon: up (green), disconnected (red), '
+        "over the RTT budget (orange)</figcaption>"
         f"{outage_strip(strips, result.horizon_h, f'outages-{did}')}</figure>"
         f"<figure><figcaption>RTT over time (red band: disconnected; dashed: RTT budget)"
         f"</figcaption>"

@@ -186,7 +186,8 @@ def render_map_svg(
                 else ""
             )
         )
-        width_px = 1.4 if planned else 2.6
+        # A link that went down is drawn heavier: it is what the reader came to see.
+        width_px = 1.4 if planned else (4.2 if m.downtime_h > 0 else 2.6)
         dash = ' stroke-dasharray="2 4"' if planned else ""
         if link.kind == "submarine":
             out.append(f'<path d="{d}" stroke="#9ecae1" stroke-width="6" stroke-opacity="0.7"/>')
