@@ -10,6 +10,8 @@ every expected number is arithmetic on the scenario (no copied outputs):
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from twin.model import (
@@ -29,6 +31,7 @@ from twin.report.run_view import (
     element_downs,
     format_percent,
     load_run,
+    outage_blame,
     over_budget,
     repair_waits,
     verdict,
@@ -149,3 +152,26 @@ def test_load_run_round_trips_and_rejects_other_documents(run: SimulationResult)
 )
 def test_format_percent_shows_enough_nines(value: float, text: str) -> None:
     assert format_percent(value) == text
+
+
+def test_verdict_over_many_outages_blames_the_element_behind_most_downtime() -> None:
+    base = small_scenario()
+    events = (
+        ScheduledEvent("c1", "cut", Target("link", ("aktau-almaty",)), 100.0, duration_h=10.0),
+        ScheduledEvent("c2", "cut", Target("link", ("aktau-almaty",)), 500.0, duration_h=20.0),
+        ScheduledEvent("n1", "cut", Target("node", ("almaty",)), 900.0, duration_h=5.0),
+    )
+    demand = Demand("akt-ala", "aktau", "almaty", 1.0, sla=Sla(0.999))
+    scenario = replace(base, demands=(demand,), events=events, repair_resources=())
+    result = simulate(scenario)
+    demand_result = result.demand("akt-ala")
+    assert [round(o.duration_h, 6) for o in demand_result.outages] == [10.0, 20.0, 5.0]
+    assert outage_blame(element_downs(result), demand_result) == [
+        ("aktau-almaty", 2, pytest.approx(30.0)),
+        ("almaty", 1, pytest.approx(5.0)),
+    ]
+    status, sentence = verdict(result, demand_result)
+    assert status == "missed"  # 35 h of 2400 h is 98.5 %
+    assert f"down {format_duration_h(35.0)} in 3 outages" in sentence
+    assert f"most after aktau-almaty failures (2 outages, {format_duration_h(30.0)})" in sentence
+    assert f"longest {format_duration_h(20.0)} after c2 (link aktau-almaty)" in sentence
