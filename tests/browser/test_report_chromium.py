@@ -159,3 +159,11 @@ def test_screenshot_shows_a_painted_page(report: Path, tmp_path: Path) -> None:
     assert sea in colours, "the map's sea is not painted"
     reds = [c for c in colours if c[0] > 150 and c[1] < 80 and c[2] < 80]
     assert reds, "no red verdict or outage is visible"
+
+
+def test_console_error_detection_catches_a_broken_script(tmp_path: Path) -> None:
+    # The check above is only worth something if a script error would be seen.
+    page = tmp_path / "broken.html"
+    page.write_text("<!DOCTYPE html><html><body><script>undefinedFn();</script></body></html>")
+    done = _chromium(["--dump-dom", page.as_uri()])
+    assert any("undefinedFn" in line for line in _console_errors(done.stderr))
