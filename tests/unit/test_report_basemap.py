@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from twin.report.basemap import (
-    country_svg_path,
     countries_in_view,
+    country_svg_path,
     decode_countries,
     fit_projection,
     load_countries,

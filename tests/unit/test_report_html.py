@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 from test_report_view import HORIZON_H, small_scenario
 
 from twin.report.html import inputs_digest, render_report, render_report_html, trace_inputs
-from twin.report.svg import nines, nice_ticks, rtt_levels, step_points
+from twin.report.svg import nice_ticks, nines, rtt_levels, step_points
 from twin.results import SimulationResult
 from twin.sim import simulate
 
@@ -106,5 +107,5 @@ def test_nines_scale_and_ticks() -> None:
     assert nines(1.0) == 7.0
     ticks = nice_ticks(0.0, HORIZON_H / 24.0)
     assert ticks[0] == 0.0 and ticks[-1] <= HORIZON_H / 24.0
-    steps = {round(b - a, 9) for a, b in zip(ticks, ticks[1:])}
+    steps = {round(b - a, 9) for a, b in itertools.pairwise(ticks)}
     assert len(steps) == 1

@@ -1,4 +1,4 @@
-"""`twin plot` figures: every kind renders, SVG output is deterministic, bad requests are input errors."""
+"""`twin plot` figures: every kind renders, SVG is deterministic, bad requests are input errors."""
 
 from __future__ import annotations
 
