@@ -105,9 +105,10 @@ def report_command(
     """Write one self-contained HTML report of a run: open it in any browser, even offline.
 
     The report shows, for people who will not read JSON: a verdict per demand (SLA held or
-    missed, and why, e.g. "down 43.1 d after tcfo-cut (link tcfo); repair of tcfo waited
-    7.0 d for caspian-vessel"); a map of the topology on country outlines with links coloured
-    by downtime (or peak utilisation) and failed elements marked; a failure timeline showing
+    missed, and why, e.g. "RTT over the 80 ms budget for 43.1 d after tcfo-cut (link tcfo);
+    tcfo repaired by caspian-vessel in 43.1 d"); a map of the topology on country outlines,
+    links coloured by downtime (or peak utilisation), failed elements marked, submarine cables
+    drawn along sea lanes; a failure timeline showing
     time spent waiting for repair ships or crews; per demand its availability against the SLA,
     outage strip, RTT over time and RTT distribution; and the scenario, seed, twin version and
     SHA-256 of the inputs, so the report can be traced and reproduced. No CDN, tile server or
