@@ -9,6 +9,7 @@ import typer
 
 from twin.atomic import write_json_atomic
 from twin.cli.app import EXIT_OK, app, stdout_console
+from twin.errors import InputError
 
 
 @app.command("analyze")
@@ -35,6 +36,13 @@ def analyze_command(
     tolerance: Annotated[
         float, typer.Option(help="Bound gap at which the availability computation stops.")
     ] = 1e-9,
+    availability_method: Annotated[
+        str,
+        typer.Option(
+            "--availability-method",
+            help="auto (exact, falling back to bounds on large networks), exact or bounds.",
+        ),
+    ] = "auto",
     contingency: Annotated[
         str | None,
         typer.Option(
@@ -64,6 +72,14 @@ def analyze_command(
     from twin.loading import load_topology
     from twin.report.terminal_analysis import print_path_analysis
 
+    if availability_method not in ("auto", "exact", "bounds"):
+        raise InputError.at(
+            "--availability-method",
+            0,
+            0,
+            f"unknown method {availability_method!r}",
+            "use auto, exact or bounds",
+        )
     topo = load_topology(topology)
     demands = parse_demand_specs(demand, topo) if demand else default_demands(topo)
     console = stdout_console()
@@ -82,7 +98,12 @@ def analyze_command(
 
         values = {
             d.id: demand_availability(
-                topo, d.source, d.destination, include_planned=include_planned, tolerance=tolerance
+                topo,
+                d.source,
+                d.destination,
+                include_planned=include_planned,
+                tolerance=tolerance,
+                method=availability_method,
             )
             for d in demands
         }
