@@ -1,0 +1,148 @@
+"""Monte Carlo replications against mathematics, and reproducibility across executors."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import replace
+
+import pytest
+
+from twin.analysis.availability import demand_availability
+from twin.model import Demand, Failover, FailureClass, Link, Node, RepairTime, Scenario, Topology
+from twin.montecarlo import Interval, run_replications, t95
+
+HORIZON_H = 20 * 8766.0
+
+
+def _scenario(edges: list[tuple[str, str, str, float]], source: str, dest: str) -> Scenario:
+    """Links with exponential failures (rate per year) and exponential repairs (mean 100 h)."""
+    classes = {}
+    links = {}
+    nodes = {}
+    for lid, a, b, rate in edges:
+        classes[lid] = FailureClass(
+            lid, "per_link", rate, RepairTime("exponential", 100.0 * math.log(2))
+        )
+        links[lid] = Link(lid, a, b, "terrestrial", 100.0, 10.0, lid)
+        for n in (a, b):
+            nodes.setdefault(n, Node(n, n, "KZ", "pop", 43.0, 50.0 + len(nodes)))
+    topo = Topology("t", nodes, links, {}, classes)
+    return Scenario(
+        name="mc",
+        topology=topo,
+        topology_path="t.yaml",
+        horizon_h=HORIZON_H,
+        seed=42,
+        demands=(Demand("d", source, dest, 1.0),),
+        stochastic_failures=True,
+        default_failover=Failover("protection", 0.0, 0.0),
+    )
+
+
+CASES = {
+    "series": ([("e1", "s", "x", 4.0), ("e2", "x", "t", 6.0)], "s", "t"),
+    "parallel": ([("e1", "s", "t", 20.0), ("e2", "s", "t", 30.0)], "s", "t"),
+    "bridge": (
+        [
+            ("e1", "s", "a", 10.0),
+            ("e2", "s", "b", 15.0),
+            ("e3", "a", "t", 20.0),
+            ("e4", "b", "t", 10.0),
+            ("e5", "a", "b", 25.0),
+        ],
+        "s",
+        "t",
+    ),
+    "ring": ([(f"e{i}", f"v{i}", f"v{(i + 1) % 5}", 15.0) for i in range(5)], "v0", "v2"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_interval_contains_the_analytic_availability(name: str) -> None:
+    """The 95 % interval over 30 replications of 20 years must contain the exact value.
+
+    It would fail if the engine biased the repair sampler (e.g. used the median as the mean:
+    ~30 % too short repairs), forgot an overlapping fault when two links are down together,
+    weighted measures by events instead of time, or made replications dependent (too narrow).
+    The analytic side is checked against hand formulas in test_availability_formulas.py.
+    """
+    edges, s, t = CASES[name]
+    scenario = _scenario(edges, s, t)
+    exact = demand_availability(scenario.topology, s, t).value
+    result = run_replications(scenario, replications=30)
+    interval = result.demand("d").availability
+    assert interval.low <= exact <= interval.high, (name, exact, interval)
+    # Informative: the interval is narrower than the unavailability itself.
+    assert interval.half_width < (1.0 - exact)
+
+
+def test_coverage_over_independent_seeds() -> None:
+    """Across 40 seeds the 95 % interval should miss the true value about twice; seeing 8 or
+    more misses has probability < 0.1 % if the intervals are right (binomial 40, 0.05)."""
+    edges, s, t = CASES["series"]
+    scenario = replace(_scenario(edges, s, t), horizon_h=5 * 8766.0)
+    exact = demand_availability(scenario.topology, s, t).value
+    misses = 0
+    for seed in range(40):
+        interval = run_replications(scenario, replications=10, seed=seed).demand("d").availability
+        misses += not (interval.low <= exact <= interval.high)
+    assert misses < 8
+
+
+def _dump(result: object) -> str:
+    return json.dumps(result.to_dict(), sort_keys=True)  # type: ignore[attr-defined]
+
+
+def test_results_identical_for_1_and_2_worker_processes() -> None:
+    edges, s, t = CASES["bridge"]
+    scenario = _scenario(edges, s, t)
+    one = run_replications(scenario, replications=6, workers=1)
+    two = run_replications(scenario, replications=6, workers=2)
+    assert _dump(one) == _dump(two)
+
+
+def test_results_identical_on_a_dask_cluster() -> None:
+    distributed = pytest.importorskip("distributed")
+    edges, s, t = CASES["bridge"]
+    scenario = _scenario(edges, s, t)
+    local = run_replications(scenario, replications=4)
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        remote = run_replications(scenario, replications=4, scheduler=cluster.scheduler_address)
+    assert _dump(local) == _dump(remote)
+
+
+def test_precision_rule_stops_when_reached_and_reports_it() -> None:
+    edges, s, t = CASES["series"]
+    scenario = _scenario(edges, s, t)
+    result = run_replications(scenario, precision=0.05, max_replications=400, batch_size=8)
+    d = result.demand("d")
+    assert result.precision_reached is True
+    assert d.availability.half_width <= 0.05 * (1.0 - d.availability.mean)
+    assert result.replications % 8 == 0  # whole batches only: independent of timing
+    capped = run_replications(scenario, precision=1e-6, max_replications=16)
+    assert capped.precision_reached is False and capped.replications == 16
+    assert capped.notes
+
+
+def test_interrupt_returns_the_completed_prefix_marked_partial() -> None:
+    edges, s, t = CASES["series"]
+    scenario = _scenario(edges, s, t)
+
+    def stop_after_three(done: int, _worst: float) -> None:
+        if done == 3:
+            raise KeyboardInterrupt
+
+    result = run_replications(scenario, replications=10, progress=stop_after_three)
+    assert result.partial and result.reason == "interrupted"
+    assert result.replications == 3
+    full = run_replications(scenario, replications=3)
+    assert result.demand("d").availability == full.demand("d").availability
+
+
+def test_student_t_interval() -> None:
+    interval = Interval.of([1.0, 2.0, 3.0])
+    assert interval.mean == 2.0
+    assert interval.half_width == pytest.approx(t95(2) * 1.0 / math.sqrt(3))

@@ -1,0 +1,59 @@
+"""Rich summary of a Monte Carlo run: means with 95 % intervals against the SLA."""
+
+from __future__ import annotations
+
+import math
+
+from rich.console import Console
+from rich.table import Table
+
+from twin.montecarlo import Interval, MonteCarloResult
+
+
+def _ci(i: Interval, digits: int = 6) -> str:
+    if not math.isfinite(i.low) or not math.isfinite(i.high):
+        return f"{i.mean:.{digits}f}"
+    return f"{i.mean:.{digits}f} [{i.low:.{digits}f}, {i.high:.{digits}f}]"
+
+
+def print_mc_summary(console: Console, result: MonteCarloResult) -> None:
+    title = f"{result.scenario}: {result.replications} replications, seed {result.seed}"
+    if result.partial:
+        title += f" — PARTIAL ({result.reason})"
+    table = Table(title=title)
+    for column in (
+        "demand",
+        "availability [95% CI]",
+        "SLA availability [95% CI]",
+        "SLA down min/yr [95% CI]",
+        "target",
+        "verdict",
+    ):
+        table.add_column(column)
+    for d in result.demands:
+        target = d.sla_target
+        if target is None:
+            verdict = "-"
+        elif d.sla_availability.low >= target:
+            verdict = "[green]meets (whole interval)[/]"
+        elif d.sla_availability.high < target:
+            verdict = "[bold red]misses (whole interval)[/]"
+        else:
+            verdict = "[yellow]undecided: interval straddles target[/]"
+        table.add_row(
+            d.id,
+            _ci(d.availability),
+            _ci(d.sla_availability),
+            _ci(d.sla_downtime_min_per_year, 1),
+            "-" if target is None else f"{target:g}",
+            verdict,
+        )
+    console.print(table)
+    if result.precision_target is not None:
+        state = "reached" if result.precision_reached else "NOT reached"
+        console.print(
+            f"precision target {result.precision_target:g} (relative half-width of "
+            f"unavailability) {state} after {result.replications} replications"
+        )
+    for note in result.notes:
+        console.print(f"note: {note}")
