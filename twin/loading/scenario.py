@@ -177,6 +177,10 @@ def _class_override(
                 parse_duration_h(repair["median"]) if "median" in repair else base.repair.median_h
             )
             p90_h = parse_duration_h(repair["p90"]) if "p90" in repair else base.repair.p90_h
+            if "median" in repair and "p90" not in repair and p90_h is not None:
+                # Changing only the median keeps the distribution's shape (its spread sigma):
+                # the p90 scales with the median.
+                p90_h = p90_h * median_h / base.repair.median_h
             if kind == "lognormal" and (p90_h is None or p90_h <= median_h):
                 raise ValueError("lognormal p90 must be above the median")
             result = replace(result, repair=RepairTime(kind, median_h, p90_h))
