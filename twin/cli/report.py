@@ -16,6 +16,7 @@ from twin.errors import InputError
 from twin.model import Topology
 
 REPORT_SCHEMA = "silkroad-twin/report/1"
+CONTINGENCY_SCHEMA = "silkroad-twin/contingency/1"
 
 
 def read_results(path: Path) -> dict[str, Any]:
@@ -67,6 +68,12 @@ def _topology_for(data: dict[str, Any], results_path: Path, given: Path | None) 
             candidates.append(Path(scenario).parent / named)
             candidates.append(results_path.parent / Path(scenario).parent / named)
         candidates.extend([Path(named), results_path.parent / named])
+    # Contingency results name the topology, not its file: try the usual place.
+    name = str(data.get("topology", ""))
+    if not named and name:
+        candidates.extend(
+            [Path("topologies") / f"{name}.yaml", results_path.parent / f"{name}.yaml"]
+        )
     for candidate in candidates:
         if candidate.is_file():
             return load_topology(candidate)
@@ -74,7 +81,8 @@ def _topology_for(data: dict[str, Any], results_path: Path, given: Path | None) 
         str(results_path),
         1,
         1,
-        f"cannot find the topology the results were computed on ({named or 'not recorded'})",
+        "cannot find the topology the results were computed on "
+        f"({named or name or 'not recorded'})",
         "pass it with --topology topologies/NAME.yaml",
     )
 
@@ -130,6 +138,8 @@ def report_command(
             "--colour-by", 0, 0, f"unknown colouring {colour_by!r}", "use downtime or utilisation"
         )
     data = read_results(results)
+    if data.get("schema") == CONTINGENCY_SCHEMA:
+        return _contingency_report(data, results, output, topology, json_path)
     run = load_run(data, str(results))
     topo = _topology_for(data, results, topology)
     html = render_report_html(
@@ -162,6 +172,43 @@ def report_command(
                 "output": str(output),
                 "output_sha256": hashlib.sha256(html.encode("utf-8")).hexdigest(),
                 "demands": rows,
+            },
+        )
+    return EXIT_OK
+
+
+def _contingency_report(
+    data: dict[str, Any], results: Path, output: Path, given: Path | None, json_path: Path | None
+) -> int:
+    """A contingency document rendered in the same style: worst-case table, map by impact."""
+    from twin.report.html_contingency import read_impacts, render_contingency_html
+
+    topo = _topology_for(data, results, given)
+    html = render_contingency_html(data, topo, str(results))
+    write_text_atomic(output, html)
+    impacts = read_impacts(data, str(results))
+    ranked = sorted(impacts, key=lambda i: (i.rank_key, i.label), reverse=True)
+    table = Table(title=f"twin report: {topo.name} {data.get('mode', '')} contingency, worst 10")
+    for column in ("failure", "impact"):
+        table.add_column(column, overflow="fold")
+    for impact in ranked[:10]:
+        table.add_row(impact.label, impact.summary())
+    console = stdout_console()
+    console.print(table)
+    console.print(f"wrote {output}", markup=False)
+    if json_path is not None:
+        write_json_atomic(
+            json_path,
+            {
+                "schema": REPORT_SCHEMA,
+                "kind": "contingency",
+                "results": str(results),
+                "output": str(output),
+                "output_sha256": hashlib.sha256(html.encode("utf-8")).hexdigest(),
+                "failures": [
+                    {"label": i.label, "impact": i.impact_class, "summary": i.summary()}
+                    for i in ranked
+                ],
             },
         )
     return EXIT_OK

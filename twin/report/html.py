@@ -342,7 +342,7 @@ def _provenance(result: SimulationResult, files: Sequence[InputFile], results_sh
     )
 
 
-_CSS = """
+CSS = """
 :root{--ink:#1f2933;--muted:#66707a;--line:#d9dde3;--bg:#fbfbfc;--red:#c62828;--green:#2e7d32}
 *{box-sizing:border-box}
 body{margin:0;padding:24px 32px;
@@ -459,7 +459,7 @@ def render_report_html(
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta name="generator" content="silkroad-twin {esc(twin.__version__)}">',
-        f"<title>{esc(title)}</title><style>{_CSS}</style></head>",
+        f"<title>{esc(title)}</title><style>{CSS}</style></head>",
         f'<body data-colour-by="{colour_by}">',
         f'<header><h1>{esc(run.scenario)} <span class="muted">run report</span></h1>',
         f'<p class="muted">topology {esc(run.topology)} · {len(run.demands)} demands · '

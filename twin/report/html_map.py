@@ -30,6 +30,16 @@ UTIL_STOPS: tuple[str, ...] = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73
 
 
 @dataclass(frozen=True)
+class LinkPaint:
+    """An explicit colouring of one link (contingency maps colour by impact, not downtime)."""
+
+    colour: str
+    note: str = ""
+    rank: float = 0.0  # higher is drawn later (on top) and heavier when positive
+    marked: bool = False
+
+
+@dataclass(frozen=True)
 class LinkMetrics:
     downtime_h: float = 0.0
     failures: int = 0
@@ -140,8 +150,14 @@ def render_map_svg(
     width: float = 1100.0,
     height: float = 560.0,
     element_id: str = "map",
+    paint: Mapping[str, LinkPaint] | None = None,
+    legend_svg: str | None = None,
 ) -> str:
-    """The map as one inline SVG: countries, links coloured by downtime, failures, labels."""
+    """The map as one inline SVG: countries, links coloured by downtime, failures, labels.
+
+    With `paint`, links take those colours and notes instead (and `legend_svg` replaces the
+    downtime legend): the contingency report colours each link by what its failure does.
+    """
     shown_links = [lk for lk in topology.links.values() if lk.status != "retired"]
     used = {lk.a for lk in shown_links} | {lk.b for lk in shown_links}
     nodes = [topology.nodes[nid] for nid in sorted(used or topology.nodes)]
@@ -168,6 +184,8 @@ def render_map_svg(
 
     # Worst links drawn last, so a failed cable is not hidden under an intact one sharing its lane.
     def order(lk: Link) -> tuple[float, bool, str]:
+        if paint is not None:
+            return (paint[lk.id].rank if lk.id in paint else 0.0, lk.kind == "submarine", lk.id)
         return (metrics.get(lk.id, LinkMetrics()).downtime_h, lk.kind == "submarine", lk.id)
 
     for link in sorted(shown_links, key=order):
@@ -187,7 +205,15 @@ def render_map_svg(
             )
         )
         # A link that went down is drawn heavier: it is what the reader came to see.
-        width_px = 1.4 if planned else (4.2 if m.downtime_h > 0 else 2.6)
+        heavy = m.downtime_h > 0
+        marked = m.failures > 0 or m.downtime_h > 0
+        painted = paint.get(link.id) if paint is not None else None
+        if painted is not None:
+            c_down = c_util = painted.colour
+            tip = f"{link.id} ({link.name or link.a + '–' + link.b}): {link.kind}, "
+            tip += f"{link.length_km:,.0f} km; {painted.note}"
+            heavy, marked = painted.rank > 0, painted.marked
+        width_px = 1.4 if planned else (4.2 if heavy else 2.6)
         dash = ' stroke-dasharray="2 4"' if planned else ""
         if link.kind == "submarine":
             out.append(f'<path d="{d}" stroke="#9ecae1" stroke-width="6" stroke-opacity="0.7"/>')
@@ -198,7 +224,7 @@ def render_map_svg(
             f'data-c-util="{c_util}" stroke-width="{width_px}"{dash}><title>{esc(tip)}</title>'
             "</path>"
         )
-        if m.failures > 0 or m.downtime_h > 0:
+        if marked:
             x, y = _midpoint(link, topology, projection)
             markers.append(
                 f'<text class="failed-link" x="{n(x)}" y="{n(y + 5)}" text-anchor="middle" '
@@ -223,7 +249,7 @@ def render_map_svg(
     out.append("</g>")
     out.append("".join(markers))
     out.append(_labels(nodes, projection, highlighted, failed, element_id))
-    out.append(_legend(width, height, max_downtime))
+    out.append(legend_svg if legend_svg is not None else _legend(width, height, max_downtime))
     out.append("</svg>")
     return "".join(out)
 
