@@ -17,6 +17,7 @@ from twin.model import Topology
 
 REPORT_SCHEMA = "silkroad-twin/report/1"
 CONTINGENCY_SCHEMA = "silkroad-twin/contingency/1"
+MC_SCHEMA = "silkroad-twin/montecarlo/1"
 
 
 def read_results(path: Path) -> dict[str, Any]:
@@ -140,6 +141,8 @@ def report_command(
     data = read_results(results)
     if data.get("schema") == CONTINGENCY_SCHEMA:
         return _contingency_report(data, results, output, topology, json_path)
+    if data.get("schema") == MC_SCHEMA:
+        return _montecarlo_report(data, results, output, json_path)
     run = load_run(data, str(results))
     topo = _topology_for(data, results, topology)
     html = render_report_html(
@@ -172,6 +175,40 @@ def report_command(
                 "output": str(output),
                 "output_sha256": hashlib.sha256(html.encode("utf-8")).hexdigest(),
                 "demands": rows,
+            },
+        )
+    return EXIT_OK
+
+
+def _montecarlo_report(
+    data: dict[str, Any], results: Path, output: Path, json_path: Path | None
+) -> int:
+    """Monte Carlo results: availability with 95 % intervals against each SLA (no map)."""
+    from twin.report.html_montecarlo import STATUS_LABEL, read_estimates, render_montecarlo_html
+
+    html = render_montecarlo_html(data, str(results))
+    write_text_atomic(output, html)
+    estimates = read_estimates(data, str(results))
+    table = Table(title=f"twin report: {data.get('scenario', '')} Monte Carlo")
+    for column in ("demand", "verdict", "why"):
+        table.add_column(column, overflow="fold")
+    for est in estimates:
+        table.add_row(est.id, STATUS_LABEL[est.status()], est.sentence())
+    console = stdout_console()
+    console.print(table)
+    console.print(f"wrote {output}", markup=False)
+    if json_path is not None:
+        write_json_atomic(
+            json_path,
+            {
+                "schema": REPORT_SCHEMA,
+                "kind": "montecarlo",
+                "results": str(results),
+                "output": str(output),
+                "output_sha256": hashlib.sha256(html.encode("utf-8")).hexdigest(),
+                "demands": [
+                    {"id": e.id, "status": e.status(), "verdict": e.sentence()} for e in estimates
+                ],
             },
         )
     return EXIT_OK

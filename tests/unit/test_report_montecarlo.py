@@ -1,0 +1,61 @@
+"""Monte Carlo reports: a verdict only when the whole 95 % interval is on one side of the SLA."""
+
+from __future__ import annotations
+
+import pytest
+
+from twin.errors import InputError
+from twin.report.html_montecarlo import read_estimates, render_montecarlo_html
+
+
+def _doc(*demands: tuple[str, float | None, float, float, float]) -> dict[str, object]:
+    def interval(mean: float, low: float | None, high: float | None) -> dict[str, object]:
+        return {"mean": mean, "low": low, "high": high, "n": 30}
+
+    return {
+        "schema": "silkroad-twin/montecarlo/1",
+        "scenario": "s",
+        "seed": 1,
+        "replications": 30,
+        "demands": [
+            {
+                "id": did,
+                "sla_target": target,
+                "availability": interval(mean, low, high),
+                "sla_availability": interval(mean, low, high),
+                "downtime_min_per_year": interval(100.0, 80.0, 120.0),
+                "sla_downtime_min_per_year": interval(100.0, 80.0, 120.0),
+                "traffic_lost_gbit": interval(1.0, None, None),
+            }
+            for did, target, mean, low, high in demands
+        ],
+    }
+
+
+def test_status_follows_the_interval_not_the_mean() -> None:
+    doc = _doc(
+        ("held", 0.999, 0.9995, 0.9991, 0.9999),
+        ("missed", 0.999, 0.998, 0.997, 0.9989),
+        ("undecided", 0.999, 0.9991, 0.9985, 0.9997),  # mean above target, interval straddles
+        ("none", None, 0.5, 0.4, 0.6),
+    )
+    statuses = {e.id: e.status() for e in read_estimates(doc)}
+    assert statuses == {
+        "held": "held",
+        "missed": "missed",
+        "undecided": "undecided",
+        "none": "no-sla",
+    }
+    html = render_montecarlo_html(doc)
+    assert "1 of 4 demands miss their SLA: missed" in html
+    assert "undecided: undecided" in html and "run more replications" in html
+    assert html == render_montecarlo_html(doc)
+
+
+def test_malformed_documents_are_input_errors() -> None:
+    with pytest.raises(InputError, match="not a Monte Carlo results file"):
+        read_estimates({"schema": "x"})
+    bad = _doc(("a", 0.9, 0.95, 0.9, 0.99))
+    bad["demands"][0]["sla_availability"] = {"mean": None}  # type: ignore[index]
+    with pytest.raises(InputError, match="has no mean"):
+        read_estimates(bad)
