@@ -109,6 +109,18 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show(file=sys.stderr)
         status = EXIT_BAD_INPUT
+    except typer.Abort:
+        err.print("twin: interrupted", markup=False)
+        status = EXIT_INTERRUPTED
+    except typer.TyperException as exc:
+        # Typer >= 0.25 vendors click: its usage errors (bad option values, missing arguments)
+        # are not `click.ClickException`, yet they are bad input, not internal errors.
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show(file=sys.stderr)
+        else:
+            err.print(f"twin: {exc}", markup=False)
+        status = EXIT_BAD_INPUT
     except KeyboardInterrupt:
         err.print("twin: interrupted", markup=False)
         status = EXIT_INTERRUPTED
