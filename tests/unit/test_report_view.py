@@ -175,3 +175,17 @@ def test_verdict_over_many_outages_blames_the_element_behind_most_downtime() -> 
     assert f"down {format_duration_h(35.0)} in 3 outages" in sentence
     assert f"most after aktau-almaty failures (2 outages, {format_duration_h(30.0)})" in sentence
     assert f"longest {format_duration_h(20.0)} after c2 (link aktau-almaty)" in sentence
+
+
+def test_held_verdict_mentions_the_detour_rtt(run: SimulationResult) -> None:
+    # fra-baku never uses the Caspian cables: no detour. A variant where fra-ala survives
+    # (only sub1 is cut) reports the RTT rise to the sub2 detour.
+    scenario = small_scenario()
+    only_sub1 = replace(scenario, events=scenario.events[:1])
+    result = simulate(only_sub1)
+    demand = result.demand("fra-ala")
+    assert demand.base_rtt_ms is not None and demand.rtt_max_ms is not None
+    assert demand.rtt_max_ms > demand.base_rtt_ms
+    _, sentence = verdict(result, demand)
+    assert f"RTT rose from {demand.base_rtt_ms:.1f} to {demand.rtt_max_ms:.1f} ms" in sentence
+    assert "RTT rose" not in verdict(run, run.demand("fra-baku"))[1]

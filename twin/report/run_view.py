@@ -320,6 +320,10 @@ def verdict(result: SimulationResult, demand: DemandResult) -> tuple[str, str]:
             text += f" after {found.detail or found.element}"
             culprits.append(found)
         parts.append(text)
+    base, peak_rtt = demand.base_rtt_ms, demand.rtt_max_ms
+    if not slow and base is not None and peak_rtt is not None and peak_rtt > base + 0.05:
+        # Survived, but on a detour: worth saying, it is the margin the next failure eats.
+        parts.append(f"RTT rose from {base:.1f} to {peak_rtt:.1f} ms on detours")
     for down in culprits[:1]:
         words = _repair_words(down)
         if words:
