@@ -1,0 +1,178 @@
+"""Equal-cost multipath routing, as routers do it: per-node equal splits over shortest next hops.
+
+For each destination, a shortest-path DAG toward it is computed once per failure state (one
+Dijkstra from the destination: links are symmetric). Traffic entering a node is split equally
+over *all* its next-hop links on the DAG — parallel equal-cost links count separately — which is
+per-hop hashing, not per-path splitting. Loads are per direction (u -> v over a link), the unit
+routers and pyNTM report utilisation in.
+
+This sits beside `twin.routing` (single lowest-cost path, used by the simulator) and shares its
+graph and link costs.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from twin.routing import FailureState, Router, link_cost
+
+DirectedLink = tuple[str, str, str]  # (from node, to node, link id)
+_REL_TOL = 1e-9
+
+
+@dataclass(frozen=True)
+class DestinationDag:
+    """Shortest-path DAG toward one destination in one failure state."""
+
+    destination: str
+    distance: Mapping[str, float]
+    next_hops: Mapping[str, tuple[tuple[str, str], ...]]  # node -> ((next node, link id), ...)
+    order: tuple[str, ...]  # nodes by decreasing distance (upstream first)
+
+
+_ADJACENCY_CACHE: dict[int, tuple[Router, dict[str, list[tuple[str, str, float]]]]] = {}
+
+
+def _adjacency(router: Router) -> dict[str, list[tuple[str, str, float]]]:
+    """node -> [(neighbour, link id, cost)], built once per router (graph views are slow)."""
+    cached = _ADJACENCY_CACHE.get(id(router))
+    if cached is not None and cached[0] is router:
+        return cached[1]
+    adjacency: dict[str, list[tuple[str, str, float]]] = {n: [] for n in router.graph.nodes}
+    for u, v, key, data in router.graph.edges(keys=True, data=True):
+        cost = link_cost(data["link"], router.metric)
+        adjacency[u].append((v, key, cost))
+        adjacency[v].append((u, key, cost))
+    for hops in adjacency.values():
+        hops.sort()
+    if len(_ADJACENCY_CACHE) > 64:
+        _ADJACENCY_CACHE.clear()
+    _ADJACENCY_CACHE[id(router)] = (router, adjacency)
+    return adjacency
+
+
+def destination_dag(router: Router, destination: str, state: FailureState) -> DestinationDag | None:
+    adjacency = _adjacency(router)
+    if destination in state or destination not in adjacency:
+        return None
+    dist: dict[str, float] = {destination: 0.0}
+    levels: list[list[str]] = []
+    if router.metric == "hops":
+        # Unit costs: breadth-first search gives the same distances without a heap.
+        frontier = [destination]
+        level = 0.0
+        while frontier:
+            levels.append(sorted(frontier))
+            level += 1.0
+            nxt = []
+            for u in frontier:
+                for v, key, _cost in adjacency[u]:
+                    if v not in dist and v not in state and key not in state:
+                        dist[v] = level
+                        nxt.append(v)
+            frontier = nxt
+    else:
+        heap = [(0.0, destination)]
+        done: set[str] = set()
+        while heap:
+            d, u = heapq.heappop(heap)
+            if u in done:
+                continue
+            done.add(u)
+            for v, key, cost in adjacency[u]:
+                if v in state or key in state:
+                    continue
+                nd = d + cost
+                if nd < dist.get(v, float("inf")) * (1 - _REL_TOL) - 1e-12:
+                    dist[v] = nd
+                    heapq.heappush(heap, (nd, v))
+    next_hops: dict[str, tuple[tuple[str, str], ...]] = {}
+    for u, du in dist.items():
+        if u == destination:
+            continue
+        tolerance = _REL_TOL * max(1.0, du)
+        hops = []
+        for v, key, cost in adjacency[u]:
+            dv = dist.get(v)
+            if dv is not None and key not in state and abs(dv + cost - du) <= tolerance:
+                hops.append((v, key))
+        next_hops[u] = tuple(hops)
+    if levels:
+        order = tuple(n for frontier in reversed(levels) for n in frontier)
+    else:
+        order = tuple(sorted(dist, key=lambda n: (-dist[n], n)))
+    return DestinationDag(destination, dist, next_hops, order)
+
+
+@dataclass(frozen=True)
+class EcmpFlow:
+    """What one demand puts on each directed link, and its worst-path latency."""
+
+    loads: Mapping[DirectedLink, float]
+    rtt_ms: float | None  # worst RTT over the equal-cost paths; None when unreachable
+
+
+@dataclass(frozen=True)
+class DestinationFlows:
+    """All traffic toward one destination: loads (linear in the demands) and worst RTTs."""
+
+    loads: Mapping[DirectedLink, float]
+    rtt_ms: Mapping[str, float]  # source -> worst RTT over its equal-cost paths
+
+
+def demand_flows(
+    router: Router, dag: DestinationDag, offered: Mapping[str, float]
+) -> DestinationFlows:
+    """Propagate every source's Gbit/s down the DAG in one pass (loads add up linearly)."""
+    inflow: dict[str, float] = {s: g for s, g in offered.items() if s in dag.distance}
+    loads: dict[DirectedLink, float] = {}
+    for u in dag.order:
+        amount = inflow.get(u, 0.0)
+        if amount <= 0.0 or u == dag.destination:
+            continue
+        hops = dag.next_hops[u]
+        share = amount / len(hops)
+        for v, key in hops:
+            loads[(u, v, key)] = loads.get((u, v, key), 0.0) + share
+            inflow[v] = inflow.get(v, 0.0) + share
+    # Worst latency to the destination from every node (longest path in the DAG, upstream DP).
+    nodes = router.topology.nodes
+    links = router.topology.links
+    worst: dict[str, float] = {dag.destination: nodes[dag.destination].equipment_delay_ms}
+    for u in reversed(dag.order):
+        if u == dag.destination:
+            continue
+        worst[u] = nodes[u].equipment_delay_ms + max(
+            links[key].delay_ms + worst[v] for v, key in dag.next_hops[u]
+        )
+    rtts = {s: (0.0 if s == dag.destination else 2.0 * worst[s]) for s in offered if s in worst}
+    return DestinationFlows(loads, rtts)
+
+
+def demand_flow(router: Router, dag: DestinationDag | None, source: str, gbps: float) -> EcmpFlow:
+    """One demand's ECMP flow (a convenience over `demand_flows`)."""
+    if dag is None or source not in dag.distance:
+        return EcmpFlow({}, None)
+    flows = demand_flows(router, dag, {source: gbps})
+    return EcmpFlow(flows.loads, flows.rtt_ms[source])
+
+
+def ecmp_loads(
+    router: Router,
+    demands: Iterable[tuple[str, str, float]],
+    state: FailureState,
+) -> tuple[dict[DirectedLink, float], list[EcmpFlow]]:
+    """Route (source, destination, gbps) demands with ECMP; total loads and per-demand flows."""
+    dags: dict[str, DestinationDag | None] = {}
+    total: dict[DirectedLink, float] = {}
+    flows = []
+    for source, destination, gbps in demands:
+        if destination not in dags:
+            dags[destination] = destination_dag(router, destination, state)
+        flow = demand_flow(router, dags[destination], source, gbps)
+        for link, load in flow.loads.items():
+            total[link] = total.get(link, 0.0) + load
+        flows.append(flow)
+    return total, flows
