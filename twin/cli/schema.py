@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -13,23 +14,44 @@ from twin.cli.app import EXIT_OK, app, stdout_console
 DEFAULT_DIR = Path(__file__).resolve().parents[1] / "schemas"
 
 
+class SchemaKind(StrEnum):
+    topology = "topology"
+    scenario = "scenario"
+
+
 @app.command("schema")
 def schema_command(
+    kind: Annotated[
+        SchemaKind | None,
+        typer.Option("--kind", help="Write only this kind (default: both)."),
+    ] = None,
     out_dir: Annotated[
         Path, typer.Option("-o", "--out", help="Directory to write the *.schema.json files to.")
     ] = DEFAULT_DIR,
 ) -> int:
-    """Write topology.schema.json and scenario.schema.json (generated from the same models that
-    `twin validate` uses).
+    """Write topology.schema.json and scenario.schema.json, generated from
+    the same pydantic models that `twin validate` uses.
 
-    Point your editor at them, e.g. for VS Code's YAML extension add to the top of a file:
+    Editors check files as you type when pointed at them; for the VS Code
+    YAML extension put this comment on the first line of a topology file:
 
         # yaml-language-server: $schema=../twin/schemas/topology.schema.json
+
+    The schemas check shape only (keys, types, ranges); references between
+    ids, geodesic lengths and extends are checked by `twin validate`.
+
+    Examples:
+
+        twin schema
+
+        twin schema --kind scenario -o build/schemas
     """
     from twin.loading.schema import json_schemas
 
-    for kind, schema in json_schemas().items():
-        path = out_dir / f"{kind}.schema.json"
+    for name, schema in json_schemas().items():
+        if kind is not None and name != kind.value:
+            continue
+        path = out_dir / f"{name}.schema.json"
         write_json_atomic(path, schema)
-        stdout_console().print(f"wrote {path}")
+        stdout_console().print(f"wrote {path}", markup=False, highlight=False)
     return EXIT_OK

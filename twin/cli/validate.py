@@ -22,12 +22,14 @@ def validate_command(
         Path | None, typer.Option("--json", help="Write the results as JSON ('-' prints).")
     ] = None,
 ) -> int:
-    """Check topology and scenario files (the kind is told from the content).
+    """Check topology and scenario files; the kind is told from the content.
 
-    Every problem is printed as FILE:LINE:COL: message, with a hint on how to fix it: YAML
-    syntax, unknown keys, types and ranges, unknown or duplicate ids, links to unknown nodes,
-    self-loops, lengths shorter than the geodesic (faster than light in fibre), unknown SRLGs
-    and failure classes, extends cycles, bad durations, unknown demand endpoints and targets.
+    Every problem is printed as FILE:LINE:COL: message, then a hint.
+    Checked: YAML syntax, duplicate keys, unknown keys (with did-you-mean),
+    types and ranges, unknown or duplicate ids, links to unknown nodes,
+    self-loops, coordinates, lengths shorter than the geodesic (faster than
+    light in fibre), unknown SRLGs and failure classes, extends cycles and
+    missing parents, durations, demand endpoints, event targets, checks.
 
     Exit status 0 when every file is valid, 2 otherwise.
 
@@ -37,9 +39,9 @@ def validate_command(
 
         twin validate topologies --json -
     """
-    from twin.loading import validate_paths
+    from twin.loading import validate_files
 
-    results = validate_paths(paths)
+    results = validate_files(paths)
     err = stderr_console()
     table = Table(title="twin validate")
     for column in ("file", "kind", "contents", "verdict"):

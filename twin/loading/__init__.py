@@ -1,6 +1,7 @@
 """YAML → model: safe loading with marks, schema validation, `extends:`, reference checks.
 
-Public API: `load_topology(path)`, `load_scenario(path, overrides=None)`, `validate_paths(paths)`.
+Public API: `load_topology(path)`, `load_scenario(path, overrides=None)`, `validate_paths(paths)`
+(every problem of every file), `validate_files(paths)` (per-file results with the loaded model).
 Every failure is an `InputError` whose problems carry `FILE:LINE:COL`, a message and a hint.
 """
 
@@ -22,12 +23,16 @@ __all__ = [
     "load_scenario",
     "load_topology",
     "load_yaml_with_marks",
+    "validate_file",
+    "validate_files",
     "validate_paths",
 ]
 
 
 @dataclass(frozen=True)
 class ValidatedFile:
+    """One file's verdict; `model` is the loaded object when valid so callers can summarise it."""
+
     path: str
     kind: str
     model: Topology | Scenario | None
@@ -43,13 +48,15 @@ def file_kind(path: Path) -> str:
 
 
 def validate_file(path: Path) -> ValidatedFile:
+    """Load one file as whichever kind its content says; problems are returned, not raised."""
+    kind = "unknown"
     try:
         kind = file_kind(path)
         model: Topology | Scenario = (
             load_scenario(path) if kind == "scenario" else load_topology(path)
         )
     except InputError as exc:
-        return ValidatedFile(str(path), "unknown", None, tuple(exc.problems))
+        return ValidatedFile(str(path), kind, None, tuple(exc.problems))
     return ValidatedFile(str(path), kind, model, ())
 
 
@@ -63,6 +70,11 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
     return out
 
 
-def validate_paths(paths: Sequence[Path]) -> list[ValidatedFile]:
+def validate_files(paths: Sequence[Path]) -> list[ValidatedFile]:
     """Validate every file (directories expand to their *.yaml); never raises InputError."""
     return [validate_file(p) for p in expand_paths(paths)]
+
+
+def validate_paths(paths: Sequence[Path]) -> list[Problem]:
+    """Every problem in every file, in file order; an empty list means all files are valid."""
+    return [p for result in validate_files(paths) for p in result.problems]

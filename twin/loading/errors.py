@@ -94,7 +94,8 @@ def problems_from_validation(
             message = f"unknown key '{key}' in {describe_loc(root, loc_key[:-1]) or 'file'}"
         elif kind == "missing":
             mark = locate(root, loc_key[:-1], fallback)
-            message = f"missing required key '{loc_key[-1]}' in {describe_loc(root, loc_key[:-1]) or 'file'}"
+            where = describe_loc(root, loc_key[:-1]) or "file"
+            message = f"missing required key '{loc_key[-1]}' in {where}"
             hint = "add it (see docs/file-formats.md)"
         else:
             mark = locate(root, loc_key, fallback)

@@ -110,14 +110,12 @@ def _mark(raw: Any, *keys: Any) -> Mark:
     current = raw
     mark: Mark = raw.mark
     for key in keys:
-        if isinstance(current, MDict) and isinstance(key, str) and key in current:
-            mark = current.mark_of(key)
-            current = current[key]
-        elif isinstance(current, MList) and isinstance(key, int) and key < len(current):
-            mark = current.mark_of(key)
-            current = current[key]
-        else:
+        in_dict = isinstance(current, MDict) and isinstance(key, str) and key in current
+        in_list = isinstance(current, MList) and isinstance(key, int) and key < len(current)
+        if not (in_dict or in_list):
             break
+        mark = current.mark_of(key)
+        current = current[key]
     return mark
 
 

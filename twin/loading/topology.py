@@ -59,12 +59,12 @@ def _merge(parent: MDict, child: MDict) -> MDict:
         merged = MList(extra.mark)
         index: dict[str, int] = {}
         if isinstance(base, MList):
-            for item, mark in zip(base, base.item_marks):
+            for item, mark in zip(base, base.item_marks, strict=True):
                 entry_id = _entry_id(item)
                 if entry_id is not None:
                     index[entry_id] = len(merged)
                 merged.add(item, mark)
-        for item, mark in zip(extra, extra.item_marks):
+        for item, mark in zip(extra, extra.item_marks, strict=True):
             entry_id = _entry_id(item)
             if entry_id is not None and entry_id in index:
                 pos = index[entry_id]
@@ -87,7 +87,7 @@ def _merge(parent: MDict, child: MDict) -> MDict:
                 continue
             current = result.get(section)
             present = {_entry_id(e) for e in current} if isinstance(current, MList) else set()
-            for rid, mark in zip(ids, ids.item_marks):
+            for rid, mark in zip(ids, ids.item_marks, strict=True):
                 if rid not in present:
                     problems.append(
                         Problem(
@@ -103,7 +103,9 @@ def _merge(parent: MDict, child: MDict) -> MDict:
             if section == "nodes":
                 removed_nodes |= wanted
             if isinstance(current, MList):
-                result[section] = _filtered(current, lambda e: _entry_id(e) not in wanted)
+                result[section] = _filtered(
+                    current, lambda e, gone=frozenset(wanted): _entry_id(e) not in gone
+                )
         links = result.get("links")
         if removed_nodes and isinstance(links, MList):
             result["links"] = _filtered(
@@ -122,7 +124,7 @@ def _merge(parent: MDict, child: MDict) -> MDict:
 
 def _filtered(items: MList, keep: Any) -> MList:
     out = MList(items.mark)
-    for item, mark in zip(items, items.item_marks):
+    for item, mark in zip(items, items.item_marks, strict=True):
         if keep(item):
             out.add(item, mark)
     return out

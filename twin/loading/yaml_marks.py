@@ -142,7 +142,20 @@ class _Builder:
             for item in node.value:
                 seq.add(self.build(item), self.mark(item))
             return seq
-        return self.loader.construct_object(node, deep=True)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, TypeError, OverflowError) as exc:
+            # SafeConstructor lets some malformed scalars escape as plain Python errors, e.g. a
+            # timestamp with month 13 or an invalid !!binary payload.
+            raise InputError(
+                Problem(
+                    self.path,
+                    node.start_mark.line + 1,
+                    node.start_mark.column + 1,
+                    f"cannot read value {node.value!r} as {node.tag.rsplit(':', 1)[-1]}: {exc}",
+                    "quote it to keep it as text",
+                )
+            ) from exc
 
 
 def _problem_from_yaml_error(path: str, exc: yaml.YAMLError) -> Problem:
@@ -155,8 +168,25 @@ def _problem_from_yaml_error(path: str, exc: yaml.YAMLError) -> Problem:
     return Problem(path, line, col, message, "check indentation, colons and quotes on this line")
 
 
+def _problem_from_reader_error(path: str, text: str, exc: yaml.reader.ReaderError) -> Problem:
+    before = text[: exc.position]
+    line = before.count("\n") + 1
+    col = exc.position - (before.rfind("\n") + 1) + 1
+    return Problem(
+        path,
+        line,
+        col,
+        f"character U+{exc.character:04X} is not allowed in YAML",
+        "remove the control character (is this a binary file?)",
+    )
+
+
 def load_yaml_with_marks(path: str | Path) -> MDict:
-    """Parse one YAML file into `MDict`/`MList` values with marks; the top level must be a mapping."""
+    """Parse one YAML file into `MDict`/`MList` values with marks.
+
+    The top level must be a mapping: both file kinds are mappings, and refusing anything else
+    here gives one clear message instead of a cascade of type errors later.
+    """
     name = str(path)
     file_path = Path(path)
     try:
@@ -187,7 +217,11 @@ def load_yaml_with_marks(path: str | Path) -> MDict:
         ) from exc
     if "\x00" in text:
         raise InputError(Problem(name, 1, 1, "file contains NUL bytes: not a YAML text file"))
-    loader = yaml.SafeLoader(text)
+    try:
+        # The reader checks printable characters in its constructor, so it belongs in the try.
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:
+        raise InputError(_problem_from_reader_error(name, text, exc)) from exc
     try:
         node = loader.get_single_node()
         if node is None:

@@ -1,0 +1,141 @@
+"""`twin validate` and `twin schema` through the CLI: summaries, JSON, directories, limits."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from twin.cli.app import main
+from twin.loading import validate_files, validate_paths
+from twin.loading.schema import json_schemas
+from twin.loading.yaml_marks import MAX_FILE_BYTES
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+GOOD = DATA / "good"
+BAD = DATA / "bad"
+
+
+def test_valid_files_exit_0_with_a_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["validate", str(GOOD / "base.yaml"), str(GOOD / "scenario.yaml")])
+    out = capsys.readouterr()
+    assert status == 0
+    assert out.err == ""
+    assert "4 nodes, 3 links, 1 SRLGs" in out.out
+    assert "1 demands, 2 events" in out.out
+    assert "valid" in out.out and "invalid" not in out.out
+
+
+def test_a_directory_expands_to_its_yaml_files(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(GOOD)]) == 0
+    out = capsys.readouterr().out
+    for name in ("base.yaml", "variant.yaml", "scenario.yaml"):
+        assert name in out
+
+
+def test_one_bad_file_among_good_ones_fails_the_run(capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["validate", str(GOOD / "base.yaml"), str(BAD / "self-loop.yaml")])
+    captured = capsys.readouterr()
+    assert status == 2
+    assert "self-loop.yaml:" in captured.err and "base.yaml:" not in captured.err
+    assert "invalid" in captured.out
+
+
+def test_json_document_has_schema_version_and_every_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "result.json"
+    status = main(
+        ["validate", str(GOOD / "base.yaml"), str(BAD / "unknown-node.yaml"), "--json", str(out)]
+    )
+    capsys.readouterr()
+    assert status == 2
+    doc = json.loads(out.read_text())
+    assert doc["schema"] == "silkroad-twin/validate/1"
+    assert doc["valid"] is False
+    good, bad = doc["files"]
+    assert (good["kind"], good["valid"], good["problems"]) == ("topology", True, [])
+    assert bad["kind"] == "topology" and not bad["valid"]
+    (problem,) = [p for p in bad["problems"] if "aktua" in p["message"]]
+    assert problem["line"] > 1 and problem["col"] >= 1
+    assert "did you mean 'aktau'?" in problem["hint"]
+
+
+def test_json_to_stdout_is_byte_identical_between_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    outputs = []
+    for _ in range(2):
+        main(["validate", str(BAD / "faster-than-light.yaml"), "--json", "-"])
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]
+    assert '"schema"' in outputs[0]
+
+
+def test_missing_path_is_bad_input_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(["validate", str(tmp_path / "nowhere.yaml")])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "nowhere.yaml" in err and "cannot read file" in err and "Traceback" not in err
+
+
+def test_oversized_file_is_refused_before_parsing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_text("name: x\n" + "#" * MAX_FILE_BYTES + "\n")
+    status = main(["validate", str(big)])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert f"big.yaml:1:1: file is {big.stat().st_size} bytes, over the" in err
+
+
+def test_deep_nesting_is_refused_cleanly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("nodes: " + "[" * 5000 + "]" * 5000 + "\n")
+    status = main(["validate", str(deep)])
+    err = capsys.readouterr().err
+    assert status == 2 and "deep.yaml:" in err and "Traceback" not in err
+
+
+def test_extends_problem_points_into_the_parent_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A fault inherited from the parent is reported at the parent's line, not the child's."""
+    parent = (GOOD / "base.yaml").read_text().replace("lat: 43.65", "lat: 143.65")
+    (tmp_path / "base.yaml").write_text(parent)
+    shutil.copy(GOOD / "variant.yaml", tmp_path / "variant.yaml")
+    status = main(["validate", str(tmp_path / "variant.yaml")])
+    err = capsys.readouterr().err
+    assert status == 2
+    line = next(i for i, text in enumerate(parent.splitlines(), 1) if "143.65" in text)
+    assert f"{tmp_path / 'base.yaml'}:{line}:" in err
+
+
+def test_validate_paths_returns_every_problem_of_every_file() -> None:
+    assert validate_paths([GOOD]) == []
+    problems = validate_paths([BAD / "unknown-node.yaml", BAD / "self-loop.yaml"])
+    assert {Path(p.path).name for p in problems} == {"unknown-node.yaml", "self-loop.yaml"}
+    results = validate_files([GOOD / "scenario.yaml"])
+    assert results[0].kind == "scenario" and results[0].model is not None
+
+
+def test_schema_command_writes_both_schemas(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["schema", "-o", str(tmp_path)]) == 0
+    capsys.readouterr()
+    expected = json_schemas()
+    for kind in ("topology", "scenario"):
+        written = json.loads((tmp_path / f"{kind}.schema.json").read_text())
+        assert written == expected[kind]
+        assert written["additionalProperties"] is False
+
+
+def test_help_teaches_with_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--help"]) == 0
+    assert "twin validate topologies/*.yaml scenarios/" in capsys.readouterr().out
