@@ -139,3 +139,27 @@ def test_schema_command_writes_both_schemas(
 def test_help_teaches_with_examples(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "--help"]) == 0
     assert "twin validate topologies/*.yaml scenarios/" in capsys.readouterr().out
+
+
+def test_every_problem_in_a_file_is_reported_not_only_the_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        (GOOD / "base.yaml")
+        .read_text()
+        .replace("b: aktau,", "b: aktua,")  # unknown node (tcfo)
+        .replace("lat: 43.25", "lat: 93.25")  # latitude out of range (almaty)
+        .replace("failure_class: t}", "failure_class: x}")  # unknown class (bs and ka)
+    )
+    path = tmp_path / "many.yaml"
+    path.write_text(text)
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    lines = text.splitlines()
+
+    def line_of(fragment: str) -> int:
+        return next(i for i, line in enumerate(lines, 1) if fragment in line)
+
+    assert f"many.yaml:{line_of('aktua')}:" in err and "unknown node 'aktua'" in err
+    assert f"many.yaml:{line_of('93.25')}:" in err
+    assert err.count("unknown failure class 'x'") == 2

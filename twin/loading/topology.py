@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from twin.errors import InputError, Problem
 from twin.geo import GEODESIC_TOLERANCE_KM, geodesic_km
 from twin.loading.errors import did_you_mean, problems_from_validation
+from twin.loading.references import raw_reference_problems
 from twin.loading.yaml_marks import Mark, MDict, MList, load_yaml_with_marks
 from twin.model import FailureClass, Link, Node, RepairTime, Srlg, Topology
 from twin.units import UnitError, parse_duration_h
@@ -188,7 +189,11 @@ def load_topology(path: str | Path) -> Topology:
     try:
         spec = TopologyFile.model_validate(raw)
     except ValidationError as exc:
-        raise InputError(problems_from_validation(exc, raw, TopologyFile, fallback)) from exc
+        problems = problems_from_validation(exc, raw, TopologyFile, fallback)
+        seen = {(p.path, p.line, p.col) for p in problems}
+        problems += [p for p in raw_reference_problems(raw) if (p.path, p.line, p.col) not in seen]
+        problems.sort(key=lambda p: (p.path, p.line, p.col))
+        raise InputError(problems) from exc
     return _build(spec, raw, str(file_path))
 
 

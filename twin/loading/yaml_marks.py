@@ -216,7 +216,16 @@ def load_yaml_with_marks(path: str | Path) -> MDict:
             Problem(name, line, 1, "file is not UTF-8 text", "save it as UTF-8")
         ) from exc
     if "\x00" in text:
-        raise InputError(Problem(name, 1, 1, "file contains NUL bytes: not a YAML text file"))
+        at = text.index("\x00")
+        raise InputError(
+            Problem(
+                name,
+                text.count("\n", 0, at) + 1,
+                at - (text.rfind("\n", 0, at) + 1) + 1,
+                "file contains NUL bytes: not a YAML text file",
+                "is this a binary file, or saved as UTF-16? save it as UTF-8 text",
+            )
+        )
     try:
         # The reader checks printable characters in its constructor, so it belongs in the try.
         loader = yaml.SafeLoader(text)
