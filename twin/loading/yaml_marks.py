@@ -95,6 +95,9 @@ def locate(root: Any, loc: tuple[Any, ...], fallback: Mark) -> Mark:
     return best
 
 
+_PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
+
+
 class _Builder:
     def __init__(self, path: str, loader: yaml.SafeLoader) -> None:
         self.path = path
@@ -115,6 +118,18 @@ class _Builder:
                     f"document expands to more than {MAX_NODES} values through aliases",
                     "YAML aliases that multiply content (an 'alias bomb') are refused; "
                     "write the content out or split the file",
+                )
+            )
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
+            # Collections are built here, not by SafeConstructor, so refuse foreign tags
+            # (e.g. !!python/object) explicitly rather than silently reading them as plain data.
+            raise InputError(
+                Problem(
+                    self.path,
+                    node.start_mark.line + 1,
+                    node.start_mark.column + 1,
+                    f"tag '{node.tag}' is not allowed",
+                    "remove the tag: files hold plain mappings, lists and scalars",
                 )
             )
         if isinstance(node, yaml.MappingNode):
