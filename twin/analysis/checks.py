@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from twin.analysis.check_results import CheckOutcome, CheckReport
 from twin.model import Assertion, Demand, Scenario
-from twin.routing import FailureState, Router, place_demands
+from twin.routing import FailureState, Router
 
 MonteCarloFn = Callable[[Scenario, str], tuple[float, float, float]]
 
@@ -154,17 +154,16 @@ def _check_n1_rtt(scenario: Scenario, router: Router, a: Assertion) -> CheckOutc
 
 
 def _check_n1_utilisation(scenario: Scenario, router: Router, a: Assertion) -> CheckOutcome:
+    from twin.analysis.contingency import contingency
+
     limit = _param(a, "max") or 1.0
-    capacity = {lid: link.capacity_gbps for lid, link in router.topology.links.items()}
-    worst, worst_label, worst_link = 0.0, "no failure", ""
-    states: list[tuple[str, FailureState]] = [("no failure", frozenset())]
-    states += _single_failures(router, "link")
-    for label, state in states:
-        result = place_demands(router, scenario.demands, state)
-        for lid, load in result.link_load_gbps.items():
-            utilisation = load / capacity[lid]
-            if utilisation > worst:
-                worst, worst_label, worst_link = utilisation, label, lid
+    result = contingency(
+        router.topology,
+        scenario.demands,
+        mode="n-1",
+        include_planned=scenario.include_planned,
+    )
+    worst, worst_link, worst_label = result.worst_utilisation
     ok = worst <= limit
     return _outcome(
         scenario,

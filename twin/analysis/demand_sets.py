@@ -72,3 +72,73 @@ def ensure_known(demands: Sequence[Demand], topology: Topology) -> None:
     ]
     if problems:
         raise InputError(problems)
+
+
+_ROLE_WEIGHT = {"ixp": 3.0, "datacenter": 3.0, "pop": 2.0, "landing": 1.0, "border": 1.0}
+
+
+def gravity_demands(topology: Topology, total_gbps: float) -> list[Demand]:
+    """Demand i->j proportional to w_i * w_j / d_ij (role weights), scaled to `total_gbps`.
+
+    Weights stand in for populations when a topology carries none; distance damps far pairs.
+    """
+    from twin.geo import geodesic_km
+
+    nodes = sorted(topology.nodes.values(), key=lambda n: n.id)
+    raw: list[tuple[str, str, float]] = []
+    for i, a in enumerate(nodes):
+        for b in nodes[i + 1 :]:
+            distance = max(1.0, geodesic_km(a.lat, a.lon, b.lat, b.lon))
+            weight = _ROLE_WEIGHT.get(a.role, 1.0) * _ROLE_WEIGHT.get(b.role, 1.0) / distance
+            raw.append((a.id, b.id, weight))
+    total = sum(w for _, _, w in raw)
+    if total <= 0:
+        return []
+    return [Demand(f"{a}--{b}", a, b, total_gbps * w / total) for a, b, w in raw]
+
+
+def load_demands_file(path: object, topology: Topology) -> list[Demand]:
+    """A YAML file with a `demands:` list (entries as in scenarios), checked like one."""
+    from pathlib import Path
+
+    from twin.loading.schema import DemandSpec
+    from twin.loading.yaml_marks import MList, load_yaml_with_marks
+
+    file_path = Path(str(path))
+    data = load_yaml_with_marks(file_path)
+    items = data.get("demands")
+    mark = data.mark_of("demands")
+    if not isinstance(items, MList):
+        raise InputError(Problem(str(file_path), mark.line, mark.col, "expected a 'demands:' list"))
+    demands: list[Demand] = []
+    problems: list[Problem] = []
+    for index, item in enumerate(items):
+        m = items.mark_of(index)
+        try:
+            spec = DemandSpec.model_validate(item)
+        except ValueError as exc:
+            problems.append(Problem(m.path, m.line, m.col, f"bad demand: {exc}".splitlines()[0]))
+            continue
+        demand = Demand(
+            spec.id or f"{spec.source}-{spec.destination}",
+            spec.source,
+            spec.destination,
+            spec.gbps,
+            spec.priority,
+        )
+        for node_id in (spec.source, spec.destination):
+            if node_id not in topology.nodes:
+                close = difflib.get_close_matches(node_id, list(topology.nodes), n=1)
+                problems.append(
+                    Problem(
+                        m.path,
+                        m.line,
+                        m.col,
+                        f"unknown node '{node_id}' in demand",
+                        f"did you mean '{close[0]}'?" if close else "",
+                    )
+                )
+        demands.append(demand)
+    if problems:
+        raise InputError(problems)
+    return demands

@@ -49,6 +49,12 @@ def analyze_command(
             help="Contingency analysis instead: n-1, n-2 or srlg (see `twin contingency`)."
         ),
     ] = None,
+    routing: Annotated[
+        str, typer.Option(help="With --contingency: shortest or ecmp.")
+    ] = "shortest",
+    metric: Annotated[
+        str, typer.Option(help="With --contingency: latency, hops or igp.")
+    ] = "latency",
     json_path: Annotated[
         Path | None, typer.Option("--json", help="Write the analysis as JSON (atomically).")
     ] = None,
@@ -87,7 +93,13 @@ def analyze_command(
         from twin.cli.contingency import run_contingency
 
         return run_contingency(
-            topo, demands, contingency, include_planned=include_planned, json_path=json_path
+            topo,
+            demands,
+            contingency,
+            routing=routing,
+            metric=metric,
+            include_planned=include_planned,
+            json_path=json_path,
         )
     result = analyze(topo, demands, include_planned=include_planned)
     print_path_analysis(console, result)

@@ -27,6 +27,7 @@ EXIT_INTERRUPTED = 130
 COMMAND_MODULES: tuple[str, ...] = (
     "twin.cli.validate",
     "twin.cli.analyze",
+    "twin.cli.contingency",
     "twin.cli.run",
     "twin.cli.check",
     "twin.cli.diff",

@@ -27,6 +27,10 @@ def run_command(
         Path | None, typer.Option(help="Write the timeline of events as CSV.")
     ] = None,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    report: Annotated[
+        Path | None,
+        typer.Option(help="Also write the offline HTML report (map, timelines, charts)."),
+    ] = None,
     replications: Annotated[
         int | None,
         typer.Option(help="Run N independent replications and report 95% intervals."),
@@ -98,6 +102,10 @@ def run_command(
         write_json_atomic(json_path, result.to_dict())
     if timeline is not None:
         write_timeline_csv(timeline, result)
+    if report is not None:
+        from twin.report.html import render_report
+
+        render_report(result, loaded.topology, report, bases=(Path("."), scenario.parent))
     return EXIT_OK
 
 

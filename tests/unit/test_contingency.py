@@ -1,0 +1,193 @@
+"""Contingency analysis on graphs whose answers are known, and incremental == full recompute."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from twin.analysis.contingency import contingency
+from twin.ecmp import ecmp_loads
+from twin.model import Demand, FailureClass, Link, Node, RepairTime, Srlg, Topology
+from twin.routing import Router
+
+FC = {"t": FailureClass("t", "per_1000km", 1.0, RepairTime("fixed", 12.0))}
+
+
+def _topo(
+    edges: list[tuple[str, str, str]],
+    capacity: float = 100.0,
+    srlgs: dict[str, tuple[str, ...]] | None = None,
+) -> Topology:
+    nodes: dict[str, Node] = {}
+    for _, a, b in edges:
+        for n in (a, b):
+            nodes.setdefault(n, Node(n, n, "KZ", "pop", 43.0 + len(nodes) * 0.1, 50.0))
+    links = {
+        lid: Link(
+            lid,
+            a,
+            b,
+            "terrestrial",
+            100.0,
+            capacity,
+            "t",
+            srlgs=tuple(g for g, members in (srlgs or {}).items() if lid in members),
+        )
+        for lid, a, b in edges
+    }
+    groups = {g: Srlg(g) for g in (srlgs or {})}
+    return Topology("t", nodes, links, groups, FC)
+
+
+def _ring(n: int) -> Topology:
+    return _topo([(f"e{i}", f"v{i}", f"v{(i + 1) % n}") for i in range(n)])
+
+
+def test_n1_on_a_ring_disconnects_nothing_and_stretches_the_long_way_round() -> None:
+    topo = _ring(6)
+    demand = Demand("d", "v0", "v2", 10.0)
+    result = contingency(topo, [demand], mode="n-1")
+    assert len(result.failures) == 6
+    assert all(not f.disconnected for f in result.failures)
+    by_label = {f.label: f for f in result.failures}
+    # Cutting e0 (on the 2-hop path) forces the 4-hop way: RTT doubles (equal spans, equal nodes).
+    assert by_label["link e0"].stretch["d"] == pytest.approx(2.0)
+    assert "d" not in by_label["link e3"].stretch  # off the working path: untouched
+
+
+def test_n1_on_a_chain_every_link_disconnects_the_demands_across_it() -> None:
+    topo = _topo([("ab", "a", "b"), ("bc", "b", "c"), ("cd", "c", "d")])
+    demands = [
+        Demand("ad", "a", "d", 5.0),
+        Demand("ab", "a", "b", 7.0),
+        Demand("cd", "c", "d", 3.0),
+    ]
+    by_label = {f.label: f for f in contingency(topo, demands, mode="n-1").failures}
+    assert by_label["link ab"].disconnected == ("ab", "ad")
+    assert by_label["link bc"].disconnected == ("ad",)
+    assert by_label["link cd"].disconnected == ("ad", "cd")
+    assert by_label["link ab"].unrouted_gbps == pytest.approx(12.0)
+
+
+def test_n2_on_a_ring_disconnects_exactly_the_separated_pairs() -> None:
+    topo = _ring(5)
+    demands = [Demand(f"v0-v{k}", "v0", f"v{k}", 1.0) for k in range(1, 5)]
+    result = contingency(topo, demands, mode="n-2")
+    assert len(result.failures) == 10
+    for f in result.failures:
+        i, j = sorted(int(e[1:]) for e in f.elements)
+        # Cutting e_i and e_j (i < j) isolates the arc v_{i+1} .. v_j from v0.
+        expected = {f"v0-v{k}" for k in range(i + 1, j + 1)}
+        assert set(f.disconnected) == expected, f.label
+
+
+def test_srlg_mode_fails_the_whole_group() -> None:
+    topo = _topo([("x", "a", "b"), ("y", "a", "b"), ("z", "b", "c")], srlgs={"trench": ("x", "y")})
+    result = contingency(topo, [Demand("ac", "a", "c", 1.0)], mode="srlg")
+    assert [(f.label, f.elements, f.disconnected) for f in result.failures] == [
+        ("SRLG trench", ("x", "y"), ("ac",))
+    ]
+
+
+def test_ecmp_splits_per_node() -> None:
+    """Square s-a-t, s-b-t: 50/50. Two-level diamond s->{a,b}, a->{c,d}, b->t, c->t, d->t with
+    equal hop counts to t only via the listed links: s splits 1/2, a splits its half again."""
+    square = _topo([("sa", "s", "a"), ("at", "a", "t"), ("sb", "s", "b"), ("bt", "b", "t")])
+    router = Router(square, metric="hops")
+    loads, _ = ecmp_loads(router, [("s", "t", 100.0)], frozenset())
+    assert loads[("s", "a", "sa")] == pytest.approx(50.0)
+    assert loads[("b", "t", "bt")] == pytest.approx(50.0)
+    diamond = _topo(
+        [
+            ("sa", "s", "a"),
+            ("sb", "s", "b"),
+            ("ac", "a", "c"),
+            ("ad", "a", "d"),
+            ("bx", "b", "x"),
+            ("ct", "c", "t"),
+            ("dt", "d", "t"),
+            ("xt", "x", "t"),
+        ]
+    )
+    loads, flows = ecmp_loads(Router(diamond, metric="hops"), [("s", "t", 100.0)], frozenset())
+    assert loads[("s", "a", "sa")] == pytest.approx(50.0)
+    assert loads[("a", "c", "ac")] == pytest.approx(25.0)
+    assert loads[("d", "t", "dt")] == pytest.approx(25.0)
+    assert loads[("x", "t", "xt")] == pytest.approx(50.0)
+    assert flows[0].rtt_ms is not None
+
+
+def test_loads_add_up_on_shared_links() -> None:
+    topo = _ring(7)
+    demands = [Demand("a", "v0", "v2", 10.0), Demand("b", "v1", "v4", 5.0)]
+    result = contingency(topo, demands, mode="n-1")
+    # a: v0-v1-v2; b: v1-v2-v3-v4 (3 hops, against 4 the other way). Both cross e1 (v1->v2).
+    assert result.base_max_utilisation == pytest.approx(0.15)
+    f = next(f for f in result.failures if f.label == "link e5")
+    assert not f.stretch and f.max_utilisation == pytest.approx(0.15)  # off both paths
+    g = next(f for f in result.failures if f.label == "link e1")
+    # Both move the long way round; e0 (v0-v1) direction v1->v0 then carries b only (5) and
+    # v0->... a goes v0-v6-...-v2 (5 hops): every directed link carries at most 10 + 5.
+    assert set(g.stretch) == {"a", "b"}
+
+
+edges_strategy = st.lists(
+    st.tuples(st.integers(0, 5), st.integers(0, 5)).filter(lambda e: e[0] != e[1]),
+    min_size=3,
+    max_size=12,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(edges=edges_strategy, routing=st.sampled_from(["shortest", "ecmp"]))
+def test_incremental_equals_full_recomputation(edges: list[tuple[int, int]], routing: str) -> None:
+    """Rerouting only the affected demands must give what routing everything from scratch does.
+
+    Shortest-path routing uses latency with lengths 100 + 2^i / 1000 km, so every set of links
+    has a distinct length and there are no ties to break differently; ECMP uses hop counts, whose
+    ties it splits over by design.
+    """
+    topo = _topo([(f"e{i}", f"n{a}", f"n{b}") for i, (a, b) in enumerate(edges)])
+    topo = replace(
+        topo,
+        links={
+            lid: replace(link, length_km=100.0 + 2 ** int(lid[1:]) / 1000.0)
+            for lid, link in topo.links.items()
+        },
+    )
+    metric = "hops" if routing == "ecmp" else "latency"
+    nodes = sorted(topo.nodes)
+    demands = [
+        Demand(f"{s}-{t}", s, t, 1.0 + i)
+        for i, (s, t) in enumerate((s, t) for s in nodes for t in nodes if s < t)
+    ]
+    result = contingency(topo, demands, mode="n-1", routing=routing, metric=metric)  # type: ignore[arg-type]
+    for f in result.failures:
+        reduced = replace(topo, links={k: v for k, v in topo.links.items() if k not in f.elements})
+        full = contingency(reduced, demands, mode="n-1", routing=routing, metric=metric)  # type: ignore[arg-type]
+        assert f.max_utilisation == pytest.approx(full.base_max_utilisation, abs=1e-9)
+        router = Router(reduced)
+        unreachable = {
+            d.id for d in demands if router.shortest_path(d.source, d.destination) is None
+        }
+        base_router = Router(topo)
+        was_reachable = {
+            d.id for d in demands if base_router.shortest_path(d.source, d.destination) is not None
+        }
+        assert set(f.disconnected) == unreachable & was_reachable
+
+
+def test_n2_on_the_corridor_is_quick_enough_to_run_in_tests() -> None:
+    """Not a timing test: it only checks that N-2 over the corridor's links completes and finds
+    the known SPOF pair (both GE-AZ crossings) among the failures that disconnect Baku."""
+    from pathlib import Path
+
+    from twin.loading import load_topology
+
+    topo = load_topology(Path(__file__).resolve().parents[2] / "topologies" / "silk-road-2026.yaml")
+    result = contingency(topo, [Demand("fra-baku", "frankfurt", "baku", 10.0)], mode="n-2")
+    cut = {f.elements for f in result.failures if f.disconnected}
+    assert ("ganja-baku", "tbilisi-baku") in cut

@@ -1,0 +1,44 @@
+"""Rich tables for contingency analysis: the worst failures first, then the overloads."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from twin.analysis.contingency import ContingencyResult
+
+
+def print_contingency(console: Console, result: ContingencyResult, top: int = 15) -> None:
+    title = (
+        f"{result.topology}: {result.mode} with {result.routing} routing ({result.metric} metric), "
+        f"{len(result.failures)} failures, {result.demands} demands"
+    )
+    table = Table(title=title)
+    for column in (
+        "failure",
+        "unrouted Gbit/s",
+        "disconnected",
+        "over RTT budget",
+        "max stretch",
+        "max utilisation",
+        "overloaded links",
+    ):
+        table.add_column(column, overflow="fold")
+    for f in result.worst(top):
+        stretch = max(f.stretch.values(), default=1.0)
+        table.add_row(
+            f.label,
+            f"{f.unrouted_gbps:.6g}",
+            ", ".join(f.disconnected) or "-",
+            ", ".join(f.over_rtt) or "-",
+            f"{stretch:.2f}",
+            f"{f.max_utilisation:.3f} on {f.max_utilisation_link or '-'}",
+            str(len(f.overloaded)),
+        )
+    console.print(table)
+    util, link, failure = result.worst_utilisation
+    console.print(
+        f"no failure: max utilisation {result.base_max_utilisation:.3f} on "
+        f"{result.base_max_utilisation_link or '-'}; worst over all failures {util:.3f} on "
+        f"{link or '-'} after {failure}"
+    )
