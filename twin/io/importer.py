@@ -113,21 +113,33 @@ def from_node_link(data: dict[str, Any], source: str, route_factor: float) -> Im
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             missing.append(f"{label} (coordinates out of range)")
             continue
-        base = _slug(label)
+        own = node.get("id")
+        if isinstance(own, str) and re.fullmatch(r"[a-z0-9][a-z0-9-]*", own):
+            base = own  # our own export: keep its ids
+        else:
+            base = _slug(label)
         used[base] += 1
         node_id = base if used[base] == 1 else f"{base}-{used[base]}"
         ids[key] = node_id
-        nodes.append(
-            {
-                "id": node_id,
-                "name": label,
-                "country": "ZZ",
-                "role": "pop",
-                "lat": round(lat, 6),
-                "lon": round(lon, 6),
-                "estimate": True,
-            }
-        )
+        country = node.get("country")
+        role = node.get("role")
+        entry: dict[str, Any] = {
+            "id": node_id,
+            "name": label,
+            "country": country
+            if isinstance(country, str) and re.fullmatch(r"[A-Z]{2}(/[A-Z]{2})*", country)
+            else "ZZ",
+            "role": role if role in ("pop", "landing", "border", "ixp", "datacenter") else "pop",
+            "lat": round(lat, 6),
+            "lon": round(lon, 6),
+        }
+        delay = node.get("equipment_delay_ms")
+        if isinstance(delay, (int, float)) and delay > 0:
+            entry["equipment_delay_ms"] = float(delay)
+        if entry["country"] == "ZZ":
+            report.defaulted["node country (ZZ)"] += 1
+        entry["estimate"] = True
+        nodes.append(entry)
     if missing:
         shown = ", ".join(missing[:5]) + (
             f" and {len(missing) - 5} more" if len(missing) > 5 else ""
@@ -141,11 +153,11 @@ def from_node_link(data: dict[str, Any], source: str, route_factor: float) -> Im
                 "the twin measures latency from geography; add coordinates to the source",
             )
         )
-    report.defaulted["node country (ZZ)"] = len(nodes)
     positions: dict[str, tuple[float, float]] = {
         str(n["id"]): (float(n["lat"]), float(n["lon"])) for n in nodes
     }
     links = []
+    srlg_ids: set[str] = set()
     pair_count: Counter[tuple[str, str]] = Counter()
     for edge in raw_edges:
         a, b = ids.get(edge.get("source")), ids.get(edge.get("target"))
@@ -159,12 +171,27 @@ def from_node_link(data: dict[str, Any], source: str, route_factor: float) -> Im
             continue
         pair = (min(a, b), max(a, b))
         pair_count[pair] += 1
-        link_id = f"{pair[0]}--{pair[1]}"
-        if pair_count[pair] > 1:
-            link_id += f"-{pair_count[pair]}"
+        own_id = edge.get("id") or edge.get("key")
+        if isinstance(own_id, str) and re.fullmatch(r"[a-z0-9][a-z0-9-]*", own_id):
+            link_id = own_id  # our own export: keep its ids
+        else:
+            link_id = f"{pair[0]}--{pair[1]}"
+            if pair_count[pair] > 1:
+                link_id += f"-{pair_count[pair]}"
         geodesic = geodesic_km(*positions[a], *positions[b])
-        link: dict[str, Any] = {"id": link_id, "a": a, "b": b, "kind": "terrestrial"}
+        kind = "submarine" if edge.get("kind") == "submarine" else "terrestrial"
+        link: dict[str, Any] = {"id": link_id, "a": a, "b": b, "kind": kind}
+        if kind == "submarine":
+            link["sea"] = str(edge.get("sea") or "ocean")
+        if isinstance(edge.get("srlgs"), str) and edge["srlgs"]:
+            link["srlgs"] = edge["srlgs"].split(",")
+            srlg_ids.update(link["srlgs"])
+        if edge.get("status") in ("active", "planned", "retired"):
+            link["status"] = edge["status"]
         stated = edge.get("length_km", edge.get("dist"))
+        if kind == "submarine" and not (isinstance(stated, (int, float)) and stated > 0):
+            stated = geodesic * route_factor  # a cable needs a length: geodesic x factor
+            report.defaulted["submarine lengths (geodesic x route factor)"] += 1
         if isinstance(stated, (int, float)) and stated > 0:
             if stated < geodesic:
                 report.defaulted["lengths raised to the geodesic"] += 1
@@ -180,7 +207,7 @@ def from_node_link(data: dict[str, Any], source: str, route_factor: float) -> Im
         else:
             link["capacity_gbps"] = DEFAULT_CAPACITY_GBPS
             report.defaulted[f"capacities ({DEFAULT_CAPACITY_GBPS:g} Gbit/s)"] += 1
-        link["failure_class"] = "terrestrial"
+        link["failure_class"] = "submarine-deep" if kind == "submarine" else "terrestrial"
         link["estimate"] = True
         links.append(link)
     report.defaulted["failure classes (terrestrial default)"] = len(links)
@@ -207,9 +234,12 @@ def from_node_link(data: dict[str, Any], source: str, route_factor: float) -> Im
         "description": f"Imported from {source} by twin import.",
         "route_factor": route_factor,
         "failure_classes": DEFAULT_FAILURE_CLASSES,
+        "srlgs": [{"id": sid} for sid in sorted(srlg_ids)],
         "nodes": nodes,
         "links": links,
     }
+    if not srlg_ids:
+        del topology["srlgs"]
     return Imported(topology, demands, report)
 
 
@@ -256,7 +286,7 @@ def load_source(source: str, route_factor: float = DEFAULT_ROUTE_FACTOR) -> Impo
         import networkx as nx
 
         try:
-            graph = nx.read_graphml(path)
+            graph = nx.read_graphml(path, force_multigraph=True)
         except Exception as exc:  # networkx raises many parser errors
             raise InputError(Problem(source, 0, 0, f"cannot read GraphML: {exc}")) from exc
         data = nx.node_link_data(graph, edges="edges")
