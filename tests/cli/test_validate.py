@@ -163,3 +163,31 @@ def test_every_problem_in_a_file_is_reported_not_only_the_first(
     assert f"many.yaml:{line_of('aktua')}:" in err and "unknown node 'aktua'" in err
     assert f"many.yaml:{line_of('93.25')}:" in err
     assert err.count("unknown failure class 'x'") == 2
+
+
+def test_scenario_reference_faults_are_reported_beside_a_schema_fault(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(GOOD / "base.yaml", tmp_path / "base.yaml")
+    text = (
+        "name: sc\n"
+        "topology: base.yaml\n"
+        "horizon: 30d\n"
+        "seed: notanint\n"  # schema fault, line 4
+        "demands:\n"
+        "  - {id: d, source: bakku, destination: almaty}\n"  # line 6
+        "events:\n"
+        "  - {at: 4d, cut: {link: tcf0}}\n"  # line 8
+        "checks:\n"
+        "  - max_rtt: {demand: dd, rtt_ms: 40}\n"  # line 10
+    )
+    path = tmp_path / "sc.yaml"
+    path.write_text(text)
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    located = [
+        line.split(": ", 1)[0].rsplit(":", 2)[1] for line in err.splitlines() if "sc.yaml:" in line
+    ]
+    assert located == ["4", "6", "8", "10"], err
+    for hint in ("did you mean 'baku'?", "did you mean 'tcfo'?", "did you mean 'd'?"):
+        assert hint in err

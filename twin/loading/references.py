@@ -9,11 +9,13 @@ an entry that merely has a bad field.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from twin.errors import Problem
 from twin.loading.errors import did_you_mean
-from twin.loading.yaml_marks import MDict, MList
+from twin.loading.yaml_marks import Mark, MDict, MList
+from twin.model import Topology
 
 
 def _declared_ids(raw: MDict, section: str) -> set[str]:
@@ -86,5 +88,70 @@ def raw_reference_problems(raw: MDict) -> list[Problem]:
                     "failure_class",
                     f"unknown failure class '{fc}' in {what} {entry.get('id', '?')}",
                     did_you_mean(fc, classes, "failure class"),
+                )
+    return problems
+
+
+def _demand_id(demand: MDict) -> str:
+    """As the loader names demands: their id, else source-destination."""
+    given = demand.get("id")
+    if isinstance(given, str):
+        return given
+    return f"{demand.get('source')}-{demand.get('destination')}"
+
+
+_EVENT_ACTIONS = ("cut", "maintenance")
+_TARGET_KINDS = {"link": "links", "links": "links", "srlg": "srlgs", "node": "nodes"}
+
+
+def raw_scenario_reference_problems(raw: MDict, topology: Topology) -> list[Problem]:
+    """Demand endpoints, event targets and check demands named in a schema-refused scenario."""
+    problems: list[Problem] = []
+    pools: dict[str, Mapping[str, object]] = {
+        "nodes": topology.nodes,
+        "links": topology.links,
+        "srlgs": topology.srlgs,
+    }
+
+    def report(mark: Mark, message: str, hint: str) -> None:
+        problems.append(Problem(mark.path, mark.line, mark.col, message, hint))
+
+    demand_ids: set[str] = set()
+    for demand in _entries(raw, "demands"):
+        for end in ("source", "destination"):
+            node_id = demand.get(end)
+            if isinstance(node_id, str) and node_id not in topology.nodes:
+                report(
+                    demand.mark_of(end),
+                    f"unknown node '{node_id}' in demand {_demand_id(demand)}",
+                    did_you_mean(node_id, topology.nodes, "node"),
+                )
+        demand_ids.add(_demand_id(demand))
+    for event in _entries(raw, "events"):
+        for action in _EVENT_ACTIONS:
+            target = event.get(action)
+            if not isinstance(target, MDict):
+                continue
+            for kind, section in _TARGET_KINDS.items():
+                value = target.get(kind)
+                ids = value if isinstance(value, MList) else [value]
+                for element_id in ids:
+                    if isinstance(element_id, str) and element_id not in pools[section]:
+                        what = "link" if kind == "links" else kind
+                        report(
+                            target.mark_of(kind),
+                            f"unknown {what} '{element_id}' in event target",
+                            did_you_mean(element_id, pools[section], what),
+                        )
+    for check in _entries(raw, "checks"):
+        for kind, params in check.items():
+            if not isinstance(params, MDict):
+                continue
+            demand_id = params.get("demand")
+            if isinstance(demand_id, str) and demand_id not in demand_ids:
+                report(
+                    params.mark_of("demand"),
+                    f"unknown demand '{demand_id}' in {kind}",
+                    did_you_mean(demand_id, demand_ids, "demand"),
                 )
     return problems

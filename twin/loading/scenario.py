@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from twin.errors import InputError, Problem
 from twin.loading.errors import did_you_mean, problems_from_validation
+from twin.loading.references import raw_scenario_reference_problems
 from twin.loading.topology import load_topology
 from twin.loading.yaml_marks import Mark, MDict, MList, load_yaml_with_marks
 from twin.model import (
@@ -235,6 +236,30 @@ def _target(spec: Any, mark: Mark, topology: Topology, problems: list[Problem]) 
     return Target(kind, ids)  # type: ignore[arg-type]
 
 
+def _references_despite_schema(raw: MDict, file_path: Path, known: list[Problem]) -> list[Problem]:
+    """Reference faults in a schema-refused scenario, so one run lists them all.
+
+    Needs the topology; if it cannot be found or loaded, the schema problems stand alone (the
+    topology's own faults are reported once the scenario's shape is fixed, or by validating it).
+    """
+    topology_ref = raw.get("topology")
+    if not isinstance(topology_ref, str):
+        return []
+    topo_path = file_path.parent / topology_ref
+    if not topo_path.is_file():
+        return []
+    try:
+        topology = load_topology(topo_path)
+    except InputError:
+        return []
+    seen = {(p.path, p.line, p.col) for p in known}
+    return [
+        p
+        for p in raw_scenario_reference_problems(raw, topology)
+        if (p.path, p.line, p.col) not in seen
+    ]
+
+
 def load_scenario(path: str | Path, overrides: Mapping[str, object] | None = None) -> Scenario:
     """Load and check a scenario and its topology; InputError lists every problem found."""
     from twin.loading.schema import ScenarioFile
@@ -246,7 +271,10 @@ def load_scenario(path: str | Path, overrides: Mapping[str, object] | None = Non
     try:
         spec = ScenarioFile.model_validate(raw)
     except ValidationError as exc:
-        raise InputError(problems_from_validation(exc, raw, ScenarioFile, raw.mark)) from exc
+        refused = problems_from_validation(exc, raw, ScenarioFile, raw.mark)
+        refused += _references_despite_schema(raw, file_path, refused)
+        refused.sort(key=lambda p: (p.path, p.line, p.col))
+        raise InputError(refused) from exc
     problems: list[Problem] = []
     topo_mark = _mark(raw, "topology")
     topo_path = file_path.parent / spec.topology
