@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from twin.atomic import write_json_atomic
+from twin.atomic import canonical_json, write_json_atomic
 from twin.cli.app import EXIT_BAD_INPUT, EXIT_OK, app, stderr_console, stdout_console
 from twin.model import Scenario, Topology
+
+if TYPE_CHECKING:
+    from twin.loading import ValidatedFile
 
 VALIDATE_SCHEMA = "silkroad-twin/validate/1"
 
@@ -43,24 +48,12 @@ def validate_command(
 
     results = validate_files(paths)
     err = stderr_console()
-    table = Table(title="twin validate")
-    for column in ("file", "kind", "contents", "verdict"):
-        table.add_column(column)
     for r in results:
         for p in r.problems:
             err.print(p.format(), markup=False, highlight=False, soft_wrap=True)
-        if isinstance(r.model, Topology):
-            contents = (
-                f"{len(r.model.nodes)} nodes, {len(r.model.links)} links, "
-                f"{len(r.model.srlgs)} SRLGs"
-            )
-        elif isinstance(r.model, Scenario):
-            contents = f"{len(r.model.demands)} demands, {len(r.model.events)} events"
-        else:
-            contents = f"{len(r.problems)} problem(s)"
-        verdict = "[green]valid[/]" if not r.problems else "[bold red]invalid[/]"
-        table.add_row(r.path, r.kind, contents, verdict)
-    stdout_console().print(table)
+    to_stdout = json_path is not None and str(json_path) == "-"
+    if not to_stdout:  # keep stdout pure JSON when it carries the document
+        stdout_console().print(_summary_table(results))
     if json_path is not None:
         doc = {
             "schema": VALIDATE_SCHEMA,
@@ -70,6 +63,7 @@ def validate_command(
                     "path": r.path,
                     "kind": r.kind,
                     "valid": not r.problems,
+                    "counts": _counts(r.model),
                     "problems": [
                         {
                             "path": p.path,
@@ -84,10 +78,33 @@ def validate_command(
                 for r in results
             ],
         }
-        if str(json_path) == "-":
-            from twin.atomic import canonical_json
-
+        if to_stdout:
             typer.echo(canonical_json(doc), nl=False)
         else:
             write_json_atomic(json_path, doc)
     return EXIT_OK if all(not r.problems for r in results) else EXIT_BAD_INPUT
+
+
+def _counts(model: Topology | Scenario | None) -> dict[str, int]:
+    if isinstance(model, Topology):
+        return {"nodes": len(model.nodes), "links": len(model.links), "srlgs": len(model.srlgs)}
+    if isinstance(model, Scenario):
+        return {"demands": len(model.demands), "events": len(model.events)}
+    return {}
+
+
+def _summary_table(results: Sequence[ValidatedFile]) -> Table:
+    table = Table(title="twin validate")
+    for column in ("file", "kind", "contents", "verdict"):
+        table.add_column(column)
+    for r in results:
+        counts = _counts(r.model)
+        if isinstance(r.model, Topology):
+            contents = f"{counts['nodes']} nodes, {counts['links']} links, {counts['srlgs']} SRLGs"
+        elif isinstance(r.model, Scenario):
+            contents = f"{counts['demands']} demands, {counts['events']} events"
+        else:
+            contents = f"{len(r.problems)} problem(s)"
+        verdict = "[green]valid[/]" if not r.problems else "[bold red]invalid[/]"
+        table.add_row(escape(r.path), r.kind, contents, verdict)
+    return table
