@@ -193,3 +193,11 @@ def test_scenario_reference_faults_are_reported_beside_a_schema_fault(
     assert located == ["4", "6", "8", "10"], err
     for hint in ("did you mean 'baku'?", "did you mean 'tcfo'?", "did you mean 'd'?"):
         assert hint in err
+
+
+def test_a_directory_without_yaml_fails_rather_than_checking_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "notes.txt").write_text("not yaml")
+    assert main(["validate", str(tmp_path)]) == 2
+    assert f"{tmp_path}: directory holds no *.yaml files" in capsys.readouterr().err

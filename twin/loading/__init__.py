@@ -71,8 +71,19 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
 
 
 def validate_files(paths: Sequence[Path]) -> list[ValidatedFile]:
-    """Validate every file (directories expand to their *.yaml); never raises InputError."""
-    return [validate_file(p) for p in expand_paths(paths)]
+    """Validate every file (directories expand to their *.yaml); never raises InputError.
+
+    A directory without YAML files is itself a problem: a CI job pointed at the wrong folder
+    must fail rather than pass having checked nothing.
+    """
+    results: list[ValidatedFile] = []
+    for path in paths:
+        expanded = expand_paths([path])
+        if path.is_dir() and not expanded:
+            problem = Problem(str(path), 0, 0, "directory holds no *.yaml files", "check the path")
+            results.append(ValidatedFile(str(path), "directory", None, (problem,)))
+        results.extend(validate_file(p) for p in expanded)
+    return results
 
 
 def validate_paths(paths: Sequence[Path]) -> list[Problem]:

@@ -100,7 +100,7 @@ def problems_from_validation(
         else:
             mark = locate(root, loc_key, fallback)
             value = error.get("input")
-            shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+            shown = _describe_value(value)
             message = f"{where}: {error['msg'].lower()} (got {shown})"
             if kind == "literal_error":
                 hint = "allowed values: " + str(error.get("ctx", {}).get("expected", ""))
@@ -122,6 +122,16 @@ def _key_mark(root: Any, loc: tuple[Any, ...]) -> Mark | None:
     if isinstance(current, MDict):
         return current.key_marks.get(str(loc[-1]))
     return None
+
+
+def _describe_value(value: Any) -> str:
+    """How a refused value is quoted back: scalars as written, collections by shape."""
+    if isinstance(value, dict):
+        return "an empty mapping" if not value else f"a mapping with {len(value)} key(s)"
+    if isinstance(value, list):
+        return "an empty list" if not value else f"a list of {len(value)} item(s)"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def did_you_mean(value: str, choices: Iterable[str], what: str) -> str:
