@@ -101,7 +101,8 @@ def problems_from_validation(
             mark = locate(root, loc_key, fallback)
             value = error.get("input")
             shown = _describe_value(value)
-            message = f"{where}: {error['msg'].lower()} (got {shown})"
+            msg = str(error["msg"])
+            message = f"{where}: {msg[:1].lower()}{msg[1:]} (got {shown})"
             if kind == "literal_error":
                 hint = "allowed values: " + str(error.get("ctx", {}).get("expected", ""))
             elif kind == "string_pattern_mismatch" and loc_key and loc_key[-1] in ("id", "a", "b"):

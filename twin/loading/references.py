@@ -18,10 +18,15 @@ from twin.loading.yaml_marks import Mark, MDict, MList
 from twin.model import Topology
 
 
-def _declared_ids(raw: MDict, section: str) -> set[str]:
+def _declared_ids(raw: MDict, section: str) -> set[str] | None:
+    """The ids a section declares; None when the section is not a list (or is the required
+    `nodes:` and absent), since then every reference to it would be reported as unknown: noise
+    beside the one real fault. An absent optional section declares nothing."""
     items = raw.get(section)
-    if not isinstance(items, MList):
+    if items is None and section != "nodes":
         return set()
+    if not isinstance(items, MList):
+        return None
     return {e["id"] for e in items if isinstance(e, MDict) and isinstance(e.get("id"), str)}
 
 
@@ -47,7 +52,7 @@ def raw_reference_problems(raw: MDict) -> list[Problem]:
         link_id: Any = link.get("id", "?")
         for end in ("a", "b"):
             node_id = link.get(end)
-            if isinstance(node_id, str) and node_id not in nodes:
+            if nodes is not None and isinstance(node_id, str) and node_id not in nodes:
                 report(
                     link,
                     end,
@@ -62,7 +67,7 @@ def raw_reference_problems(raw: MDict) -> list[Problem]:
                 "a link needs two different ends",
             )
         fc = link.get("failure_class")
-        if isinstance(fc, str) and fc not in classes:
+        if classes is not None and isinstance(fc, str) and fc not in classes:
             report(
                 link,
                 "failure_class",
@@ -70,7 +75,7 @@ def raw_reference_problems(raw: MDict) -> list[Problem]:
                 did_you_mean(fc, classes, "failure class"),
             )
         named = link.get("srlgs")
-        if isinstance(named, MList):
+        if srlgs is not None and isinstance(named, MList):
             for srlg_id in named:
                 if isinstance(srlg_id, str) and srlg_id not in srlgs:
                     report(
@@ -82,7 +87,7 @@ def raw_reference_problems(raw: MDict) -> list[Problem]:
     for section, what in (("nodes", "node"), ("srlgs", "SRLG")):
         for entry in _entries(raw, section):
             fc = entry.get("failure_class")
-            if isinstance(fc, str) and fc not in classes:
+            if classes is not None and isinstance(fc, str) and fc not in classes:
                 report(
                     entry,
                     "failure_class",

@@ -131,13 +131,32 @@ def _filtered(items: MList, keep: Any) -> MList:
     return out
 
 
-def resolve_raw(path: Path, chain: tuple[Path, ...] = ()) -> MDict:
-    """The file's raw data with its `extends:` chain applied."""
+def _shown(path: Path) -> str:
+    """A path as people typed it: relative to the working directory when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def resolve_raw(path: Path, chain: tuple[Path, ...] = (), via: Mark | None = None) -> MDict:
+    """The file's raw data with its `extends:` chain applied.
+
+    `via` is the `extends:` value that led here, so a cycle is reported on the line that
+    closes it rather than at the top of a file that is itself fine.
+    """
     resolved = path.resolve()
     if resolved in chain:
-        cycle = " -> ".join(str(p) for p in (*chain, resolved))
+        cycle = " -> ".join(_shown(p) for p in (*chain, resolved))
+        where = via or Mark(str(path), 1, 1)
         raise InputError(
-            Problem(str(path), 1, 1, f"extends cycle: {cycle}", "remove one extends: link")
+            Problem(
+                where.path,
+                where.line,
+                where.col,
+                f"extends cycle: {cycle}",
+                "remove one extends: link",
+            )
         )
     if len(chain) > MAX_EXTENDS_DEPTH:
         raise InputError(Problem(str(path), 1, 1, "extends chain is too deep"))
@@ -161,7 +180,7 @@ def resolve_raw(path: Path, chain: tuple[Path, ...] = ()) -> MDict:
                 "the path is relative to this file",
             )
         )
-    parent = resolve_raw(parent_path, (*chain, resolved))
+    parent = resolve_raw(parent_path, (*chain, resolved), mark)
     return _merge(parent, data)
 
 

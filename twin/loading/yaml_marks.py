@@ -269,7 +269,8 @@ def load_yaml_with_marks(path: str | Path) -> MDict:
                 name,
                 node.start_mark.line + 1,
                 node.start_mark.column + 1,
-                f"the top level must be a mapping (key: value), not {type(data).__name__}",
+                "the top level must be a mapping (key: value), not "
+                + ("a list" if isinstance(data, MList) else f"the scalar {data!r}"[:80]),
                 "start the file with e.g. 'name: my-network'",
             )
         )
