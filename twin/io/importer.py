@@ -71,8 +71,11 @@ class Imported:
     report: ImportReport
 
 
+MAX_NODE_ID = 28  # keeps "a--b-N" link ids within the schema's 64 characters
+
+
 def _slug(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:MAX_NODE_ID].strip("-")
     return slug or "node"
 
 
