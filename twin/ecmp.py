@@ -16,7 +16,7 @@ import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from twin.routing import FailureState, Router, link_cost
+from twin.routing import FailureState, Router
 
 DirectedLink = tuple[str, str, str]  # (from node, to node, link id)
 _REL_TOL = 1e-9
@@ -32,29 +32,8 @@ class DestinationDag:
     order: tuple[str, ...]  # nodes by decreasing distance (upstream first)
 
 
-_ADJACENCY_CACHE: dict[int, tuple[Router, dict[str, list[tuple[str, str, float]]]]] = {}
-
-
-def _adjacency(router: Router) -> dict[str, list[tuple[str, str, float]]]:
-    """node -> [(neighbour, link id, cost)], built once per router (graph views are slow)."""
-    cached = _ADJACENCY_CACHE.get(id(router))
-    if cached is not None and cached[0] is router:
-        return cached[1]
-    adjacency: dict[str, list[tuple[str, str, float]]] = {n: [] for n in router.graph.nodes}
-    for u, v, key, data in router.graph.edges(keys=True, data=True):
-        cost = link_cost(data["link"], router.metric)
-        adjacency[u].append((v, key, cost))
-        adjacency[v].append((u, key, cost))
-    for hops in adjacency.values():
-        hops.sort()
-    if len(_ADJACENCY_CACHE) > 64:
-        _ADJACENCY_CACHE.clear()
-    _ADJACENCY_CACHE[id(router)] = (router, adjacency)
-    return adjacency
-
-
 def destination_dag(router: Router, destination: str, state: FailureState) -> DestinationDag | None:
-    adjacency = _adjacency(router)
+    adjacency = router.adjacency
     if destination in state or destination not in adjacency:
         return None
     dist: dict[str, float] = {destination: 0.0}

@@ -12,9 +12,11 @@ plus the equipment delay of every node on the path.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import heapq
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from functools import cached_property
+from typing import Literal
 
 import networkx as nx
 
@@ -27,6 +29,7 @@ NO_FAILURES: FailureState = frozenset()
 # is counted as dropped (capacity-aware routing).
 MAX_SPLITS = 4
 _EPS_GBPS = 1e-9
+_INF = float("inf")
 
 
 @dataclass(frozen=True)
@@ -49,36 +52,39 @@ class Path:
 
 @dataclass(frozen=True)
 class DemandRoute:
-    """How one demand is carried in one failure state."""
+    """How one demand is carried in one failure state.
+
+    Its derived figures are cached: the simulator reads them at every state change.
+    """
 
     demand_id: str
     flows: tuple[tuple[Path, float], ...]  # (path, gbps carried on it)
     offered_gbps: float
 
-    @property
+    @cached_property
     def connected(self) -> bool:
         return bool(self.flows)
 
-    @property
+    @cached_property
     def carried_gbps(self) -> float:
         return sum(gbps for _, gbps in self.flows)
 
-    @property
+    @cached_property
     def dropped_gbps(self) -> float:
         return max(0.0, self.offered_gbps - self.carried_gbps)
 
-    @property
+    @cached_property
     def fully_carried(self) -> bool:
         return self.dropped_gbps <= 1e-6 * max(1.0, self.offered_gbps)
 
-    @property
+    @cached_property
     def rtt_ms(self) -> float | None:
         """Worst RTT over the paths carrying the demand (what its slowest packets see)."""
         if not self.flows:
             return None
         return max(path.rtt_ms for path, _ in self.flows)
 
-    @property
+    @cached_property
     def links(self) -> frozenset[str]:
         return frozenset(lid for path, _ in self.flows for lid in path.links)
 
@@ -110,10 +116,13 @@ def link_cost(link: Link, metric: Metric) -> float:
 
 
 class Router:
-    """Lowest-cost paths in any failure state, over one graph built once.
+    """Lowest-cost paths in any failure state, over one adjacency built once.
 
-    Failed elements are hidden through the weight function rather than by copying the graph, so
-    asking about a new failure state costs one Dijkstra, not a graph rebuild.
+    Failed elements are skipped while searching rather than removed from a copy of the graph,
+    so asking about a new failure state costs one Dijkstra (stopped at the destination), not a
+    graph rebuild. The search runs on plain adjacency lists: NetworkX's generic Dijkstra with a
+    weight callback costs several times more per edge, and the simulator asks for thousands of
+    paths per simulated decade.
     """
 
     def __init__(
@@ -123,30 +132,22 @@ class Router:
         self.metric: Metric = metric
         self.graph = build_graph(topology, include_planned)
         self._node_delay_ms = {n.id: n.equipment_delay_ms for n in topology.nodes.values()}
+        self.adjacency = self._build_adjacency()
 
-    def _weight(
-        self, state: FailureState, residual: Mapping[str, float] | None = None
-    ) -> Callable[[str, str, dict[str, Any]], float | None]:
-        metric = self.metric
-        node_delay = self._node_delay_ms
+    def _build_adjacency(self) -> dict[str, list[tuple[str, str, float]]]:
+        """node -> [(neighbour, link id, link cost)], sorted so ties resolve the same way always.
 
-        def weight(_u: str, v: str, edges: dict[str, Any]) -> float | None:
-            if v in state:
-                return None
-            best: float | None = None
-            for key, data in edges.items():
-                if key in state:
-                    continue
-                if residual is not None and residual.get(key, 0.0) <= _EPS_GBPS:
-                    continue
-                cost = link_cost(data["link"], metric)
-                if best is None or cost < best:
-                    best = cost
-            if best is None:
-                return None
-            return best + (node_delay[v] if metric == "latency" else 0.0)
-
-        return weight
+        Parallel links appear once each; the cost excludes the neighbour's equipment delay,
+        which `shortest_path` adds (so ECMP and the analyses can use link costs alone).
+        """
+        adjacency: dict[str, list[tuple[str, str, float]]] = {n: [] for n in self.graph.nodes}
+        for u, v, key, data in self.graph.edges(keys=True, data=True):
+            cost = link_cost(data["link"], self.metric)
+            adjacency[u].append((v, key, cost))
+            adjacency[v].append((u, key, cost))
+        for hops in adjacency.values():
+            hops.sort()
+        return adjacency
 
     def _best_link(
         self, u: str, v: str, state: FailureState, residual: Mapping[str, float] | None
@@ -158,18 +159,24 @@ class Router:
         ]
         return min(candidates, key=lambda link: (link_cost(link, self.metric), link.id))
 
+    def path_over(self, nodes: Sequence[str], link_ids: Sequence[str]) -> Path:
+        """The Path along `nodes` over the given links, with its length and latency."""
+        links = [self.topology.links[lid] for lid in link_ids]
+        length_km = sum(link.length_km for link in links)
+        one_way_ms = sum(link.delay_ms for link in links) + sum(
+            self._node_delay_ms[n] for n in nodes
+        )
+        return Path(tuple(nodes), tuple(link_ids), length_km, one_way_ms)
+
     def make_path(
         self,
         nodes: Sequence[str],
         state: FailureState = NO_FAILURES,
         residual: Mapping[str, float] | None = None,
     ) -> Path:
+        """The Path along a node sequence, taking the cheapest usable link between each pair."""
         links = [self._best_link(u, v, state, residual) for u, v in zip(nodes, nodes[1:])]
-        length_km = sum(link.length_km for link in links)
-        one_way_ms = sum(link.delay_ms for link in links) + sum(
-            self._node_delay_ms[n] for n in nodes
-        )
-        return Path(tuple(nodes), tuple(link.id for link in links), length_km, one_way_ms)
+        return self.path_over(nodes, [link.id for link in links])
 
     def shortest_path(
         self,
@@ -178,20 +185,54 @@ class Router:
         state: FailureState = NO_FAILURES,
         residual: Mapping[str, float] | None = None,
     ) -> Path | None:
-        """The lowest-cost path avoiding `state`, or None when the two are disconnected."""
+        """The lowest-cost path avoiding `state`, or None when the two are disconnected.
+
+        Links with no residual capacity (when `residual` is given) are unusable. Among equal
+        costs the first found wins; neighbours and parallel links are scanned in id order, so
+        the choice is the same on every run.
+        """
         if source in state or destination in state:
             return None
-        if source not in self.graph or destination not in self.graph:
+        adjacency = self.adjacency
+        if source not in adjacency or destination not in adjacency:
             return None
         if source == destination:
             return Path((source,), (), 0.0, self._node_delay_ms[source])
-        try:
-            nodes = nx.dijkstra_path(
-                self.graph, source, destination, weight=self._weight(state, residual)
-            )
-        except nx.NetworkXNoPath:
+        node_delay = self._node_delay_ms if self.metric == "latency" else None
+        dist: dict[str, float] = {source: 0.0}
+        parent: dict[str, tuple[str, str]] = {}
+        done: set[str] = set()
+        heap: list[tuple[float, int, str]] = [(0.0, 0, source)]
+        pushed = 1
+        while heap:
+            d, _, u = heapq.heappop(heap)
+            if u in done:
+                continue
+            if u == destination:
+                break
+            done.add(u)
+            for v, key, cost in adjacency[u]:
+                if v in done or v in state or key in state:
+                    continue
+                if residual is not None and residual.get(key, 0.0) <= _EPS_GBPS:
+                    continue
+                nd = d + cost + (node_delay[v] if node_delay is not None else 0.0)
+                if nd < dist.get(v, _INF):
+                    dist[v] = nd
+                    parent[v] = (u, key)
+                    heapq.heappush(heap, (nd, pushed, v))
+                    pushed += 1
+        else:
             return None
-        return self.make_path(nodes, state, residual)
+        nodes = [destination]
+        link_ids: list[str] = []
+        while nodes[-1] != source:
+            u, key = parent[nodes[-1]]
+            link_ids.append(key)
+            nodes.append(u)
+        nodes.reverse()
+        link_ids.reverse()
+        return self.path_over(nodes, link_ids)
 
 
 def place_demands(
