@@ -44,11 +44,33 @@ class _DemandAcc:
     failover_h: float = 0.0
     lost_gbit: float = 0.0
     failovers: int = 0
-    rtt_samples: list[tuple[float, float]] = field(default_factory=list)
+    rtt_dwell_h: dict[float, float] = field(default_factory=dict)  # RTT -> time spent at it
     rtt_series: list[tuple[float, float | None]] = field(default_factory=list)
     outages: list[Outage] = field(default_factory=list)
     down_since: float | None = None
     down_cause: str = ""
+
+
+@dataclass(frozen=True)
+class StateView:
+    """Per demand (in observer order): RTT or None, SLA met, Gbit/s dropped; loaded links."""
+
+    demands: tuple[tuple[float | None, bool, float], ...]
+    loaded_links: tuple[tuple[str, float], ...]
+
+
+@dataclass
+class ObserverMemo:
+    """What an observer works out once per routing state or state transition.
+
+    These depend only on the scenario and the states, never on a run's history, so the engine
+    shares one memo between the replications of a scenario in a process.
+    """
+
+    views: dict[frozenset[str], StateView] = field(default_factory=dict)
+    transitions: dict[
+        tuple[frozenset[str], frozenset[str], frozenset[str]], tuple[tuple[int, float], ...]
+    ] = field(default_factory=dict)
 
 
 @dataclass
@@ -56,18 +78,30 @@ class _LinkAcc:
     failures: int = 0
     downtime_h: float = 0.0
     down_since: float | None = None
-    util_samples: list[tuple[float, float]] = field(default_factory=list)
+    util_dwell_h: dict[float, float] = field(default_factory=dict)  # utilisation -> time
 
 
 class Observer:
-    def __init__(self, scenario: Scenario, initial: RoutingResult) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        initial: RoutingResult,
+        memo: ObserverMemo | None = None,
+    ) -> None:
         self.scenario = scenario
         self.demands = {d.id: _DemandAcc(d) for d in scenario.demands}
         self.links = {lid: _LinkAcc() for lid in sorted(scenario.topology.links)}
-        self.timeline: list[TimelineEntry] = []
+        self.raw_timeline: list[tuple[float, str, str, str]] = []
         self.current = initial
         self.last_t = 0.0
         self.base = initial
+        self.dwell_h: dict[frozenset[str], float] = {}
+        # Shared by the replications of one scenario in a process (see the engine).
+        self.memo = ObserverMemo() if memo is None else memo
+        self.views = self.memo.views
+        self._transitions = self.memo.transitions
+        self.results: dict[frozenset[str], RoutingResult] = {}
+        self._accs = list(self.demands.values())
         for acc in self.demands.values():
             route = initial.routes[acc.demand.id]
             acc.rtt_series.append((0.0, route.rtt_ms))
@@ -75,7 +109,11 @@ class Observer:
                 acc.down_since, acc.down_cause = 0.0, "no path at start"
 
     def note(self, t_h: float, kind: str, element: str, detail: str = "") -> None:
-        self.timeline.append(TimelineEntry(t_h, kind, element, detail))
+        self.raw_timeline.append((t_h, kind, element, detail))
+
+    @property
+    def timeline(self) -> list[TimelineEntry]:
+        return [TimelineEntry(*entry) for entry in self.raw_timeline]
 
     def link_down(self, t_h: float, link_id: str, counts_as_failure: bool) -> None:
         acc = self.links.get(link_id)
@@ -93,32 +131,81 @@ class Observer:
             acc.down_since = None
 
     def _close_interval(self, t_h: float) -> None:
+        """Credit the interval that just ended to the routing state it was spent in.
+
+        Only the dwell time per state is kept while the simulation runs; what each state means
+        for each demand and link is worked out once per distinct state in `_fold_dwell`, so an
+        event costs the same whatever the number of demands and links.
+        """
         dt = t_h - self.last_t
         if dt <= 0:
             return
-        for acc in self.demands.values():
-            route = self.current.routes[acc.demand.id]
-            if route.connected:
-                acc.connected_h += dt
-                rtt = route.rtt_ms
-                assert rtt is not None
-                acc.rtt_samples.append((rtt, dt))
-                limit = acc.demand.sla.max_rtt_ms
-                if route.fully_carried and (limit is None or rtt <= limit):
-                    acc.sla_ok_h += dt
-            acc.lost_gbit += route.dropped_gbps * dt * 3600.0
-        for lid, link in self.scenario.topology.links.items():
-            load = self.current.link_load_gbps.get(lid, 0.0)
-            self.links[lid].util_samples.append((load / link.capacity_gbps, dt))
+        state = self.current.state
+        self.dwell_h[state] = self.dwell_h.get(state, 0.0) + dt
+        self.results[state] = self.current
         self.last_t = t_h
 
-    def change(
-        self, t_h: float, new: RoutingResult, failed: frozenset[str], cause: str, planned: bool
-    ) -> None:
-        """The network moved to `new` at `t_h` because `failed` went down (or came back)."""
-        self._close_interval(t_h)
-        old = self.current
-        for acc in self.demands.values():
+    def _state_view(self, result: RoutingResult) -> StateView:
+        """What one routing state means per demand and per loaded link (cached across runs)."""
+        view = self.views.get(result.state)
+        if view is None:
+            demand_rows = []
+            for acc in self.demands.values():
+                route = result.routes[acc.demand.id]
+                rtt = route.rtt_ms
+                limit = acc.demand.sla.max_rtt_ms
+                sla_ok = (
+                    rtt is not None and route.fully_carried and (limit is None or rtt <= limit)
+                )
+                demand_rows.append((rtt, sla_ok, route.dropped_gbps))
+            links = self.scenario.topology.links
+            loaded = tuple(
+                (lid, load / links[lid].capacity_gbps)
+                for lid, load in sorted(result.link_load_gbps.items())
+                if load > 0.0 and lid in links
+            )
+            view = self.views[result.state] = StateView(tuple(demand_rows), loaded)
+        return view
+
+    def _fold_dwell(self) -> float:
+        """Turn dwell time per routing state into per-demand and per-link measures.
+
+        Links carry samples only for the states that load them; the rest of the time (zero
+        utilisation) is added in `finish`. Returns the total time folded.
+        """
+        accs = self._accs
+        total_h = 0.0
+        for state, dt in self.dwell_h.items():
+            total_h += dt
+            view = self._state_view(self.results[state])
+            for acc, (rtt, sla_ok, dropped_gbps) in zip(accs, view.demands):
+                if rtt is not None:
+                    acc.connected_h += dt
+                    acc.rtt_dwell_h[rtt] = acc.rtt_dwell_h.get(rtt, 0.0) + dt
+                    if sla_ok:
+                        acc.sla_ok_h += dt
+                if dropped_gbps:
+                    acc.lost_gbit += dropped_gbps * dt * 3600.0
+            for lid, utilisation in view.loaded_links:
+                dwell = self.links[lid].util_dwell_h
+                dwell[utilisation] = dwell.get(utilisation, 0.0) + dt
+        self.dwell_h.clear()
+        return total_h
+
+    def _transition(
+        self, old: RoutingResult, new: RoutingResult, failed: frozenset[str]
+    ) -> tuple[tuple[int, float], ...]:
+        """Demands (by position) whose route changes or whose traffic is hit, with Gbit/s hit.
+
+        A function of the two states and the failed elements only, so it is memoised: a decade
+        of simulation repeats the same few transitions hundreds of times.
+        """
+        key = (old.state, new.state, failed)
+        cached = self._transitions.get(key)
+        if cached is not None:
+            return cached
+        affected = []
+        for index, acc in enumerate(self._accs):
             before: DemandRoute = old.routes[acc.demand.id]
             after: DemandRoute = new.routes[acc.demand.id]
             # Traffic on working paths through a failed element is interrupted.
@@ -127,9 +214,23 @@ class Observer:
                 for path, gbps in before.flows
                 if failed and (failed.intersection(path.links) or failed.intersection(path.nodes))
             )
+            if hit_gbps > 0 or before.flows != after.flows:
+                affected.append((index, hit_gbps))
+        result = self._transitions[key] = tuple(affected)
+        return result
+
+    def change(
+        self, t_h: float, new: RoutingResult, failed: frozenset[str], cause: str, planned: bool
+    ) -> None:
+        """The network moved to `new` at `t_h` because `failed` went down (or came back)."""
+        self._close_interval(t_h)
+        old = self.current
+        accs = self._accs
+        for index, hit_gbps in self._transition(old, new, failed):
+            acc = accs[index]
+            before = old.routes[acc.demand.id]
+            after = new.routes[acc.demand.id]
             hit = hit_gbps > 0
-            if before.flows == after.flows and not hit:
-                continue
             acc.rtt_series.append((t_h, after.rtt_ms))
             if hit and not planned:
                 acc.failovers += 1
@@ -164,6 +265,7 @@ class Observer:
         self, horizon_h: float, resources: list[ResourceResult]
     ) -> tuple[list[DemandResult], list[LinkResult], list[ResourceResult]]:
         self._close_interval(horizon_h)
+        folded_h = self._fold_dwell()
         demand_results = []
         for acc in self.demands.values():
             d = acc.demand
@@ -175,7 +277,7 @@ class Observer:
             downtime_h = horizon_h - acc.connected_h
             per_year = HOURS_PER_YEAR / horizon_h
             durations = [o.duration_h for o in acc.outages]
-            rtts = acc.rtt_samples
+            rtts = list(acc.rtt_dwell_h.items())
             base = self.base.routes[d.id].rtt_ms
             held, note = _sla_verdict(d, sla_availability, weighted_quantile(rtts, 1.0))
             demand_results.append(
@@ -210,8 +312,11 @@ class Observer:
             if link_acc.down_since is not None:
                 link_acc.downtime_h += horizon_h - link_acc.down_since
                 link_acc.down_since = None
-            utils = link_acc.util_samples
-            total = sum(dt for _, dt in utils)
+            utils = list(link_acc.util_dwell_h.items())
+            idle_h = folded_h - sum(dt for _, dt in utils)
+            if idle_h > 1e-9 * folded_h or not utils:
+                utils.append((0.0, max(idle_h, 0.0)))
+            total = folded_h
             link_results.append(
                 LinkResult(
                     id=lid,
