@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import statistics
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from twin.sim import simulate
 
 MC_SCHEMA = "silkroad-twin/montecarlo/1"
 DEFAULT_BATCH = 8
+PROGRESS_INTERVAL_S = 0.25
 
 # Two-sided 95 % Student t quantiles for small degrees of freedom; 1.96 beyond.
 _T95 = {
@@ -201,6 +203,25 @@ def run_one(scenario: Scenario, seed: int, replication: int) -> _Sample:
     return _sample(simulate(scenario, seed=seed, replication=replication))
 
 
+_WORKER_SCENARIO: Scenario | None = None
+
+
+def _install_scenario(scenario: Scenario) -> None:
+    """Process-pool initializer: each worker unpickles the scenario once and keeps it.
+
+    Tasks then carry only a replication index, and every replication in a worker runs on the
+    same scenario object, so the engine's per-scenario routing cache stays warm across them.
+    """
+    global _WORKER_SCENARIO
+    _WORKER_SCENARIO = scenario
+
+
+def run_installed(seed: int, replication: int) -> _Sample:
+    """One replication of the scenario installed in this worker process."""
+    assert _WORKER_SCENARIO is not None, "process pool started without _install_scenario"
+    return run_one(_WORKER_SCENARIO, seed, replication)
+
+
 def aggregate(
     scenario: Scenario, seed: int, samples: Sequence[_Sample], **extra: Any
 ) -> MonteCarloResult:
@@ -249,14 +270,18 @@ def _precise_enough(result: MonteCarloResult, precision: float) -> bool:
 ProgressFn = Callable[[int, float], None]
 
 
-def _executor(workers: int, scheduler: str | None) -> tuple[Any, Callable[[], None]]:
+def _executor(
+    workers: int, scheduler: str | None, scenario: Scenario
+) -> tuple[Any, Callable[[], None]]:
     if scheduler is not None:
         from distributed import Client
 
         client = Client(scheduler)  # type: ignore[no-untyped-call]
         return client, client.close
     if workers > 1:
-        pool = ProcessPoolExecutor(max_workers=workers)
+        pool = ProcessPoolExecutor(
+            max_workers=workers, initializer=_install_scenario, initargs=(scenario,)
+        )
         return pool, lambda: pool.shutdown(wait=False, cancel_futures=True)
     return None, lambda: None
 
@@ -265,7 +290,7 @@ def _submit(executor: Any, scenario: Scenario, seed: int, replications: range) -
     if executor is None:
         return [("local", i) for i in replications]
     if isinstance(executor, Executor):
-        return [executor.submit(run_one, scenario, seed, i) for i in replications]
+        return [executor.submit(run_installed, seed, i) for i in replications]
     # Dask: scatter the scenario once, then submit pure tasks keyed by replication.
     data = executor.scatter(scenario, broadcast=True)
     return [executor.submit(run_one, data, seed, i, pure=False) for i in replications]
@@ -296,10 +321,11 @@ def run_replications(
     if replications is None and precision is None:
         replications = 20
     target = replications if replications is not None else max_replications
-    executor, close = _executor(workers, scheduler)
+    executor, close = _executor(workers, scheduler, scenario)
     samples: list[_Sample] = []
     partial, reason = False, ""
     reached: bool | None = None
+    last_stats_at, worst = -math.inf, math.inf
     try:
         next_index = 0
         while next_index < target:
@@ -310,11 +336,18 @@ def run_replications(
             batch = range(next_index, min(target, next_index + size))
             handles = _submit(executor, scenario, seed_value, batch)
             try:
-                for handle in handles:  # in replication order: results are order-independent
+                for position, handle in enumerate(handles, start=1):
+                    # In replication order: the result never depends on which finished first.
                     samples.append(_result(handle, scenario, seed_value))
                     if progress is not None:
-                        current = aggregate(scenario, seed_value, samples)
-                        progress(len(samples), worst_relative_precision(current))
+                        # Statistics over all samples cost O(n): recompute the worst precision
+                        # for the display a few times a second and at each batch's end only.
+                        now = time.monotonic()
+                        if now - last_stats_at >= PROGRESS_INTERVAL_S or position == len(handles):
+                            last_stats_at = now
+                            current = aggregate(scenario, seed_value, samples)
+                            worst = worst_relative_precision(current)
+                        progress(len(samples), worst)
             except KeyboardInterrupt:
                 for handle in handles:
                     cancel = getattr(handle, "cancel", None)
