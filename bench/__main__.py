@@ -66,7 +66,8 @@ def main() -> int:
     lines = [
         "# Benchmark results",
         "",
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}",
         "",
         "| benchmark | measure | value | unit | note |",
         "|---|---|---:|---|---|",

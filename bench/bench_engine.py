@@ -48,6 +48,14 @@ def _lives(scenario):  # type: ignore[no-untyped-def]
     return [life for life in lives if life[2].failures_per_year(life[3]) > 0]
 
 
+def _bare_life(env, rng, fc, length_km):  # type: ignore[no-untyped-def]
+    """Up for an exponential time, down for a repair time, forever: nothing else."""
+    rate_per_h = fc.failures_per_year(length_km) / 8766.0
+    while True:
+        yield env.timeout(rng.expovariate(rate_per_h))
+        yield env.timeout(fc.repair.sample_h(rng))
+
+
 def _bare(scenario, kernel_events: list[int]) -> float:  # type: ignore[no-untyped-def]
     """Seconds for bare SimPy to process the same number of kernel events, replication by
     replication (stepping past the horizon if its lighter model has fewer events per year)."""
@@ -59,16 +67,9 @@ def _bare(scenario, kernel_events: list[int]) -> float:  # type: ignore[no-untyp
     started = time.perf_counter()
     for rep, target in enumerate(kernel_events):
         env = simpy.Environment()
-
-        def life(kind, element_id, fc, length_km):  # type: ignore[no-untyped-def]
+        for kind, element_id, fc, length_km in lives:
             rng = element_rng(scenario.seed, rep, kind, element_id)
-            rate_per_h = fc.failures_per_year(length_km) / 8766.0
-            while True:
-                yield env.timeout(rng.expovariate(rate_per_h))
-                yield env.timeout(fc.repair.sample_h(rng))
-
-        for spec in lives:
-            env.process(life(*spec))
+            env.process(_bare_life(env, rng, fc, length_km))
         steps = 0
         while steps < target:
             env.step()

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from geographiclib.geodesic import Geodesic
 
 SPEED_OF_LIGHT_KM_PER_S = 299_792.458
-# Group index of standard single-mode fibre (Corning SMF-28 Ultra) at 1550 nm, fact sheet §5.1 [S70].
+# Group index of standard single-mode fibre (Corning SMF-28 Ultra) at 1550 nm,
+# fact sheet §5.1 [S70].
 FIBRE_GROUP_INDEX = 1.4682
 # One-way propagation delay: n / c = 4.897 us per km (fact sheet §5.1).
 FIBRE_DELAY_MS_PER_KM = FIBRE_GROUP_INDEX / SPEED_OF_LIGHT_KM_PER_S * 1000.0

@@ -125,7 +125,7 @@ class Node:
 
 @dataclass(frozen=True)
 class Srlg:
-    """A shared-risk link group: elements that one event (a trench cut, a landing fire) takes down."""
+    """A shared-risk link group: what one event (a trench cut, a landing fire) takes down."""
 
     id: str
     description: str = ""

@@ -131,7 +131,7 @@ class SimulationResult:
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data["schema"] = RUN_SCHEMA
-        for demand, src in zip(data["demands"], self.demands):
+        for demand, src in zip(data["demands"], self.demands, strict=True):
             demand["outage_count"] = src.outage_count
         return dict(_clean(data))
 

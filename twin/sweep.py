@@ -61,7 +61,8 @@ def parse_set_options(options: Sequence[str]) -> dict[str, tuple[str, ...]]:
                     0,
                     0,
                     f"cannot read '{option}'",
-                    "write PATH=V1,V2 e.g. failures.classes.submarine-caspian.repair.median=10d,30d",
+                    "write PATH=V1,V2 e.g. "
+                    "failures.classes.submarine-caspian.repair.median=10d,30d",
                 )
             )
             continue
@@ -108,7 +109,7 @@ def run_sweep(
     variants = []
     name = ""
     for combo in itertools.product(*(grid[k] for k in keys)):
-        overrides = {k: _typed(v) for k, v in zip(keys, combo)}
+        overrides = {k: _typed(v) for k, v in zip(keys, combo, strict=True)}
         scenario = load_scenario(scenario_path, overrides)
         name = scenario.name
         result = run_replications(
@@ -118,5 +119,5 @@ def run_sweep(
             scheduler=scheduler,
             progress=progress,
         )
-        variants.append(Variant(tuple(zip(keys, combo)), result))
+        variants.append(Variant(tuple(zip(keys, combo, strict=True)), result))
     return SweepResult(name, tuple(variants))

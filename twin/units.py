@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-HOURS_PER_YEAR = 8766.0  # Julian year (365.25 d): the unit behind "per year" rates and "downtime per year"
+# Julian year (365.25 d): the unit behind "per year" rates and "downtime per year".
+HOURS_PER_YEAR = 8766.0
 MINUTES_PER_HOUR = 60.0
 
 _DURATION_UNITS_H: dict[str, float] = {

@@ -215,10 +215,7 @@ class _Factoring:
         u, v, p = edges[i]
         other = v if u == s else u
         rest = edges[:i] + edges[i + 1 :]
-        if other == t:
-            up = 1.0
-        else:
-            up = self.reliability(_contract(rest, s, other), s, t)
+        up = 1.0 if other == t else self.reliability(_contract(rest, s, other), s, t)
         down = self.reliability(rest, s, t)
         value = p * up + (1.0 - p) * down
         self.memo[key] = value
@@ -234,7 +231,7 @@ def _exact(
         prob = 1.0
         dead_links: set[str] = set()
         dead_nodes: set[str] = set()
-        for comp, up in zip(shared, states):
+        for comp, up in zip(shared, states, strict=True):
             prob *= comp.p_up if up else 1.0 - comp.p_up
             if not up:
                 dead_links |= comp.links

@@ -1,1 +1,4 @@
-"""Renderers: each a function of a result (terminal tables, JSON, Markdown, JUnit, HTML, plots); none changes a result."""
+"""Renderers: each a function of a result (terminal tables, JSON, Markdown, JUnit, HTML, plots).
+
+None changes a result.
+"""

@@ -178,7 +178,7 @@ class Observer:
         for state, dt in self.dwell_h.items():
             total_h += dt
             view = self._state_view(self.results[state])
-            for acc, (rtt, sla_ok, dropped_gbps) in zip(accs, view.demands):
+            for acc, (rtt, sla_ok, dropped_gbps) in zip(accs, view.demands, strict=True):
                 if rtt is not None:
                     acc.connected_h += dt
                     acc.rtt_dwell_h[rtt] = acc.rtt_dwell_h.get(rtt, 0.0) + dt
