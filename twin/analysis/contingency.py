@@ -14,7 +14,8 @@ ones. With ECMP, one shortest-path DAG per affected destination is computed per 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -85,6 +86,11 @@ class ContingencyResult:
         return data
 
 
+_EPS_LOAD = 1e-9  # Gbit/s below this is float residue of removing and re-adding a demand
+_TIE = 1e-12  # utilisations this close are a tie, broken by link id
+_OVERLOAD = 1.0 + 1e-9
+
+
 def _label(link: DirectedLink) -> str:
     return f"{link[2]} ({link[0]}->{link[1]})"
 
@@ -115,6 +121,10 @@ class _Evaluator:
             self.base_rtt.update(c.rtt_ms)
             for link, load in c.loads.items():
                 self.base_loads[link] = self.base_loads.get(link, 0.0) + load
+        self.base_util = {
+            k: v / self.capacity[k[2]] for k, v in self.base_loads.items() if v > _EPS_LOAD
+        }
+        self.base_ranked = sorted(self.base_util, key=lambda k: (-self.base_util[k], k))
         # Index: element id -> units whose base routing touches it.
         self.users: dict[str, set[str]] = {}
         for unit, c in self.base.items():
@@ -170,15 +180,19 @@ class _Evaluator:
     def utilisation(
         self, loads: Mapping[DirectedLink, float]
     ) -> tuple[float, str, list[tuple[str, float]]]:
-        worst, worst_link = 0.0, ""
-        overloaded = []
-        for key in sorted(loads):
-            u = loads[key] / self.capacity[key[2]]
-            if u > worst + 1e-12:
-                worst, worst_link = u, _label(key)
-            if u > 1.0 + 1e-9:
-                overloaded.append((_label(key), u))
-        return worst, worst_link, overloaded
+        """Worst utilisation (ties within 1e-12 go to the first link in id order), its link,
+        and the overloaded directed links in id order."""
+        utils = {k: v / self.capacity[k[2]] for k, v in loads.items() if v > _EPS_LOAD}
+        return _summarise(utils, sorted(utils, key=lambda k: (-utils[k], k)), {})
+
+    def _utilisation_after(
+        self, changed: Mapping[DirectedLink, float]
+    ) -> tuple[float, str, list[tuple[str, float]]]:
+        """`utilisation` of the base loads with `changed` replacing some, without touching
+        the others: a failure moves a few demands, and scanning every loaded link for each
+        of thousands of failures would cost more than rerouting them."""
+        utils = {k: v / self.capacity[k[2]] for k, v in changed.items() if v > _EPS_LOAD}
+        return _summarise(utils, self.base_ranked, changed, self.base_util)
 
     def evaluate(self, label: str, elements: tuple[str, ...], state: FailureState) -> FailureImpact:
         affected = {unit for e in elements for unit in self.users.get(e, ())}
@@ -191,10 +205,10 @@ class _Evaluator:
                 ):
                     affected.add(unit)
         ordered = sorted(affected)
-        loads = dict(self.base_loads)
+        loads: dict[DirectedLink, float] = {}  # only the directed links whose load changes
         for unit in ordered:
             for key, load in self.base[unit].loads.items():
-                loads[key] -= load
+                loads[key] = loads.get(key, self.base_loads[key]) - load
         new = self._route(ordered, state)
         disconnected, over_rtt = [], []
         stretch: dict[str, float] = {}
@@ -203,7 +217,7 @@ class _Evaluator:
         for unit in ordered:
             c = new[unit]
             for key, load in c.loads.items():
-                loads[key] = loads.get(key, 0.0) + load
+                loads[key] = loads.get(key, self.base_loads.get(key, 0.0)) + load
             for i in self.units[unit]:
                 d = self.demands[i]
                 rtt = c.rtt_ms.get(i)
@@ -218,8 +232,7 @@ class _Evaluator:
                     stretch[d.id] = rtt / base_rtt
                 if d.sla.max_rtt_ms is not None and rtt > d.sla.max_rtt_ms:
                     over_rtt.append(d.id)
-        loads = {k: v for k, v in loads.items() if v > 1e-9}
-        worst, worst_link, overloaded = self.utilisation(loads)
+        worst, worst_link, overloaded = self._utilisation_after(loads)
         return FailureImpact(
             label=label,
             elements=elements,
@@ -232,6 +245,40 @@ class _Evaluator:
             unrouted_gbps=unrouted,
             rerouted=rerouted,
         )
+
+
+def _summarise(
+    changed_utils: Mapping[DirectedLink, float],
+    ranked: Sequence[DirectedLink],
+    skip: Mapping[DirectedLink, float],
+    base_utils: Mapping[DirectedLink, float] | None = None,
+) -> tuple[float, str, list[tuple[str, float]]]:
+    """Worst utilisation, its link and the overloaded links over `changed_utils` together with
+    the links of `ranked` (highest utilisation first, from `base_utils`) not in `skip`."""
+    base = base_utils if base_utils is not None else changed_utils
+    candidates = dict(changed_utils)
+    top: float | None = None
+    for key in ranked:  # unchanged links: only the top of the ranking can matter
+        if key in skip:
+            continue
+        u = base[key]
+        if top is None:
+            top = u
+        elif u < top - _TIE:
+            break
+        candidates[key] = u
+    worst = max(candidates.values(), default=0.0)
+    near = [k for k, u in candidates.items() if u >= worst - _TIE]
+    worst_link = _label(min(near)) if near and worst > 0.0 else ""
+    over = {k: u for k, u in changed_utils.items() if u > _OVERLOAD}
+    if base_utils is not None:
+        for key in ranked:
+            u = base_utils[key]
+            if u <= _OVERLOAD:
+                break
+            if key not in skip:
+                over[key] = u
+    return worst, worst_link, [(_label(k), over[k]) for k in sorted(over)]
 
 
 def _failures(
@@ -256,6 +303,32 @@ def _failures(
     return out
 
 
+ProgressFn = Callable[[int, int], None]  # (failures evaluated, total)
+_CHUNKS_PER_WORKER = 4
+_WORKER_EVALUATOR: _Evaluator | None = None
+_WORKER_FAILURES: list[tuple[str, tuple[str, ...], FailureState]] = []
+
+
+def _install_evaluator(
+    topology: Topology,
+    demands: Sequence[Demand],
+    routing: Routing,
+    metric: Metric,
+    include_planned: bool,
+    mode: Mode,
+    include_nodes: bool,
+) -> None:
+    """Process-pool initializer: each worker builds the base routing once."""
+    global _WORKER_EVALUATOR, _WORKER_FAILURES
+    _WORKER_EVALUATOR = _Evaluator(topology, demands, routing, metric, include_planned)
+    _WORKER_FAILURES = _failures(_WORKER_EVALUATOR.router, topology, mode, include_nodes)
+
+
+def _evaluate_range(start: int, stop: int) -> list[FailureImpact]:
+    assert _WORKER_EVALUATOR is not None, "pool started without _install_evaluator"
+    return [_WORKER_EVALUATOR.evaluate(*f) for f in _WORKER_FAILURES[start:stop]]
+
+
 def contingency(
     topology: Topology,
     demands: Sequence[Demand],
@@ -265,14 +338,35 @@ def contingency(
     metric: Metric = "latency",
     include_nodes: bool = False,
     include_planned: bool = False,
+    workers: int = 1,
+    progress: ProgressFn | None = None,
 ) -> ContingencyResult:
-    """Evaluate every failure of `mode`; see the module docstring for what is reported."""
+    """Evaluate every failure of `mode`; see the module docstring for what is reported.
+
+    With `workers` > 1 the failures are split into contiguous ranges evaluated in worker
+    processes (each routes the base case once) and put back in order, so the result is the
+    same whatever the number of workers.
+    """
     evaluator = _Evaluator(topology, demands, routing, metric, include_planned)
     base_worst, base_link, _ = evaluator.utilisation(evaluator.base_loads)
-    impacts = tuple(
-        evaluator.evaluate(label, elements, state)
-        for label, elements, state in _failures(evaluator.router, topology, mode, include_nodes)
-    )
+    failures = _failures(evaluator.router, topology, mode, include_nodes)
+    total = len(failures)
+    impacts: list[FailureImpact] = []
+    if workers <= 1 or total < 2 * workers:
+        for i, failure in enumerate(failures, start=1):
+            impacts.append(evaluator.evaluate(*failure))
+            if progress is not None and (i % 64 == 0 or i == total):
+                progress(i, total)
+    else:
+        size = -(-total // (workers * _CHUNKS_PER_WORKER))
+        ranges = [(start, min(total, start + size)) for start in range(0, total, size)]
+        init = (topology, demands, routing, metric, include_planned, mode, include_nodes)
+        with ProcessPoolExecutor(workers, initializer=_install_evaluator, initargs=init) as pool:
+            futures = [pool.submit(_evaluate_range, start, stop) for start, stop in ranges]
+            for future in futures:
+                impacts.extend(future.result())
+                if progress is not None:
+                    progress(len(impacts), total)
     return ContingencyResult(
         topology=topology.name,
         mode=mode,
@@ -281,5 +375,5 @@ def contingency(
         demands=len(demands),
         base_max_utilisation=base_worst,
         base_max_utilisation_link=base_link,
-        failures=impacts,
+        failures=tuple(impacts),
     )
