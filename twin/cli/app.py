@@ -10,11 +10,14 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from pathlib import Path
+from typing import Any
 
 import click
 import typer
 from rich.console import Console
 
+from twin.atomic import canonical_json, write_json_atomic, write_text_atomic
 from twin.errors import CheckFailed, InputError, TwinError
 
 EXIT_OK = 0
@@ -71,6 +74,72 @@ def stderr_console() -> Console:
 
 def stdout_console() -> Console:
     return Console(highlight=False, width=_width(sys.stdout.isatty()))
+
+
+# Machine outputs (--json, --markdown, export -o) given as this go to standard output.
+STDOUT = "-"
+
+
+def is_stdout(path: str | Path | None) -> bool:
+    return path is not None and str(path) == STDOUT
+
+
+def human_console(*outputs: str | Path | None) -> Console:
+    """The console for tables and messages meant for people.
+
+    Standard output normally; standard error when one of the command's machine outputs
+    (`--json -`, `--markdown -`) goes to standard output, so that stdout carries that document
+    alone and people still see the tables. Two machine outputs cannot share standard output.
+    """
+    on_stdout = sum(is_stdout(p) for p in outputs)
+    if on_stdout > 1:
+        raise InputError.at(
+            STDOUT,
+            0,
+            0,
+            "more than one output was given as '-' (standard output)",
+            "send one of them to standard output and write the others to files",
+        )
+    return stderr_console() if on_stdout else stdout_console()
+
+
+def _write_stdout(text: str) -> None:
+    """The document as UTF-8 bytes, the same bytes a file would hold, whatever the locale."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is not None:
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def emit_json(path: str | Path | None, document: Any) -> None:
+    """Write a result document: nowhere (None), to standard output ('-') or atomically to a file.
+
+    Same canonical bytes either way.
+    """
+    if path is None:
+        return
+    if is_stdout(path):
+        _write_stdout(canonical_json(document))
+    else:
+        write_json_atomic(path, document)
+
+
+def emit_text(path: str | Path | None, text: str) -> None:
+    """Write a text output (Markdown, exports): nowhere, to standard output ('-') or a file.
+
+    On standard output a final newline is added when the text lacks one; the file gets the
+    text as it is.
+    """
+    if path is None:
+        return
+    if is_stdout(path):
+        _write_stdout(text if text.endswith("\n") else text + "\n")
+    else:
+        write_text_atomic(path, text)
 
 
 def _load_commands() -> None:

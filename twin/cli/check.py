@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from twin.atomic import write_json_atomic, write_text_atomic
-from twin.cli.app import EXIT_CHECK_FAILED, EXIT_OK, app, stdout_console
+from twin.atomic import write_text_atomic
+from twin.cli.app import EXIT_CHECK_FAILED, EXIT_OK, app, emit_json, emit_text, human_console
 from twin.errors import InputError, Problem
 
 
@@ -55,11 +55,14 @@ def check_command(
         typer.Option(
             "--markdown",
             help="Write a Markdown summary (e.g. for a pull-request comment or "
-            "$GITHUB_STEP_SUMMARY); '-' prints it.",
+            "$GITHUB_STEP_SUMMARY) to FILE, or - for standard output.",
         ),
     ] = None,
     json_path: Annotated[
-        Path | None, typer.Option("--json", help="Write the outcomes as JSON.")
+        Path | None,
+        typer.Option(
+            "--json", help="Write the outcomes as JSON to FILE, or - for standard output."
+        ),
     ] = None,
     replications: Annotated[
         int, typer.Option(help="Replications for assertions with method: montecarlo.")
@@ -86,6 +89,7 @@ def check_command(
     from twin.report.markdown_check import render_check_markdown
     from twin.report.terminal_check import print_check_report
 
+    console = human_console(markdown, json_path)
     paths = _scenario_paths(list(scenarios or []))
     problems: list[Problem] = []
     loaded = []
@@ -102,15 +106,10 @@ def check_command(
         montecarlo=_montecarlo_runner(replications, workers),
     )
     report = evaluate(loaded, options)
-    print_check_report(stdout_console(), report)
+    print_check_report(console, report)
     if junit is not None:
         write_text_atomic(junit, render_junit(report))
     if markdown is not None:
-        text = render_check_markdown(report)
-        if str(markdown) == "-":
-            typer.echo(text)
-        else:
-            write_text_atomic(markdown, text)
-    if json_path is not None:
-        write_json_atomic(json_path, report.to_dict())
+        emit_text(markdown, render_check_markdown(report))
+    emit_json(json_path, report.to_dict())
     return EXIT_OK if report.passed else EXIT_CHECK_FAILED

@@ -8,8 +8,7 @@ from typing import Annotated
 
 import typer
 
-from twin.atomic import write_json_atomic, write_text_atomic
-from twin.cli.app import EXIT_CHECK_FAILED, EXIT_OK, app, stdout_console
+from twin.cli.app import EXIT_CHECK_FAILED, EXIT_OK, app, emit_json, emit_text, human_console
 from twin.errors import InputError
 
 
@@ -29,10 +28,12 @@ def diff_command(
         bool, typer.Option(help="Treat planned links as in service on both sides.")
     ] = False,
     markdown: Annotated[
-        Path | None, typer.Option(help="Write a Markdown summary; '-' prints it.")
+        Path | None,
+        typer.Option(help="Write a Markdown summary to FILE, or - for standard output."),
     ] = None,
     json_path: Annotated[
-        Path | None, typer.Option("--json", help="Write the diff as JSON.")
+        Path | None,
+        typer.Option("--json", help="Write the diff as JSON to FILE, or - for standard output."),
     ] = None,
     fail_on: Annotated[
         str | None,
@@ -70,6 +71,7 @@ def diff_command(
         raise InputError.at(
             "--fail-on", 0, 0, f"unknown value {fail_on!r}", "the only value is 'regression'"
         )
+    console = human_console(markdown, json_path)
     with ExitStack() as stack:
         topologies = []
         for spec in (base, head):
@@ -95,15 +97,10 @@ def diff_command(
         head_label=head,
         thresholds=thresholds,
     )
-    print_diff(stdout_console(), result)
+    print_diff(console, result)
     if markdown is not None:
-        text = render_diff_markdown(result)
-        if str(markdown) == "-":
-            typer.echo(text)
-        else:
-            write_text_atomic(markdown, text)
-    if json_path is not None:
-        write_json_atomic(json_path, result.to_dict())
+        emit_text(markdown, render_diff_markdown(result))
+    emit_json(json_path, result.to_dict())
     if fail_on == "regression" and result.regressed:
         return EXIT_CHECK_FAILED
     return EXIT_OK

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from twin.atomic import write_text_atomic
-from twin.cli.app import EXIT_OK, app, stderr_console, stdout_console
+from twin.cli.app import EXIT_OK, app, emit_text, stderr_console, stdout_console
 from twin.errors import InputError
 
 
@@ -68,7 +68,9 @@ def export_command(
     format_: Annotated[
         str, typer.Option("--format", help="graphml (Gephi/yEd), geojson (QGIS), node-link.")
     ],
-    output: Annotated[Path, typer.Option("-o", "--output", help="File to write ('-': stdout).")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="FILE to write, or - for standard output.")
+    ],
 ) -> int:
     """Export a topology: GraphML with typed attributes, GeoJSON (nodes as points, links as
     geodesic lines split at the antimeridian, all attributes), or NetworkX node-link JSON.
@@ -85,8 +87,5 @@ def export_command(
             "--format", 0, 0, f"unknown format {format_!r}", f"use {', '.join(EXPORTERS)}"
         )
     text = EXPORTERS[format_](load_topology(topology))
-    if str(output) == "-":
-        typer.echo(text, nl=False)
-    else:
-        write_text_atomic(output, text)
+    emit_text(output, text)
     return EXIT_OK

@@ -9,8 +9,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from twin.atomic import write_json_atomic
-from twin.cli.app import EXIT_OK, app, stderr_console, stdout_console
+from twin.cli.app import EXIT_OK, app, emit_json, human_console, stderr_console
 
 
 @app.command("run")
@@ -21,7 +20,8 @@ def run_command(
         str | None, typer.Option(help="Override the horizon, e.g. 30d, 10y.")
     ] = None,
     json_path: Annotated[
-        Path | None, typer.Option("--json", help="Write all results as JSON (atomically).")
+        Path | None,
+        typer.Option("--json", help="Write all results as JSON to FILE, or - for standard output."),
     ] = None,
     timeline: Annotated[
         Path | None, typer.Option(help="Write the timeline of events as CSV.")
@@ -97,9 +97,8 @@ def run_command(
     ) as bar:
         task = bar.add_task(loaded.name, total=1.0)
         result = simulate(loaded, progress=lambda f: bar.update(task, completed=f))
-    print_run_summary(stdout_console(), result)
-    if json_path is not None:
-        write_json_atomic(json_path, result.to_dict())
+    print_run_summary(human_console(json_path), result)
+    emit_json(json_path, result.to_dict())
     if timeline is not None:
         write_timeline_csv(timeline, result)
     if report is not None:
@@ -148,7 +147,6 @@ def _montecarlo(
             scheduler=scheduler,
             progress=progress,
         )
-    print_mc_summary(stdout_console(), result)
-    if json_path is not None:
-        write_json_atomic(json_path, result.to_dict())
+    print_mc_summary(human_console(json_path), result)
+    emit_json(json_path, result.to_dict())
     return 130 if result.partial else EXIT_OK

@@ -8,8 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from twin.atomic import write_json_atomic
-from twin.cli.app import EXIT_OK, app, stdout_console
+from twin.cli.app import EXIT_OK, app, emit_json, human_console
 
 
 @app.command("sweep")
@@ -27,7 +26,10 @@ def sweep_command(
     replications: Annotated[int, typer.Option(help="Replications per variant.")] = 20,
     workers: Annotated[int, typer.Option(help="Local worker processes.")] = 1,
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address.")] = None,
-    json_path: Annotated[Path | None, typer.Option("--json", help="Write results as JSON.")] = None,
+    json_path: Annotated[
+        Path | None,
+        typer.Option("--json", help="Write results as JSON to FILE, or - for standard output."),
+    ] = None,
 ) -> int:
     """Run every variant of a grid with the same seeds (common random numbers), so that the
     differences between variants come from the parameter, not from luck.
@@ -54,7 +56,6 @@ def sweep_command(
             a = variant.result.demand(demand_id).availability
             cells.append(f"{a.mean:.6f} [{a.low:.6f}, {a.high:.6f}]")
         table.add_row(variant.label, *cells)
-    stdout_console().print(table)
-    if json_path is not None:
-        write_json_atomic(json_path, result.to_dict())
+    human_console(json_path).print(table)
+    emit_json(json_path, result.to_dict())
     return EXIT_OK

@@ -10,8 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from twin.atomic import canonical_json, write_json_atomic
-from twin.cli.app import EXIT_BAD_INPUT, EXIT_OK, app, stderr_console, stdout_console
+from twin.cli.app import EXIT_BAD_INPUT, EXIT_OK, app, emit_json, human_console, stderr_console
 from twin.model import Scenario, Topology
 
 if TYPE_CHECKING:
@@ -24,7 +23,8 @@ VALIDATE_SCHEMA = "silkroad-twin/validate/1"
 def validate_command(
     paths: Annotated[list[Path], typer.Argument(help="Files or directories of *.yaml files.")],
     json_path: Annotated[
-        Path | None, typer.Option("--json", help="Write the results as JSON ('-' prints).")
+        Path | None,
+        typer.Option("--json", help="Write the results as JSON to FILE, or - for standard output."),
     ] = None,
 ) -> int:
     """Check topology and scenario files; the kind is told from the content.
@@ -51,9 +51,7 @@ def validate_command(
     for r in results:
         for p in r.problems:
             err.print(p.format(), markup=False, highlight=False, soft_wrap=True)
-    to_stdout = json_path is not None and str(json_path) == "-"
-    if not to_stdout:  # keep stdout pure JSON when it carries the document
-        stdout_console().print(_summary_table(results))
+    human_console(json_path).print(_summary_table(results))
     if json_path is not None:
         doc = {
             "schema": VALIDATE_SCHEMA,
@@ -78,10 +76,7 @@ def validate_command(
                 for r in results
             ],
         }
-        if to_stdout:
-            typer.echo(canonical_json(doc), nl=False)
-        else:
-            write_json_atomic(json_path, doc)
+        emit_json(json_path, doc)
     return EXIT_OK if all(not r.problems for r in results) else EXIT_BAD_INPUT
 
 
