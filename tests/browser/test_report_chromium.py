@@ -161,6 +161,44 @@ def test_screenshot_shows_a_painted_page(report: Path, tmp_path: Path) -> None:
     assert reds, "no red verdict or outage is visible"
 
 
+@pytest.fixture(scope="module")
+def diff_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from twin.analysis.demand_sets import default_demands
+    from twin.analysis.topology_diff import diff_topologies, measure_demand
+    from twin.loading import load_topology
+    from twin.report.html_diff import load_side, render_diff_html
+
+    labels = ("topologies/silk-road-2021.yaml", "topologies/silk-road-2026.yaml")
+    base, head = (load_topology(ROOT / label) for label in labels)
+    data = diff_topologies(
+        base,
+        head,
+        default_demands(base, head),
+        measure_demand,
+        base_label=labels[0],
+        head_label=labels[1],
+    ).to_dict()
+    out = tmp_path_factory.mktemp("browser-diff") / "diff.html"
+    sides = [load_side(label, [ROOT]) for label in labels]
+    out.write_text(render_diff_html(data, sides[1], sides[0]), "utf-8")
+    return out
+
+
+def test_diff_report_loads_without_console_errors(diff_report: Path, tmp_path: Path) -> None:
+    done = _chromium(["--dump-dom", diff_report.as_uri()])
+    assert _console_errors(done.stderr) == []
+    dom = done.stdout
+    for element_id in ("headline", "verdict", "map", "map-legend", "elements", "demands"):
+        assert f'id="{element_id}"' in dom, element_id
+    assert dom.count('class="country"') > 20 and 'data-link="tcfo"' in dom
+    shot = tmp_path / "diff.png"
+    _chromium([f"--screenshot={shot}", "--window-size=1400,1400", diff_report.as_uri()])
+    assert shot.exists()
+    width, _, rows = read_png(shot.read_bytes())
+    colours = {row[x : x + 3] for row in rows[::4] for x in range(0, width * 3, 3 * 4)}
+    assert bytes.fromhex("dcebf5") in colours, "the map's sea is not painted"
+
+
 def test_console_error_detection_catches_a_broken_script(tmp_path: Path) -> None:
     # The check above is only worth something if a script error would be seen.
     page = tmp_path / "broken.html"

@@ -10,14 +10,15 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from twin.atomic import write_json_atomic, write_text_atomic
-from twin.cli.app import EXIT_OK, app, stdout_console
+from twin.atomic import write_text_atomic
+from twin.cli.app import EXIT_OK, app, emit_json, human_console, stdout_console
 from twin.errors import InputError
 from twin.model import Topology
 
 REPORT_SCHEMA = "silkroad-twin/report/1"
 CONTINGENCY_SCHEMA = "silkroad-twin/contingency/1"
 MC_SCHEMA = "silkroad-twin/montecarlo/1"
+DIFF_SCHEMA = "silkroad-twin/diff/1"
 
 
 def read_results(path: Path) -> dict[str, Any]:
@@ -95,20 +96,31 @@ def _bases(results_path: Path) -> list[Path]:
 
 @app.command("report")
 def report_command(
-    results: Annotated[Path, typer.Argument(help="Results JSON from `twin run ... --json FILE`.")],
+    results: Annotated[
+        Path,
+        typer.Argument(
+            help="Results JSON (--json FILE) of `twin run`, `twin contingency` or `twin diff`."
+        ),
+    ],
     output: Annotated[
         Path, typer.Option("-o", "--output", help="HTML file to write (self-contained).")
     ] = Path("report.html"),
     topology: Annotated[
         Path | None,
-        typer.Option(help="Topology YAML (default: the one the results name)."),
+        typer.Option(
+            help="Topology YAML (default: the one the results name; for a diff, its HEAD)."
+        ),
     ] = None,
     colour_by: Annotated[
         str, typer.Option("--colour-by", help="Initial map colouring: downtime or utilisation.")
     ] = "downtime",
     json_path: Annotated[
         Path | None,
-        typer.Option("--json", help="Also write a JSON summary (verdict per demand, file hash)."),
+        typer.Option(
+            "--json",
+            help="Also write a JSON summary (verdict per demand, file hash) to FILE, "
+            "or - for standard output.",
+        ),
     ] = None,
 ) -> int:
     """Write one self-contained HTML report of a run: open it in any browser, even offline.
@@ -123,6 +135,12 @@ def report_command(
     SHA-256 of the inputs, so the report can be traced and reproduced. No CDN, tile server or
     web font is used; the same results give a byte-identical file.
 
+    Monte Carlo, contingency and `twin diff` results are recognised by their schema and rendered
+    in the same style. A diff report says how many demands got better or worse and the worst
+    regression, maps the HEAD topology with added links green, changed amber and removed ones
+    (drawn from BASE when its file or REV:PATH can still be read) dashed red, and tabulates the
+    changed elements and, per demand, RTT, disjoint paths, SPOFs, availability and N-1 worst.
+
     Examples:
 
         twin run scenarios/trans-caspian-cut.yaml --json out/tcc.json
@@ -130,6 +148,10 @@ def report_command(
         twin report out/tcc.json -o out/tcc.html
 
         twin report out/annual.json -o annual.html --colour-by utilisation --json summary.json
+
+        twin diff topologies/silk-road-2021.yaml topologies/silk-road-2026.yaml --json diff.json
+
+        twin report diff.json -o diff.html
     """
     from twin.report.html import render_report_html
     from twin.report.run_view import load_run, verdict
@@ -143,6 +165,8 @@ def report_command(
         return _contingency_report(data, results, output, topology, json_path)
     if data.get("schema") == MC_SCHEMA:
         return _montecarlo_report(data, results, output, json_path)
+    if data.get("schema") == DIFF_SCHEMA:
+        return _diff_report(data, results, output, topology, json_path)
     run = load_run(data, str(results))
     topo = _topology_for(data, results, topology)
     html = render_report_html(
@@ -162,21 +186,20 @@ def report_command(
         style = {"held": "[green]SLA held[/]", "missed": "[bold red]SLA missed[/]"}
         table.add_row(demand.id, style.get(status, "no SLA"), sentence)
         rows.append({"id": demand.id, "status": status, "verdict": sentence})
-    console = stdout_console()
+    console = human_console(json_path)
     console.print(table)
     console.print(f"wrote {output}", markup=False)
-    if json_path is not None:
-        write_json_atomic(
-            json_path,
-            {
-                "schema": REPORT_SCHEMA,
-                "kind": "run",
-                "results": str(results),
-                "output": str(output),
-                "output_sha256": hashlib.sha256(html.encode("utf-8")).hexdigest(),
-                "demands": rows,
-            },
-        )
+    emit_json(
+        json_path,
+        {
+            "schema": REPORT_SCHEMA,
+            "kind": "run",
+            "results": str(results),
+            "output": str(output),
+            "output_sha256": hashlib.sha256(html.encode("utf-8")).hexdigest(),
+            "demands": rows,
+        },
+    )
     return EXIT_OK
 
 
@@ -194,23 +217,22 @@ def _montecarlo_report(
         table.add_column(column, overflow="fold")
     for est in estimates:
         table.add_row(est.id, STATUS_LABEL[est.status()], est.sentence())
-    console = stdout_console()
+    console = human_console(json_path)
     console.print(table)
     console.print(f"wrote {output}", markup=False)
-    if json_path is not None:
-        write_json_atomic(
-            json_path,
-            {
-                "schema": REPORT_SCHEMA,
-                "kind": "montecarlo",
-                "results": str(results),
-                "output": str(output),
-                "output_sha256": hashlib.sha256(html.encode("utf-8")).hexdigest(),
-                "demands": [
-                    {"id": e.id, "status": e.status(), "verdict": e.sentence()} for e in estimates
-                ],
-            },
-        )
+    emit_json(
+        json_path,
+        {
+            "schema": REPORT_SCHEMA,
+            "kind": "montecarlo",
+            "results": str(results),
+            "output": str(output),
+            "output_sha256": hashlib.sha256(html.encode("utf-8")).hexdigest(),
+            "demands": [
+                {"id": e.id, "status": e.status(), "verdict": e.sentence()} for e in estimates
+            ],
+        },
+    )
     return EXIT_OK
 
 
@@ -230,24 +252,77 @@ def _contingency_report(
         table.add_column(column, overflow="fold")
     for impact in ranked[:10]:
         table.add_row(impact.label, impact.summary())
-    console = stdout_console()
+    console = human_console(json_path)
     console.print(table)
     console.print(f"wrote {output}", markup=False)
-    if json_path is not None:
-        write_json_atomic(
-            json_path,
-            {
-                "schema": REPORT_SCHEMA,
-                "kind": "contingency",
-                "results": str(results),
-                "output": str(output),
-                "output_sha256": hashlib.sha256(html.encode("utf-8")).hexdigest(),
-                "failures": [
-                    {"label": i.label, "impact": i.impact_class, "summary": i.summary()}
-                    for i in ranked
-                ],
-            },
+    emit_json(
+        json_path,
+        {
+            "schema": REPORT_SCHEMA,
+            "kind": "contingency",
+            "results": str(results),
+            "output": str(output),
+            "output_sha256": hashlib.sha256(html.encode("utf-8")).hexdigest(),
+            "failures": [
+                {"label": i.label, "impact": i.impact_class, "summary": i.summary()} for i in ranked
+            ],
+        },
+    )
+    return EXIT_OK
+
+
+def _diff_report(
+    data: dict[str, Any], results: Path, output: Path, given: Path | None, json_path: Path | None
+) -> int:
+    """A topology diff: verdict, map of HEAD with changed links, element and per-demand tables."""
+    from twin.report.html_diff import (
+        demand_sentence,
+        demand_status,
+        load_side,
+        read_diff,
+        render_diff_html,
+    )
+
+    diff = read_diff(data, str(results))
+    head = load_side(str(given) if given else diff.head, [Path(".")] if given else _bases(results))
+    if head.topology is None:
+        raise InputError.at(
+            str(results),
+            1,
+            1,
+            f"cannot read the HEAD topology of the diff ({head.label}): {head.problem}",
+            "pass it with --topology topologies/NAME.yaml",
         )
+    base = load_side(diff.base, _bases(results))  # without it, removed links are tabled only
+    html = render_diff_html(data, head, base, str(results))
+    write_text_atomic(output, html)
+    table = Table(title=f"twin report: {diff.base} → {diff.head}")
+    for column in ("demand", "verdict", "why"):
+        table.add_column(column, overflow="fold")
+    style = {"worse": "[bold red]worse[/]", "better": "[green]better[/]"}
+    for d in diff.demands:
+        why = "; ".join(d.regressions or d.improvements) or "-"
+        table.add_row(d.demand_id, style.get(demand_status(d), "unchanged"), why)
+    console = human_console(json_path)
+    console.print(table)
+    if base.topology is None:
+        console.print(f"note: base topology not read ({base.problem})", markup=False)
+    console.print(f"wrote {output}", markup=False)
+    emit_json(
+        json_path,
+        {
+            "schema": REPORT_SCHEMA,
+            "kind": "diff",
+            "results": str(results),
+            "output": str(output),
+            "output_sha256": hashlib.sha256(html.encode("utf-8")).hexdigest(),
+            "regressed": diff.regressed,
+            "demands": [
+                {"id": d.demand_id, "status": demand_status(d), "verdict": demand_sentence(d)}
+                for d in diff.demands
+            ],
+        },
+    )
     return EXIT_OK
 
 
@@ -294,6 +369,14 @@ def plot_command(
             "name the output file .png or .svg",
         )
     data = read_results(results)
+    if data.get("schema") == DIFF_SCHEMA:
+        raise InputError.at(
+            str(results),
+            1,
+            1,
+            f"a topology diff has no {kind} plot: plot kinds draw one run",
+            f"render the diff as a page with `twin report {results} -o diff.html`",
+        )
     topo = _topology_for(data, results, topology) if kind == "map" else None
     plot(data, topo, kind, output)
     stdout_console().print(f"wrote {output}", markup=False)

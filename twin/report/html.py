@@ -334,12 +334,8 @@ def _provenance(result: SimulationResult, files: Sequence[InputFile], results_sh
     ]
     for f in files:
         rows.append((f"{f.role} file", f"{f.path}  sha256 {f.sha256 or '(not found)'}"))
-    body = "".join(f"<tr><th>{esc(k)}</th><td><code>{esc(v)}</code></td></tr>" for k, v in rows)
     again = f"twin run {result.scenario_path or result.scenario} --seed {result.seed}"
-    return (
-        f'<table id="provenance" class="table kv">{body}</table>'
-        f"<p>Reproduce: <code>{esc(again)}</code></p>"
-    )
+    return kv_table(rows) + f"<p>Reproduce: <code>{esc(again)}</code></p>"
 
 
 CSS = """
@@ -388,6 +384,35 @@ vertical-align:middle}
 .notes{background:#fff8e1;border:1px solid #ffe082;padding:8px 12px;border-radius:4px}
 svg text{dominant-baseline:auto}
 """
+
+MAP_CREDIT = (
+    '<p class="muted">Map: Natural Earth 1:110m countries (public domain) via world-atlas '
+    "2.0.2 (ISC).</p>"
+)
+
+
+def kv_table(rows: Sequence[tuple[str, str]], element_id: str = "provenance") -> str:
+    """A two-column key/value table (the provenance block of every report page)."""
+    body = "".join(f"<tr><th>{esc(k)}</th><td><code>{esc(v)}</code></td></tr>" for k, v in rows)
+    return f'<table id="{esc(element_id)}" class="table kv">{body}</table>'
+
+
+def page_html(title: str, body: Sequence[str], extra_css: str = "") -> str:
+    """One self-contained page in the report style: the shared head (charset, viewport, generator,
+    title, `CSS` plus `extra_css`), then the parts of `body`, one per line."""
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f'<meta name="generator" content="silkroad-twin {esc(twin.__version__)}">',
+            f"<title>{esc(title)}</title><style>{CSS}{extra_css}</style></head><body>",
+            *body,
+            "</body></html>",
+            "",
+        ]
+    )
+
 
 # Switch the map between downtime and utilisation colouring; marks the page as scripted so the
 # headless-browser test can tell the script ran without errors.

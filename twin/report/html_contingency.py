@@ -19,8 +19,8 @@ import twin
 from twin.atomic import canonical_json
 from twin.errors import InputError
 from twin.model import Topology
-from twin.report.html import CSS, esc
-from twin.report.html_map import LinkPaint, render_map_svg
+from twin.report.html import MAP_CREDIT, esc, kv_table, page_html
+from twin.report.html_map import LegendRow, LinkPaint, map_legend, render_map_svg
 
 CONTINGENCY_SCHEMA = "silkroad-twin/contingency/1"
 # Impact classes, worst first: (key, colour, legend text).
@@ -137,17 +137,8 @@ def link_paint(impacts: Sequence[Impact], topology: Topology) -> dict[str, LinkP
 
 
 def _legend() -> str:
-    rows = "".join(
-        f'<rect x="10" y="{24 + 16 * i}" width="30" height="5" fill="{colour}"/>'
-        f'<text x="46" y="{30 + 16 * i}">{esc(text)}</text>'
-        for i, (_, colour, text) in enumerate(IMPACT_CLASSES)
-    )
-    height = 34 + 16 * len(IMPACT_CLASSES)
-    return (
-        f'<g id="map-legend" transform="translate(12,{560 - height - 10})">'
-        f'<rect width="250" height="{height}" rx="4" fill="#fff" fill-opacity="0.9" '
-        'stroke="#c5ccd3"/><text x="10" y="16" font-weight="600">If this link fails…</text>'
-        f"{rows}</g>"
+    return map_legend(
+        "If this link fails…", [LegendRow(colour, text) for _, colour, text in IMPACT_CLASSES]
     )
 
 
@@ -200,16 +191,8 @@ def render_contingency_html(
         ("twin version", twin.__version__),
         ("results SHA-256", digest),
     ]
-    prov = "".join(
-        f"<tr><th>{esc(k)}</th><td><code>{esc(v)}</code></td></tr>" for k, v in provenance
-    )
     title = f"{topology.name}: {mode} contingency report"
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f'<meta name="generator" content="silkroad-twin {esc(twin.__version__)}">',
-        f"<title>{esc(title)}</title><style>{CSS}</style></head><body>",
+    body = [
         f'<header><h1>{esc(topology.name)} <span class="muted">{esc(mode)} contingency '
         "report</span></h1>",
         f'<div class="headline" id="headline"><span class="pill '
@@ -224,10 +207,7 @@ def render_contingency_html(
         '<h2 id="all-h">Every failure</h2>',
         f"<details><summary>{len(impacts)} failures, worst first</summary>{everything}</details>",
         '<h2 id="provenance-h">Provenance</h2>',
-        f'<table id="provenance" class="table kv">{prov}</table>',
-        '<p class="muted">Map: Natural Earth 1:110m countries (public domain) via world-atlas '
-        "2.0.2 (ISC).</p>",
-        "</body></html>",
-        "",
+        kv_table(provenance),
+        MAP_CREDIT,
     ]
-    return "\n".join(parts)
+    return page_html(title, body)

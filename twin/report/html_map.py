@@ -37,6 +37,21 @@ class LinkPaint:
     note: str = ""
     rank: float = 0.0  # higher is drawn later (on top) and heavier when positive
     marked: bool = False
+    dash: str | None = None  # a stroke-dasharray replacing the link's own (e.g. a removed link)
+
+
+@dataclass(frozen=True)
+class LegendRow:
+    """One row of a `map_legend`: a swatch in `colour` and what it means.
+
+    `swatch` is "bar" (a short thick bar, for a colour scale), "line" or "dashed" (a link as the
+    map draws it), or "none" (a note without a swatch).
+    """
+
+    colour: str
+    text: str
+    swatch: str = "bar"
+    dash: str = "6 4"
 
 
 @dataclass(frozen=True)
@@ -142,6 +157,33 @@ def _legend(width: float, height: float, max_downtime_h: float) -> str:
     return "".join(out)
 
 
+def map_legend(
+    title: str, rows: Sequence[LegendRow], width: float = 250.0, map_height: float = 560.0
+) -> str:
+    """A boxed legend for `render_map_svg(..., legend_svg=...)`, in the map's bottom-left corner."""
+    out: list[str] = []
+    for i, row in enumerate(rows):
+        y = 24 + 16 * i
+        if row.swatch == "bar":
+            out.append(f'<rect x="10" y="{y}" width="30" height="5" fill="{row.colour}"/>')
+        elif row.swatch in ("line", "dashed"):
+            dash = f' stroke-dasharray="{row.dash}"' if row.swatch == "dashed" else ""
+            out.append(
+                f'<line x1="10" y1="{y + 3}" x2="40" y2="{y + 3}" stroke="{row.colour}" '
+                f'stroke-width="3.5"{dash}/>'
+            )
+        x = 10 if row.swatch == "none" else 46
+        fill = f' fill="{row.colour}"' if row.swatch == "none" and row.colour else ""
+        out.append(f'<text x="{x}" y="{y + 6}"{fill}>{esc(row.text)}</text>')
+    height = 34 + 16 * len(rows)
+    return (
+        f'<g id="map-legend" transform="translate(12,{n(map_height - height - 10)})">'
+        f'<rect width="{n(width)}" height="{height}" rx="4" fill="#fff" fill-opacity="0.9" '
+        f'stroke="#c5ccd3"/><text x="10" y="16" font-weight="600">{esc(title)}</text>'
+        f"{''.join(out)}</g>"
+    )
+
+
 def render_map_svg(
     topology: Topology,
     metrics: Mapping[str, LinkMetrics],
@@ -218,6 +260,8 @@ def render_map_svg(
         if link.kind == "submarine":
             out.append(f'<path d="{d}" stroke="#9ecae1" stroke-width="6" stroke-opacity="0.7"/>')
             dash = ' stroke-dasharray="7 4"' if not planned else dash
+        if painted is not None and painted.dash is not None:
+            dash = f' stroke-dasharray="{esc(painted.dash)}"'
         out.append(
             f'<path class="link {link.kind}{" planned" if planned else ""}" '
             f'data-link="{esc(link.id)}" d="{d}" stroke="{c_down}" data-c-downtime="{c_down}" '

@@ -16,7 +16,7 @@ from typing import Any
 import twin
 from twin.atomic import canonical_json
 from twin.errors import InputError
-from twin.report.html import CSS, esc
+from twin.report.html import esc, kv_table, page_html
 from twin.report.run_view import format_percent
 from twin.report.svg import availability_bar
 
@@ -168,16 +168,8 @@ def render_montecarlo_html(data: Mapping[str, Any], results_path: str = "<result
         ("twin version", twin.__version__),
         ("results SHA-256", digest),
     ]
-    prov_html = "".join(
-        f"<tr><th>{esc(k)}</th><td><code>{esc(v)}</code></td></tr>" for k, v in prov
-    )
     title = f"{scenario}: Monte Carlo report"
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f'<meta name="generator" content="silkroad-twin {esc(twin.__version__)}">',
-        f"<title>{esc(title)}</title><style>{CSS}</style></head><body>",
+    body = [
         f'<header><h1>{esc(scenario)} <span class="muted">Monte Carlo report</span></h1>',
         f'<div class="headline" id="headline">{"".join(pills)}</div>{notes_html}</header>',
         '<h2 id="verdicts">SLA availability per demand, with 95 % intervals</h2>',
@@ -188,8 +180,6 @@ def render_montecarlo_html(data: Mapping[str, Any], results_path: str = "<result
         "<th>SLA availability</th><th>downtime min/year [95 %]</th><th>why</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>",
         '<h2 id="provenance-h">Provenance</h2>',
-        f'<table id="provenance" class="table kv">{prov_html}</table>',
-        "</body></html>",
-        "",
+        kv_table(prov),
     ]
-    return "\n".join(parts)
+    return page_html(title, body)

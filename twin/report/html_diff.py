@@ -1,0 +1,613 @@
+"""`twin report` for topology diffs: what a change to a topology file does, for a reviewer.
+
+Same page style as the run and contingency reports, a third question: not "what happened" or
+"what would happen if", but "what does this pull request change?". The verdict line says how
+many demands got better, worse or stayed the same, and names the worst regression with its
+reason; the map shows the HEAD topology with added links in green, changed ones amber and removed
+ones (drawn from the BASE topology, when it can still be found) dashed red; then every element
+added, removed or changed field by field, and per demand its measures base → head (best RTT,
+disjoint paths, single points of failure, analytic availability, N-1 worst case), regressions
+highlighted.
+
+The diff document (`twin diff BASE HEAD --json FILE`) carries ids and changed fields, not
+geometry: the map needs the topologies themselves, found from the labels the document records
+(a file, or ``REV:PATH`` in git) like the other reports find theirs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import twin
+from twin.analysis.topology_diff import (
+    DIFF_SCHEMA,
+    DemandDelta,
+    DemandMeasures,
+    ElementChange,
+    FieldChange,
+    Thresholds,
+    TopologyDiff,
+)
+from twin.atomic import canonical_json
+from twin.errors import InputError
+from twin.model import Link, Node, Topology
+from twin.report.html import MAP_CREDIT, esc, kv_table, page_html
+from twin.report.html_map import NO_DATA, LegendRow, LinkPaint, map_legend, render_map_svg
+from twin.report.run_view import format_percent
+
+# How each kind of change is drawn on the map: (colour, legend text).
+ADDED_COLOUR = "#2e7d32"
+CHANGED_COLOUR = "#f9a825"
+REMOVED_COLOUR = "#c62828"
+REMOVED_DASH = "6 4"
+# Drawing order and weight on the map: removed on top, then added, then changed.
+_RANK = {"removed": 3.0, "added": 2.0, "changed": 1.0}
+STATUS_LABEL = {"worse": "worse", "better": "better", "unchanged": "unchanged"}
+# The measure each regression / improvement sentence of `compare_demand` starts with, by column.
+_COLUMN_PREFIXES: Mapping[str, tuple[str, ...]] = {
+    "rtt": ("best RTT ms",),
+    "disjoint": ("link-disjoint paths", "SRLG-disjoint paths"),
+    "spof": ("new single points of failure", "single points of failure removed"),
+    "availability": ("availability",),
+    "n1": ("N-1 worst RTT ms",),
+}
+
+DIFF_CSS = """
+td.worse{background:#fdecea}td.better{background:#e8f5e9}
+td.num.worse{color:var(--red);font-weight:600}td.num.better{color:var(--green)}
+.badge.worse,.badge.removed{background:var(--red);color:#fff}
+.badge.better,.badge.added{background:#e8f5e9;color:var(--green)}
+.badge.unchanged{background:#eef1f4;color:var(--muted)}
+.badge.changed{background:#fff3cd;color:#7a5600}
+tr.status-worse td:first-child{border-left:4px solid var(--red)}
+tr.status-better td:first-child{border-left:4px solid var(--green)}
+tr.chg-added td:first-child{border-left:4px solid #2e7d32}
+tr.chg-changed td:first-child{border-left:4px solid #f9a825}
+tr.chg-removed td:first-child{border-left:4px solid #c62828}
+ul.reasons,ul.fields{margin:0;padding-left:16px}
+li.worse{color:var(--red)}li.better{color:var(--green)}
+ins.new{color:var(--red);text-decoration:none;font-weight:600}
+del.gone{color:var(--green)}
+"""
+
+
+@dataclass(frozen=True)
+class DiffSide:
+    """One side of the diff as found now: its label, and its topology unless it cannot be read."""
+
+    label: str
+    topology: Topology | None = None
+    sha256: str | None = None
+    problem: str = ""  # why `topology` is None
+
+    def describe(self) -> str:
+        if self.topology is None:
+            return f"not loaded: {self.problem or 'not found'}"
+        topo = self.topology
+        return f"{topo.name}: {len(topo.nodes)} nodes, {len(topo.links)} links"
+
+
+def load_side(label: str, bases: Sequence[Path] = (Path("."),)) -> DiffSide:
+    """The topology a diff side names, found as `twin diff` saw it: a file relative to one of
+    `bases` (the working directory, beside the diff file), or ``REV:PATH`` read from git.
+
+    Never raises: a side that cannot be read comes back without a topology, saying why.
+    """
+    from twin.loading import load_topology
+    from twin.revisions import is_revision_spec, materialise
+
+    def first_problem(exc: InputError) -> str:
+        p = exc.problems[0]
+        return f"{p.path}: {p.message}" if p.path and p.path not in p.message else p.message
+
+    if is_revision_spec(label):
+        try:
+            with materialise(label) as local:
+                return DiffSide(label, load_topology(local), _sha256(local))
+        except InputError as exc:
+            return DiffSide(label, problem=first_problem(exc))
+    path = Path(label)
+    candidates = [path] if path.is_absolute() else [base / path for base in bases]
+    for candidate in candidates:
+        if candidate.is_file():
+            try:
+                return DiffSide(label, load_topology(candidate), _sha256(candidate))
+            except InputError as exc:
+                return DiffSide(label, problem=first_problem(exc))
+    return DiffSide(label, problem="no such file here or beside the diff")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# ----------------------------------------------------------------------------------------------
+# Reading the document
+# ----------------------------------------------------------------------------------------------
+
+
+def _bad(path: str, message: str) -> InputError:
+    return InputError.at(path, 1, 1, message, "rewrite it with `twin diff BASE HEAD --json FILE`")
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _measures(raw: Mapping[str, Any]) -> DemandMeasures:
+    return DemandMeasures(
+        rtt_ms=_optional_float(raw["rtt_ms"]),
+        link_disjoint_paths=int(raw["link_disjoint_paths"]),
+        srlg_disjoint_paths=int(raw["srlg_disjoint_paths"]),
+        spof_links=tuple(str(x) for x in raw["spof_links"]),
+        spof_srlgs=tuple(str(x) for x in raw["spof_srlgs"]),
+        availability=_optional_float(raw["availability"]),
+        n1_worst_rtt_ms=_optional_float(raw["n1_worst_rtt_ms"]),
+        n1_disconnecting=tuple(str(x) for x in raw.get("n1_disconnecting", ())),
+    )
+
+
+def read_diff(data: Mapping[str, Any], path: str = "<results>") -> TopologyDiff:
+    """The diff a `twin diff --json` document holds; InputError when the document is not one."""
+    if data.get("schema") != DIFF_SCHEMA:
+        raise _bad(path, f"not a topology diff file (schema {data.get('schema')!r})")
+    elements, demands = data.get("elements"), data.get("demands")
+    if not isinstance(elements, list) or not isinstance(demands, list):
+        raise _bad(path, "topology diff has no 'elements' and 'demands' lists")
+    try:
+        changes = tuple(
+            ElementChange(
+                kind=str(raw["kind"]),
+                id=str(raw["id"]),
+                change=str(raw["change"]),
+                fields=tuple(
+                    FieldChange(str(f["field"]), f.get("before"), f.get("after"))
+                    for f in raw.get("fields", ())
+                ),
+            )
+            for raw in elements
+        )
+        deltas = tuple(
+            DemandDelta(
+                demand_id=str(raw["demand_id"]),
+                source=str(raw["source"]),
+                destination=str(raw["destination"]),
+                before=_measures(raw["before"]),
+                after=_measures(raw["after"]),
+                regressions=tuple(str(r) for r in raw["regressions"]),
+                improvements=tuple(str(r) for r in raw["improvements"]),
+            )
+            for raw in demands
+        )
+        limits = dict(data.get("thresholds") or {})
+        thresholds = Thresholds(**{k: float(v) for k, v in limits.items()})
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise _bad(path, f"malformed diff entry: {type(exc).__name__}: {exc}") from exc
+    bad = [c for c in changes if c.change not in _RANK]
+    if bad:
+        raise _bad(path, f"unknown change {bad[0].change!r} of {bad[0].kind} {bad[0].id}")
+    return TopologyDiff(
+        str(data.get("base", "?")), str(data.get("head", "?")), changes, deltas, thresholds
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Verdicts
+# ----------------------------------------------------------------------------------------------
+
+
+def demand_status(delta: DemandDelta) -> str:
+    """worse (any regression beyond the thresholds), better, or unchanged."""
+    if delta.regressions:
+        return "worse"
+    if delta.improvements:
+        return "better"
+    return "unchanged"
+
+
+def demand_sentence(delta: DemandDelta) -> str:
+    status = demand_status(delta)
+    if status == "worse":
+        return "worse: " + "; ".join(delta.regressions)
+    if status == "better":
+        return "better: " + "; ".join(delta.improvements)
+    return "unchanged within the thresholds"
+
+
+def _severity(delta: DemandDelta) -> tuple[bool, float, int, float]:
+    """How bad a regression is: lost reachability, then availability lost, then how many
+    measures got worse, then RTT added."""
+    b, a = delta.before, delta.after
+    unreachable = any("unreachable" in r for r in delta.regressions)
+    lost = (
+        b.availability - a.availability
+        if b.availability is not None and a.availability is not None
+        else 0.0
+    )
+    slower = a.rtt_ms - b.rtt_ms if a.rtt_ms is not None and b.rtt_ms is not None else 0.0
+    return (unreachable, lost, len(delta.regressions), slower)
+
+
+def worst_regression(demands: Sequence[DemandDelta]) -> DemandDelta | None:
+    """The demand that got worst (see `_severity`); ties go to the first in id order."""
+    worse = sorted((d for d in demands if d.regressions), key=lambda d: d.demand_id)
+    return max(worse, key=_severity) if worse else None
+
+
+def verdict_line(diff: TopologyDiff) -> str:
+    """One sentence a reviewer reads first: counts, and the worst regression with its reason."""
+    if not diff.demands:
+        return "No demand was compared: only the elements below changed."
+    counts = {s: 0 for s in STATUS_LABEL}
+    for d in diff.demands:
+        counts[demand_status(d)] += 1
+    total = len(diff.demands)
+    text = (
+        f"Of {total} demand{'s' if total != 1 else ''}, {counts['worse']} got worse, "
+        f"{counts['better']} better, {counts['unchanged']} unchanged."
+    )
+    worst = worst_regression(diff.demands)
+    if worst is None:
+        return text + " No demand got worse beyond the thresholds."
+    return (
+        text
+        + f" Worst regression: {worst.demand_id} ({worst.source} → {worst.destination}): "
+        + "; ".join(worst.regressions)
+        + "."
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Map
+# ----------------------------------------------------------------------------------------------
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return f"{value:.6g}" if math.isfinite(value) else str(value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_value(v) for v in value) or "none"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k}: {_value(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def field_text(change: FieldChange) -> str:
+    return f"{change.field}: {_value(change.before)} → {_value(change.after)}"
+
+
+def map_topology(head: Topology, base: Topology | None, diff: TopologyDiff) -> Topology:
+    """HEAD, plus the links (and their end nodes) the diff removed, taken from BASE."""
+    if base is None:
+        return head
+    removed = [
+        base.links[c.id]
+        for c in diff.elements
+        if c.kind == "link" and c.change == "removed" and c.id in base.links
+    ]
+    if not removed:
+        return head
+    nodes: dict[str, Node] = dict(head.nodes)
+    links: dict[str, Link] = dict(head.links)
+    for link in removed:
+        for end in (link.a, link.b):
+            if end not in nodes and end in base.nodes:
+                nodes[end] = base.nodes[end]
+        if link.a in nodes and link.b in nodes:
+            links[link.id] = dataclasses.replace(link, status="active")  # drawn, whatever it was
+    return dataclasses.replace(head, nodes=nodes, links=links)
+
+
+def link_paint(diff: TopologyDiff, drawn: Topology) -> dict[str, LinkPaint]:
+    """Every drawn link coloured by what the diff did to it (grey: untouched)."""
+    changes = {c.id: c for c in diff.elements if c.kind == "link"}
+    paint: dict[str, LinkPaint] = {}
+    for link in drawn.links.values():
+        change = changes.get(link.id)
+        if change is None:
+            paint[link.id] = LinkPaint(NO_DATA, "unchanged")
+        elif change.change == "added":
+            note = "added in HEAD" + (f" ({link.status})" if link.status != "active" else "")
+            paint[link.id] = LinkPaint(ADDED_COLOUR, note, _RANK["added"])
+        elif change.change == "changed":
+            note = "changed: " + "; ".join(field_text(f) for f in change.fields)
+            paint[link.id] = LinkPaint(CHANGED_COLOUR, note, _RANK["changed"])
+        else:
+            paint[link.id] = LinkPaint(
+                REMOVED_COLOUR,
+                "removed: in BASE only",
+                _RANK["removed"],
+                marked=True,
+                dash=REMOVED_DASH,
+            )
+    return paint
+
+
+def _legend(removed_links: int, base: DiffSide, added_nodes: bool, removed_nodes: bool) -> str:
+    rows = [
+        LegendRow(ADDED_COLOUR, "added in HEAD", "line"),
+        LegendRow(CHANGED_COLOUR, "changed (hover for the fields)", "line"),
+    ]
+    if removed_links == 0:
+        rows.append(LegendRow(REMOVED_COLOUR, "removed ✕ (none in this diff)", "dashed"))
+    elif base.topology is not None:
+        rows.append(LegendRow(REMOVED_COLOUR, "removed ✕ (drawn from BASE)", "dashed"))
+    else:
+        rows.append(
+            LegendRow(REMOVED_COLOUR, f"{removed_links} removed link(s): in the table only", "none")
+        )
+        rows.append(LegendRow("#66707a", "(BASE topology not found, no geometry)", "none"))
+    rows.append(LegendRow(NO_DATA, "unchanged", "line"))
+    if added_nodes:
+        rows.append(LegendRow("#1f2933", "● filled node, bold name: added in HEAD", "none"))
+    if removed_nodes:
+        rows.append(LegendRow(REMOVED_COLOUR, "○ red ring: node removed (from BASE)", "none"))
+    return map_legend("Change from BASE to HEAD", rows, width=270.0)
+
+
+# ----------------------------------------------------------------------------------------------
+# Tables
+# ----------------------------------------------------------------------------------------------
+
+
+def _details(change: ElementChange, head: Topology, base: Topology | None) -> str:
+    """What the element is (from HEAD, or BASE for a removed one): ends, kind, length, name."""
+    topo = base if change.change == "removed" else head
+    if topo is None:
+        return "(BASE topology not loaded)"
+    if change.kind == "link" and change.id in topo.links:
+        link = topo.links[change.id]
+        text = (
+            f"{link.a} – {link.b}, {link.kind}, {link.length_km:,.0f} km, "
+            f"{link.capacity_gbps:,.0f} Gbit/s"
+        )
+        if link.status != "active":
+            text += f", {link.status}"
+        return f"{link.name} ({text})" if link.name else text
+    if change.kind == "node" and change.id in topo.nodes:
+        node = topo.nodes[change.id]
+        return f"{node.name}, {node.country}, {node.role}"
+    if change.kind == "srlg" and change.id in topo.srlgs:
+        return topo.srlgs[change.id].description or "–"
+    return "–"
+
+
+def _element_table(diff: TopologyDiff, head: Topology, base: Topology | None) -> str:
+    if not diff.elements:
+        return '<p id="elements" class="muted">No node, link, SRLG or failure class changed.</p>'
+    rows = []
+    for change in diff.elements:
+        fields = (
+            '<ul class="fields">'
+            + "".join(f"<li>{esc(field_text(f))}</li>" for f in change.fields)
+            + "</ul>"
+            if change.fields
+            else "–"
+        )
+        rows.append(
+            f'<tr class="chg-{change.change}" data-element="{esc(change.id)}">'
+            f"<td>{esc(change.kind.replace('_', ' '))}</td><td><code>{esc(change.id)}</code></td>"
+            f'<td><span class="badge {change.change}">{esc(change.change)}</span></td>'
+            f"<td>{esc(_details(change, head, base))}</td><td>{fields}</td></tr>"
+        )
+    return (
+        '<table id="elements" class="table"><thead><tr><th>kind</th><th>id</th><th>change</th>'
+        "<th>what</th><th>changed fields (base → head)</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
+    )
+
+
+def _cell_class(delta: DemandDelta, column: str) -> str:
+    prefixes = _COLUMN_PREFIXES[column]
+    if any(r.startswith(prefixes) for r in delta.regressions):
+        return ' class="num worse"' if column != "spof" else ' class="worse"'
+    if any(r.startswith(prefixes) for r in delta.improvements):
+        return ' class="num better"' if column != "spof" else ' class="better"'
+    return ' class="num"' if column != "spof" else ""
+
+
+def _rtt(value: float | None) -> str:
+    return "unreachable" if value is None else f"{value:.1f}"
+
+
+def _n1(m: DemandMeasures) -> str:
+    if m.rtt_ms is None:
+        return "unreachable"
+    if m.n1_worst_rtt_ms is None:
+        return "cut by one failure"
+    return f"{m.n1_worst_rtt_ms:.1f}"
+
+
+def _availability(value: float | None) -> str:
+    return "–" if value is None else format_percent(value)
+
+
+def _change(before: str, after: str, delta: str = "") -> str:
+    if before == after:
+        return esc(after) + ' <span class="muted">(same)</span>'
+    return f"{esc(before)} → {esc(after)}" + (
+        f' <span class="muted">({esc(delta)})</span>' if delta else ""
+    )
+
+
+def _spofs(delta: DemandDelta) -> str:
+    before = set(delta.before.spof_links) | set(delta.before.spof_srlgs)
+    after = set(delta.after.spof_links) | set(delta.after.spof_srlgs)
+    if not before and not after:
+        return "none"
+    items = []
+    for spof in sorted(before | after):
+        if spof not in after:
+            items.append(f'<del class="gone" title="no longer a SPOF">{esc(spof)}</del>')
+        elif spof not in before:
+            items.append(f'<ins class="new" title="new SPOF">{esc(spof)}</ins>')
+        else:
+            items.append(esc(spof))
+    return f"{len(before)} → {len(after)}: " + ", ".join(items)
+
+
+def _demand_table(diff: TopologyDiff) -> str:
+    if not diff.demands:
+        return '<p id="demands" class="muted">No demand was compared.</p>'
+    rows = []
+    for d in diff.demands:
+        b, a = d.before, d.after
+        status = demand_status(d)
+        rtt_delta = (
+            f"{a.rtt_ms - b.rtt_ms:+.1f} ms"
+            if a.rtt_ms is not None and b.rtt_ms is not None
+            else ""
+        )
+        reasons = "".join(f'<li class="worse">{esc(r)}</li>' for r in d.regressions) + "".join(
+            f'<li class="better">{esc(r)}</li>' for r in d.improvements
+        )
+        rows.append(
+            f'<tr class="status-{status}" id="demand-{esc(d.demand_id)}" '
+            f'data-demand="{esc(d.demand_id)}">'
+            f"<td>{esc(d.demand_id)}<br>"
+            f'<span class="muted">{esc(d.source)} → {esc(d.destination)}</span></td>'
+            f"<td{_cell_class(d, 'rtt')}>{_change(_rtt(b.rtt_ms), _rtt(a.rtt_ms), rtt_delta)}</td>"
+            f"<td{_cell_class(d, 'disjoint')}>"
+            + _change(
+                f"{b.link_disjoint_paths}/{b.srlg_disjoint_paths}",
+                f"{a.link_disjoint_paths}/{a.srlg_disjoint_paths}",
+            )
+            + "</td>"
+            f"<td{_cell_class(d, 'spof')}>{_spofs(d)}</td>"
+            f"<td{_cell_class(d, 'availability')}>"
+            + _change(_availability(b.availability), _availability(a.availability))
+            + "</td>"
+            f"<td{_cell_class(d, 'n1')}>{_change(_n1(b), _n1(a))}</td>"
+            f'<td><span class="badge {status}">{STATUS_LABEL[status]}</span>'
+            + (f'<ul class="reasons">{reasons}</ul>' if reasons else "")
+            + "</td></tr>"
+        )
+    return (
+        '<table id="demands" class="table"><thead><tr><th>demand</th>'
+        "<th>best RTT ms</th>"
+        '<th title="link-disjoint / SRLG-disjoint paths">disjoint paths link/SRLG</th>'
+        '<th title="single links or SRLGs whose failure disconnects the demand">SPOFs</th>'
+        "<th>analytic availability</th>"
+        '<th title="worst best-path RTT over single-link failures">N-1 worst RTT ms</th>'
+        "<th>verdict</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Page
+# ----------------------------------------------------------------------------------------------
+
+
+def _thresholds_text(t: Thresholds) -> str:
+    return (
+        f"best RTT +{t.rtt_ms:g} ms, availability −{t.availability:g}, "
+        f"N-1 worst RTT +{t.n1_rtt_ms:g} ms"
+    )
+
+
+def _side_html(role: str, side: DiffSide) -> str:
+    name = side.topology.name if side.topology is not None else "not loaded"
+    digest = f", sha256 {side.sha256[:12]}" if side.sha256 else ""
+    return f"{role} <code>{esc(side.label)}</code> ({esc(name)}{esc(digest)})"
+
+
+def render_diff_html(
+    data: Mapping[str, Any],
+    head: DiffSide,
+    base: DiffSide,
+    results_path: str = "<results>",
+) -> str:
+    """The diff report as one self-contained HTML string (deterministic).
+
+    `head.topology` is required (the map is drawn on it); without `base.topology` removed links
+    are listed in the element table only, and the legend says so.
+    """
+    diff = read_diff(data, results_path)
+    if head.topology is None:
+        raise _bad(results_path, f"cannot draw the diff without its HEAD topology ({head.label})")
+    head_topo = head.topology
+    digest = hashlib.sha256(canonical_json(dict(data)).encode("utf-8")).hexdigest()
+    statuses = [demand_status(d) for d in diff.demands]
+    worse = statuses.count("worse")
+    counts = {
+        c: sum(1 for e in diff.elements if e.change == c) for c in ("added", "changed", "removed")
+    }
+    removed_links = sum(1 for e in diff.elements if e.kind == "link" and e.change == "removed")
+    drawn = map_topology(head_topo, base.topology, diff)
+    added_nodes = [e.id for e in diff.elements if e.kind == "node" and e.change == "added"]
+    removed_nodes = [
+        e.id
+        for e in diff.elements
+        if e.kind == "node" and e.change == "removed" and e.id in drawn.nodes
+    ]
+    map_svg = render_map_svg(
+        drawn,
+        {},
+        highlight_nodes=added_nodes,
+        failed_nodes=removed_nodes,
+        paint=link_paint(diff, drawn),
+        legend_svg=_legend(removed_links, base, bool(added_nodes), bool(removed_nodes)),
+    )
+    pills = [
+        f'<span class="pill {"bad" if worse else "good"}">'
+        + (
+            f"{worse} of {len(diff.demands)} demands worse"
+            if worse
+            else f"no demand worse ({len(diff.demands)} compared)"
+        )
+        + "</span>",
+        f'<span class="pill">{statuses.count("better")} better · '
+        f"{statuses.count('unchanged')} unchanged</span>",
+        f'<span class="pill">elements: {counts["added"]} added · {counts["changed"]} changed · '
+        f"{counts['removed']} removed</span>",
+    ]
+    note = ""
+    if removed_links and base.topology is None:
+        note = (
+            f'<div class="notes">The BASE topology <code>{esc(base.label)}</code> could not be '
+            f"loaded ({esc(base.problem)}): the {removed_links} removed link(s) are listed in the "
+            "element table only, not drawn on the map.</div>"
+        )
+    provenance = [
+        ("base", base.label),
+        ("base topology", base.describe()),
+        ("base file SHA-256", base.sha256 or "unavailable"),
+        ("head", head.label),
+        ("head topology", head.describe()),
+        ("head file SHA-256", head.sha256 or "unavailable"),
+        ("regression thresholds", _thresholds_text(diff.thresholds)),
+        ("diff schema", str(data.get("schema"))),
+        ("twin version", twin.__version__),
+        ("results SHA-256", digest),
+    ]
+    title = f"{head_topo.name}: topology diff report"
+    body = [
+        f'<header><h1>{esc(head_topo.name)} <span class="muted">topology diff report</span></h1>',
+        f'<p class="muted" id="compared">{_side_html("BASE", base)} → '
+        f"{_side_html('HEAD', head)} · silkroad-twin {esc(twin.__version__)}</p>",
+        f'<div class="headline" id="headline">{"".join(pills)}</div>',
+        f'<p class="verdict" id="verdict">{esc(verdict_line(diff))}</p>{note}</header>',
+        '<h2 id="map-h">What changed on the map (HEAD)</h2>',
+        '<p class="muted">Hover a link or node for details; regression thresholds: '
+        f"{esc(_thresholds_text(diff.thresholds))}.</p>",
+        f'<div class="mapbox">{map_svg}</div>',
+        '<h2 id="elements-h">Elements added, removed and changed</h2>',
+        _element_table(diff, head_topo, base.topology),
+        '<h2 id="demands-h">Per demand, base → head</h2>',
+        _demand_table(diff),
+        '<h2 id="provenance-h">Provenance</h2>',
+        kv_table(provenance),
+        MAP_CREDIT,
+    ]
+    return page_html(title, body, DIFF_CSS)
