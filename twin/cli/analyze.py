@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from twin.atomic import write_json_atomic
-from twin.cli.app import EXIT_OK, app, stdout_console
+from twin.cli.app import EXIT_OK, app, emit_json, human_console
 from twin.errors import InputError
 
 
@@ -55,8 +54,14 @@ def analyze_command(
     metric: Annotated[
         str, typer.Option(help="With --contingency: latency, hops or igp.")
     ] = "latency",
+    workers: Annotated[
+        int, typer.Option(help="With --contingency: evaluate failures in N processes.")
+    ] = 1,
     json_path: Annotated[
-        Path | None, typer.Option("--json", help="Write the analysis as JSON (atomically).")
+        Path | None,
+        typer.Option(
+            "--json", help="Write the analysis as JSON to FILE, or - for standard output."
+        ),
     ] = None,
 ) -> int:
     """For each demand: the lowest-latency path, its RTT and length, the physical floor
@@ -88,7 +93,7 @@ def analyze_command(
         )
     topo = load_topology(topology)
     demands = parse_demand_specs(demand, topo) if demand else default_demands(topo)
-    console = stdout_console()
+    console = human_console(json_path)
     if contingency is not None:
         from twin.cli.contingency import run_contingency
 
@@ -100,6 +105,7 @@ def analyze_command(
             metric=metric,
             include_planned=include_planned,
             json_path=json_path,
+            workers=workers,
         )
     result = analyze(topo, demands, include_planned=include_planned)
     print_path_analysis(console, result)
@@ -121,6 +127,5 @@ def analyze_command(
         }
         print_availability(console, values)
         doc["availability"] = {k: v.to_dict() for k, v in values.items()}
-    if json_path is not None:
-        write_json_atomic(json_path, doc)
+    emit_json(json_path, doc)
     return EXIT_OK

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, cast
 
 import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from twin.atomic import write_json_atomic
-from twin.cli.app import EXIT_OK, app, stdout_console
+from twin.cli.app import EXIT_OK, app, emit_json, human_console, stderr_console
 from twin.errors import InputError
 from twin.model import Demand, Topology
 
@@ -34,24 +35,44 @@ def run_contingency(
     include_planned: bool = False,
     json_path: Path | None = None,
     top: int = 15,
+    workers: int = 1,
 ) -> int:
     """Shared by `twin contingency` and `twin analyze --contingency`."""
     from twin.analysis.contingency import Mode, Routing, contingency
     from twin.report.terminal_contingency import print_contingency
     from twin.routing import Metric
 
-    result = contingency(
-        topology,
-        demands,
-        mode=cast(Mode, _choice("--mode", mode, MODES)),
-        routing=cast(Routing, _choice("--routing", routing, ROUTINGS)),
-        metric=cast(Metric, _choice("--metric", metric, METRICS)),
-        include_nodes=include_nodes,
-        include_planned=include_planned,
-    )
-    print_contingency(stdout_console(), result, top)
-    if json_path is not None:
-        write_json_atomic(json_path, result.to_dict())
+    if workers < 1:
+        raise InputError.at(
+            "--workers",
+            0,
+            0,
+            f"--workers must be at least 1, not {workers}",
+            "use 1 (in this process) or the number of cores to use",
+        )
+    with Progress(
+        TextColumn("contingency"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} failures"),
+        TimeElapsedColumn(),
+        console=stderr_console(),
+        disable=not sys.stderr.isatty(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("contingency", total=None)
+        result = contingency(
+            topology,
+            demands,
+            mode=cast(Mode, _choice("--mode", mode, MODES)),
+            routing=cast(Routing, _choice("--routing", routing, ROUTINGS)),
+            metric=cast(Metric, _choice("--metric", metric, METRICS)),
+            include_nodes=include_nodes,
+            include_planned=include_planned,
+            workers=workers,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    print_contingency(human_console(json_path), result, top)
+    emit_json(json_path, result.to_dict())
     return EXIT_OK
 
 
@@ -75,7 +96,14 @@ def contingency_command(
     nodes: Annotated[bool, typer.Option("--nodes", help="N-1 also fails every node.")] = False,
     include_planned: Annotated[bool, typer.Option(help="Planned links in service.")] = False,
     top: Annotated[int, typer.Option(help="Rows in the worst-case table.")] = 15,
-    json_path: Annotated[Path | None, typer.Option("--json", help="Write results as JSON.")] = None,
+    workers: Annotated[
+        int,
+        typer.Option(help="Evaluate failures in N processes (same result for any N)."),
+    ] = 1,
+    json_path: Annotated[
+        Path | None,
+        typer.Option("--json", help="Write results as JSON to FILE, or - for standard output."),
+    ] = None,
 ) -> int:
     """For every failure of the chosen kind: the demands that lose connectivity or exceed their
     RTT budget, the RTT stretch of rerouted demands, link utilisations (per direction), the
@@ -88,7 +116,8 @@ def contingency_command(
 
     Examples:
 
-        twin contingency topologies/silk-road-2026.yaml --mode srlg --scenario scenarios/annual-reliability.yaml
+        twin contingency topologies/silk-road-2026.yaml --mode srlg \
+            --scenario scenarios/annual-reliability.yaml
 
         twin contingency net.yaml --mode n-2 --routing ecmp --metric hops --gravity 1000
     """
@@ -114,4 +143,5 @@ def contingency_command(
         include_planned=include_planned,
         json_path=json_path,
         top=top,
+        workers=workers,
     )
