@@ -86,7 +86,9 @@ def link_disjoint_paths(router: Router, source: str, destination: str) -> list[P
     flow = nx.max_flow_min_cost(graph, source, destination)
     paths: list[Path] = []
     while True:
+        # Walk one unit of flow; ("out", link id) says which of parallel links it took.
         nodes = [source]
+        links: list[str] = []
         current: Any = source
         guard = 0
         while current != destination and guard < 4 * graph.number_of_nodes():
@@ -98,16 +100,22 @@ def link_disjoint_paths(router: Router, source: str, destination: str) -> list[P
             current = nxt
             if isinstance(current, str):
                 nodes.append(current)
+            elif current[0] == "out":
+                links.append(current[1])
         if current != destination:
             break
         # Remove accidental revisits (a flow may pass a node twice); keep a simple path.
         simple: list[str] = []
-        for n in nodes:
+        simple_links: list[str] = []
+        for i, n in enumerate(nodes):
             if n in simple:
-                simple = simple[: simple.index(n) + 1]
+                cut = simple.index(n)
+                simple, simple_links = simple[: cut + 1], simple_links[:cut]
             else:
+                if i > 0:
+                    simple_links.append(links[i - 1])
                 simple.append(n)
-        paths.append(router.make_path(simple))
+        paths.append(router.path_over(simple, simple_links))
     return sorted(paths, key=lambda p: (p.rtt_ms, p.links))
 
 
