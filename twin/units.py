@@ -23,7 +23,9 @@ _DURATION_UNITS_H: dict[str, float] = {
     "y": HOURS_PER_YEAR,
 }
 
-_DURATION_RE = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(ms|s|min|m|h|d|w|y)\s*$")
+_DURATION_RE = re.compile(
+    r"^\s*([-+]?)\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(ms|s|min|m|h|d|w|y)\s*$"
+)
 
 
 class UnitError(ValueError):
@@ -46,7 +48,10 @@ def parse_duration_h(value: object) -> float:
             f"cannot read duration {value!r}: write a number and a unit "
             "(ms, s, min, h, d, w, y), e.g. '12h' or '30d'"
         )
-    return float(match.group(1)) * _DURATION_UNITS_H[match.group(2)]
+    sign, number, unit = match.groups()
+    if sign == "-" and float(number) > 0:
+        raise UnitError(f"a duration cannot be negative, got {value!r}")
+    return float(number) * _DURATION_UNITS_H[unit]
 
 
 def hours_to_ms(hours: float) -> float:
