@@ -94,6 +94,11 @@ class DemandRoute:
     def links(self) -> frozenset[str]:
         return frozenset(lid for path, _ in self.flows for lid in path.links)
 
+    @cached_property
+    def elements(self) -> frozenset[str]:
+        """Links and nodes the demand's traffic crosses: a failure of any of them hits it."""
+        return self.links | frozenset(n for path, _ in self.flows for n in path.nodes)
+
 
 @dataclass(frozen=True)
 class RoutingResult:
@@ -350,6 +355,7 @@ def place_demands(
     demands: Iterable[Demand],
     state: FailureState = NO_FAILURES,
     capacity_aware: bool = False,
+    base: RoutingResult | None = None,
 ) -> RoutingResult:
     """Route every demand in one failure state.
 
@@ -358,6 +364,12 @@ def place_demands(
     (lower `priority` first, then by id, so the order is reproducible) on the lowest-latency path
     with free capacity, splitting over up to `MAX_SPLITS` paths; what still finds no capacity is
     dropped, never silently carried.
+
+    `base`, the latency routing with nothing failed, spares the searches of demands it routes
+    clear of every failed element: their no-failure path is still there and still the
+    cheapest. Which demands are searched depends on `state` alone, so the result is a function
+    of the state whatever was routed before (ties between equal-cost paths included).
+    Capacity-aware routing ignores it: there one demand's detour moves the others.
     """
     ordered = sorted(demands, key=lambda d: (d.priority, d.id))
     load: dict[str, float] = {}
@@ -372,9 +384,13 @@ def place_demands(
     for demand in ordered:
         flows: list[tuple[Path, float]] = []
         if residual is None:
-            path = router.shortest_path(demand.source, demand.destination, state)
-            if path is not None:
-                flows.append((path, demand.gbps))
+            prior = base.routes.get(demand.id) if base is not None else None
+            if prior is not None and prior.flows and state.isdisjoint(prior.elements):
+                flows.extend(prior.flows)
+            else:
+                path = router.shortest_path(demand.source, demand.destination, state)
+                if path is not None:
+                    flows.append((path, demand.gbps))
         else:
             remaining = demand.gbps
             for _ in range(MAX_SPLITS):
@@ -413,7 +429,8 @@ class RoutingCache:
         result = self._results.get(state)
         if result is None:
             self.misses += 1
-            result = place_demands(self.router, self.demands, state, self.capacity_aware)
+            base = None if self.capacity_aware or not state else self.route(NO_FAILURES)
+            result = place_demands(self.router, self.demands, state, self.capacity_aware, base)
             self._results[state] = result
         else:
             self.hits += 1
