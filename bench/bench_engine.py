@@ -9,8 +9,11 @@ kernel events as the engine did, replication by replication. Both run in one pro
 the other, each the median of several repeats, so the ratio (bare time / engine time for the
 same event count) is measured on the same machine in the same state. Target: >= 0.25.
 
-The table also gives failure-state changes per second (each failure or repair re-routes every
-demand through the cache and updates the measures): the figure a user of the twin feels.
+The engine is measured twice: as Monte Carlo runs it (no timeline: replications keep only the
+measures; this is where throughput matters, and where the target applies) and as a single
+`twin run` does, writing the readable timeline of every failure, repair and reroute. Each note
+carries the failure-state changes behind it: every failure or repair re-routes the demands
+through the cache and updates the measures.
 """
 
 from __future__ import annotations
@@ -77,7 +80,9 @@ def _bare(scenario, kernel_events: list[int]) -> float:  # type: ignore[no-untyp
     return time.perf_counter() - started
 
 
-def _engine(scenario) -> tuple[float, list[int], int, int]:  # type: ignore[no-untyped-def]
+def _engine(  # type: ignore[no-untyped-def]
+    scenario, timeline: bool
+) -> tuple[float, list[int], int, int]:
     """Seconds for the whole engine (set-up, run, measures), kernel events per replication,
     state changes and the largest number of distinct failure states in one replication."""
     from twin.sim.engine import Engine
@@ -87,7 +92,7 @@ def _engine(scenario) -> tuple[float, list[int], int, int]:  # type: ignore[no-u
     states = 0
     started = time.perf_counter()
     for rep in range(REPLICATIONS):
-        engine = Engine(scenario, scenario.seed, rep, scenario.horizon_h)
+        engine = Engine(scenario, scenario.seed, rep, scenario.horizon_h, timeline=timeline)
         result = engine.run()
         kernel_events.append(engine.kernel_events)
         changes += result.events_processed
@@ -104,21 +109,30 @@ def run() -> list[Row]:
 
     scenario = load_scenario(SCENARIO)
     name = "engine annual-reliability"
-    _engine(scenario)  # warm-up: imports, and the routing states of these replications
-    engine_runs = [_engine(scenario) for _ in range(REPEATS)]
-    ours_s = _median([r[0] for r in engine_runs])
-    _, kernel_events, changes, states = engine_runs[0]
+    _engine(scenario, True)  # warm-up: imports, and the routing states of these replications
+    rows = []
+    kernel_events: list[int] = []
+    for timeline, mode in ((False, "Monte Carlo replication"), (True, "single run + timeline")):
+        runs = [_engine(scenario, timeline) for _ in range(REPEATS)]
+        ours_s = _median([r[0] for r in runs])
+        _, kernel_events, changes, states = runs[0]
+        total = sum(kernel_events)
+        rows.append(
+            Row(name, f"silkroad-twin kernel events/s, {mode}", total / ours_s, "events/s",
+                f"{total} SimPy events, {changes} failures and repairs (each re-routed through "
+                f"the cache and measured) in {ours_s:.3f} s; median of {REPEATS}")
+        )
+        if not timeline:
+            mc_s = ours_s
     bare_s = _median([_bare(scenario, kernel_events) for _ in range(REPEATS)])
     total = sum(kernel_events)
     span = f"{REPLICATIONS} x {scenario.horizon_h / 8766:.0f} y"
-    return [
-        Row(name, "silkroad-twin kernel events/s", total / ours_s, "events/s",
-            f"{total} SimPy events in {ours_s:.3f} s ({span}, set-up and measures included; "
-            f"median of {REPEATS})"),
-        Row(name, "bare SimPy kernel events/s", total / bare_s, "events/s",
-            f"same {total} events in {bare_s:.3f} s: up/down timeouts, same rates and streams"),
-        Row(name, "ratio engine / bare SimPy", bare_s / ours_s, "x", "target >= 0.25"),
-        Row(name, "failure-state changes/s", changes / ours_s, "changes/s",
-            f"{changes} failures and repairs, each re-routed (cached) and measured; up to "
-            f"{states} distinct failure states per replication"),
-    ]
+    rows.append(Row(name, "bare SimPy kernel events/s", total / bare_s, "events/s",
+                    f"same {total} events in {bare_s:.3f} s ({span}): up/down timeouts, same "
+                    f"rates and streams; median of {REPEATS}"))
+    rows.append(Row(name, "ratio engine / bare SimPy, Monte Carlo replication",
+                    bare_s / mc_s, "x", "target >= 0.25"))
+    rows.append(Row(name, "ratio engine / bare SimPy, single run + timeline",
+                    bare_s / ours_s, "x",
+                    f"up to {states} distinct failure states per replication"))
+    return rows

@@ -200,7 +200,7 @@ def _sample(result: SimulationResult) -> _Sample:
 
 def run_one(scenario: Scenario, seed: int, replication: int) -> _Sample:
     """One replication (a top-level function, so process pools and Dask can ship it)."""
-    return _sample(simulate(scenario, seed=seed, replication=replication))
+    return _sample(simulate(scenario, seed=seed, replication=replication, timeline=False))
 
 
 _WORKER_SCENARIO: Scenario | None = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,6 +102,28 @@ class TimelineEntry:
     kind: str  # failure | restore | repair-start | repair-queued | reroute | disconnect | reconnect
     element: str
     detail: str
+
+
+def timeline_entries(raw: Iterable[tuple[float, str, str, str]]) -> tuple[TimelineEntry, ...]:
+    """Build many entries at once, filling each instance's dict directly.
+
+    A simulated decade logs a few thousand entries per replication, and the frozen dataclass's
+    __init__ (one object.__setattr__ per field) was a measurable share of a replication.
+    The entries are equal to ones built the ordinary way.
+    """
+    new = object.__new__
+    entries = []
+    for t_h, kind, element, detail in raw:
+        entry = new(TimelineEntry)
+        fields = entry.__dict__
+        fields["t_h"], fields["kind"], fields["element"], fields["detail"] = (
+            t_h,
+            kind,
+            element,
+            detail,
+        )
+        entries.append(entry)
+    return tuple(entries)
 
 
 @dataclass(frozen=True)

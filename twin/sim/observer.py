@@ -16,6 +16,7 @@ from twin.results import (
     Outage,
     ResourceResult,
     TimelineEntry,
+    timeline_entries,
 )
 from twin.routing import DemandRoute, RoutingResult
 from twin.units import HOURS_PER_YEAR, ms_to_hours
@@ -87,11 +88,14 @@ class Observer:
         scenario: Scenario,
         initial: RoutingResult,
         memo: ObserverMemo | None = None,
+        timeline: bool = True,
     ) -> None:
         self.scenario = scenario
         self.demands = {d.id: _DemandAcc(d) for d in scenario.demands}
         self.links = {lid: _LinkAcc() for lid in sorted(scenario.topology.links)}
         self.raw_timeline: list[tuple[float, str, str, str]] = []
+        if not timeline:
+            self.note = self._skip_note  # type: ignore[method-assign]
         self.current = initial
         self.last_t = 0.0
         self.base = initial
@@ -102,18 +106,24 @@ class Observer:
         self._transitions = self.memo.transitions
         self.results: dict[frozenset[str], RoutingResult] = {}
         self._accs = list(self.demands.values())
+        self._interruption_h = [
+            ms_to_hours(scenario.failover_for(acc.demand).interruption_ms) for acc in self._accs
+        ]
         for acc in self.demands.values():
             route = initial.routes[acc.demand.id]
             acc.rtt_series.append((0.0, route.rtt_ms))
             if not route.connected:
                 acc.down_since, acc.down_cause = 0.0, "no path at start"
 
+    def _skip_note(self, t_h: float, kind: str, element: str, detail: str = "") -> None:
+        pass
+
     def note(self, t_h: float, kind: str, element: str, detail: str = "") -> None:
         self.raw_timeline.append((t_h, kind, element, detail))
 
     @property
-    def timeline(self) -> list[TimelineEntry]:
-        return [TimelineEntry(*entry) for entry in self.raw_timeline]
+    def timeline(self) -> tuple[TimelineEntry, ...]:
+        return timeline_entries(self.raw_timeline)
 
     def link_down(self, t_h: float, link_id: str, counts_as_failure: bool) -> None:
         acc = self.links.get(link_id)
@@ -226,7 +236,10 @@ class Observer:
         self._close_interval(t_h)
         old = self.current
         accs = self._accs
-        for index, hit_gbps in self._transition(old, new, failed):
+        affected = self._transitions.get((old.state, new.state, failed))
+        if affected is None:
+            affected = self._transition(old, new, failed)
+        for index, hit_gbps in affected:
             acc = accs[index]
             before = old.routes[acc.demand.id]
             after = new.routes[acc.demand.id]
@@ -236,8 +249,7 @@ class Observer:
                 acc.failovers += 1
                 if after.connected:
                     # Lost while the failure is detected and traffic switched over.
-                    failover = self.scenario.failover_for(acc.demand)
-                    lost_h = ms_to_hours(failover.interruption_ms)
+                    lost_h = self._interruption_h[index]
                     acc.failover_h += lost_h
                     acc.lost_gbit += hit_gbps * lost_h * 3600.0
             if before.connected and not after.connected:
@@ -271,10 +283,13 @@ class Observer:
             d = acc.demand
             if acc.down_since is not None:
                 acc.outages.append(Outage(acc.down_since, horizon_h, acc.down_cause))
-            availability = acc.connected_h / horizon_h
-            sla_ok = max(0.0, acc.sla_ok_h - acc.failover_h)
+            # Sums of interval lengths can overshoot the horizon by a rounding error: clamp, so
+            # an always-up demand reads availability 1 and downtime 0, never -0 ms.
+            connected_h = min(acc.connected_h, horizon_h)
+            availability = connected_h / horizon_h
+            sla_ok = min(max(0.0, acc.sla_ok_h - acc.failover_h), horizon_h)
             sla_availability = sla_ok / horizon_h
-            downtime_h = horizon_h - acc.connected_h
+            downtime_h = horizon_h - connected_h
             per_year = HOURS_PER_YEAR / horizon_h
             durations = [o.duration_h for o in acc.outages]
             rtts = list(acc.rtt_dwell_h.items())
