@@ -8,6 +8,8 @@ utilisation (to 1e-6); the table reports both wall times and the speed ratio (ta
 
 from __future__ import annotations
 
+import contextlib
+import io
 import time
 
 from bench.__main__ import Row
@@ -76,7 +78,8 @@ def run() -> list[Row]:
     topology = to_topology(imported)
     demands = [Demand(d["id"], d["source"], d["destination"], d["gbps"]) for d in imported.demands]
     ours_s, ours = _ours(topology, demands)
-    theirs_s, theirs = _pyntm(topology, demands)
+    with contextlib.redirect_stdout(io.StringIO()):  # pyNTM prints a progress line per update
+        theirs_s, theirs = _pyntm(topology, demands)
     disagreements = [
         link
         for link in sorted(theirs)

@@ -37,21 +37,8 @@ def destination_dag(router: Router, destination: str, state: FailureState) -> De
     if destination in state or destination not in adjacency:
         return None
     dist: dict[str, float] = {destination: 0.0}
-    levels: list[list[str]] = []
     if router.metric == "hops":
-        # Unit costs: breadth-first search gives the same distances without a heap.
-        frontier = [destination]
-        level = 0.0
-        while frontier:
-            levels.append(sorted(frontier))
-            level += 1.0
-            nxt = []
-            for u in frontier:
-                for v, key, _cost in adjacency[u]:
-                    if v not in dist and v not in state and key not in state:
-                        dist[v] = level
-                        nxt.append(v)
-            frontier = nxt
+        return _hop_dag(adjacency, destination, state)
     else:
         heap = [(0.0, destination)]
         done: set[str] = set()
@@ -78,11 +65,66 @@ def destination_dag(router: Router, destination: str, state: FailureState) -> De
             if dv is not None and key not in state and abs(dv + cost - du) <= tolerance:
                 hops.append((v, key))
         next_hops[u] = tuple(hops)
-    if levels:
-        order = tuple(n for frontier in reversed(levels) for n in frontier)
-    else:
-        order = tuple(sorted(dist, key=lambda n: (-dist[n], n)))
+    order = tuple(sorted(dist, key=lambda n: (-dist[n], n)))
     return DestinationDag(destination, dist, next_hops, order)
+
+
+def _hop_dag(
+    adjacency: Mapping[str, list[tuple[str, str, float]]], destination: str, state: FailureState
+) -> DestinationDag:
+    """Unit costs: one breadth-first pass gives distances and next hops together.
+
+    Levels are scanned in node order, so each node's next hops come out in (neighbour, link)
+    order, as in the general case.
+    """
+    dist: dict[str, float] = {destination: 0.0}
+    hops: dict[str, list[tuple[str, str]]] = {}
+    levels: list[list[str]] = []
+    frontier = [destination]
+    level = 0.0
+    while frontier:
+        frontier.sort()
+        levels.append(frontier)
+        level += 1.0
+        nxt = []
+        for u in frontier:
+            for v, key, _cost in adjacency[u]:
+                if key in state or v in state:
+                    continue
+                dv = dist.get(v)
+                if dv is None:
+                    dist[v] = level
+                    hops[v] = [(u, key)]
+                    nxt.append(v)
+                elif dv == level:
+                    hops[v].append((u, key))
+        frontier = nxt
+    next_hops = {v: tuple(h) for v, h in hops.items()}
+    order = tuple(n for frontier in reversed(levels) for n in frontier)
+    return DestinationDag(destination, dist, next_hops, order)
+
+
+def without_links(dag: DestinationDag, failed: frozenset[str]) -> DestinationDag | None:
+    """The DAG once `failed` links are gone, if no node loses its last next hop; else None.
+
+    A node that keeps another equal-cost next hop keeps its distance, and so does every node
+    upstream of it: distances, and hence the order, stay as they are, and the DAG is the old
+    one minus the failed hops, exactly what a new search would build. An N-1 link failure
+    inside a mesh usually takes one of several equal-cost hops, which this answers without
+    searching.
+    """
+    changed: dict[str, tuple[tuple[str, str], ...]] = {}
+    for node, hops in dag.next_hops.items():
+        if any(key in failed for _, key in hops):
+            kept = tuple(hop for hop in hops if hop[1] not in failed)
+            if not kept:
+                return None
+            changed[node] = kept
+    if not changed:
+        return dag
+    next_hops = dict(dag.next_hops)
+    next_hops.update(changed)
+    return DestinationDag(dag.destination, dag.distance, next_hops, dag.order)
 
 
 @dataclass(frozen=True)
@@ -107,25 +149,27 @@ def demand_flows(
     """Propagate every source's Gbit/s down the DAG in one pass (loads add up linearly)."""
     inflow: dict[str, float] = {s: g for s, g in offered.items() if s in dag.distance}
     loads: dict[DirectedLink, float] = {}
+    destination = dag.destination
+    next_hops = dag.next_hops
+    # Nodes on some source's paths (the only ones whose worst latency is needed), upstream first.
+    on_paths: list[str] = []
     for u in dag.order:
-        amount = inflow.get(u, 0.0)
-        if amount <= 0.0 or u == dag.destination:
+        if u not in inflow or u == destination:
             continue
-        hops = dag.next_hops[u]
+        on_paths.append(u)
+        amount = inflow[u]
+        hops = next_hops[u]
         share = amount / len(hops)
         for v, key in hops:
-            loads[(u, v, key)] = loads.get((u, v, key), 0.0) + share
+            if share > 0.0:
+                loads[(u, v, key)] = loads.get((u, v, key), 0.0) + share
             inflow[v] = inflow.get(v, 0.0) + share
-    # Worst latency to the destination from every node (longest path in the DAG, upstream DP).
-    nodes = router.topology.nodes
-    links = router.topology.links
-    worst: dict[str, float] = {dag.destination: nodes[dag.destination].equipment_delay_ms}
-    for u in reversed(dag.order):
-        if u == dag.destination:
-            continue
-        worst[u] = nodes[u].equipment_delay_ms + max(
-            links[key].delay_ms + worst[v] for v, key in dag.next_hops[u]
-        )
+    # Worst latency to the destination from each of them (longest path in the DAG, upstream DP).
+    node_delay = router.node_delay_ms
+    link_delay = router.link_delay_ms
+    worst: dict[str, float] = {destination: node_delay[destination]}
+    for u in reversed(on_paths):
+        worst[u] = node_delay[u] + max(link_delay[key] + worst[v] for v, key in next_hops[u])
     rtts = {s: (0.0 if s == dag.destination else 2.0 * worst[s]) for s in offered if s in worst}
     return DestinationFlows(loads, rtts)
 

@@ -144,6 +144,10 @@ class Router:
         self.metric: Metric = metric
         self.graph = build_graph(topology, include_planned)
         self._node_delay_ms = {n.id: n.equipment_delay_ms for n in topology.nodes.values()}
+        self.node_delay_ms: Mapping[str, float] = self._node_delay_ms
+        self.link_delay_ms: Mapping[str, float] = {
+            lid: link.delay_ms for lid, link in topology.links.items()
+        }
         self.adjacency = self._build_adjacency()
         self._landmarks: dict[str, tuple[tuple[float, ...], tuple[float, ...]]] | None = None
 

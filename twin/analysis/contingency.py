@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-from twin.ecmp import DirectedLink, demand_flows, destination_dag
+from twin.ecmp import DestinationDag, DirectedLink, demand_flows, destination_dag, without_links
 from twin.model import Demand, Topology
 from twin.routing import FailureState, Metric, Router, expand_srlgs
 
@@ -110,6 +110,7 @@ class _Evaluator:
         self.router = Router(topology, include_planned=include_planned, metric=metric)
         self.capacity = {lid: link.capacity_gbps for lid, link in topology.links.items()}
         # Routing units: one per demand (shortest) or one per destination (ECMP).
+        self.base_dags: dict[str, DestinationDag | None] = {}
         self.units: dict[str, list[int]] = {}
         for i, d in enumerate(self.demands):
             unit = d.destination if routing == "ecmp" else str(i)
@@ -146,7 +147,14 @@ class _Evaluator:
     def _route_destination(
         self, destination: str, members: list[int], state: FailureState
     ) -> _Contribution:
-        dag = destination_dag(self.router, destination, state)
+        base_dag = self.base_dags.get(destination)
+        dag = None
+        if base_dag is not None and state and not any(e in self.topology.nodes for e in state):
+            dag = without_links(base_dag, state)
+        if dag is None:
+            dag = destination_dag(self.router, destination, state)
+        if not state:
+            self.base_dags[destination] = dag
         loads: dict[DirectedLink, float] = {}
         rtts: dict[int, float | None] = {}
         by_source: dict[str, float] = {}
