@@ -149,6 +149,12 @@ class Router:
             lid: link.delay_ms for lid, link in topology.links.items()
         }
         self.adjacency = self._build_adjacency()
+        # The same lists with each step's search cost: the link's cost plus, for latency, the
+        # equipment delay of the node it enters (one addition per edge in the searches).
+        self._steps = {
+            u: [(v, key, self._search_cost(v, cost)) for v, key, cost in hops]
+            for u, hops in self.adjacency.items()
+        }
         self._landmarks: dict[str, tuple[tuple[float, ...], tuple[float, ...]]] | None = None
 
     def _search_cost(self, v: str, cost: float) -> float:
@@ -164,8 +170,8 @@ class Router:
             if u in done:
                 continue
             done.add(u)
-            for v, _key, cost in self.adjacency[u]:
-                nd = d + self._search_cost(v, cost)
+            for v, _key, step in self._steps[u]:
+                nd = d + step
                 if nd < dist.get(v, _INF):
                     dist[v] = nd
                     heapq.heappush(heap, (nd, v))
@@ -308,7 +314,7 @@ class Router:
             return None
         if source == destination:
             return Path((source,), (), 0.0, self._node_delay_ms[source])
-        node_delay = self._node_delay_ms if self.metric == "latency" else None
+        steps = self._steps
         bound = self._bound_to(source, destination)
         dist: dict[str, float] = {source: 0.0}
         parent: dict[str, tuple[str, str]] = {}
@@ -323,12 +329,12 @@ class Router:
             if u == destination:
                 break
             done.add(u)
-            for v, key, cost in adjacency[u]:
+            for v, key, step in steps[u]:
                 if v in done or v in state or key in state:
                     continue
                 if residual is not None and residual.get(key, 0.0) <= _EPS_GBPS:
                     continue
-                nd = d + cost + (node_delay[v] if node_delay is not None else 0.0)
+                nd = d + step
                 if nd < dist.get(v, _INF):
                     dist[v] = nd
                     parent[v] = (u, key)
