@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 EXTRAS ?= dev,dask,import,bench
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test lint bench images clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,36 @@ lint: setup
 bench: setup
 	$(BIN)/python -m pip install --quiet --no-deps 'pyNTM==5.0.0'
 	$(BIN)/python -m bench
+
+# The README's pictures, regenerated from the shipped scenarios (needs Debian's chromium).
+IMG      := docs/img
+SHOTDIR  := build/img
+CHROMIUM ?= chromium
+SHOT      = $(CHROMIUM) --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+	--disable-background-networking --disable-component-update --disable-sync \
+	--user-data-dir=$(SHOTDIR)/profile --hide-scrollbars
+images: setup
+	mkdir -p $(SHOTDIR) $(IMG)
+	$(BIN)/twin run scenarios/red-sea-2024.yaml --json $(SHOTDIR)/red-sea-2024.json \
+		--report $(SHOTDIR)/report-red-sea-2024.html
+	$(BIN)/twin run scenarios/annual-reliability.yaml --json $(SHOTDIR)/annual-reliability.json \
+		--report $(SHOTDIR)/report-annual-reliability.html
+	$(BIN)/twin run scenarios/trans-caspian-cut.yaml --json $(SHOTDIR)/trans-caspian-cut.json > /dev/null
+	$(BIN)/twin plot $(SHOTDIR)/trans-caspian-cut.json --kind latency \
+		-o $(IMG)/latency-trans-caspian-cut.png
+	$(BIN)/twin diff topologies/silk-road-2021.yaml topologies/silk-road-2026.yaml \
+		--json $(SHOTDIR)/diff-2021-2026.json > /dev/null
+	$(BIN)/twin report $(SHOTDIR)/diff-2021-2026.json -o $(SHOTDIR)/report-diff-2021-2026.html
+	$(BIN)/twin plot $(SHOTDIR)/annual-reliability.json --kind map -o $(IMG)/map-annual-reliability.png
+	$(BIN)/twin plot $(SHOTDIR)/red-sea-2024.json --kind map -o $(IMG)/map-red-sea-2024.png
+	$(BIN)/twin plot $(SHOTDIR)/annual-reliability.json --kind timeline \
+		-o $(IMG)/timeline-annual-reliability.png
+	$(BIN)/twin plot $(SHOTDIR)/annual-reliability.json --kind availability \
+		-o $(IMG)/availability-annual-reliability.png
+	for page in report-red-sea-2024 report-annual-reliability report-diff-2021-2026; do \
+		$(SHOT) --window-size=1400,2400 --screenshot=$(CURDIR)/$(IMG)/$$page.png \
+			file://$(CURDIR)/$(SHOTDIR)/$$page.html 2>/dev/null || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info
