@@ -11,13 +11,18 @@ import math
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from twin.errors import InputError
 from twin.geo import (
     FIBRE_DELAY_MS_PER_KM,
     FIBRE_GROUP_INDEX,
+    GEODESIC_TOLERANCE_KM,
     fibre_delay_ms,
     floor_rtt_ms,
     geodesic_km,
+    geodesic_upper_bound_km,
 )
 from twin.loading import load_topology
 from twin.model import FailureClass, Link, Node, RepairTime, Topology
@@ -146,6 +151,39 @@ def test_geodesic_is_symmetric_zero_on_a_point_and_bounded_by_half_a_meridian() 
     assert geodesic_km(43.65, 51.2, 43.65, 51.2) == 0.0
     # No two points are further apart than pole to pole along a meridian.
     assert geodesic_km(10.0, 20.0, -10.0, -160.0) <= 2 * QUARTER_MERIDIAN_KM + 1e-6
+
+
+_LAT = st.floats(-90.0, 90.0, allow_nan=False)
+_LON = st.floats(-180.0, 180.0, allow_nan=False)
+
+
+@given(_LAT, _LON, _LAT, _LON)
+def test_the_cheap_upper_bound_is_never_below_the_geodesic_and_at_most_2_percent_above(
+    lat1: float, lon1: float, lat2: float, lon2: float
+) -> None:
+    """The loader skips the exact geodesic when a stated length clears this bound, so a bound
+    below the geodesic would let a faster-than-light length through. The sphere differs from
+    the ellipsoid by under 0.6 %; the bound adds 1 %, so it stays within [1, 1.02] of it."""
+    exact = geodesic_km(lat1, lon1, lat2, lon2)
+    bound = geodesic_upper_bound_km(lat1, lon1, lat2, lon2)
+    assert bound >= exact - 1e-9
+    assert bound <= 1.02 * exact + 1e-6
+
+
+@pytest.mark.parametrize("short_by_km", [GEODESIC_TOLERANCE_KM - 1, GEODESIC_TOLERANCE_KM + 1])
+def test_a_length_just_inside_or_outside_the_tolerance_is_judged_on_the_exact_geodesic(
+    tmp_path: Path, short_by_km: float
+) -> None:
+    """Lengths within 1 % of the geodesic go to the exact WGS84 value: 9 km short passes
+    (coordinates are good to about 10 km), 11 km short is faster than light and refused."""
+    geodesic = geodesic_km(40.0, 49.0, 40.0, 50.0)
+    text = TINY_YAML.replace("length_km: 100,", f"length_km: {geodesic - short_by_km:.3f},")
+    (tmp_path / "tiny.yaml").write_text(text)
+    if short_by_km < GEODESIC_TOLERANCE_KM:
+        assert load_topology(tmp_path / "tiny.yaml").links["ab"].length_km < geodesic
+    else:
+        with pytest.raises(InputError, match="shorter than the geodesic"):
+            load_topology(tmp_path / "tiny.yaml")
 
 
 # --- RTT and path latency ---

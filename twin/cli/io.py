@@ -45,12 +45,13 @@ def import_command(
     from twin.io import load_source, render_yaml, to_topology
 
     imported = load_source(source, route_factor)
-    to_topology(imported)  # validate before writing anything
     header = (
         f"Imported by `twin import {source}`.\n"
         "Defaults (route factor, capacities, failure classes, country ZZ) are marked estimate."
     )
-    write_text_atomic(output, render_yaml(imported.topology, header))
+    text = render_yaml(imported.topology, header)
+    to_topology(imported, text)  # validate before writing anything
+    write_text_atomic(output, text)
     if demands_out is not None:
         write_text_atomic(
             demands_out, render_yaml({"demands": imported.demands}, f"Demands of {source}.")
