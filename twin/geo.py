@@ -22,8 +22,11 @@ FIBRE_DELAY_MS_PER_KM = FIBRE_GROUP_INDEX / SPEED_OF_LIGHT_KM_PER_S * 1000.0
 # published (Bozkurt et al. median conduit/great-circle ratio, fact sheet §3 [S72]).
 DEFAULT_ROUTE_FACTOR = 1.3
 # Tolerance when checking that a stated length is not shorter than the geodesic: coordinates of
-# hand-placed nodes are good to about +-10 km (fact sheet §2), so a length may fall a little short.
+# hand-placed nodes are good to about +-10 km (fact sheet §2), so a length may fall a little short;
+# but never by more than a tenth of the geodesic, or a 0.5 km link between nodes 9 km apart
+# (light 18 times faster than in fibre) would pass.
 GEODESIC_TOLERANCE_KM = 10.0
+GEODESIC_TOLERANCE_FRACTION = 0.1
 
 _WGS84 = Geodesic.WGS84
 # Mean earth radius (IUGG R1). Great-circle distances on this sphere differ from WGS84 geodesics
@@ -52,6 +55,13 @@ def geodesic_upper_bound_km(lat1: float, lon1: float, lat2: float, lon2: float) 
     h = math.sin(half_dphi) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(half_dlambda) ** 2
     central = 2.0 * math.asin(min(1.0, math.sqrt(h)))
     return central * _MEAN_RADIUS_KM * _SPHERE_UPPER_FACTOR
+
+
+def shortest_credible_length_km(geodesic_km: float) -> float:
+    """The shortest fibre length a link over `geodesic_km` may state: the geodesic less the
+    coordinates' uncertainty (10 km, at most a tenth of the geodesic). It grows with the
+    geodesic, so a bound on the geodesic from above gives one on this too."""
+    return geodesic_km - min(GEODESIC_TOLERANCE_KM, GEODESIC_TOLERANCE_FRACTION * geodesic_km)
 
 
 def fibre_delay_ms(length_km: float) -> float:

@@ -6,6 +6,7 @@ in whatever unit reads best (``50ms``, ``12h``, ``30d``, ``10y``). Conversion ha
 
 from __future__ import annotations
 
+import math
 import re
 
 # Julian year (365.25 d): the unit behind "per year" rates and "downtime per year".
@@ -37,6 +38,8 @@ def parse_duration_h(value: object) -> float:
     if isinstance(value, bool):
         raise UnitError(f"expected a duration such as '12h' or '30d', got {value!r}")
     if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            raise UnitError(f"a duration must be a finite number, got {value!r}")
         if value < 0:
             raise UnitError(f"a duration cannot be negative, got {value!r}")
         return float(value)
@@ -51,7 +54,10 @@ def parse_duration_h(value: object) -> float:
     sign, number, unit = match.groups()
     if sign == "-" and float(number) > 0:
         raise UnitError(f"a duration cannot be negative, got {value!r}")
-    return float(number) * _DURATION_UNITS_H[unit]
+    hours = float(number) * _DURATION_UNITS_H[unit]
+    if not math.isfinite(hours):  # '1e400d' overflows to infinity
+        raise UnitError(f"duration {value!r} is too large to be a time span")
+    return hours
 
 
 def hours_to_ms(hours: float) -> float:

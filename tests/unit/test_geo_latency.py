@@ -18,11 +18,13 @@ from twin.errors import InputError
 from twin.geo import (
     FIBRE_DELAY_MS_PER_KM,
     FIBRE_GROUP_INDEX,
+    GEODESIC_TOLERANCE_FRACTION,
     GEODESIC_TOLERANCE_KM,
     fibre_delay_ms,
     floor_rtt_ms,
     geodesic_km,
     geodesic_upper_bound_km,
+    shortest_credible_length_km,
 )
 from twin.loading import load_topology
 from twin.model import FailureClass, Link, Node, RepairTime, Topology
@@ -174,16 +176,43 @@ def test_the_cheap_upper_bound_is_never_below_the_geodesic_and_at_most_2_percent
 def test_a_length_just_inside_or_outside_the_tolerance_is_judged_on_the_exact_geodesic(
     tmp_path: Path, short_by_km: float
 ) -> None:
-    """Lengths within 1 % of the geodesic go to the exact WGS84 value: 9 km short passes
-    (coordinates are good to about 10 km), 11 km short is faster than light and refused."""
-    geodesic = geodesic_km(40.0, 49.0, 40.0, 50.0)
-    text = TINY_YAML.replace("length_km: 100,", f"length_km: {geodesic - short_by_km:.3f},")
+    """Lengths within 1 % of the geodesic go to the exact WGS84 value: on a 170 km span, 9 km
+    short passes (coordinates are good to about 10 km), 11 km short is faster than light."""
+    geodesic = geodesic_km(40.0, 49.0, 40.0, 51.0)
+    assert geodesic * GEODESIC_TOLERANCE_FRACTION > GEODESIC_TOLERANCE_KM + 1  # 10 km applies
+    text = TINY_YAML.replace("lat: 40.0, lon: 50.0", "lat: 40.0, lon: 51.0")
+    text = text.replace("length_km: 100,", f"length_km: {geodesic - short_by_km:.3f},")
     (tmp_path / "tiny.yaml").write_text(text)
     if short_by_km < GEODESIC_TOLERANCE_KM:
         assert load_topology(tmp_path / "tiny.yaml").links["ab"].length_km < geodesic
     else:
         with pytest.raises(InputError, match="shorter than the geodesic"):
             load_topology(tmp_path / "tiny.yaml")
+
+
+def test_on_a_short_span_the_tolerance_shrinks_to_a_tenth_of_the_geodesic(
+    tmp_path: Path,
+) -> None:
+    """Nodes 8.9 km apart: 10 km of coordinate slack would admit a 0.5 km link, light 18 times
+    faster than in fibre; a tenth of the geodesic (0.89 km) refuses it, and 8.1 km passes."""
+    lon_b = 49.0 + 8.9 / geodesic_km(40.0, 49.0, 40.0, 50.0)  # ~8.9 km east along 40 N
+    geodesic = geodesic_km(40.0, 49.0, 40.0, lon_b)
+    assert shortest_credible_length_km(geodesic) == pytest.approx(0.9 * geodesic, rel=1e-12)
+    base = TINY_YAML.replace("lat: 40.0, lon: 50.0", f"lat: 40.0, lon: {lon_b:.6f}")
+    (tmp_path / "short.yaml").write_text(base.replace("length_km: 100,", "length_km: 0.5,"))
+    with pytest.raises(InputError, match="shorter than the geodesic"):
+        load_topology(tmp_path / "short.yaml")
+    ok = base.replace("length_km: 100,", f"length_km: {0.91 * geodesic:.3f},")
+    (tmp_path / "ok.yaml").write_text(ok)
+    assert load_topology(tmp_path / "ok.yaml").links["ab"].length_km < geodesic
+
+
+def test_a_link_between_nodes_at_the_same_place_needs_a_stated_length(tmp_path: Path) -> None:
+    """geodesic x route_factor is 0 km there: a zero-length link is refused, not derived."""
+    text = TINY_YAML.replace("lat: 40.0, lon: 52.0", "lat: 40.0, lon: 50.0")
+    (tmp_path / "same.yaml").write_text(text)
+    with pytest.raises(InputError, match="same coordinates"):
+        load_topology(tmp_path / "same.yaml")
 
 
 # --- RTT and path latency ---

@@ -72,3 +72,15 @@ def test_hints_suggest_the_intended_id(capsys: pytest.CaptureFixture[str]) -> No
     assert "did you mean 'aktau'?" in capsys.readouterr().err
     main(["validate", str(BAD / "unknown-key.yaml")])
     assert "did you mean 'length_km'?" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_a_device_is_refused_without_being_read(
+    device: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A device reports size 0 and never ends: reading it would exhaust memory before the size
+    limit could apply. Fails if the loader reads first and checks afterwards."""
+    if not Path(device).exists():
+        pytest.skip(f"{device} not present")
+    assert main(["validate", device]) == 2
+    assert f"{device}: is not a regular file" in capsys.readouterr().err

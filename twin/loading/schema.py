@@ -22,7 +22,9 @@ SourceTags = Annotated[list[str], Field(description="citation tags, e.g. [S13, S
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=False)
+    # allow_inf_nan=False: '.inf' and '.nan' are valid YAML floats but meaningless as a length,
+    # rate or capacity, and would otherwise pass every range check and poison the results.
+    model_config = ConfigDict(extra="forbid", strict=False, allow_inf_nan=False)
 
 
 class RepairSpec(Strict):

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from twin.errors import InputError, Problem
 from twin.gc_pause import paused_gc
-from twin.geo import GEODESIC_TOLERANCE_KM, geodesic_km, geodesic_upper_bound_km
+from twin.geo import geodesic_km, geodesic_upper_bound_km, shortest_credible_length_km
 from twin.loading.errors import did_you_mean, problems_from_validation
 from twin.loading.references import raw_reference_problems
 from twin.loading.yaml_marks import Mark, MDict, MList, load_yaml_with_marks
@@ -359,17 +359,27 @@ def _build(spec: Any, raw: MDict, name: str) -> Topology:
         derived = length is None
         if length is None:
             length = geodesic_km(a.lat, a.lon, b.lat, b.lon) * spec.route_factor
-        elif length < geodesic_upper_bound_km(a.lat, a.lon, b.lat, b.lon) - GEODESIC_TOLERANCE_KM:
-            # Only a length within 1 % of the geodesic needs the exact value to be judged.
+            if length <= 0.0:
+                problem(
+                    at,
+                    f"link {link.id}: {link.a} and {link.b} stand at the same coordinates, so "
+                    "no length can be derived from them",
+                    "state length_km, or correct the nodes' lat/lon",
+                )
+        elif length < shortest_credible_length_km(
+            geodesic_upper_bound_km(a.lat, a.lon, b.lat, b.lon)
+        ):
+            # Only a length within about 1 % of the bound needs the exact geodesic to be judged.
             geodesic = geodesic_km(a.lat, a.lon, b.lat, b.lon)
-            if length < geodesic - GEODESIC_TOLERANCE_KM:
+            shortest = shortest_credible_length_km(geodesic)
+            if length < shortest:
                 problem(
                     _entry_mark(raw, "links", i, "length_km"),
                     f"link {link.id}: length_km {length:g} is shorter than the geodesic "
-                    f"{geodesic:.0f} km between {link.a} and {link.b} (light would travel "
+                    f"{geodesic:.1f} km between {link.a} and {link.b} (light would travel "
                     "faster than in fibre)",
-                    f"use at least {geodesic - GEODESIC_TOLERANCE_KM:.0f} km, or check the "
-                    "ends' coordinates",
+                    f"use at least {shortest:.1f} km (the geodesic less the coordinates' "
+                    "uncertainty), or check the ends' coordinates",
                 )
         links[link.id] = Link(
             link.id,

@@ -215,6 +215,11 @@ def load_yaml_with_marks(path: str | Path) -> MDict:
         ) from exc
     if file_path.is_dir():
         raise InputError(Problem(name, 0, 0, "is a directory, not a YAML file"))
+    if not file_path.is_file():
+        # A device or pipe reports size 0 and may never end (/dev/zero): refuse, don't read.
+        raise InputError(
+            Problem(name, 0, 0, "is not a regular file", "give the path of a YAML file")
+        )
     if size > MAX_FILE_BYTES:
         raise InputError(
             Problem(
@@ -225,7 +230,13 @@ def load_yaml_with_marks(path: str | Path) -> MDict:
                 "split it (e.g. with extends:) or check that it is the right file",
             )
         )
-    raw = file_path.read_bytes()
+    with file_path.open("rb") as handle:  # bounded: the file may grow after stat()
+        raw = handle.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(
+            Problem(name, 1, 1, f"file is over the {MAX_FILE_BYTES} byte limit",
+                    "split it (e.g. with extends:) or check that it is the right file")
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
