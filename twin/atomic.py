@@ -14,9 +14,28 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from twin.errors import InputError
+
 
 def write_bytes_atomic(path: str | Path, data: bytes) -> None:
+    """Write `data` to `path` atomically; an unwritable path is the user's input error (a
+    directory, a read-only or missing mount), reported with the path, not as a crash."""
     target = Path(path)
+    if target.is_dir():
+        raise InputError.at(
+            str(target), 0, 0, "is a directory; an output needs a file name",
+            f"e.g. {target / 'results.json'}",
+        )
+    try:
+        _write(target, data)
+    except OSError as exc:
+        raise InputError.at(
+            str(target), 0, 0, f"cannot write the output: {exc.strerror or exc}",
+            "check that the folder exists or can be created, and that you may write there",
+        ) from exc
+
+
+def _write(target: Path, data: bytes) -> None:
     directory = target.parent if str(target.parent) else Path(".")
     directory.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")

@@ -2,7 +2,7 @@
 
 Exit codes (for CI): 0 success; 1 a check or gate failed; 2 bad input or usage (with a
 ``FILE:LINE:COL:`` message, never a traceback); 3 an internal error (a bug: please report it);
-130 interrupted.
+130 interrupted; 141 the reader of standard output went away before a document was written.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ EXIT_CHECK_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as the shell reports a tool whose reader went away
 
 # Subcommand modules, each registering its commands on `app` at import.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -47,7 +48,7 @@ app = typer.Typer(
         "Load and validate topologies (twin validate), ask where traffic goes and what single "
         "failures disconnect (twin analyze), simulate cuts, repairs and failovers over time "
         "(twin run), and gate topology changes in CI (twin check, twin diff).\n\n"
-        "Exit codes: 0 ok, 1 a check failed, 2 bad input, 3 internal error."
+        "Exit codes: 0 ok, 1 a check failed, 2 bad input, 3 internal error, 130 interrupted."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -67,13 +68,37 @@ def _width(stream_is_tty: bool) -> int | None:
     return None if stream_is_tty else PIPE_WIDTH
 
 
+class _Console(Console):
+    """A rich console that survives its reader going away.
+
+    `twin run ... --json out.json | head -1` closes the pipe after one line; rich's default is
+    to exit with status 1 there, which CI reads as "a check failed", and the results the
+    command had still to write were lost. Instead the rest of the table is discarded and the
+    command finishes its work and exits with its own status.
+    """
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        _discard_stdout()
+
+
+def _discard_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real stdout (an embedding host): nothing to redirect
+        pass
+    finally:
+        os.close(devnull)
+
+
 def stderr_console() -> Console:
     """Rich console on stderr; rich itself honours NO_COLOR and non-terminal output."""
-    return Console(stderr=True, highlight=False, width=_width(sys.stderr.isatty()))
+    return _Console(stderr=True, highlight=False, width=_width(sys.stderr.isatty()))
 
 
 def stdout_console() -> Console:
-    return Console(highlight=False, width=_width(sys.stdout.isatty()))
+    return _Console(highlight=False, width=_width(sys.stdout.isatty()))
 
 
 # Machine outputs (--json, --markdown, export -o) given as this go to standard output.
@@ -103,16 +128,28 @@ def human_console(*outputs: str | Path | None) -> Console:
     return stderr_console() if on_stdout else stdout_console()
 
 
+class _ReaderGone(TwinError):
+    """Standard output's reader closed it before the document was written (`--json - | head`).
+
+    Raised instead of BrokenPipeError, which click would turn into exit status 1 ("a check
+    failed") before `main` could see it.
+    """
+
+
 def _write_stdout(text: str) -> None:
     """The document as UTF-8 bytes, the same bytes a file would hold, whatever the locale."""
-    sys.stdout.flush()
-    buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is not None:
-        buffer.write(text.encode("utf-8"))
-        buffer.flush()
-    else:
-        sys.stdout.write(text)
+    try:
         sys.stdout.flush()
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is not None:
+            buffer.write(text.encode("utf-8"))
+            buffer.flush()
+        else:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+    except BrokenPipeError as exc:
+        _discard_stdout()
+        raise _ReaderGone("standard output was closed") from exc
 
 
 def emit_json(path: str | Path | None, document: Any) -> None:
@@ -164,6 +201,9 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             err.print(problem.format(), markup=False, soft_wrap=True)
         status = EXIT_BAD_INPUT
+    except _ReaderGone:
+        # What a Unix tool killed by SIGPIPE reports, without a traceback.
+        status = EXIT_BROKEN_PIPE
     except CheckFailed as exc:
         for failure in exc.failures:
             err.print(failure, markup=False, soft_wrap=True)
