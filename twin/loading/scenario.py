@@ -229,7 +229,7 @@ def _target(spec: Any, mark: Mark, topology: Topology, problems: list[Problem]) 
                     mark.line,
                     mark.col,
                     f"unknown {'link' if kind == 'links' else kind} '{element_id}' in event target",
-                    did_you_mean(element_id, pool, kind),
+                    did_you_mean(element_id, pool, "link" if kind == "links" else kind),
                 )
             )
             return None
@@ -363,9 +363,34 @@ def load_scenario(path: str | Path, overrides: Mapping[str, object] | None = Non
         )
 
     events: list[ScheduledEvent] = []
+    event_ids: set[str] = set()
     for i, e in enumerate(spec.events):
         m = _mark(raw, "events", i)
         event_id = e.id or f"event-{i + 1}"
+        if event_id in event_ids:
+            problems.append(
+                Problem(
+                    m.path,
+                    m.line,
+                    m.col,
+                    f"duplicate event id '{event_id}'",
+                    "timelines and reports name events by id; give each event its own",
+                )
+            )
+        event_ids.add(event_id)
+        if e.restore is not None and e.duration is not None:
+            rm = _mark(raw, "events", i, "restore")
+            problems.append(
+                Problem(
+                    rm.path,
+                    rm.line,
+                    rm.col,
+                    f"event {event_id} has both restore: and duration:, which contradict each "
+                    "other",
+                    "keep one: duration: for a fixed outage length, restore: for an absolute "
+                    "time, 'repair' or 'never'",
+                )
+            )
         at_h = _duration(e.at, _mark(raw, "events", i, "at"), f"event {event_id} at", problems)
         if (e.cut is None) == (e.maintenance is None):
             problems.append(
@@ -429,8 +454,29 @@ def load_scenario(path: str | Path, overrides: Mapping[str, object] | None = Non
             )
 
     resources: list[RepairResource] = []
+    seas = sorted({link.sea for link in topology.links.values() if link.sea is not None})
+    countries = sorted({node.country for node in topology.nodes.values()})
     for i, r in enumerate(spec.repair):
         mob = _duration(r.mobilisation, _mark(raw, "repair", i), "mobilisation", problems)
+        # A pool that covers a misspelt sea or country serves nothing, and its faults then skip
+        # the queue it was meant to model: refuse what the topology has no trace of.
+        known = seas if r.kind == "ship" else countries
+        what = "sea" if r.kind == "ship" else "country"
+        for j, covered in enumerate(r.covers):
+            if covered == "*" or covered in known:
+                continue
+            cm = _mark(raw, "repair", i, "covers", j)
+            problems.append(
+                Problem(
+                    cm.path,
+                    cm.line,
+                    cm.col,
+                    f"repair resource {r.id} covers {what} '{covered}', which no "
+                    + ("submarine link names" if r.kind == "ship" else "node is in"),
+                    f"{did_you_mean(covered, known, what)} Known: {', '.join(known) or 'none'}"
+                    " ('*' covers everything)",
+                )
+            )
         resources.append(
             RepairResource(r.id, r.kind, r.count, tuple(r.covers), mob or 0.0, r.description)
         )

@@ -66,8 +66,25 @@ def _merge(parent: MDict, child: MDict) -> MDict:
                 if entry_id is not None:
                     index[entry_id] = len(merged)
                 merged.add(item, mark)
+        in_child: set[str] = set()
         for item, mark in zip(extra, extra.item_marks, strict=True):
             entry_id = _entry_id(item)
+            if entry_id is not None and entry_id in in_child:
+                # Overriding a parent's entry is the point of a variant; naming the same id
+                # twice in the variant itself is a slip that would silently merge the two.
+                problems.append(
+                    Problem(
+                        mark.path,
+                        mark.line,
+                        mark.col,
+                        f"duplicate {section[:-1].replace('_', ' ')} id '{entry_id}' "
+                        "in this variant",
+                        "list each id once; one entry both adds to and overrides the parent",
+                    )
+                )
+                continue
+            if entry_id is not None:
+                in_child.add(entry_id)
             if entry_id is not None and entry_id in index:
                 pos = index[entry_id]
                 merged[pos] = _merge_entry(merged[pos], item)
@@ -98,7 +115,9 @@ def _merge(parent: MDict, child: MDict) -> MDict:
                             mark.col,
                             f"cannot remove {section[:-1].replace('_', ' ')} '{rid}': "
                             "the parent has no such entry",
-                            did_you_mean(str(rid), [p for p in present if p], section),
+                            did_you_mean(
+                                str(rid), [p for p in present if p], section[:-1].replace("_", " ")
+                            ),
                         )
                     )
             wanted = {str(i) for i in ids}
