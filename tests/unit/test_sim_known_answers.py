@@ -150,6 +150,30 @@ def test_failover_loss_is_detection_plus_switchover_per_event() -> None:
     assert d.availability == 1.0
 
 
+@pytest.mark.parametrize("as_one_event", [True, False])
+def test_links_cut_at_the_same_instant_are_one_failure(as_one_event: bool) -> None:
+    """ab and ad cut at t=100 h, for 5 h: demand a->c loses both of its paths at once. That is
+    one detection and one failover (loss 40 Gbit/s x 1.15 s) and one 5 h outage, whether the
+    scenario lists the cuts as one event or as two at the same time; applying the two one by
+    one would count a reroute onto a-d-c that lasts no time, and a second failover."""
+    demand = Demand("ac", "a", "c", 40.0)
+    if as_one_event:
+        events: tuple[ScheduledEvent, ...] = (
+            ScheduledEvent("both", "cut", Target("links", ("ab", "ad")), 100.0, duration_h=5.0),
+        )
+    else:
+        events = tuple(
+            ScheduledEvent(f"cut-{lid}", "cut", Target("link", (lid,)), 100.0, duration_h=5.0)
+            for lid in ("ab", "ad")
+        )
+    result = simulate(_scenario(_chain(), (demand,), events=events))
+    d = result.demands[0]
+    assert d.failovers == 1
+    assert d.outage_count == 1
+    assert d.downtime_min == pytest.approx(5.0 * 60.0)
+    assert result.routing_states == 2  # nothing failed, then both links down: no state between
+
+
 def test_capacity_overflow_drops_the_lower_priority_traffic() -> None:
     topo = _chain(capacity=100.0)
     demands = (

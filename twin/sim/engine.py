@@ -23,8 +23,10 @@ recomputed only then, through a cache keyed by the state.
 
 Event order: processes are started in a fixed order (scheduled events in file order, then
 element lives sorted by kind and id), and SimPy runs events at equal times first in, first out,
-so a run is deterministic. Changes at the same instant are applied one by one; the intervals
-between them have zero length and carry no weight in any measure.
+so a run is deterministic. Changes at the same instant are coalesced: the network moves to the
+state they leave once, after the last of them, so two links cut at one moment are one failure
+(one detection, one failover, one reroute per demand) whether the scenario lists them as one
+event or two, and a state that lasts no time is never routed or counted.
 """
 
 from __future__ import annotations
@@ -112,6 +114,11 @@ class Engine:
         self.events_processed = 0
         self.kernel_events = 0
         self._pool_memo: dict[tuple[str | None, tuple[str, ...]], _Pool | None] = {}
+        # What changed at the current instant, applied by `_settle` once time moves on.
+        self._pending = False
+        self._pending_down: set[str] = set()
+        self._pending_causes: list[str] = []
+        self._pending_planned = True
 
     # --- state changes -----------------------------------------------------------------------
 
@@ -137,11 +144,28 @@ class Engine:
                     self.observer.link_up(now, element_id)
         if not flipped:
             return
-        self.state = frozenset(self.down_count)
-        self.states_seen.add(self.state)
-        new = self.cache.route(self.state)
-        failed = frozenset(flipped) if delta > 0 else frozenset()
-        self.observer.change(now, new, failed, cause, planned)
+        self._pending = True
+        if delta > 0:
+            self._pending_down |= flipped
+        if cause not in self._pending_causes:
+            self._pending_causes.append(cause)
+        self._pending_planned = self._pending_planned and planned
+
+    def _settle(self) -> None:
+        """Move the network to the state this instant's changes left, once (see the module
+        docstring); `failed` is what went down now and is still down."""
+        state = frozenset(self.down_count)
+        if state != self.state:
+            failed = frozenset(e for e in self._pending_down if e in self.down_count)
+            self.state = state
+            self.states_seen.add(state)
+            new = self.cache.route(state)
+            cause = "; ".join(self._pending_causes)
+            self.observer.change(self.env.now, new, failed, cause, self._pending_planned)
+        self._pending = False
+        self._pending_down = set()
+        self._pending_causes = []
+        self._pending_planned = True
 
     def down(
         self, ids: Iterable[str], cause: str, planned: bool = False, failure: bool = True
@@ -344,6 +368,8 @@ class Engine:
         while env.peek() < horizon_h:
             env.step()
             steps += 1
+            if self._pending and env.peek() != env.now:  # the last event of this instant
+                self._settle()
         self.kernel_events = steps
         resources = [
             ResourceResult(
