@@ -17,21 +17,31 @@ finished, and returns it marked `partial`.
 
 from __future__ import annotations
 
+import hashlib
 import math
+import re
 import statistics
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from twin.errors import InputError
 from twin.model import Scenario
 from twin.results import SimulationResult
 from twin.sim import simulate
+from twin.units import HOURS_PER_YEAR
 
 MC_SCHEMA = "silkroad-twin/montecarlo/1"
 DEFAULT_BATCH = 8
 PROGRESS_INTERVAL_S = 0.25
+# How long to wait for a Dask scheduler before saying it cannot be reached: long enough for a
+# scheduler on another machine of the same network, short enough that a typo fails quickly.
+DASK_CONNECT_TIMEOUT_S = 10.0
+# How many of a demand's outage causes the result keeps (the report names the first).
+TOP_CAUSES = 3
 
 # Two-sided 95 % Student t quantiles for small degrees of freedom; 1.96 beyond.
 _T95 = {
@@ -119,6 +129,11 @@ class DemandStats:
     sla_downtime_min_per_year: Interval
     traffic_lost_gbit: Interval
     sla_target: float | None
+    # (element or cause, share of the demand's downtime over all replications, outages), worst
+    # first: which element's failures take the demand down most, the thing a planner acts on.
+    downtime_causes: tuple[tuple[str, float, int], ...] = ()
+    source: str = ""
+    destination: str = ""
 
     def relative_precision(self) -> float:
         """Half-width of the unavailability interval over its mean (inf when undefined)."""
@@ -126,6 +141,33 @@ class DemandStats:
         if unavailability <= 0:
             return math.inf
         return self.availability.half_width / unavailability
+
+
+@dataclass(frozen=True)
+class LinkStats:
+    """A link's mean failures and downtime per simulated year, over the replications."""
+
+    id: str
+    failures_per_year: float
+    downtime_h_per_year: float
+
+
+@dataclass(frozen=True)
+class InputRecord:
+    """Where an input of the run was and its SHA-256 when it ran, so a report can be traced."""
+
+    path: str
+    sha256: str | None  # None when the file could not be read (a scenario built in Python)
+
+
+def file_record(path_text: str) -> InputRecord:
+    """The path as recorded by the loader and the SHA-256 of the file's bytes now."""
+    if not path_text:
+        return InputRecord("", None)
+    try:
+        return InputRecord(path_text, hashlib.sha256(Path(path_text).read_bytes()).hexdigest())
+    except OSError:
+        return InputRecord(path_text, None)
 
 
 @dataclass(frozen=True)
@@ -139,6 +181,13 @@ class MonteCarloResult:
     precision_target: float | None = None
     precision_reached: bool | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    topology: str = ""
+    scenario_input: InputRecord = InputRecord("", None)
+    topology_input: InputRecord = InputRecord("", None)
+    horizon_h: float = 0.0
+    # The demands the precision rule looked at (all of them unless --demand narrowed it).
+    precision_demands: tuple[str, ...] = ()
+    links: tuple[LinkStats, ...] = ()
 
     def demand(self, demand_id: str) -> DemandStats:
         for d in self.demands:
@@ -156,16 +205,37 @@ class MonteCarloResult:
             "reason": self.reason,
             "precision_target": self.precision_target,
             "precision_reached": self.precision_reached,
+            "precision_demands": list(self.precision_demands),
             "notes": list(self.notes),
+            "topology": self.topology,
+            "horizon_h": self.horizon_h,
+            "scenario_path": self.scenario_input.path,
+            "scenario_sha256": self.scenario_input.sha256,
+            "topology_path": self.topology_input.path,
+            "topology_sha256": self.topology_input.sha256,
+            "links": [
+                {
+                    "id": lk.id,
+                    "failures_per_year": round(lk.failures_per_year, 9),
+                    "downtime_h_per_year": round(lk.downtime_h_per_year, 9),
+                }
+                for lk in self.links
+            ],
             "demands": [
                 {
                     "id": d.id,
+                    "source": d.source,
+                    "destination": d.destination,
                     "sla_target": d.sla_target,
                     "availability": d.availability.to_dict(),
                     "sla_availability": d.sla_availability.to_dict(),
                     "downtime_min_per_year": d.downtime_min_per_year.to_dict(),
                     "sla_downtime_min_per_year": d.sla_downtime_min_per_year.to_dict(),
                     "traffic_lost_gbit": d.traffic_lost_gbit.to_dict(),
+                    "downtime_causes": [
+                        {"cause": cause, "share": round(share, 9), "outages": count}
+                        for cause, share, count in d.downtime_causes
+                    ],
                     "relative_precision": (
                         None
                         if not math.isfinite(d.relative_precision())
@@ -186,6 +256,37 @@ class _Sample:
     downtime_min_per_year: dict[str, float]
     sla_downtime_min_per_year: dict[str, float]
     lost_gbit: dict[str, float]
+    # demand -> {cause: (outages, hours down)}, causes in first-seen order
+    causes: dict[str, dict[str, tuple[int, float]]] = field(default_factory=dict)
+    # link -> (failures, hours down) over the replication's horizon
+    links: dict[str, tuple[int, float]] = field(default_factory=dict)
+
+
+# The simulator names a stochastic fault "link tcfo failed (submarine-caspian)" and a scheduled
+# one "tcfo-cut (link tcfo)": both reduce to the element whose loss disconnected the demand.
+_FAILED_RE = re.compile(r"^(?:link|node|srlg) (?P<element>\S+) failed\b")
+_SCHEDULED_RE = re.compile(r"^\S+ \((?:link|node|srlg|links|nodes) (?P<element>[^)]+)\)$")
+
+
+def outage_cause_element(cause: str) -> str:
+    """The element an outage's cause text names, or the text itself when it names none."""
+    for pattern in (_FAILED_RE, _SCHEDULED_RE):
+        match = pattern.match(cause)
+        if match:
+            return match.group("element")
+    return cause or "unknown"
+
+
+def _causes(result: SimulationResult) -> dict[str, dict[str, tuple[int, float]]]:
+    out: dict[str, dict[str, tuple[int, float]]] = {}
+    for d in result.demands:
+        per: dict[str, tuple[int, float]] = {}
+        for outage in d.outages:
+            key = outage_cause_element(outage.cause)
+            count, hours = per.get(key, (0, 0.0))
+            per[key] = (count + 1, hours + outage.duration_h)
+        out[d.id] = per
+    return out
 
 
 def _sample(result: SimulationResult) -> _Sample:
@@ -195,7 +296,23 @@ def _sample(result: SimulationResult) -> _Sample:
         {d.id: d.downtime_min_per_year for d in result.demands},
         {d.id: d.sla_downtime_min_per_year for d in result.demands},
         {d.id: d.traffic_lost_gbit for d in result.demands},
+        _causes(result),
+        {lk.id: (lk.failures, lk.downtime_h) for lk in result.links},
     )
+
+
+def _top_causes(samples: Sequence[_Sample], demand_id: str) -> tuple[tuple[str, float, int], ...]:
+    """The causes of a demand's downtime summed over replications (in index order), worst first."""
+    totals: dict[str, tuple[int, float]] = {}
+    for s in samples:
+        for cause, (count, hours) in s.causes.get(demand_id, {}).items():
+            c, h = totals.get(cause, (0, 0.0))
+            totals[cause] = (c + count, h + hours)
+    all_h = sum(h for _, h in totals.values())
+    if all_h <= 0:
+        return ()
+    ranked = sorted(totals.items(), key=lambda kv: (-kv[1][1], -kv[1][0], kv[0]))
+    return tuple((cause, hours / all_h, count) for cause, (count, hours) in ranked[:TOP_CAUSES])
 
 
 def run_one(scenario: Scenario, seed: int, replication: int) -> _Sample:
@@ -244,27 +361,96 @@ def aggregate(
                     [s.lost_gbit[d.id] for s in samples], (0.0, math.inf)
                 ),
                 sla_target=d.sla.availability,
+                downtime_causes=_top_causes(samples, d.id),
+                source=d.source,
+                destination=d.destination,
             )
         )
-    return MonteCarloResult(scenario.name, seed, len(samples), tuple(stats), **extra)
+    years = len(samples) * scenario.horizon_h / HOURS_PER_YEAR
+    links: list[LinkStats] = []
+    for link_id in sorted(scenario.topology.links):
+        failures = sum(s.links.get(link_id, (0, 0.0))[0] for s in samples)
+        hours = math.fsum(s.links.get(link_id, (0, 0.0))[1] for s in samples)
+        if years > 0:
+            links.append(LinkStats(link_id, failures / years, hours / years))
+    return MonteCarloResult(
+        scenario.name, seed, len(samples), tuple(stats), links=tuple(links), **extra
+    )
 
 
-def worst_relative_precision(result: MonteCarloResult) -> float:
-    return max((d.relative_precision() for d in result.demands), default=math.inf)
+def _watched(result: MonteCarloResult, watch: Sequence[str] | None) -> list[DemandStats]:
+    if not watch:
+        return list(result.demands)
+    wanted = set(watch)
+    return [d for d in result.demands if d.id in wanted]
 
 
-def _precise_enough(result: MonteCarloResult, precision: float) -> bool:
-    """Every demand's unavailability interval is within `precision` x its mean.
+def worst_relative_precision(
+    result: MonteCarloResult, watch: Sequence[str] | None = None
+) -> float:
+    """The largest relative half-width among the watched demands (all demands by default)."""
+    return max((d.relative_precision() for d in _watched(result, watch)), default=math.inf)
+
+
+def _precise_enough(
+    result: MonteCarloResult, precision: float, watch: Sequence[str] | None = None
+) -> bool:
+    """Every watched demand's unavailability interval is within `precision` x its mean.
+
+    `watch` narrows the rule to some demands: a demand that is almost never down (Frankfurt-Baku
+    in the reference corridor) needs tens of thousands of replications for a tight relative
+    interval, and a planner asking about Frankfurt-Almaty should not wait for it.
 
     A demand never seen down has no relative precision to speak of; it does not hold the run
     back (its unavailability is below about 3 / n horizons at 95 %, the rule of three).
     """
-    for d in result.demands:
+    for d in _watched(result, watch):
         if 1.0 - d.availability.mean <= 0:
             continue
         if d.relative_precision() > precision:
             return False
     return True
+
+
+def check_options(
+    scenario: Scenario,
+    replications: int | None,
+    precision: float | None,
+    max_replications: int,
+    workers: int,
+    watch: Sequence[str] | None,
+) -> None:
+    """Refuse option values that would give nonsense (nan tables, an endless loop) up front."""
+
+    def bad(option: str, message: str, hint: str) -> InputError:
+        return InputError.at(option, 0, 0, message, hint)
+
+    if replications is not None and replications < 1:
+        raise bad("--replications", f"must be at least 1, got {replications}", "e.g. 200")
+    if precision is not None and not (math.isfinite(precision) and precision > 0):
+        raise bad(
+            "--precision",
+            f"must be a positive number, got {precision}",
+            "a relative half-width such as 0.1 (±10 % of the unavailability)",
+        )
+    if max_replications < 1:
+        raise bad("--max-replications", f"must be at least 1, got {max_replications}", "e.g. 1000")
+    if workers < 1:
+        raise bad("--workers", f"must be at least 1, got {workers}", "1 runs in this process")
+    known = [d.id for d in scenario.demands]
+    for demand_id in watch or ():
+        if demand_id not in known:
+            raise bad(
+                "--demand",
+                f"scenario {scenario.name} has no demand {demand_id!r}",
+                f"choose among {', '.join(known)}",
+            )
+    if watch and precision is None:
+        raise bad(
+            "--demand",
+            "--demand chooses the demands the --precision rule watches",
+            "add --precision R, or drop --demand (every demand is reported anyway)",
+        )
 
 
 ProgressFn = Callable[[int, float], None]
@@ -274,9 +460,29 @@ def _executor(
     workers: int, scheduler: str | None, scenario: Scenario
 ) -> tuple[Any, Callable[[], None]]:
     if scheduler is not None:
-        from distributed import Client
-
-        client = Client(scheduler)  # type: ignore[no-untyped-call]
+        try:
+            from distributed import Client
+        except ModuleNotFoundError:
+            raise InputError.at(
+                "--scheduler",
+                0,
+                0,
+                "Dask distributed is not installed",
+                "pip install 'silkroad-twin[dask]'",
+            ) from None
+        try:
+            client = Client(  # type: ignore[no-untyped-call]
+                scheduler, timeout=DASK_CONNECT_TIMEOUT_S
+            )
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise InputError.at(
+                "--scheduler",
+                0,
+                0,
+                f"cannot reach the Dask scheduler at {scheduler}: is `dask scheduler` running? "
+                f"({type(exc).__name__}: {exc})",
+                "start one with `dask scheduler` and pass the tcp://HOST:8786 address it prints",
+            ) from None
         return client, client.close
     if workers > 1:
         pool = ProcessPoolExecutor(
@@ -315,12 +521,20 @@ def run_replications(
     scheduler: str | None = None,
     seed: int | None = None,
     progress: ProgressFn | None = None,
+    watch: Sequence[str] | None = None,
 ) -> MonteCarloResult:
-    """Run replications 0, 1, 2, ... until `replications` are done or `precision` is reached."""
+    """Run replications 0, 1, 2, ... until `replications` are done or `precision` is reached.
+
+    With both, `replications` is the cap of the precision rule (instead of `max_replications`).
+    `watch` restricts the precision rule to those demand ids (all demands when empty).
+    Raises InputError for option values that cannot mean anything (see `check_options`).
+    """
+    check_options(scenario, replications, precision, max_replications, workers, watch)
     seed_value = scenario.seed if seed is None else seed
     if replications is None and precision is None:
         replications = 20
     target = replications if replications is not None else max_replications
+    watched = tuple(d.id for d in scenario.demands if not watch or d.id in set(watch))
     executor, close = _executor(workers, scheduler, scenario)
     samples: list[_Sample] = []
     partial, reason = False, ""
@@ -346,7 +560,7 @@ def run_replications(
                         if now - last_stats_at >= PROGRESS_INTERVAL_S or position == len(handles):
                             last_stats_at = now
                             current = aggregate(scenario, seed_value, samples)
-                            worst = worst_relative_precision(current)
+                            worst = worst_relative_precision(current, watched)
                         progress(len(samples), worst)
             except KeyboardInterrupt:
                 for handle in handles:
@@ -358,7 +572,7 @@ def run_replications(
             next_index = batch.stop
             if precision is not None and next_index >= min_replications:
                 current = aggregate(scenario, seed_value, samples)
-                if _precise_enough(current, precision):
+                if _precise_enough(current, precision, watched):
                     reached = True
                     break
         if precision is not None and reached is None and not partial:
@@ -367,7 +581,12 @@ def run_replications(
         close()
     notes: tuple[str, ...] = ()
     if precision is not None and reached is False:
-        notes = (f"precision {precision} not reached within {max_replications} replications",)
+        cap = (
+            f"the {replications} replications asked for with --replications"
+            if replications is not None
+            else f"the --max-replications cap of {max_replications}"
+        )
+        notes = (f"precision {precision:g} not reached within {cap}",)
     return aggregate(
         scenario,
         seed_value,
@@ -377,4 +596,9 @@ def run_replications(
         precision_target=precision,
         precision_reached=reached,
         notes=notes,
+        topology=scenario.topology.name,
+        scenario_input=file_record(scenario.source_path),
+        topology_input=file_record(scenario.topology_path),
+        horizon_h=scenario.horizon_h,
+        precision_demands=watched if precision is not None else (),
     )

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from twin.analysis.availability import demand_availability
+from twin.errors import InputError
+from twin.loading import load_scenario
 from twin.model import Demand, Failover, FailureClass, Link, Node, RepairTime, Scenario, Topology
 from twin.montecarlo import Interval, run_replications, t95
 
@@ -146,3 +151,101 @@ def test_student_t_interval() -> None:
     interval = Interval.of([1.0, 2.0, 3.0])
     assert interval.mean == 2.0
     assert interval.half_width == pytest.approx(t95(2) * 1.0 / math.sqrt(3))
+
+
+def _two_demand_scenario() -> Scenario:
+    """`often` rides a link failing 20 times a year, `rare` one failing once in 50 years.
+
+    Over 20-year replications `often` sees ~400 faults each, so its unavailability is known to
+    well under ±10 % after one batch of 8; `rare` is down in about a third of the replications
+    only, so its relative interval stays far wider than ±10 % for hundreds of replications.
+    """
+    base = _scenario([("e1", "s", "t", 20.0), ("e2", "s", "u", 0.02)], "s", "t")
+    return replace(base, demands=(Demand("often", "s", "t", 1.0), Demand("rare", "s", "u", 1.0)))
+
+
+def test_precision_rule_watches_only_the_demands_asked_for() -> None:
+    scenario = _two_demand_scenario()
+    watched = run_replications(scenario, precision=0.1, max_replications=48, watch=["often"])
+    assert watched.precision_reached is True and watched.replications < 48
+    assert watched.precision_demands == ("often",)
+    assert watched.demand("often").relative_precision() <= 0.1
+    everyone = run_replications(scenario, precision=0.1, max_replications=48)
+    assert everyone.precision_reached is False and everyone.replications == 48
+    assert everyone.precision_demands == ("often", "rare")
+    assert everyone.notes == ("precision 0.1 not reached within the --max-replications cap of 48",)
+    assert everyone.to_dict()["precision_demands"] == ["often", "rare"]
+
+
+def test_replications_cap_the_precision_rule_and_the_note_says_so() -> None:
+    capped = run_replications(_two_demand_scenario(), replications=16, precision=0.1)
+    assert capped.replications == 16 and capped.precision_reached is False
+    assert capped.notes == (
+        "precision 0.1 not reached within the 16 replications asked for with --replications",
+    )
+
+
+@pytest.mark.parametrize(
+    ("options", "option", "words"),
+    [
+        ({"replications": 0}, "--replications", "at least 1"),
+        ({"precision": 0.0}, "--precision", "positive"),
+        ({"precision": -0.1}, "--precision", "positive"),
+        ({"precision": math.nan}, "--precision", "positive"),
+        ({"precision": math.inf}, "--precision", "positive"),
+        ({"precision": 0.1, "max_replications": 0}, "--max-replications", "at least 1"),
+        ({"replications": 2, "workers": 0}, "--workers", "at least 1"),
+        ({"precision": 0.1, "watch": ["nope"]}, "--demand", "no demand 'nope'"),
+        ({"replications": 2, "watch": ["often"]}, "--demand", "--precision"),
+    ],
+)
+def test_meaningless_options_are_input_errors(
+    options: dict[str, Any], option: str, words: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        run_replications(_two_demand_scenario(), **options)
+    problem = caught.value.problems[0]
+    assert problem.path == option and words in problem.message
+
+
+def test_unreachable_dask_scheduler_is_bad_input_not_a_bug(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("distributed")
+    import twin.montecarlo as mc
+
+    monkeypatch.setattr(mc, "DASK_CONNECT_TIMEOUT_S", 1.0)  # port 1: nothing listens there
+    with pytest.raises(InputError, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:1"):
+        run_replications(_two_demand_scenario(), replications=2, scheduler="tcp://127.0.0.1:1")
+
+
+def test_downtime_causes_share_follows_the_failure_rates() -> None:
+    """Series s-x-t: e2 fails 6 times a year, e1 4, both repaired in 100 h on average.
+
+    Each outage is caused by whichever link broke the path first, and faults of the two links
+    rarely overlap (about 1 % of the time), so the shares of downtime tend to the shares of
+    the failure rates, 0.6 and 0.4; 30 x 20 years give ~6,000 outages, a share's standard error
+    is about 0.01, so ±0.05 fails only on a mis-attribution.
+    """
+    edges, s, t = CASES["series"]
+    result = run_replications(_scenario(edges, s, t), replications=30)
+    causes = result.demand("d").downtime_causes
+    assert [c[0] for c in causes] == ["e2", "e1"]
+    assert causes[0][1] == pytest.approx(0.6, abs=0.05)
+    assert causes[0][1] + causes[1][1] == pytest.approx(1.0)
+    assert result.to_dict()["demands"][0]["downtime_causes"][0]["cause"] == "e2"
+
+
+def test_results_record_their_inputs_and_hashes() -> None:
+    root = Path(__file__).resolve().parents[2]
+    scenario = load_scenario(root / "scenarios" / "trans-caspian-cut.yaml")
+    data = run_replications(scenario, replications=2).to_dict()
+    topology_file = root / "topologies" / "silk-road-2026.yaml"
+    assert Path(data["topology_path"]).resolve() == topology_file.resolve()
+    assert data["topology_sha256"] == hashlib.sha256(topology_file.read_bytes()).hexdigest()
+    scenario_file = root / "scenarios" / "trans-caspian-cut.yaml"
+    assert data["scenario_sha256"] == hashlib.sha256(scenario_file.read_bytes()).hexdigest()
+    assert data["topology"] == scenario.topology.name and data["horizon_h"] == scenario.horizon_h
+    assert data["precision_target"] is None and data["precision_demands"] == []
+    # Per-link means per simulated year: the cut TCFO is down in both replications.
+    links = {row["id"]: row for row in data["links"]}
+    assert set(links) == set(scenario.topology.links)
+    assert links["tcfo"]["failures_per_year"] > 0

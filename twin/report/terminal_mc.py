@@ -51,9 +51,14 @@ def print_mc_summary(console: Console, result: MonteCarloResult) -> None:
     console.print(table)
     if result.precision_target is not None:
         state = "reached" if result.precision_reached else "NOT reached"
+        watched = ", ".join(result.precision_demands) or "every demand"
         console.print(
             f"precision target {result.precision_target:g} (relative half-width of "
-            f"unavailability) {state} after {result.replications} replications"
+            f"unavailability, watching {watched}) {state} after {result.replications} "
+            "replications",
+            markup=False,
         )
+    else:
+        console.print(f"fixed {result.replications} replications (no precision target)")
     for note in result.notes:
         console.print(f"note: {note}")
