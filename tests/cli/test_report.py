@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import struct
@@ -129,3 +130,113 @@ def test_help_teaches_with_examples(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", "--help"]) == 0
     out = capsys.readouterr().out
     assert "twin report" in out and "offline" in out
+
+
+TOPOLOGY = ROOT / "topologies" / "silk-road-2026.yaml"
+
+
+@pytest.fixture(scope="module")
+def montecarlo_json(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from twin.montecarlo import run_replications
+
+    here = Path.cwd()
+    os.chdir(ROOT)
+    try:
+        scenario = load_scenario(Path("scenarios/trans-caspian-cut.yaml"))
+        data = run_replications(scenario, replications=3).to_dict()
+    finally:
+        os.chdir(here)
+    out = tmp_path_factory.mktemp("mc") / "mc.json"
+    out.write_text(json.dumps(data))
+    return out
+
+
+def test_montecarlo_report_has_the_map_and_the_inputs_hash(
+    montecarlo_json: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)  # the recorded paths are relative to where the run started
+    html_path = tmp_path / "mc.html"
+    assert main(["report", str(montecarlo_json), "-o", str(html_path)]) == 0
+    html = html_path.read_text("utf-8")
+    assert 'id="map"' in html and 'data-link="tcfo"' in html
+    # The inputs digest is over the scenario's and topology's file digests, as for a run.
+    from twin.report.html import InputFile, inputs_digest
+
+    def sha(path: Path) -> str:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    files = [
+        InputFile("scenario", "", sha(SCENARIO)),
+        InputFile("topology", "", sha(TOPOLOGY)),
+        InputFile("extends", "", sha(ROOT / "topologies" / "silk-road-2021.yaml")),
+    ]
+    assert inputs_digest(files) in html
+    assert "fixed 3 replications" in html and "precision target" not in html
+
+
+def test_montecarlo_map_plot_uses_the_recorded_topology(
+    montecarlo_json: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    png = tmp_path / "mc-map.png"
+    assert main(["plot", str(montecarlo_json), "--kind", "map", "-o", str(png)]) == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_report_refuses_a_topology_of_another_name(
+    results_json: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = ROOT / "topologies" / "eurasia-routes.yaml"
+    out = tmp_path / "r.html"
+    status = main(["report", str(results_json), "-o", str(out), "--topology", str(other)])
+    assert status == 2
+    err = capsys.readouterr().err
+    assert "is not the one" in err and "silk-road-2026" in err
+    assert not out.exists()
+
+
+def test_report_warns_when_the_topology_file_changed_since_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edited = tmp_path / "silk-road-2026.yaml"
+    edited.write_text(TOPOLOGY.read_text("utf-8") + "\n# edited after the run\n", "utf-8")
+    parent = ROOT / "topologies" / "silk-road-2021.yaml"  # silk-road-2026 extends it
+    (tmp_path / parent.name).write_bytes(parent.read_bytes())
+    contingency = {
+        "schema": "silkroad-twin/contingency/1",
+        "topology": "silk-road-2026",
+        "topology_path": str(TOPOLOGY),
+        "topology_sha256": hashlib.sha256(TOPOLOGY.read_bytes()).hexdigest(),
+        "mode": "n-1",
+        "failures": [],
+    }
+    results = tmp_path / "cont.json"
+    results.write_text(json.dumps(contingency))
+    out = tmp_path / "c.html"
+    assert main(["report", str(results), "-o", str(out), "--topology", str(edited)]) == 0
+    assert "differs from the topology file" in capsys.readouterr().err
+
+
+def test_contingency_report_uses_the_recorded_absolute_path_anywhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Copied under another name, so only the recorded path (not topologies/NAME.yaml) finds it.
+    copy = tmp_path / "elsewhere" / "network.yaml"
+    copy.parent.mkdir()
+    copy.write_bytes(TOPOLOGY.read_bytes())
+    parent = ROOT / "topologies" / "silk-road-2021.yaml"  # silk-road-2026 extends it
+    (copy.parent / parent.name).write_bytes(parent.read_bytes())
+    contingency = {
+        "schema": "silkroad-twin/contingency/1",
+        "topology": "silk-road-2026",
+        "topology_path": str(copy.resolve()),
+        "mode": "n-1",
+        "failures": [],
+    }
+    results = tmp_path / "cont.json"
+    results.write_text(json.dumps(contingency))
+    monkeypatch.chdir(tmp_path)  # outside the repository: the name alone would not be found
+    assert main(["report", str(results), "-o", str(tmp_path / "c.html")]) == 0
+    del contingency["topology_path"]
+    results.write_text(json.dumps(contingency))
+    assert main(["report", str(results), "-o", str(tmp_path / "c2.html")]) == 2

@@ -132,3 +132,60 @@ def test_a_bad_scenario_exits_2_with_its_location_and_no_traceback(
         int(found) == line and re.search(pattern, message) for found, _, message in located
     ), proc.stderr
     assert not out.exists(), "a refused scenario must not leave a result file"
+
+
+ANNUAL = ROOT / "scenarios" / "annual-reliability.yaml"
+
+
+def test_replications_with_report_write_the_monte_carlo_report(tmp_path: Path) -> None:
+    report, out = tmp_path / "mc.html", tmp_path / "mc.json"
+    proc = _twin("run", ANNUAL, "--replications", "3", "--quiet", "--report", report, "--json", out)
+    assert proc.returncode == 0, proc.stderr
+    html = report.read_text("utf-8")
+    assert "Monte Carlo report" in html and 'id="map"' in html
+    assert "fixed 3 replications" in html and "None" not in html.split('id="provenance"')[1]
+    doc = json.loads(out.read_text())
+    assert doc["replications"] == 3 and doc["topology"] == load_scenario(ANNUAL).topology.name
+    # The report's inputs hash is over the files the results name, so it must be available.
+    assert "inputs SHA-256" in html and "unavailable" not in html
+
+
+def test_replications_refuse_a_timeline_with_a_way_out(tmp_path: Path) -> None:
+    timeline = tmp_path / "t.csv"
+    proc = _twin("run", ANNUAL, "--replications", "3", "--quiet", "--timeline", timeline)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "one replication" in proc.stderr and "without --replications" in proc.stderr
+    assert "Traceback" not in proc.stderr and not timeline.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (("--replications", "0"), "--replications"),
+        (("--replications", "-3"), "--replications"),
+        (("--precision", "0"), "--precision"),
+        (("--precision", "-0.1"), "--precision"),
+        (("--precision", "nan"), "--precision"),
+        (("--replications", "2", "--workers", "0"), "--workers"),
+        (("--precision", "0.1", "--max-replications", "0"), "--max-replications"),
+        (("--precision", "0.1", "--demand", "no-such-demand"), "--demand"),
+    ],
+)
+def test_meaningless_numbers_exit_2_naming_the_option(
+    args: tuple[str, ...], option: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "never.json"
+    proc = _twin("run", ANNUAL, "--quiet", "--json", out, *args)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stderr.startswith(f"{option}: "), proc.stderr
+    assert "Traceback" not in proc.stderr and "nan" not in proc.stdout
+    assert not out.exists()
+
+
+def test_precision_on_one_demand_converges_and_says_what_it_watched() -> None:
+    # The README's example, narrowed to Frankfurt-Almaty: it must stop well before the cap.
+    proc = _twin("run", ANNUAL, "--precision", "0.1", "--demand", "fra-ala", "--workers", "2")
+    assert proc.returncode == 0, proc.stderr
+    found = re.search(r"watching fra-ala\)\s+reached\s+after\s+(\d+)\s+replications", proc.stdout)
+    assert found, proc.stdout
+    assert int(found.group(1)) < 1000

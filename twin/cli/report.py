@@ -11,7 +11,14 @@ import typer
 from rich.table import Table
 
 from twin.atomic import write_text_atomic
-from twin.cli.app import EXIT_OK, app, emit_json, human_console, stdout_console
+from twin.cli.app import (
+    EXIT_OK,
+    app,
+    emit_json,
+    human_console,
+    stderr_console,
+    stdout_console,
+)
 from twin.errors import InputError
 from twin.model import Topology
 
@@ -57,28 +64,39 @@ def read_results(path: Path) -> dict[str, Any]:
 
 
 def _topology_for(data: dict[str, Any], results_path: Path, given: Path | None) -> Topology:
-    """The topology the result was computed on: --topology, else the path the result names."""
+    """The topology the result was computed on: --topology, else the path the result names.
+
+    A given --topology must be the one the result records: a map of another network would
+    draw the result's links in the wrong places, or not at all, without any error.
+    """
     from twin.loading import load_topology
 
     if given is not None:
-        return load_topology(given)
-    named = str(data.get("topology_path", ""))
-    scenario = str(data.get("scenario_path", ""))
+        topology = load_topology(given)
+        _check_same_topology(data, results_path, given, topology)
+        return topology
+    named = str(data.get("topology_path", "") or "")
+    scenario = str(data.get("scenario_path", "") or "")
     candidates: list[Path] = []
     if named:
-        if scenario:
-            candidates.append(Path(scenario).parent / named)
-            candidates.append(results_path.parent / Path(scenario).parent / named)
-        candidates.extend([Path(named), results_path.parent / named])
-    # Contingency results name the topology, not its file: try the usual place.
-    name = str(data.get("topology", ""))
-    if not named and name:
+        if Path(named).is_absolute():
+            candidates.append(Path(named))  # contingency results record an absolute path
+        else:
+            if scenario:
+                candidates.append(Path(scenario).parent / named)
+                candidates.append(results_path.parent / Path(scenario).parent / named)
+            candidates.extend([Path(named), results_path.parent / named])
+    # Older contingency results name the topology, not its file: try the usual place.
+    name = str(data.get("topology", "") or "")
+    if name:
         candidates.extend(
             [Path("topologies") / f"{name}.yaml", results_path.parent / f"{name}.yaml"]
         )
     for candidate in candidates:
         if candidate.is_file():
-            return load_topology(candidate)
+            topology = load_topology(candidate)
+            if not name or topology.name == name:
+                return topology
     raise InputError.at(
         str(results_path),
         1,
@@ -87,6 +105,36 @@ def _topology_for(data: dict[str, Any], results_path: Path, given: Path | None) 
         f"({named or name or 'not recorded'})",
         "pass it with --topology topologies/NAME.yaml",
     )
+
+
+def _check_same_topology(
+    data: dict[str, Any], results_path: Path, given: Path, topology: Topology
+) -> None:
+    """Refuse a topology of another name; warn when the recorded file hash differs.
+
+    Same name, other bytes is usually the same network edited since the run (a comment, a
+    corrected length), which the report can still draw; another name is another network.
+    """
+    recorded_name = str(data.get("topology", "") or "")
+    if recorded_name and topology.name != recorded_name:
+        raise InputError.at(
+            str(given),
+            0,
+            0,
+            f"topology {topology.name!r} is not the one {results_path} was computed on "
+            f"({recorded_name!r})",
+            "pass the topology the results name, or omit --topology to use the recorded one",
+        )
+    recorded_sha = data.get("topology_sha256")
+    if isinstance(recorded_sha, str) and recorded_sha:
+        actual = hashlib.sha256(given.read_bytes()).hexdigest()
+        if actual != recorded_sha:
+            stderr_console().print(
+                f"warning: {given} differs from the topology file the results were computed "
+                f"on (sha256 {actual[:12]}… vs recorded {recorded_sha[:12]}…); the map shows "
+                "the file as it is now",
+                markup=False,
+            )
 
 
 def _bases(results_path: Path) -> list[Path]:
@@ -164,7 +212,7 @@ def report_command(
     if data.get("schema") == CONTINGENCY_SCHEMA:
         return _contingency_report(data, results, output, topology, json_path)
     if data.get("schema") == MC_SCHEMA:
-        return _montecarlo_report(data, results, output, json_path)
+        return _montecarlo_report(data, results, output, topology, json_path)
     if data.get("schema") == DIFF_SCHEMA:
         return _diff_report(data, results, output, topology, json_path)
     run = load_run(data, str(results))
@@ -204,14 +252,24 @@ def report_command(
 
 
 def _montecarlo_report(
-    data: dict[str, Any], results: Path, output: Path, json_path: Path | None
+    data: dict[str, Any], results: Path, output: Path, given: Path | None, json_path: Path | None
 ) -> int:
-    """Monte Carlo results: availability with 95 % intervals against each SLA (no map)."""
-    from twin.report.html_montecarlo import STATUS_LABEL, read_estimates, render_montecarlo_html
+    """Monte Carlo results: availability with 95 % intervals against each SLA, and the map."""
+    from twin.report.html_montecarlo import (
+        STATUS_LABEL,
+        read_estimates,
+        write_montecarlo_report,
+    )
 
-    html = render_montecarlo_html(data, str(results))
-    write_text_atomic(output, html)
     estimates = read_estimates(data, str(results))
+    try:
+        topo: Topology | None = _topology_for(data, results, given)
+    except InputError:
+        if given is not None:
+            raise
+        # Results written before Monte Carlo recorded its topology: still worth a report.
+        topo = None
+    html = write_montecarlo_report(data, topo, output, _bases(results), str(results))
     table = Table(title=f"twin report: {data.get('scenario', '')} Monte Carlo")
     for column in ("demand", "verdict", "why"):
         table.add_column(column, overflow="fold")
@@ -219,6 +277,12 @@ def _montecarlo_report(
         table.add_row(est.id, STATUS_LABEL[est.status()], est.sentence())
     console = human_console(json_path)
     console.print(table)
+    if topo is None:
+        console.print(
+            "note: the results record no topology that can be found, so the report has no map "
+            "(pass --topology topologies/NAME.yaml)",
+            markup=False,
+        )
     console.print(f"wrote {output}", markup=False)
     emit_json(
         json_path,

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from twin.cli.app import EXIT_OK, app, emit_json, human_console, stderr_console
+from twin.errors import InputError
+
+if TYPE_CHECKING:
+    from twin.model import Scenario
 
 
 @app.command("run")
@@ -50,6 +55,14 @@ def run_command(
         str | None,
         typer.Option(help="Dask scheduler address (tcp://host:8786) to run replications on."),
     ] = None,
+    demand: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--demand",
+            help="With --precision: watch only this demand's precision (repeatable); a demand "
+            "that is almost never down would otherwise keep the run going to the cap.",
+        ),
+    ] = None,
 ) -> int:
     """Simulate a scenario: scheduled cuts and maintenance, stochastic failures, repairs that
     queue for crews and cable ships, and failover; then print per demand its availability, SLA
@@ -59,14 +72,19 @@ def run_command(
 
     With --replications or --precision it runs independent replications (in --workers
     processes or on a Dask cluster given by --scheduler) and reports means with 95% confidence
-    intervals; results are identical whatever the number of workers. Ctrl-C keeps the
-    replications finished so far, marked partial.
+    intervals; results are identical whatever the number of workers. --precision stops when the
+    watched demands (--demand, default all) are known to that relative precision, or at
+    --max-replications (or --replications, when both are given). Ctrl-C keeps the replications
+    finished so far, marked partial. --report then writes the Monte Carlo report; --timeline is
+    one replication's and is refused.
 
     Examples:
 
-        twin run scenarios/trans-caspian-cut.yaml
+        twin run scenarios/trans-caspian-cut.yaml --report cut.html
 
-        twin run scenarios/annual-reliability.yaml --precision 0.1 --workers 2
+        twin run scenarios/annual-reliability.yaml --precision 0.1 --demand fra-ala --workers 2
+
+        twin run scenarios/annual-reliability.yaml --replications 200 --report mc.html
 
         twin run scenarios/annual-reliability.yaml --seed 7 --json out/run.json --timeline out/t.csv
     """
@@ -83,9 +101,36 @@ def run_command(
     loaded = load_scenario(scenario, overrides or None)
     show = not quiet and sys.stderr.isatty()
     if replications is not None or precision is not None:
+        if timeline is not None:
+            raise InputError.at(
+                "--timeline",
+                0,
+                0,
+                "a timeline is the event log of one replication; with --replications or "
+                "--precision there are many",
+                f"run `twin run {scenario} --timeline {timeline}` without --replications "
+                "(add --seed S for another sample)",
+            )
         return _montecarlo(
-            loaded, replications, precision, max_replications, workers, scheduler, json_path, show
+            loaded,
+            MonteCarloOptions(
+                replications, precision, max_replications, workers, scheduler, tuple(demand or ())
+            ),
+            json_path,
+            report,
+            scenario,
+            show,
         )
+    if demand:
+        raise InputError.at(
+            "--demand",
+            0,
+            0,
+            "--demand chooses the demands the --precision rule watches",
+            "add --precision R, or drop --demand (every demand is reported anyway)",
+        )
+    if workers < 1:
+        raise InputError.at("--workers", 0, 0, f"must be at least 1, got {workers}")
     with Progress(
         TextColumn("simulating {task.description}"),
         BarColumn(),
@@ -108,22 +153,40 @@ def run_command(
     return EXIT_OK
 
 
+@dataclass(frozen=True)
+class MonteCarloOptions:
+    """The replication options of `twin run`, passed on to `run_replications` as they are."""
+
+    replications: int | None
+    precision: float | None
+    max_replications: int
+    workers: int
+    scheduler: str | None
+    watch: tuple[str, ...]
+
+
 def _montecarlo(
-    loaded: object,
-    replications: int | None,
-    precision: float | None,
-    max_replications: int,
-    workers: int,
-    scheduler: str | None,
+    loaded: Scenario,
+    options: MonteCarloOptions,
     json_path: Path | None,
+    report: Path | None,
+    scenario_path: Path,
     show: bool,
 ) -> int:
-    from twin.model import Scenario
-    from twin.montecarlo import run_replications
+    from twin.montecarlo import check_options, run_replications
     from twin.report.terminal_mc import print_mc_summary
 
-    assert isinstance(loaded, Scenario)
-    total = replications if replications is not None else max_replications
+    # Before the progress bar starts, so a bad value is one clear line, not a half-drawn bar.
+    check_options(
+        loaded,
+        options.replications,
+        options.precision,
+        options.max_replications,
+        options.workers,
+        options.watch,
+    )
+    replications, precision = options.replications, options.precision
+    total = replications if replications is not None else options.max_replications
     with Progress(
         TextColumn("replications"),
         BarColumn(),
@@ -142,11 +205,19 @@ def _montecarlo(
             loaded,
             replications=replications,
             precision=precision,
-            max_replications=max_replications,
-            workers=workers,
-            scheduler=scheduler,
+            max_replications=options.max_replications,
+            workers=options.workers,
+            scheduler=options.scheduler,
             progress=progress,
+            watch=options.watch,
         )
     print_mc_summary(human_console(json_path), result)
-    emit_json(json_path, result.to_dict())
+    document = result.to_dict()
+    emit_json(json_path, document)
+    if report is not None:
+        from twin.report.html_montecarlo import write_montecarlo_report
+
+        write_montecarlo_report(
+            document, loaded.topology, report, bases=(Path("."), scenario_path.parent)
+        )
     return 130 if result.partial else EXIT_OK

@@ -89,16 +89,19 @@ def _resolve(path_text: str, bases: Sequence[Path]) -> Path | None:
 
 def trace_inputs(result: SimulationResult, bases: Sequence[Path] = (Path("."),)) -> list[InputFile]:
     """The scenario, its topology and the topology's `extends:` chain, each with its SHA-256."""
+    return trace_input_paths(result.scenario_path, result.topology_path, bases)
+
+
+def trace_input_paths(
+    scenario_path: str, topology_path: str, bases: Sequence[Path] = (Path("."),)
+) -> list[InputFile]:
+    """`trace_inputs` from the recorded paths alone: Monte Carlo results record the same two."""
     files: list[InputFile] = []
-    scenario = _resolve(result.scenario_path, bases)
-    files.append(
-        InputFile("scenario", result.scenario_path, _sha256(scenario) if scenario else None)
-    )
+    scenario = _resolve(scenario_path, bases)
+    files.append(InputFile("scenario", scenario_path, _sha256(scenario) if scenario else None))
     topo_bases = [scenario.parent, *bases] if scenario else list(bases)
-    topology = _resolve(result.topology_path, topo_bases)
-    files.append(
-        InputFile("topology", result.topology_path, _sha256(topology) if topology else None)
-    )
+    topology = _resolve(topology_path, topo_bases)
+    files.append(InputFile("topology", topology_path, _sha256(topology) if topology else None))
     seen: set[Path] = set()
     while topology is not None and topology.resolve() not in seen:
         seen.add(topology.resolve())

@@ -9,16 +9,36 @@ lucky mean as a guarantee.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
-from dataclasses import dataclass
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import twin
-from twin.atomic import canonical_json
+from twin.atomic import canonical_json, write_text_atomic
 from twin.errors import InputError
-from twin.report.html import esc, kv_table, page_html
+from twin.model import Topology
+from twin.report.html import (
+    MAP_CREDIT,
+    esc,
+    format_span_h,
+    inputs_digest,
+    kv_table,
+    page_html,
+    trace_input_paths,
+)
+from twin.report.html_map import (
+    DOWNTIME_STOPS,
+    LegendRow,
+    LinkPaint,
+    downtime_colour,
+    map_legend,
+    render_map_svg,
+)
 from twin.report.run_view import format_percent
 from twin.report.svg import availability_bar
+from twin.units import format_duration_h
 
 MC_SCHEMA = "silkroad-twin/montecarlo/1"
 STATUS_LABEL = {
@@ -38,6 +58,15 @@ class Estimate:
 
 
 @dataclass(frozen=True)
+class Cause:
+    """An element whose failures disconnected a demand, with its share of the downtime."""
+
+    element: str
+    share: float
+    outages: int
+
+
+@dataclass(frozen=True)
 class DemandEstimate:
     id: str
     sla_target: float | None
@@ -45,6 +74,8 @@ class DemandEstimate:
     availability: Estimate
     downtime_min_per_year: Estimate
     traffic_lost_gbit: Estimate
+    sla_downtime_min_per_year: Estimate | None = None
+    causes: tuple[Cause, ...] = field(default_factory=tuple)
 
     def status(self) -> str:
         """held / missed when the whole 95 % interval is on one side of the target."""
@@ -56,6 +87,60 @@ class DemandEstimate:
             return "missed"
         return "undecided"
 
+    def replications_to_decide(self) -> int | None:
+        """About how many replications would shrink the interval off the target.
+
+        The half-width falls as 1 / sqrt(n), so n x (half-width / |mean - target|)^2 puts the
+        target just outside it; None when the mean sits on the target (no count decides it).
+        """
+        est, target = self.sla_availability, self.sla_target
+        if target is None or est.n < 2:
+            return None
+        gap = abs(est.mean - target)
+        half = (est.high - est.low) / 2.0
+        if gap <= 0 or not math.isfinite(half):
+            return None
+        return max(est.n + 1, math.ceil(est.n * (half / gap) ** 2))
+
+    def limits(self) -> str:
+        """What limits the demand: the interval against the target, then who takes it down."""
+        est, target, status = self.sla_availability, self.sla_target, self.status()
+        parts: list[str] = []
+        if target is not None and status == "missed":
+            parts.append(
+                f"even the interval's upper end {format_percent(est.high)} is below the "
+                f"{target * 100:g} % target"
+            )
+        elif target is not None and status == "held":
+            parts.append(
+                f"even the interval's lower end {format_percent(est.low)} clears the "
+                f"{target * 100:g} % target"
+            )
+        elif target is not None:
+            more = self.replications_to_decide()
+            parts.append(
+                f"the {target * 100:g} % target lies inside the interval: run more replications"
+                + (f" (about {more:,} would decide it)" if more else "")
+            )
+        if self.causes:
+            named = ", ".join(
+                f"{c.element} ({c.share * 100:.0f} %, {c.outages} outage"
+                f"{'s' if c.outages != 1 else ''})"
+                for c in self.causes
+            )
+            parts.append(f"downtime mostly after failures of {named}")
+        elif self.downtime_min_per_year.mean <= 0:
+            parts.append(f"never disconnected in {est.n} replications")
+        sla_dt = self.sla_downtime_min_per_year
+        sla_dt_mean = sla_dt.mean if sla_dt is not None else 0.0
+        extra = sla_dt_mean - self.downtime_min_per_year.mean
+        if extra > 0.05 and (self.downtime_min_per_year.mean <= 0 or extra > 0.1 * sla_dt_mean):
+            parts.append(
+                f"{extra:,.1f} min/year of SLA time lost while connected (RTT over budget, "
+                "failover interruptions or traffic not fully carried)"
+            )
+        return "; ".join(parts)
+
     def sentence(self) -> str:
         est = self.sla_availability
         text = (
@@ -65,9 +150,8 @@ class DemandEstimate:
         )
         if self.sla_target is not None:
             text += f" vs target {self.sla_target * 100:g} %"
-        if self.status() == "undecided":
-            text += "; the target lies inside the interval: run more replications"
-        return text
+        limits = self.limits()
+        return f"{text}; {limits}" if limits else text
 
 
 def _estimate(raw: Any, field: str, path: str) -> Estimate:
@@ -99,6 +183,14 @@ def read_estimates(data: Mapping[str, Any], path: str = "<results>") -> list[Dem
         if not isinstance(raw, Mapping) or "id" not in raw:
             raise InputError.at(path, 1, 1, "Monte Carlo results: a demand entry has no id")
         target = raw.get("sla_target")
+        causes = tuple(
+            Cause(str(c["cause"]), float(c["share"]), int(c.get("outages", 0)))
+            for c in raw.get("downtime_causes", ()) or ()
+            if isinstance(c, Mapping)
+            and "cause" in c
+            and isinstance(c.get("share"), (int, float))
+        )
+        sla_dt_raw = raw.get("sla_downtime_min_per_year")
         out.append(
             DemandEstimate(
                 id=str(raw["id"]),
@@ -111,27 +203,96 @@ def read_estimates(data: Mapping[str, Any], path: str = "<results>") -> list[Dem
                 traffic_lost_gbit=_estimate(
                     raw.get("traffic_lost_gbit"), "traffic_lost_gbit", path
                 ),
+                sla_downtime_min_per_year=(
+                    _estimate(sla_dt_raw, "sla_downtime_min_per_year", path)
+                    if sla_dt_raw is not None
+                    else None
+                ),
+                causes=causes,
             )
         )
     return out
 
 
-def render_montecarlo_html(data: Mapping[str, Any], results_path: str = "<results>") -> str:
-    """The Monte Carlo report as one self-contained HTML string (deterministic)."""
+def _link_paint(
+    data: Mapping[str, Any], estimates: Sequence[DemandEstimate], topology: Topology
+) -> tuple[dict[str, LinkPaint], float]:
+    """Links coloured by mean downtime per year; the note says whose downtime each one causes."""
+    blamed: dict[str, list[str]] = {}
+    for est in estimates:
+        for cause in est.causes:
+            blamed.setdefault(cause.element, []).append(
+                f"{cause.share * 100:.0f} % of {est.id} downtime"
+            )
+    rows = [r for r in data.get("links", ()) or () if isinstance(r, Mapping) and "id" in r]
+    per_year = {str(r["id"]): float(r.get("downtime_h_per_year") or 0.0) for r in rows}
+    failures = {str(r["id"]): float(r.get("failures_per_year") or 0.0) for r in rows}
+    worst = max(per_year.values(), default=0.0)
+    paint: dict[str, LinkPaint] = {}
+    for link_id in topology.links:
+        hours = per_year.get(link_id, 0.0)
+        note = (
+            f"{failures.get(link_id, 0.0):.2f} failures/year, mean downtime "
+            f"{format_duration_h(hours)}/year"
+        )
+        if link_id in blamed:
+            note += "; cause of " + ", ".join(blamed[link_id])
+        paint[link_id] = LinkPaint(
+            downtime_colour(hours, worst), note, rank=hours, marked=link_id in blamed
+        )
+    return paint, worst
+
+
+def _legend(worst_h: float) -> str:
+    top = max(worst_h, 2.0)
+    rows = []
+    for i, colour in enumerate(DOWNTIME_STOPS):
+        hours = math.expm1(math.log1p(top) * i / len(DOWNTIME_STOPS))
+        rows.append(LegendRow(colour, "> 0" if i == 0 else f"≥ {format_duration_h(hours)}"))
+    rows.append(LegendRow("#8a96a3", "never down", "line"))
+    rows.append(LegendRow("#c62828", "✕ a top cause of a demand's downtime", "none"))
+    return map_legend("Mean link downtime per year", rows)
+
+
+def _precision_text(data: Mapping[str, Any]) -> str:
+    target = data.get("precision_target")
+    count = int(data.get("replications", 0) or 0)
+    if not isinstance(target, (int, float)):
+        return f"fixed {count} replications"
+    watched = ", ".join(str(d) for d in data.get("precision_demands", ()) or ()) or "every demand"
+    reached = data.get("precision_reached")
+    state = "reached" if reached is True else ("not reached" if reached is False else "?")
+    return f"±{target * 100:g} % of unavailability, watching {watched}: {state}"
+
+
+def render_montecarlo_html(
+    data: Mapping[str, Any],
+    topology: Topology | None = None,
+    bases: Sequence[Path] = (Path("."),),
+    results_path: str = "<results>",
+) -> str:
+    """The Monte Carlo report as one self-contained HTML string (deterministic).
+
+    With `topology` (the one the results were computed on) it has the run report's map, here
+    coloured by mean link downtime per year with the top causes of demand downtime marked.
+    """
     estimates = read_estimates(data, results_path)
     digest = hashlib.sha256(canonical_json(dict(data)).encode("utf-8")).hexdigest()
     scenario = str(data.get("scenario", ""))
     statuses = [e.status() for e in estimates]
     missed = [e.id for e, s in zip(estimates, statuses, strict=True) if s == "missed"]
     undecided = [e.id for e, s in zip(estimates, statuses, strict=True) if s == "undecided"]
-    pills = [
-        f'<span class="pill {"bad" if missed else "good"}">'
-        + (
-            f"{len(missed)} of {len(estimates)} demands miss their SLA: {', '.join(missed)}"
-            if missed
-            else "no demand misses its SLA with 95 % confidence"
+    with_sla = sum(1 for s in statuses if s != "no-sla")
+    if missed:
+        verdict_pill = f"{len(missed)} of {len(estimates)} demands miss their SLA: " + ", ".join(
+            missed
         )
-        + "</span>",
+    elif with_sla == 0:
+        verdict_pill = "no demand has an SLA"
+    else:
+        verdict_pill = "no demand misses its SLA with 95 % confidence"
+    pills = [
+        f'<span class="pill {"bad" if missed else "good"}">{esc(verdict_pill)}</span>',
         f'<span class="pill">{int(data.get("replications", 0) or 0)} replications</span>',
         f'<span class="pill">seed {esc(data.get("seed", "?"))}</span>',
     ]
@@ -160,14 +321,38 @@ def render_montecarlo_html(data: Mapping[str, Any], results_path: str = "<result
         if notes
         else ""
     )
+    scenario_path = str(data.get("scenario_path", "") or "")
+    topology_path = str(data.get("topology_path", "") or "")
+    files = trace_input_paths(scenario_path, topology_path, bases)
+    recorded = {
+        "scenario": data.get("scenario_sha256"),
+        "topology": data.get("topology_sha256"),
+    }
+    horizon = data.get("horizon_h")
     prov = [
         ("scenario", scenario),
+        ("topology", str(data.get("topology", "") or (topology.name if topology else "?"))),
         ("seed", str(data.get("seed", "?"))),
         ("replications", str(data.get("replications", "?"))),
-        ("precision target", str(data.get("precision_target"))),
+        (
+            "horizon per replication",
+            format_span_h(float(horizon)) if isinstance(horizon, (int, float)) else "?",
+        ),
+        ("precision", _precision_text(data)),
         ("twin version", twin.__version__),
         ("results SHA-256", digest),
+        ("inputs SHA-256", inputs_digest(files) or "unavailable: an input file was not found"),
     ]
+    for f in files:
+        text = f"{f.path or '(not recorded)'}  sha256 {f.sha256 or '(not found)'}"
+        when_run = recorded.get(f.role)
+        if isinstance(when_run, str) and f.sha256 and when_run != f.sha256:
+            text += f"  (changed since the run: it was {when_run})"
+        prov.append((f"{f.role} file", text))
+    again = (
+        f"twin run {scenario_path or scenario} --seed {data.get('seed', '?')} "
+        f"--replications {data.get('replications', '?')}"
+    )
     title = f"{scenario}: Monte Carlo report"
     body = [
         f'<header><h1>{esc(scenario)} <span class="muted">Monte Carlo report</span></h1>',
@@ -179,7 +364,51 @@ def render_montecarlo_html(data: Mapping[str, Any], results_path: str = "<result
         '<table id="summary" class="table"><thead><tr><th>demand</th><th>verdict</th>'
         "<th>SLA availability</th><th>downtime min/year [95 %]</th><th>why</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>",
+    ]
+    if topology is not None:
+        paint, worst = _link_paint(data, estimates, topology)
+        endpoints = sorted({n for d in topology_demands(data, topology) for n in d})
+        body += [
+            '<h2 id="where">Where it fails</h2>',
+            '<p class="muted">Links coloured by their mean downtime per simulated year over all '
+            "replications; ✕ marks the elements whose failures cause most of a demand's "
+            "downtime (hover for details).</p>",
+            '<div class="mapbox">'
+            + render_map_svg(
+                topology, {}, highlight_nodes=endpoints, paint=paint, legend_svg=_legend(worst)
+            )
+            + "</div>",
+        ]
+    body += [
         '<h2 id="provenance-h">Provenance</h2>',
         kv_table(prov),
+        f"<p>Reproduce: <code>{esc(again)}</code></p>",
     ]
+    if topology is not None:
+        body.append(MAP_CREDIT)
     return page_html(title, body)
+
+
+def topology_demands(data: Mapping[str, Any], topology: Topology) -> list[tuple[str, ...]]:
+    """(source, destination) of each demand, when the results record them (they name ids)."""
+    out: list[tuple[str, ...]] = []
+    for raw in data.get("demands", ()) or ():
+        if not isinstance(raw, Mapping):
+            continue
+        ends = tuple(str(raw.get(k, "")) for k in ("source", "destination"))
+        if all(e in topology.nodes for e in ends):
+            out.append(ends)
+    return out
+
+
+def write_montecarlo_report(
+    data: Mapping[str, Any],
+    topology: Topology | None,
+    out_path: str | Path,
+    bases: Sequence[Path] = (Path("."),),
+    results_path: str = "<results>",
+) -> str:
+    """Write the Monte Carlo report atomically; returns the HTML (for its hash)."""
+    html = render_montecarlo_html(data, topology, bases, results_path)
+    write_text_atomic(out_path, html)
+    return html

@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -29,6 +30,7 @@ from twin.report.run_view import element_downs, load_run, verdict
 from twin.report.svg import nines, step_points, time_unit
 from twin.results import SimulationResult
 
+MC_SCHEMA = "silkroad-twin/montecarlo/1"
 PlotKind = Literal["map", "timeline", "latency", "availability"]
 PLOT_KINDS: tuple[str, ...] = ("map", "timeline", "latency", "availability")
 FORMATS: tuple[str, ...] = ("png", "svg")
@@ -50,7 +52,45 @@ def _pyplot() -> Any:
     return plt
 
 
-def _map(ax: Any, run: SimulationResult, topology: Topology) -> None:
+@dataclass(frozen=True)
+class MapFacts:
+    """What the map draws, from a run or from Monte Carlo results (means per year)."""
+
+    downtime_h: Mapping[str, float]  # link id -> hours down (over the run, or per year)
+    failed: frozenset[str]  # links to mark with a cross
+    endpoints: frozenset[str]
+    title: str
+    unit: str = ""  # appended to the legend's downtime figure, e.g. "/year"
+
+
+def _run_facts(run: SimulationResult) -> MapFacts:
+    return MapFacts(
+        {lk.id: lk.downtime_h for lk in run.links},
+        frozenset(lk.id for lk in run.links if lk.failures > 0),
+        frozenset(n for d in run.demands for n in (d.source, d.destination)),
+        f"{run.scenario}: link downtime (seed {run.seed})",
+    )
+
+
+def _montecarlo_facts(data: Mapping[str, Any]) -> MapFacts:
+    rows = [r for r in data.get("links", ()) or () if isinstance(r, Mapping) and "id" in r]
+    demands = [d for d in data.get("demands", ()) or () if isinstance(d, Mapping)]
+    return MapFacts(
+        {str(r["id"]): float(r.get("downtime_h_per_year") or 0.0) for r in rows},
+        frozenset(
+            str(c["cause"])
+            for d in demands
+            for c in d.get("downtime_causes", ()) or ()
+            if isinstance(c, Mapping) and "cause" in c
+        ),
+        frozenset(str(d.get(k, "")) for d in demands for k in ("source", "destination")),
+        f"{data.get('scenario', '')}: mean link downtime per year "
+        f"({data.get('replications', '?')} replications, seed {data.get('seed', '?')})",
+        "/year",
+    )
+
+
+def _map(ax: Any, facts: MapFacts, topology: Topology) -> None:
     shown = [lk for lk in topology.links.values() if lk.status != "retired"]
     used = sorted({lk.a for lk in shown} | {lk.b for lk in shown} or set(topology.nodes))
     nodes = [topology.nodes[n] for n in used]
@@ -61,31 +101,28 @@ def _map(ax: Any, run: SimulationResult, topology: Topology) -> None:
             ring = polygon[0]
             xs, ys = zip(*(proj(lon, lat) for lon, lat in ring), strict=True)
             ax.fill(xs, ys, facecolor="#f4f1ea", edgecolor="#b9b2a3", linewidth=0.4, zorder=1)
-    metrics = {link.id: link for link in run.links}
-    worst = max((m.downtime_h for m in run.links), default=0.0)
+    worst = max(facts.downtime_h.values(), default=0.0)
     failed_xy: list[tuple[float, float]] = []
 
     # Worst links drawn last, so a failed cable is not hidden under an intact one sharing its lane.
     def order(lk: Any) -> tuple[float, bool, str]:
-        m = metrics.get(lk.id)
-        return (m.downtime_h if m else 0.0, lk.kind == "submarine", lk.id)
+        return (facts.downtime_h.get(lk.id, 0.0), lk.kind == "submarine", lk.id)
 
     for link in sorted(shown, key=order):
         pts = [proj(lon, lat) for lat, lon in link_points(link, topology)]
         xs, ys = zip(*pts, strict=True)
-        m = metrics.get(link.id)
-        downtime = m.downtime_h if m else 0.0
+        downtime = facts.downtime_h.get(link.id, 0.0)
         colour = downtime_colour(downtime, worst)
         style = ":" if link.status == "planned" else ("--" if link.kind == "submarine" else "-")
         if link.kind == "submarine":
             ax.plot(xs, ys, color="#9ecae1", linewidth=4.0, alpha=0.7, zorder=2)
         ax.plot(xs, ys, color=colour, linestyle=style, linewidth=1.8, zorder=3)
-        if m is not None and m.failures > 0:
+        if link.id in facts.failed:
             failed_xy.append(pts[len(pts) // 2])
     if failed_xy:
         fx, fy = zip(*failed_xy, strict=True)
         ax.scatter(fx, fy, marker="x", color="#c62828", s=40, linewidths=2.0, zorder=5)
-    endpoints = {n for d in run.demands for n in (d.source, d.destination)}
+    endpoints = facts.endpoints
     for node in nodes:
         x, y = proj(node.lon, node.lat)
         big = node.id in endpoints
@@ -125,13 +162,13 @@ def _map(ax: Any, run: SimulationResult, topology: Topology) -> None:
             [],
             color=downtime_colour(worst, worst),
             linewidth=1.8,
-            label=f"most downtime ({worst / 24:.1f} d)",
+            label=f"most downtime ({worst / 24:.1f} d{facts.unit})",
         ),
         Line2D([], [], color=NO_DATA, linestyle="--", linewidth=1.8, label="submarine"),
         Line2D([], [], color="#c62828", marker="x", linestyle="", label="failed in the run"),
     ]
     ax.legend(handles=handles, loc="lower left", fontsize=7, framealpha=0.9)
-    ax.set_title(f"{run.scenario}: link downtime (seed {run.seed})")
+    ax.set_title(facts.title)
 
 
 def _timeline(ax: Any, run: SimulationResult) -> None:
@@ -263,6 +300,17 @@ def plot_bytes(
         )
     if kind == "map" and topology is None:
         raise InputError.at("--kind", 0, 0, "a map needs the topology", "pass --topology FILE")
+    if isinstance(result, Mapping) and result.get("schema") == MC_SCHEMA:
+        if kind != "map":
+            raise InputError.at(
+                "--kind",
+                0,
+                0,
+                f"Monte Carlo results have no {kind} plot: it draws one replication",
+                "use --kind map, or `twin report RESULTS.json` for intervals per demand",
+            )
+        assert topology is not None
+        return _figure(lambda ax: _map(ax, _montecarlo_facts(result), topology), "map", fmt)
     run = load_run(result)
     plt = _pyplot()
     import matplotlib
@@ -278,13 +326,35 @@ def plot_bytes(
         try:
             if kind == "map":
                 assert topology is not None
-                _map(ax, run, topology)
+                _map(ax, _run_facts(run), topology)
             elif kind == "timeline":
                 _timeline(ax, run)
             elif kind == "latency":
                 _latency(ax, run)
             else:
                 _availability(ax, run)
+            fig.tight_layout()
+            buffer = io.BytesIO()
+            metadata: dict[str, Any] = (
+                {"Date": None, "Creator": "silkroad-twin"}
+                if fmt == "svg"
+                else {"Software": "silkroad-twin"}
+            )
+            fig.savefig(buffer, format=fmt, metadata=metadata)
+        finally:
+            plt.close(fig)
+    return buffer.getvalue()
+
+
+def _figure(draw: Any, kind: str, fmt: str) -> bytes:
+    """One figure of `_SIZES[kind]` drawn by `draw(ax)`, as deterministic PNG or SVG bytes."""
+    plt = _pyplot()
+    import matplotlib
+
+    with matplotlib.rc_context(_RC):
+        fig, ax = plt.subplots(figsize=_SIZES[kind], dpi=150)
+        try:
+            draw(ax)
             fig.tight_layout()
             buffer = io.BytesIO()
             metadata: dict[str, Any] = (
