@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from twin.errors import InputError, Problem
 from twin.io.importer import Imported, load_source
 from twin.model import Topology
 
@@ -30,12 +31,33 @@ def to_topology(imported: Imported, rendered: str | None = None) -> Topology:
 
     `rendered` is the import's YAML when the caller has already rendered it to write it out,
     so it is not rendered twice.
+
+    The loader reads a temporary file; its problems are reported against the source the user
+    gave (with the line of the generated YAML), since the temporary path means nothing to them
+    and is gone by the time they read the message.
     """
     from twin.loading import load_topology
 
     text = rendered if rendered is not None else render_yaml(imported.topology)
+    source = imported.report.source
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{imported.topology['name']}.yaml"
         path.write_text(text, encoding="utf-8")
-        topology = load_topology(path)
+        try:
+            topology = load_topology(path)
+        except InputError as exc:
+            raise InputError(
+                [
+                    Problem(
+                        source,
+                        0,
+                        0,
+                        "the imported topology does not validate: "
+                        + p.message.replace(str(path), "the imported file")
+                        + (f" (line {p.line} of the generated YAML)" if p.line > 0 else ""),
+                        p.hint or "fix that element in the source, or report it as a bug",
+                    )
+                    for p in exc.problems
+                ]
+            ) from None
     return topology

@@ -1,7 +1,11 @@
 """Export a topology for other tools: GraphML (Gephi, yEd), GeoJSON (QGIS, web maps), node-link.
 
 Exports carry every attribute the model has, so that an export followed by `twin import` gives
-back an equivalent topology (ids, coordinates, lengths, kinds, capacities, SRLGs).
+back an equivalent topology: ids, coordinates, lengths, kinds, capacities, names, failure
+classes (the definitions and each element's class), SRLGs with their descriptions, provenance.
+The graph attribute `silkroad_twin_export` marks the file as ours, which is what lets the
+importer keep its ids and failure classes; a list-valued graph attribute (failure classes,
+SRLGs) is JSON text in GraphML, whose attributes are scalars, and a plain list in node-link.
 """
 
 from __future__ import annotations
@@ -12,9 +16,45 @@ from typing import Any
 import networkx as nx
 
 from twin.geo import intermediate_points
-from twin.model import Topology
+from twin.io.importer import EXPORT_MARKER, EXPORT_VERSION
+from twin.model import FailureClass, Topology
 
 GEOJSON_POINTS_PER_LINK = 32
+
+
+def _failure_class_entry(fc: FailureClass) -> dict[str, Any]:
+    """A failure class as a topology file writes it (repair times as bare hours)."""
+    repair: dict[str, Any] = {"kind": fc.repair.kind, "median": fc.repair.median_h}
+    if fc.repair.p90_h is not None:
+        repair["p90"] = fc.repair.p90_h
+    entry: dict[str, Any] = {
+        "id": fc.id,
+        "basis": fc.basis,
+        "rate": fc.rate,
+        "multiplier": fc.multiplier,
+        "repair": repair,
+        "description": fc.description,
+        "source": list(fc.source),
+        "estimate": fc.estimate,
+    }
+    return entry
+
+
+def _graph_lists(topology: Topology) -> dict[str, list[dict[str, Any]]]:
+    srlgs: list[dict[str, Any]] = []
+    for srlg_id in sorted(topology.srlgs):
+        srlg = topology.srlgs[srlg_id]
+        entry: dict[str, Any] = {"id": srlg.id, "description": srlg.description}
+        if srlg.failure_class is not None:
+            entry["failure_class"] = srlg.failure_class
+        srlgs.append(entry)
+    return {
+        "failure_classes": [
+            _failure_class_entry(topology.failure_classes[k])
+            for k in sorted(topology.failure_classes)
+        ],
+        "srlgs": srlgs,
+    }
 
 
 def _node_attrs(topology: Topology, node_id: str) -> dict[str, Any]:
@@ -26,6 +66,9 @@ def _node_attrs(topology: Topology, node_id: str) -> dict[str, Any]:
         "Latitude": n.lat,
         "Longitude": n.lon,
         "equipment_delay_ms": n.equipment_delay_ms,
+        **({"failure_class": n.failure_class} if n.failure_class is not None else {}),
+        "source_tags": ",".join(n.source),
+        "estimate": n.estimate,
     }
 
 
@@ -34,6 +77,9 @@ def _link_attrs(topology: Topology, link_id: str) -> dict[str, Any]:
     return {
         "id": link.id,
         "name": link.name,
+        "a": link.a,  # an undirected graph forgets which end came first; directions matter
+        "b": link.b,  # for per-direction utilisation, so the ends travel as attributes
+        "length_derived": link.length_derived,
         "kind": link.kind,
         "sea": link.sea or "",
         "length_km": link.length_km,
@@ -42,11 +88,21 @@ def _link_attrs(topology: Topology, link_id: str) -> dict[str, Any]:
         "status": link.status,
         "failure_class": link.failure_class,
         "delay_ms": link.delay_ms,
+        **({"igp_metric": link.igp_metric} if link.igp_metric is not None else {}),
+        "source_tags": ",".join(link.source),
+        "estimate": link.estimate,
     }
 
 
 def to_networkx(topology: Topology) -> nx.MultiGraph:
-    graph = nx.MultiGraph(name=topology.name)
+    """The topology as a NetworkX multigraph, list-valued graph attributes as JSON text."""
+    graph = nx.MultiGraph(
+        name=topology.name,
+        description=topology.description,
+        route_factor=topology.route_factor,
+        **{EXPORT_MARKER: EXPORT_VERSION},
+        **{key: json.dumps(value, sort_keys=True) for key, value in _graph_lists(topology).items()},
+    )
     for node_id in sorted(topology.nodes):
         graph.add_node(node_id, **_node_attrs(topology, node_id))
     for link_id in sorted(topology.links):
@@ -60,17 +116,31 @@ def export_graphml(topology: Topology) -> str:
 
 
 def export_node_link(topology: Topology) -> str:
+    """NetworkX node-link JSON; failure classes and SRLGs as plain lists in `graph`."""
     data = nx.node_link_data(to_networkx(topology), edges="edges")
+    data["graph"].update(_graph_lists(topology))
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 
 def _split_antimeridian(points: list[tuple[float, float]]) -> list[list[list[float]]]:
-    """GeoJSON line parts, split where the line crosses longitude +-180."""
+    """GeoJSON line parts, split where the line crosses longitude +-180.
+
+    The crossing point is interpolated (linearly in longitude, between the two points around
+    it, which are close together) so that the part before ends exactly on the antimeridian and
+    the part after starts on it at the same latitude: otherwise a map shows a gap there.
+    """
     parts: list[list[list[float]]] = [[]]
     previous: tuple[float, float] | None = None
     for lat, lon in points:
         if previous is not None and abs(lon - previous[1]) > 180:
-            parts.append([])
+            lat0, lon0 = previous
+            side = 180.0 if lon0 > 0 else -180.0
+            unwrapped = lon + 2 * side  # the next point continued past the antimeridian
+            t = (side - lon0) / (unwrapped - lon0)
+            crossing_lat = round(lat0 + t * (lat - lat0), 6)
+            if parts[-1][-1][0] != side:
+                parts[-1].append([side, crossing_lat])
+            parts.append([] if lon == -side else [[-side, crossing_lat]])
         parts[-1].append([round(lon, 6), round(lat, 6)])
         previous = (lat, lon)
     return [p for p in parts if len(p) >= 2]

@@ -4,20 +4,35 @@ Sources: `topohub:KEY` (the topohub package ships Internet Topology Zoo, SNDlib,
 synthetic backbone maps as NetworkX node-link data), a Topology Zoo GraphML file, or a NetworkX
 node-link JSON file. Everything is mapped through one node-link path:
 
-- nodes need coordinates (topohub `pos` = [lon, lat]; Topology Zoo `Longitude`/`Latitude`);
-  a node without them cannot be placed, so the import fails naming the nodes that lack them;
-- ids are made from names (lower-case, `[a-z0-9-]`), made unique deterministically;
-- link length: the source's `dist`/`length_km` when given and not shorter than the geodesic
-  (raised to it otherwise), else geodesic x route factor; capacity: the source's when given,
-  else a stated default; failure class: the corridor's terrestrial default;
-- demands (SNDlib) become a `demands:` file usable by scenarios and `twin contingency`.
+- nodes need geographic coordinates (topohub `pos` = [lon, lat]; Topology Zoo
+  `Longitude`/`Latitude`); a node without them cannot be placed, and a source with planar x/y
+  positions (some SNDlib networks) cannot be put on the globe, so the import fails saying so;
+- ids: a file our own exporter wrote (graph attribute `silkroad_twin_export`) keeps its ids;
+  every other source gets ids made from its labels (lower-case `[a-z0-9-]`, at most 28
+  characters, made unique deterministically in source order), so that `--demand new-york:chicago`
+  works on a Topology Zoo import instead of `0:1`;
+- link length: a measured `length_km` is kept (raised to the geodesic if shorter). topohub's
+  `dist` is a straight great-circle distance (haversine of the node positions, in every
+  topohub group: Topology Zoo, SNDlib, CAIDA and the backbone maps; dist/geodesic has a median
+  of 0.999), not a fibre length, so it is taken as the geodesic: length = dist x route factor,
+  counted as defaulted. Without either, terrestrial links take geodesic x route factor from the
+  loader; submarine links, which must state a length, get it written out;
+- submarine cables: `kind: submarine`, or topohub backbone's `type: seacable`; their ends of
+  `type: Seacable Landing Point` become landing nodes;
+- capacity: `capacity_gbps`, Topology Zoo `LinkSpeedRaw` (bit/s), else a stated default;
+  country: an ISO code, Topology Zoo `Country` names mapped to ISO alpha-2, else ZZ;
+- failure classes: our own export's, else a terrestrial and a submarine default;
+- demands (SNDlib) become a `demands:` file for `twin contingency --demands`; SNDlib values are
+  unitless traffic units, taken as Gbit/s, which the report and the file say.
 
-The report says what was defaulted, so nobody mistakes a default for data.
+The report says what was mapped and what was defaulted, so nobody mistakes a default for data.
+Every fault of the source is an `InputError` naming the source, the element and what to fix.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,11 +41,15 @@ from typing import Any
 
 from twin.errors import InputError, Problem
 from twin.geo import DEFAULT_ROUTE_FACTOR, geodesic_km
+from twin.io.countries import country_code
 
 DEFAULT_CAPACITY_GBPS = 100.0
+TERRESTRIAL_CLASS = "terrestrial"
+SUBMARINE_CLASS = "submarine-deep"
+DEFAULT_SEA = "ocean"
 DEFAULT_FAILURE_CLASSES: list[dict[str, Any]] = [
     {
-        "id": "terrestrial",
+        "id": TERRESTRIAL_CLASS,
         "basis": "per_1000km",
         "rate": 1.0,
         "repair": {"kind": "lognormal", "median": "12h", "p90": "36h"},
@@ -38,7 +57,7 @@ DEFAULT_FAILURE_CLASSES: list[dict[str, Any]] = [
         "estimate": True,
     },
     {
-        "id": "submarine-deep",
+        "id": SUBMARINE_CLASS,
         "basis": "per_1000km",
         "rate": 0.11,
         "repair": {"kind": "lognormal", "median": "14d", "p90": "30d"},
@@ -46,20 +65,50 @@ DEFAULT_FAILURE_CLASSES: list[dict[str, Any]] = [
         "estimate": True,
     },
 ]
+# Graph attribute our exporter writes: only a file carrying it keeps its own ids and failure
+# classes. Guessing "ours" from the shape of ids made Topology Zoo's '0'..'10' look like ours.
+EXPORT_MARKER = "silkroad_twin_export"
+EXPORT_VERSION = 1
+# topohub's names for submarine cables and their shore ends (backbone maps).
+SEACABLE_EDGE_TYPE = "seacable"
+LANDING_NODE_TYPE = "Seacable Landing Point"
+WAYPOINT_NODE_TYPE = "Seacable Waypoint"
+# The schema's bounds on a topology's route_factor (twin/loading/schema.py, TopologyFile).
+MIN_ROUTE_FACTOR, MAX_ROUTE_FACTOR = 1.0, 5.0
+# No two points on earth are further apart along the surface than half the meridian
+# circumference (20,004 km); a little margin for spherical approximations.
+MAX_GREAT_CIRCLE_KM = 20_050.0
+# A measured fibre length beyond this (two and a half times round the earth) is a unit error.
+MAX_LENGTH_KM = 100_000.0
+SUBMARINE_KM_FLOOR = 0.001  # co-located ends still need a positive length
+BITS_PER_GBIT = 1e9
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
+NODE_ROLES = ("pop", "landing", "border", "ixp", "datacenter")
+LINK_STATUSES = ("active", "planned", "retired")
+DEMANDS_UNIT_NOTE = (
+    "values taken as Gbit/s (SNDlib traffic units state no unit; scale them if yours differ)"
+)
 
 
 @dataclass
 class ImportReport:
+    """What an import took from the source (`mapped`) and what it filled in (`defaulted`)."""
+
     source: str
     nodes: int = 0
     links: int = 0
     demands: int = 0
+    mapped: Counter[str] = field(default_factory=Counter)
     defaulted: Counter[str] = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
+    demands_unit: str = ""
 
     def lines(self) -> list[str]:
         out = [f"{self.source}: {self.nodes} nodes, {self.links} links, {self.demands} demands"]
+        out += [f"  mapped {what}: {count}" for what, count in sorted(self.mapped.items())]
         out += [f"  defaulted {what}: {count}" for what, count in sorted(self.defaulted.items())]
+        if self.demands and self.demands_unit:
+            out.append(f"  demands: {self.demands_unit}")
         out += [f"  note: {n}" for n in self.notes]
         return out
 
@@ -79,171 +128,528 @@ def _slug(text: str) -> str:
     return slug or "node"
 
 
-def _coordinates(node: dict[str, Any]) -> tuple[float, float] | None:
+def _unique(base: str, taken: set[str], limit: int) -> str:
+    """`base`, or `base-2`, `base-3`... (cut so the suffix fits `limit`): the first not taken.
+
+    Checking against every id taken so far, rather than counting each base, keeps a generated
+    `x-2` from colliding with a source label that is itself "x 2".
+    """
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        suffix = f"-{n}"
+        candidate = base[: limit - len(suffix)].rstrip("-") + suffix
+    taken.add(candidate)
+    return candidate
+
+
+def _fail(source: str, message: str, hint: str) -> InputError:
+    return InputError(Problem(source, 0, 0, message, hint))
+
+
+def _number(value: Any, source: str, where: str, what: str) -> float | None:
+    """A finite float from a source value; None when absent; bad input for anything else.
+
+    A non-finite number (JSON's Infinity/NaN, GraphML's "inf") would import as a length or
+    coordinate the model cannot use, so it is refused here, naming the element and the field.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        number = math.nan
+    elif isinstance(value, (int, float)):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            number = math.nan
+    else:
+        number = math.nan
+    if not math.isfinite(number):
+        raise _fail(
+            source,
+            f"{where}: '{what}' must be a finite number, got {value!r}",
+            f"fix '{what}' of that element in the source (or remove it to use the default)",
+        )
+    return number
+
+
+def _label(node: dict[str, Any], key: Any) -> str:
+    for attr in ("name", "label"):
+        value = node.get(attr)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    if node.get("type") == WAYPOINT_NODE_TYPE:
+        return f"waypoint {key}"
+    return f"n{key}"
+
+
+def _coordinates(node: dict[str, Any], source: str, where: str) -> tuple[float, float] | None:
+    """(lat, lon) from topohub's `pos` = [lon, lat] or a latitude/longitude pair, else None."""
     pos = node.get("pos")
-    if isinstance(pos, (list, tuple)) and len(pos) == 2:
-        return float(pos[1]), float(pos[0])
+    if pos is not None:
+        if (
+            not isinstance(pos, (list, tuple))
+            or len(pos) != 2
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in pos)
+        ):
+            raise _fail(
+                source,
+                f"{where}: 'pos' must be two numbers [longitude, latitude], got {pos!r}",
+                "give two numbers, longitude first, as topohub does",
+            )
+        lon = _number(pos[0], source, where, "pos")
+        lat = _number(pos[1], source, where, "pos")
+        if lat is None or lon is None:
+            return None
+        return lat, lon
     for lat_key, lon_key in (("Latitude", "Longitude"), ("lat", "lon"), ("y", "x")):
-        if lat_key in node and lon_key in node:
-            try:
-                return float(node[lat_key]), float(node[lon_key])
-            except (TypeError, ValueError):
+        if lat_key in node or lon_key in node:
+            lat = _number(node.get(lat_key), source, where, lat_key)
+            lon = _number(node.get(lon_key), source, where, lon_key)
+            if lat is None or lon is None:
                 return None
+            return lat, lon
     return None
 
 
-def from_node_link(data: dict[str, Any], source: str, route_factor: float) -> Imported:
+def _listed(items: list[str], limit: int = 5) -> str:
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def _graph_list(graph_attrs: dict[str, Any], key: str, source: str) -> list[dict[str, Any]]:
+    """A list our exporter stored as a graph attribute: native in node-link, JSON in GraphML."""
+    value = graph_attrs.get(key)
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise _fail(
+                source,
+                f"graph attribute '{key}' is not JSON: {exc}",
+                "re-export the topology with `twin export`",
+            ) from exc
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise _fail(
+            source,
+            f"graph attribute '{key}' must be a list of objects",
+            "re-export the topology with `twin export`",
+        )
+    return value
+
+
+def _own_fields(attrs: dict[str, Any], out: dict[str, Any]) -> None:
+    """Provenance our exporter writes on nodes and links, as `source_tags` (comma-joined):
+    node-link edges already use `source` for an end."""
+    tags = attrs.get("source_tags")
+    if isinstance(tags, str) and tags:
+        out["source"] = tags.split(",")
+    elif isinstance(tags, list) and all(isinstance(t, str) for t in tags):
+        out["source"] = list(tags)
+    estimate = attrs.get("estimate")
+    out["estimate"] = estimate if isinstance(estimate, bool) else True
+
+
+def _srlg_list(value: Any) -> list[str]:
+    if isinstance(value, str) and value:
+        return [s for s in value.split(",") if s]
+    if isinstance(value, list):
+        return [str(s) for s in value if s]
+    return []
+
+
+def from_node_link(
+    data: dict[str, Any], source: str, route_factor: float | None = None
+) -> Imported:
+    """Map node-link data (topohub, NetworkX, our own export) to a topology file's content."""
     report = ImportReport(source)
     graph_attrs = data.get("graph") or {}
+    if not isinstance(graph_attrs, dict):
+        raise _fail(source, "'graph' must be an object", "node-link data has graph: {...}")
+    own = bool(graph_attrs.get(EXPORT_MARKER))
+    if route_factor is None:
+        stored = graph_attrs.get("route_factor") if own else None
+        route_factor = float(stored) if isinstance(stored, (int, float)) else DEFAULT_ROUTE_FACTOR
+    check_route_factor(route_factor)
     name = _slug(str(graph_attrs.get("name") or source.split("/")[-1].split(":")[-1]))
     edges_key = "edges" if "edges" in data else "links"
     raw_nodes = data.get("nodes")
     raw_edges = data.get(edges_key)
     if not isinstance(raw_nodes, list) or not isinstance(raw_edges, list):
-        raise InputError(Problem(source, 0, 0, "not node-link data: needs 'nodes' and 'edges'"))
+        raise _fail(
+            source,
+            "not node-link data: needs a 'nodes' list and an 'edges' (or 'links') list",
+            "export it with networkx.node_link_data(graph, edges='edges')",
+        )
+    failure_classes = (
+        _graph_list(graph_attrs, "failure_classes", source) if own else []
+    ) or DEFAULT_FAILURE_CLASSES
+    class_ids = {str(fc.get("id")) for fc in failure_classes}
+    srlg_defs = {
+        str(s["id"]): s for s in _graph_list(graph_attrs, "srlgs", source) if own and "id" in s
+    }
+
     ids: dict[Any, str] = {}
-    used: Counter[str] = Counter()
+    taken: set[str] = set()
     nodes: list[dict[str, Any]] = []
-    missing = []
-    for node in raw_nodes:
+    missing: list[str] = []
+    planar: list[str] = []
+    unmapped_countries: Counter[str] = Counter()
+    for index, node in enumerate(raw_nodes):
+        if not isinstance(node, dict):
+            raise _fail(
+                source,
+                f"node {index} is {json.dumps(node)[:40]}, not an object",
+                'node-link nodes are objects, e.g. {"id": 1, "name": "Paris", '
+                '"pos": [2.35, 48.86]}',
+            )
         key = node.get("id")
-        coords = _coordinates(node)
-        label = str(node.get("name") or node.get("label") or f"n{key}")
+        if not isinstance(key, (str, int)) or isinstance(key, bool):
+            raise _fail(
+                source,
+                f"node {index} has no usable 'id' (got {key!r})",
+                "give every node a string or integer id",
+            )
+        if key in ids:
+            raise _fail(source, f"node id {key!r} appears twice", "make the node ids unique")
+        label = _label(node, key)
+        where = f"node {key!r} ({label})"
+        coords = _coordinates(node, source, where)
         if coords is None:
             missing.append(label)
             continue
         lat, lon = coords
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            missing.append(f"{label} (coordinates out of range)")
+            planar.append(f"{label} at ({lon:g}, {lat:g})")
             continue
-        own = node.get("id")
-        if isinstance(own, str) and re.fullmatch(r"[a-z0-9][a-z0-9-]*", own):
-            base = own  # our own export: keep its ids
+        if own and isinstance(key, str) and ID_PATTERN.fullmatch(key) and len(key) <= 64:
+            node_id = key
+            taken.add(node_id)
         else:
-            base = _slug(label)
-        used[base] += 1
-        node_id = base if used[base] == 1 else f"{base}-{used[base]}"
+            node_id = _unique(_slug(label), taken, MAX_NODE_ID)
         ids[key] = node_id
-        country = node.get("country")
+        entry: dict[str, Any] = {"id": node_id, "name": label}
+        entry["country"] = _country(node, own, report, unmapped_countries)
         role = node.get("role")
-        entry: dict[str, Any] = {
-            "id": node_id,
-            "name": label,
-            "country": country
-            if isinstance(country, str) and re.fullmatch(r"[A-Z]{2}(/[A-Z]{2})*", country)
-            else "ZZ",
-            "role": role if role in ("pop", "landing", "border", "ixp", "datacenter") else "pop",
-            "lat": round(lat, 6),
-            "lon": round(lon, 6),
-        }
-        delay = node.get("equipment_delay_ms")
-        if isinstance(delay, (int, float)) and delay > 0:
-            entry["equipment_delay_ms"] = float(delay)
-        if entry["country"] == "ZZ":
-            report.defaulted["node country (ZZ)"] += 1
-        entry["estimate"] = True
+        if role in NODE_ROLES:
+            entry["role"] = role
+        elif node.get("type") == LANDING_NODE_TYPE:
+            entry["role"] = "landing"
+            report.mapped[f"landing nodes ({LANDING_NODE_TYPE})"] += 1
+        else:
+            entry["role"] = "pop"
+            if node.get("type") == WAYPOINT_NODE_TYPE:
+                report.defaulted[f"{WAYPOINT_NODE_TYPE}s kept as nodes (role pop)"] += 1
+        entry["lat"], entry["lon"] = round(lat, 6), round(lon, 6)
+        delay = _number(node.get("equipment_delay_ms"), source, where, "equipment_delay_ms")
+        if delay is not None and delay > 0:
+            entry["equipment_delay_ms"] = delay
+        node_class = node.get("failure_class")
+        if own and isinstance(node_class, str) and node_class in class_ids:
+            entry["failure_class"] = node_class
+        if own:
+            _own_fields(node, entry)
+        else:
+            entry["estimate"] = True
         nodes.append(entry)
+    if planar:
+        raise _fail(
+            source,
+            f"the source has planar (non-geographic) coordinates: {len(planar)} of "
+            f"{len(raw_nodes)} nodes lie outside longitude -180..180 / latitude -90..90 "
+            f"({_listed(planar, 3)}), so it cannot be placed on the globe",
+            "the twin measures latency from geography; give the nodes longitude and latitude",
+        )
     if missing:
-        shown = ", ".join(missing[:5]) + (
-            f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        raise _fail(
+            source,
+            f"{len(missing)} of {len(raw_nodes)} nodes have no coordinates: {_listed(missing)}",
+            "the twin measures latency from geography; add coordinates to the source",
         )
-        raise InputError(
-            Problem(
-                source,
-                0,
-                0,
-                f"{len(missing)} of {len(raw_nodes)} nodes have no coordinates: {shown}",
-                "the twin measures latency from geography; add coordinates to the source",
-            )
+    if unmapped_countries:
+        report.notes.append(
+            "countries not recognised as ISO 3166 names (country ZZ): "
+            + _listed(sorted(unmapped_countries))
         )
+
     positions: dict[str, tuple[float, float]] = {
         str(n["id"]): (float(n["lat"]), float(n["lon"])) for n in nodes
     }
-    links = []
+    links: list[dict[str, Any]] = []
+    link_ids: set[str] = set()
     srlg_ids: set[str] = set()
-    pair_count: Counter[tuple[str, str]] = Counter()
-    for edge in raw_edges:
-        a, b = ids.get(edge.get("source")), ids.get(edge.get("target"))
-        if a is None or b is None:
-            report.notes.append(
-                f"edge {edge.get('source')}-{edge.get('target')} skipped: unknown end"
+    for index, edge in enumerate(raw_edges):
+        if not isinstance(edge, dict):
+            raise _fail(
+                source,
+                f"edge {index} is {json.dumps(edge)[:40]}, not an object",
+                'node-link edges are objects, e.g. {"source": 1, "target": 2, "dist": 340}',
             )
+        ends = (edge.get("source"), edge.get("target"))
+        if not all(isinstance(e, (str, int)) for e in ends):
+            raise _fail(
+                source,
+                f"edge {index} has no usable 'source'/'target' (got {ends!r})",
+                "give every edge the ids of its two nodes",
+            )
+        a, b = ids.get(ends[0]), ids.get(ends[1])
+        if a is None or b is None:
+            report.notes.append(f"edge {ends[0]}-{ends[1]} skipped: unknown end")
             continue
         if a == b:
             report.defaulted["self-loops dropped"] += 1
             continue
-        pair = (min(a, b), max(a, b))
-        pair_count[pair] += 1
-        own_id = edge.get("id") or edge.get("key")
-        if isinstance(own_id, str) and re.fullmatch(r"[a-z0-9][a-z0-9-]*", own_id):
-            link_id = own_id  # our own export: keep its ids
+        where = f"edge {index} ({ends[0]}-{ends[1]})"
+        link = _link(edge, a, b, own, class_ids, link_ids, source, where, report)
+        link.update(
+            _length(
+                edge,
+                link["kind"],
+                positions[a],
+                positions[b],
+                route_factor,
+                own,
+                source,
+                where,
+                report,
+            )
+        )
+        link.update(_capacity(edge, source, where, report))
+        srlgs = _srlg_list(edge.get("srlgs"))
+        if srlgs:
+            link["srlgs"] = srlgs
+            srlg_ids.update(srlgs)
+        status = edge.get("status")
+        if status in LINK_STATUSES:
+            link["status"] = status
+        if own:
+            metric = _number(edge.get("igp_metric"), source, where, "igp_metric")
+            if metric is not None and metric > 0:
+                link["igp_metric"] = metric
+        link["failure_class"] = _link_class(edge, link["kind"], own, class_ids, report)
+        if own:
+            _own_fields(edge, link)
         else:
-            link_id = f"{pair[0]}--{pair[1]}"
-            if pair_count[pair] > 1:
-                link_id += f"-{pair_count[pair]}"
-        geodesic = geodesic_km(*positions[a], *positions[b])
-        kind = "submarine" if edge.get("kind") == "submarine" else "terrestrial"
-        link: dict[str, Any] = {"id": link_id, "a": a, "b": b, "kind": kind}
-        if kind == "submarine":
-            link["sea"] = str(edge.get("sea") or "ocean")
-        if isinstance(edge.get("srlgs"), str) and edge["srlgs"]:
-            link["srlgs"] = edge["srlgs"].split(",")
-            srlg_ids.update(link["srlgs"])
-        if edge.get("status") in ("active", "planned", "retired"):
-            link["status"] = edge["status"]
-        stated = edge.get("length_km", edge.get("dist"))
-        if kind == "submarine" and not (isinstance(stated, (int, float)) and stated > 0):
-            stated = geodesic * route_factor  # a cable needs a length: geodesic x factor
-            report.defaulted["submarine lengths (geodesic x route factor)"] += 1
-        if isinstance(stated, (int, float)) and stated > 0:
-            if stated < geodesic:
-                report.defaulted["lengths raised to the geodesic"] += 1
-                stated = geodesic
-            link["length_km"] = round(float(stated), 3)
-        else:
-            report.defaulted["lengths (geodesic x route factor)"] += 1
-        if geodesic <= 0 and "length_km" not in link:
-            link["length_km"] = 0.001
-        capacity = edge.get("capacity_gbps", edge.get("capacity"))
-        if isinstance(capacity, (int, float)) and capacity > 0:
-            link["capacity_gbps"] = float(capacity)
-        else:
-            link["capacity_gbps"] = DEFAULT_CAPACITY_GBPS
-            report.defaulted[f"capacities ({DEFAULT_CAPACITY_GBPS:g} Gbit/s)"] += 1
-        link["failure_class"] = "submarine-deep" if kind == "submarine" else "terrestrial"
-        link["estimate"] = True
+            link["estimate"] = True
         links.append(link)
-    report.defaulted["failure classes (terrestrial default)"] = len(links)
     if not links:
-        raise InputError(Problem(source, 0, 0, "the source has no usable links"))
-    demands = []
-    raw_demands = graph_attrs.get("demands")
-    if isinstance(raw_demands, dict):
-        for src in sorted(raw_demands, key=str):
-            row = raw_demands[src]
-            if not isinstance(row, dict):
-                continue
-            for dst in sorted(row, key=str):
-                value = row[dst]
-                a, b = ids.get(_key(src, ids)), ids.get(_key(dst, ids))
-                if a is None or b is None or a == b or not value:
-                    continue
-                demands.append(
-                    {"id": f"{a}--{b}", "source": a, "destination": b, "gbps": float(value)}
-                )
+        raise _fail(
+            source, "the source has no usable links", "a topology needs links between its nodes"
+        )
+    demands = _demands(graph_attrs.get("demands"), ids, source, report)
     report.nodes, report.links, report.demands = len(nodes), len(links), len(demands)
-    topology = {
+    description = graph_attrs.get("description") if own else None
+    topology: dict[str, Any] = {
         "name": name,
-        "description": f"Imported from {source} by twin import.",
+        "description": description
+        if isinstance(description, str) and description
+        else f"Imported from {source} by twin import.",
         "route_factor": route_factor,
-        "failure_classes": DEFAULT_FAILURE_CLASSES,
-        "srlgs": [{"id": sid} for sid in sorted(srlg_ids)],
+        "failure_classes": failure_classes,
+        "srlgs": [_srlg_entry(sid, srlg_defs.get(sid), class_ids) for sid in sorted(srlg_ids)],
         "nodes": nodes,
         "links": links,
     }
     if not srlg_ids:
         del topology["srlgs"]
     return Imported(topology, demands, report)
+
+
+def _country(node: dict[str, Any], own: bool, report: ImportReport, unmapped: Counter[str]) -> str:
+    """An ISO code as given, a Topology Zoo `Country` name mapped to its code, else ZZ."""
+    given = node.get("country")
+    if isinstance(given, str) and re.fullmatch(r"[A-Z]{2}(/[A-Z]{2})*", given):
+        return given
+    zoo = node.get("Country")
+    if isinstance(zoo, str) and zoo.strip():
+        code = country_code(zoo)
+        if code is not None:
+            report.mapped["node countries (Country name to ISO alpha-2)"] += 1
+            return code
+        unmapped[zoo.strip()] += 1
+    if not own:
+        report.defaulted["node country (ZZ)"] += 1
+    return "ZZ"
+
+
+def _link(
+    edge: dict[str, Any],
+    a: str,
+    b: str,
+    own: bool,
+    class_ids: set[str],
+    link_ids: set[str],
+    source: str,
+    where: str,
+    report: ImportReport,
+) -> dict[str, Any]:
+    """Id, ends, name, kind and sea of one link."""
+    pair = (min(a, b), max(a, b))
+    own_id = edge.get("id") if isinstance(edge.get("id"), str) else edge.get("key")
+    if own and isinstance(own_id, str) and ID_PATTERN.fullmatch(own_id) and len(own_id) <= 64:
+        if own_id in link_ids:
+            raise _fail(
+                source,
+                f"{where}: link id '{own_id}' appears more than once",
+                "give every link (edge 'id') a unique id",
+            )
+        link_id = own_id
+        link_ids.add(link_id)
+    else:
+        link_id = _unique(f"{pair[0]}--{pair[1]}", link_ids, 64)
+    link: dict[str, Any] = {"id": link_id}
+    label = edge.get("name")
+    if isinstance(label, str) and label:
+        link["name"] = label
+    if own and {edge.get("a"), edge.get("b")} == {a, b} and a != b:
+        a, b = str(edge["a"]), str(edge["b"])  # our export's orientation (ids are kept)
+    link.update({"a": a, "b": b})
+    edge_type = edge.get("type")
+    if edge.get("kind") == "submarine":
+        kind = "submarine"
+    elif isinstance(edge_type, str) and edge_type.lower() == SEACABLE_EDGE_TYPE:
+        kind = "submarine"
+        report.mapped[f"submarine links (type {SEACABLE_EDGE_TYPE})"] += 1
+    else:
+        kind = "terrestrial"
+    link["kind"] = kind
+    if kind == "submarine":
+        sea = edge.get("sea")
+        if isinstance(sea, str) and ID_PATTERN.fullmatch(sea):
+            link["sea"] = sea
+        else:
+            link["sea"] = DEFAULT_SEA
+            report.defaulted[f"submarine sea ({DEFAULT_SEA})"] += 1
+    return link
+
+
+def _length(
+    edge: dict[str, Any],
+    kind: str,
+    end_a: tuple[float, float],
+    end_b: tuple[float, float],
+    route_factor: float,
+    own: bool,
+    source: str,
+    where: str,
+    report: ImportReport,
+) -> dict[str, Any]:
+    """`length_km` for the link, or nothing when the loader's geodesic x route factor serves.
+
+    Our own export's lengths are kept exactly (the loader already accepted them, within its
+    tolerance for hand-placed coordinates); a foreign length shorter than the geodesic is
+    raised to it.
+    """
+    geodesic = geodesic_km(*end_a, *end_b)
+    if own and edge.get("length_derived") is True and kind == "terrestrial":
+        return {}  # derived from geodesic x route factor in the original: let the loader derive
+    measured = _number(edge.get("length_km"), source, where, "length_km")
+    if measured is not None and measured > 0:
+        if measured > MAX_LENGTH_KM:
+            raise _fail(
+                source,
+                f"{where}: 'length_km' {measured:g} is longer than {MAX_LENGTH_KM:g} km",
+                "give the fibre length in km",
+            )
+        if measured < geodesic and not own:
+            report.defaulted["lengths raised to the geodesic"] += 1
+            measured = geodesic
+        return {"length_km": measured if own else round(measured, 3)}
+    great_circle = _number(edge.get("dist"), source, where, "dist")
+    if great_circle is not None and great_circle > 0:
+        if great_circle > MAX_GREAT_CIRCLE_KM:
+            raise _fail(
+                source,
+                f"{where}: 'dist' {great_circle:g} km is longer than any great circle "
+                f"({MAX_GREAT_CIRCLE_KM:g} km)",
+                "'dist' is the straight distance between the ends in km; fix or remove it",
+            )
+        length = great_circle * route_factor
+        if length < geodesic:
+            # `dist` came from rounder coordinates than the file's: the ends' geodesic rules.
+            length = geodesic * route_factor
+            report.defaulted["great-circle dist below the ends' geodesic (geodesic used)"] += 1
+        report.defaulted[f"lengths (great-circle dist x route factor {route_factor:g})"] += 1
+        return {"length_km": round(max(length, SUBMARINE_KM_FLOOR), 3)}
+    if geodesic <= 0:
+        report.defaulted["co-located ends (length 1 m)"] += 1
+        return {"length_km": SUBMARINE_KM_FLOOR}
+    report.defaulted[f"lengths (geodesic x route factor {route_factor:g})"] += 1
+    if kind == "submarine":  # a cable must state its length
+        return {"length_km": round(geodesic * route_factor, 3)}
+    return {}
+
+
+def _capacity(
+    edge: dict[str, Any], source: str, where: str, report: ImportReport
+) -> dict[str, Any]:
+    gbps = _number(edge.get("capacity_gbps"), source, where, "capacity_gbps")
+    if gbps is not None and gbps > 0:
+        return {"capacity_gbps": gbps}
+    bits = _number(edge.get("LinkSpeedRaw"), source, where, "LinkSpeedRaw")
+    if bits is not None and bits > 0:
+        report.mapped["capacities (LinkSpeedRaw bit/s to Gbit/s)"] += 1
+        return {"capacity_gbps": bits / BITS_PER_GBIT}
+    plain = _number(edge.get("capacity"), source, where, "capacity")
+    if plain is not None and plain > 0:
+        report.mapped["capacities ('capacity' taken as Gbit/s)"] += 1
+        return {"capacity_gbps": plain}
+    report.defaulted[f"capacities ({DEFAULT_CAPACITY_GBPS:g} Gbit/s)"] += 1
+    return {"capacity_gbps": DEFAULT_CAPACITY_GBPS}
+
+
+def _link_class(
+    edge: dict[str, Any], kind: str, own: bool, class_ids: set[str], report: ImportReport
+) -> str:
+    given = edge.get("failure_class")
+    if own and isinstance(given, str) and given in class_ids:
+        return given
+    default = SUBMARINE_CLASS if kind == "submarine" else TERRESTRIAL_CLASS
+    if default not in class_ids:  # our export without the defaults: the first class serves
+        default = sorted(class_ids)[0]
+    report.defaulted[f"failure classes ({default} default)"] += 1
+    return default
+
+
+def _srlg_entry(srlg_id: str, stored: dict[str, Any] | None, class_ids: set[str]) -> dict[str, Any]:
+    entry: dict[str, Any] = {"id": srlg_id}
+    if stored is None:
+        return entry
+    description = stored.get("description")
+    if isinstance(description, str) and description:
+        entry["description"] = description
+    srlg_class = stored.get("failure_class")
+    if isinstance(srlg_class, str) and srlg_class in class_ids:
+        entry["failure_class"] = srlg_class
+    return entry
+
+
+def _demands(
+    raw_demands: Any, ids: dict[Any, str], source: str, report: ImportReport
+) -> list[dict[str, Any]]:
+    """topohub's demand matrix {src: {dst: value}} as demand entries, in a fixed order."""
+    demands: list[dict[str, Any]] = []
+    if not isinstance(raw_demands, dict):
+        return demands
+    demand_ids: set[str] = set()
+    for src in sorted(raw_demands, key=str):
+        row = raw_demands[src]
+        if not isinstance(row, dict):
+            continue
+        for dst in sorted(row, key=str):
+            a, b = ids.get(_key(src, ids)), ids.get(_key(dst, ids))
+            value = _number(row[dst], source, f"demand {src}-{dst}", "demands")
+            if a is None or b is None or a == b or value is None or value <= 0:
+                continue
+            demand_id = _unique(f"{a}--{b}", demand_ids, 64)
+            demands.append({"id": demand_id, "source": a, "destination": b, "gbps": value})
+    if demands:
+        report.demands_unit = DEMANDS_UNIT_NOTE
+    return demands
 
 
 def _key(value: Any, ids: dict[Any, str]) -> Any:
@@ -257,8 +663,37 @@ def _key(value: Any, ids: dict[Any, str]) -> Any:
     return as_int if as_int in ids else value
 
 
-def load_source(source: str, route_factor: float = DEFAULT_ROUTE_FACTOR) -> Imported:
-    """`topohub:KEY`, a GraphML file or a node-link JSON file."""
+def check_route_factor(route_factor: float) -> None:
+    """Refuse a route factor the written file could not hold, before any work is done."""
+    if not (math.isfinite(route_factor) and MIN_ROUTE_FACTOR <= route_factor <= MAX_ROUTE_FACTOR):
+        raise InputError(
+            Problem(
+                "--route-factor",
+                0,
+                0,
+                f"route factor {route_factor:g} is out of range: fibre follows roads and "
+                "railways, so it is never shorter than the geodesic",
+                f"give a value from {MIN_ROUTE_FACTOR:g} to {MAX_ROUTE_FACTOR:g} "
+                f"(default {DEFAULT_ROUTE_FACTOR:g}: median conduit / great-circle ratio)",
+            )
+        )
+
+
+class _NonFinite(ValueError):
+    pass
+
+
+def _refuse_constant(name: str) -> float:
+    raise _NonFinite(name)
+
+
+def load_source(source: str, route_factor: float | None = None) -> Imported:
+    """`topohub:KEY`, a GraphML file or a node-link JSON file.
+
+    `route_factor` None means the source's own (our export) or the default.
+    """
+    if route_factor is not None:
+        check_route_factor(route_factor)
     if source.startswith("topohub:"):
         try:
             import topohub
@@ -291,14 +726,48 @@ def load_source(source: str, route_factor: float = DEFAULT_ROUTE_FACTOR) -> Impo
         try:
             graph = nx.read_graphml(path, force_multigraph=True)
         except Exception as exc:  # networkx raises many parser errors
-            raise InputError(Problem(source, 0, 0, f"cannot read GraphML: {exc}")) from exc
+            raise InputError(
+                Problem(
+                    source,
+                    0,
+                    0,
+                    f"cannot read GraphML: {exc}",
+                    "give a GraphML file as Topology Zoo, Gephi, yEd or `twin export` write it",
+                )
+            ) from exc
         data = nx.node_link_data(graph, edges="edges")
         data.setdefault("graph", {}).setdefault("name", path.stem)
         return from_node_link(data, source, route_factor)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(Problem(source, 0, 0, f"not JSON node-link data: {exc}")) from exc
+        data = json.loads(path.read_text(encoding="utf-8"), parse_constant=_refuse_constant)
+    except _NonFinite as exc:
+        raise InputError(
+            Problem(
+                source,
+                0,
+                0,
+                f"the JSON holds the non-finite number {exc}",
+                "JSON has no infinity or NaN; give a finite number or leave the field out",
+            )
+        ) from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(
+            Problem(
+                source,
+                0,
+                0,
+                f"not JSON node-link data: {exc}",
+                "give a .graphml file or NetworkX node-link JSON",
+            )
+        ) from exc
     if not isinstance(data, dict):
-        raise InputError(Problem(source, 0, 0, "not node-link data: top level is not an object"))
+        raise InputError(
+            Problem(
+                source,
+                0,
+                0,
+                "not node-link data: top level is not an object",
+                'node-link JSON looks like {"nodes": [...], "edges": [...]}',
+            )
+        )
     return from_node_link(data, source, route_factor)
