@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from twin.analysis.contingency import contingency
 from twin.ecmp import ecmp_loads
-from twin.model import Demand, FailureClass, Link, Node, RepairTime, Srlg, Topology
+from twin.model import Demand, FailureClass, Link, Node, RepairTime, Sla, Srlg, Topology
 from twin.routing import Router
 
 FC = {"t": FailureClass("t", "per_1000km", 1.0, RepairTime("fixed", 12.0))}
@@ -191,3 +191,47 @@ def test_n2_on_the_corridor_is_quick_enough_to_run_in_tests() -> None:
     result = contingency(topo, [Demand("fra-baku", "frankfurt", "baku", 10.0)], mode="n-2")
     cut = {f.elements for f in result.failures if f.disconnected}
     assert ("ganja-baku", "tbilisi-baku") in cut
+
+
+def test_demands_over_their_rtt_budget_rank_above_a_higher_link_load() -> None:
+    """Ring of 6 equal 100 Gbit/s spans: a light demand v0->v1 (1 hop) with a budget of 3 hops'
+    RTT, and 60 Gbit/s v3->v4 and 40 Gbit/s v0->v5 without budgets, each on its own span.
+
+    Cutting e0 sends v0->v1 the other way (5 hops): over its budget, nothing disconnected, the
+    worst link stays e3 at 0.6. Cutting e3 sends v3->v4 round through v0->v5, where it meets
+    the 40 Gbit/s: utilisation 1.0, but no SLA breach. Before RTT breaches counted, the
+    ranking put the higher utilisation first.
+    """
+    topo = _ring(6)
+    one_hop = Router(topo).shortest_path("v0", "v1")
+    assert one_hop is not None
+    budget = 3 * one_hop.rtt_ms  # 5 hops of the detour exceed 3 hops, 1 hop does not
+    light = replace(Demand("light", "v0", "v1", 1.0), sla=Sla(max_rtt_ms=budget))
+    heavy = Demand("heavy", "v3", "v4", 60.0)
+    other = Demand("other", "v0", "v5", 40.0)
+    result = contingency(topo, [light, heavy, other], mode="n-1")
+    by_label = {f.label: f for f in result.failures}
+    assert by_label["link e0"].over_rtt == ("light",)
+    assert by_label["link e3"].over_rtt == ()
+    assert by_label["link e0"].max_utilisation == pytest.approx(0.6)
+    assert by_label["link e3"].max_utilisation == pytest.approx(1.0)
+    assert result.worst(1)[0].label == "link e0"
+
+
+def test_link_utilisation_map_is_kept_only_when_asked_and_same_for_any_workers() -> None:
+    """Square v0-v1-v2-v3, 10 Gbit/s v0->v1 on 100 Gbit/s links: cutting e0 sends it the long
+    way, so each of the three directed links of v0->v3->v2->v1 carries it at 0.1."""
+    topo = _ring(4)
+    demands = [Demand("d", "v0", "v1", 10.0)]
+    plain = contingency(topo, demands, mode="n-1")
+    assert all(f.utilisation is None for f in plain.failures)
+    assert all("utilisation" not in f for f in plain.to_dict()["failures"])
+    full = contingency(topo, demands, mode="n-1", link_utilisation=True)
+    e0 = next(f for f in full.failures if f.label == "link e0")
+    assert e0.utilisation == pytest.approx(
+        {"e3 (v0->v3)": 0.1, "e2 (v3->v2)": 0.1, "e1 (v2->v1)": 0.1}
+    )
+    e2 = next(f for f in full.failures if f.label == "link e2")
+    assert e2.utilisation == pytest.approx({"e0 (v0->v1)": 0.1})  # off the path: base loads
+    parallel = contingency(topo, demands, mode="n-1", link_utilisation=True, workers=2)
+    assert parallel.to_dict() == full.to_dict()

@@ -9,14 +9,21 @@ ranked by impact.
 It scales because only the demands whose base routing touched a failed element are re-routed:
 loads start from the base loads minus the affected demands' base contributions, plus their new
 ones. With ECMP, one shortest-path DAG per affected destination is computed per failure state.
+
+Worst first means: most traffic without a path, then most demands disconnected, then most
+demands pushed over their RTT budget, then the highest link utilisation. The full per-link
+utilisation map of every failure is only kept when asked (`link_utilisation=True`): for N-2 on
+a large backbone it would multiply the size of the results many times over.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 from twin.ecmp import DestinationDag, DirectedLink, demand_flows, destination_dag, without_links
@@ -50,10 +57,19 @@ class FailureImpact:
     overloaded: tuple[tuple[str, float], ...]
     unrouted_gbps: float
     rerouted: int
+    # Directed link label -> utilisation, every link carrying traffic; None unless asked for.
+    utilisation: Mapping[str, float] | None = None
 
     @property
-    def impact_key(self) -> tuple[float, int, float]:
-        return (self.unrouted_gbps, len(self.disconnected), self.max_utilisation)
+    def impact_key(self) -> tuple[float, int, int, float]:
+        """Ranking key, larger is worse: traffic lost, then connectivity, then SLA breaches
+        (demands over their RTT budget), then the most loaded link."""
+        return (
+            self.unrouted_gbps,
+            len(self.disconnected),
+            len(self.over_rtt),
+            self.max_utilisation,
+        )
 
 
 @dataclass(frozen=True)
@@ -66,6 +82,8 @@ class ContingencyResult:
     base_max_utilisation: float
     base_max_utilisation_link: str
     failures: tuple[FailureImpact, ...]
+    topology_path: str = ""  # absolute, so a report can find the file from any directory
+    topology_sha256: str = ""  # of the file's bytes: says whether it changed since
 
     def worst(self, n: int = 10) -> list[FailureImpact]:
         return sorted(self.failures, key=lambda f: f.impact_key, reverse=True)[:n]
@@ -83,6 +101,9 @@ class ContingencyResult:
         data = asdict(self)
         data["schema"] = CONTINGENCY_SCHEMA
         data["worst"] = [f.label for f in self.worst()]
+        for failure in data["failures"]:
+            if failure["utilisation"] is None:
+                del failure["utilisation"]  # not asked for: keep N-1/N-2 files small
         return data
 
 
@@ -103,8 +124,10 @@ class _Evaluator:
         routing: Routing,
         metric: Metric,
         include_planned: bool,
+        link_utilisation: bool = False,
     ) -> None:
         self.topology = topology
+        self.link_utilisation = link_utilisation
         self.demands = list(demands)
         self.routing = routing
         self.router = Router(topology, include_planned=include_planned, metric=metric)
@@ -241,6 +264,15 @@ class _Evaluator:
                 if d.sla.max_rtt_ms is not None and rtt > d.sla.max_rtt_ms:
                     over_rtt.append(d.id)
         worst, worst_link, overloaded = self._utilisation_after(loads)
+        full: dict[str, float] | None = None
+        if self.link_utilisation:
+            merged = dict(self.base_loads)
+            merged.update(loads)
+            full = {
+                _label(k): v / self.capacity[k[2]]
+                for k, v in sorted(merged.items())
+                if v > _EPS_LOAD
+            }
         return FailureImpact(
             label=label,
             elements=elements,
@@ -252,6 +284,7 @@ class _Evaluator:
             overloaded=tuple(overloaded),
             unrouted_gbps=unrouted,
             rerouted=rerouted,
+            utilisation=full,
         )
 
 
@@ -325,10 +358,13 @@ def _install_evaluator(
     include_planned: bool,
     mode: Mode,
     include_nodes: bool,
+    link_utilisation: bool,
 ) -> None:
     """Process-pool initializer: each worker builds the base routing once."""
     global _WORKER_EVALUATOR, _WORKER_FAILURES
-    _WORKER_EVALUATOR = _Evaluator(topology, demands, routing, metric, include_planned)
+    _WORKER_EVALUATOR = _Evaluator(
+        topology, demands, routing, metric, include_planned, link_utilisation
+    )
     _WORKER_FAILURES = _failures(_WORKER_EVALUATOR.router, topology, mode, include_nodes)
 
 
@@ -348,14 +384,16 @@ def contingency(
     include_planned: bool = False,
     workers: int = 1,
     progress: ProgressFn | None = None,
+    link_utilisation: bool = False,
 ) -> ContingencyResult:
     """Evaluate every failure of `mode`; see the module docstring for what is reported.
 
     With `workers` > 1 the failures are split into contiguous ranges evaluated in worker
     processes (each routes the base case once) and put back in order, so the result is the
-    same whatever the number of workers.
+    same whatever the number of workers. `link_utilisation` keeps each failure's utilisation
+    of every loaded directed link.
     """
-    evaluator = _Evaluator(topology, demands, routing, metric, include_planned)
+    evaluator = _Evaluator(topology, demands, routing, metric, include_planned, link_utilisation)
     base_worst, base_link, _ = evaluator.utilisation(evaluator.base_loads)
     failures = _failures(evaluator.router, topology, mode, include_nodes)
     total = len(failures)
@@ -368,7 +406,16 @@ def contingency(
     else:
         size = -(-total // (workers * _CHUNKS_PER_WORKER))
         ranges = [(start, min(total, start + size)) for start in range(0, total, size)]
-        init = (topology, demands, routing, metric, include_planned, mode, include_nodes)
+        init = (
+            topology,
+            demands,
+            routing,
+            metric,
+            include_planned,
+            mode,
+            include_nodes,
+            link_utilisation,
+        )
         with ProcessPoolExecutor(workers, initializer=_install_evaluator, initargs=init) as pool:
             futures = [pool.submit(_evaluate_range, start, stop) for start, stop in ranges]
             for future in futures:
@@ -384,4 +431,21 @@ def contingency(
         base_max_utilisation=base_worst,
         base_max_utilisation_link=base_link,
         failures=tuple(impacts),
+        **_file_identity(topology.source_path),
     )
+
+
+def _file_identity(source_path: str) -> dict[str, str]:
+    """Absolute path and SHA-256 of the topology file, when the topology came from one.
+
+    With `extends:` this is the file named, not its parents: the hash then says whether that
+    file changed, not whether its chain did.
+    """
+    if not source_path:
+        return {}
+    path = Path(source_path)
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return {"topology_path": str(path.resolve())}
+    return {"topology_path": str(path.resolve()), "topology_sha256": digest}
