@@ -201,3 +201,42 @@ def test_a_directory_without_yaml_fails_rather_than_checking_nothing(
     (tmp_path / "notes.txt").write_text("not yaml")
     assert main(["validate", str(tmp_path)]) == 2
     assert f"{tmp_path}: directory holds no *.yaml files" in capsys.readouterr().err
+
+
+def test_a_demands_file_written_by_twin_import_validates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A node-link source with an SNDlib-style demand table, imported by the real command.
+    source = tmp_path / "tiny.json"
+    source.write_text(
+        json.dumps(
+            {
+                "directed": False,
+                "multigraph": False,
+                "graph": {"name": "tiny", "demands": {"0": {"1": 5.0, "2": 2.5}}},
+                "nodes": [
+                    {"id": i, "name": n, "lat": 50.0 + i, "lon": 8.0 + i}
+                    for i, n in enumerate("ABC")
+                ],
+                "links": [{"source": 0, "target": 1}, {"source": 1, "target": 2}],
+            }
+        )
+    )
+    topology, demands = tmp_path / "tiny.yaml", tmp_path / "tiny-demands.yaml"
+    assert main(["import", str(source), "-o", str(topology), "--demands-out", str(demands)]) == 0
+    capsys.readouterr()
+    report = tmp_path / "validate.json"
+    assert main(["validate", str(topology), str(demands), "--json", str(report)]) == 0
+    files = {Path(f["path"]).name: f for f in json.loads(report.read_text())["files"]}
+    assert files["tiny-demands.yaml"]["kind"] == "demands"
+    assert files["tiny-demands.yaml"]["counts"] == {"demands": 2}  # A-B and A-C of the table
+
+
+def test_a_bad_demands_file_is_refused_at_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "demands.yaml"
+    path.write_text("demands:\n  - {source: a, destination: a}\n  - {source: a, destination: b}\n")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:2:5: demand a-a starts where it ends" in err

@@ -8,7 +8,9 @@ on. Pairs whose ends a topology lacks are skipped, so the same default works on 
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from twin.errors import InputError, Problem
 from twin.model import Demand, Topology
@@ -40,7 +42,11 @@ def _check_node(node_id: str, topology: Topology, spec: str) -> Problem | None:
 
 
 def parse_demand_specs(specs: Iterable[str], topology: Topology) -> list[Demand]:
-    """`frankfurt:almaty` → a Demand with id `frankfurt-almaty`; every bad spec reported."""
+    """`frankfurt:almaty` → a Demand with id `frankfurt-almaty`; every bad spec reported.
+
+    `A:A` is refused: a demand from a node to itself has no path to analyse, and the
+    disjoint-path search would have nothing to remove.
+    """
     demands: list[Demand] = []
     problems: list[Problem] = []
     for spec in specs:
@@ -48,6 +54,17 @@ def parse_demand_specs(specs: Iterable[str], topology: Topology) -> list[Demand]
         if len(parts) != 2 or not all(parts):
             problems.append(
                 Problem("--demand", 0, 0, f"cannot read demand '{spec}'", "write SOURCE:DEST")
+            )
+            continue
+        if parts[0] == parts[1]:
+            problems.append(
+                Problem(
+                    "--demand",
+                    0,
+                    0,
+                    f"demand '{spec}' starts where it ends",
+                    "give two different nodes as SOURCE:DEST",
+                )
             )
             continue
         found = [p for p in (_check_node(n, topology, spec) for n in parts) if p is not None]
@@ -60,16 +77,34 @@ def parse_demand_specs(specs: Iterable[str], topology: Topology) -> list[Demand]
     return demands
 
 
-def ensure_known(demands: Sequence[Demand], topology: Topology) -> None:
-    problems = [
-        p
-        for d in demands
-        for p in (
-            _check_node(d.source, topology, d.id),
-            _check_node(d.destination, topology, d.id),
-        )
-        if p is not None
-    ]
+def ensure_known(
+    demands: Sequence[Demand],
+    topology: Topology,
+    origin: str = "--demand",
+    *,
+    or_in: Sequence[Topology] = (),
+) -> None:
+    """Refuse demands whose ends `topology` (and every topology of `or_in`) lacks, naming the
+    demand and the node.
+
+    Demands taken from a scenario were checked against *its* topology; analysed on another one
+    (`twin contingency T --scenario S`, `twin diff`), a missing end would silently count as
+    unreachable, which reads like a finding rather than a mistake. `or_in` serves `twin diff`:
+    a node that only one side has (added or removed by the change) is a real difference.
+    """
+    everywhere = (topology, *or_in)
+    names = " nor ".join(t.name for t in everywhere)
+    problems: list[Problem] = []
+    for d in demands:
+        for node_id in dict.fromkeys((d.source, d.destination)):
+            if any(node_id in t.nodes for t in everywhere):
+                continue
+            close = difflib.get_close_matches(node_id, list(topology.nodes), n=1)
+            hint = (f"did you mean '{close[0]}'? Otherwise c" if close else "C") + (
+                "hoose demands whose ends exist in the topology (e.g. --demand SOURCE:DEST)"
+            )
+            where = f"is not in topology {names}" if not or_in else f"is in neither {names}"
+            problems.append(Problem(origin, 0, 0, f"demand {d.id}: node '{node_id}' {where}", hint))
     if problems:
         raise InputError(problems)
 
@@ -80,7 +115,10 @@ _ROLE_WEIGHT = {"ixp": 3.0, "datacenter": 3.0, "pop": 2.0, "landing": 1.0, "bord
 def gravity_demands(topology: Topology, total_gbps: float) -> list[Demand]:
     """Demand i->j proportional to w_i * w_j / d_ij (role weights), scaled to `total_gbps`.
 
-    Weights stand in for populations when a topology carries none; distance damps far pairs.
+    Weights stand in for populations, which topologies do not carry: 3 for ixp and datacenter
+    nodes, 2 for pop, 1 for landing and border points. d_ij is the geodesic in km (at least 1,
+    so co-located nodes do not take everything); distance damps far pairs, as in the classical
+    gravity model. One demand per unordered pair, id `A--B` with A < B.
     """
     from twin.geo import geodesic_km
 
@@ -97,48 +135,74 @@ def gravity_demands(topology: Topology, total_gbps: float) -> list[Demand]:
     return [Demand(f"{a}--{b}", a, b, total_gbps * w / total) for a, b, w in raw]
 
 
-def load_demands_file(path: object, topology: Topology) -> list[Demand]:
-    """A YAML file with a `demands:` list (entries as in scenarios), checked like one."""
-    from pathlib import Path
+def load_demands_file(path: str | Path, topology: Topology | None = None) -> list[Demand]:
+    """A YAML file with a `demands:` list (entries as in scenarios, SLAs kept), checked like one.
 
-    from twin.loading.schema import DemandSpec
-    from twin.loading.yaml_marks import MList, load_yaml_with_marks
+    The one loader is `twin.loading.load_demands`; this name stays for existing callers.
+    """
+    from twin.loading import load_demands
 
-    file_path = Path(str(path))
-    data = load_yaml_with_marks(file_path)
-    items = data.get("demands")
-    mark = data.mark_of("demands")
-    if not isinstance(items, MList):
-        raise InputError(Problem(str(file_path), mark.line, mark.col, "expected a 'demands:' list"))
-    demands: list[Demand] = []
-    problems: list[Problem] = []
-    for index, item in enumerate(items):
-        m = items.mark_of(index)
-        try:
-            spec = DemandSpec.model_validate(item)
-        except ValueError as exc:
-            problems.append(Problem(m.path, m.line, m.col, f"bad demand: {exc}".splitlines()[0]))
-            continue
-        demand = Demand(
-            spec.id or f"{spec.source}-{spec.destination}",
-            spec.source,
-            spec.destination,
-            spec.gbps,
-            spec.priority,
+    return list(load_demands(path, topology))
+
+
+def select_demands(
+    topology: Topology,
+    *,
+    specs: Sequence[str] | None = None,
+    scenario: str | Path | None = None,
+    demands_file: str | Path | None = None,
+    gravity_gbps: float | None = None,
+    or_in: Sequence[Topology] = (),
+) -> list[Demand]:
+    """The demands a command asked for: `--demand`, `--scenario`, `--demands` or `--gravity`
+    (at most one: combining them would leave unclear which SLAs apply), else the standard pairs.
+
+    Demands from a scenario or a demands file must have their ends in `topology` or in one
+    of `or_in` (see `ensure_known`); the default pairs are those present in all of them.
+    """
+    specs = list(specs) if specs else None
+    given = [
+        name
+        for name, value in (
+            ("--demand", specs),
+            ("--scenario", scenario),
+            ("--demands", demands_file),
+            ("--gravity", gravity_gbps),
         )
-        for node_id in (spec.source, spec.destination):
-            if node_id not in topology.nodes:
-                close = difflib.get_close_matches(node_id, list(topology.nodes), n=1)
-                problems.append(
-                    Problem(
-                        m.path,
-                        m.line,
-                        m.col,
-                        f"unknown node '{node_id}' in demand",
-                        f"did you mean '{close[0]}'?" if close else "",
-                    )
-                )
-        demands.append(demand)
-    if problems:
-        raise InputError(problems)
-    return demands
+        if value is not None
+    ]
+    if len(given) > 1:
+        raise InputError(
+            Problem(
+                given[1],
+                0,
+                0,
+                f"{', '.join(given)}: give only one source of demands",
+                "to combine them, write them into one demands file and give --demands FILE",
+            )
+        )
+    if specs:
+        return parse_demand_specs(specs, topology)
+    if scenario is not None:
+        from twin.loading import load_scenario
+
+        demands = list(load_scenario(scenario).demands)
+        ensure_known(demands, topology, f"--scenario {scenario}", or_in=or_in)
+        return demands
+    if demands_file is not None:
+        if or_in:
+            demands = load_demands_file(demands_file)
+            ensure_known(demands, topology, f"--demands {demands_file}", or_in=or_in)
+            return demands
+        return load_demands_file(demands_file, topology)
+    if gravity_gbps is not None:
+        if not (math.isfinite(gravity_gbps) and gravity_gbps > 0):
+            raise InputError.at(
+                "--gravity",
+                0,
+                0,
+                f"--gravity must be a positive number of Gbit/s, not {gravity_gbps}",
+                "give the total traffic to spread over the node pairs, e.g. --gravity 1000",
+            )
+        return gravity_demands(topology, gravity_gbps)
+    return default_demands(topology, *or_in)

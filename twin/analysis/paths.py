@@ -120,13 +120,17 @@ def link_disjoint_paths(router: Router, source: str, destination: str) -> list[P
 
 
 def srlg_disjoint_paths(router: Router, source: str, destination: str) -> list[Path]:
-    """Greedy SRLG-disjoint paths, shortest first (a lower bound on how many exist)."""
+    """Greedy SRLG-disjoint paths, shortest first (a lower bound on how many exist).
+
+    Each round removes the links of the path found, so the loop ends, except for a path with
+    no links (source == destination), which would be found again forever: that ends it too.
+    """
     topology = router.topology
     removed: set[str] = set()
     paths: list[Path] = []
     while True:
         path = router.shortest_path(source, destination, frozenset(removed))
-        if path is None:
+        if path is None or not path.links:
             return paths
         paths.append(path)
         groups = {g for lid in path.links for g in topology.links[lid].srlgs}

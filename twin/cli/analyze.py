@@ -8,6 +8,20 @@ from typing import Annotated
 import typer
 
 from twin.cli.app import EXIT_OK, app, emit_json, human_console
+from twin.cli.contingency import (
+    ContingencyRequest,
+    DemandsFileOption,
+    GravityOption,
+    LinkUtilisationOption,
+    MetricOption,
+    NodesOption,
+    RoutingOption,
+    ScenarioOption,
+    TopOption,
+    WorkersOption,
+    run_contingency,
+)
+from twin.cli.options import require_non_negative
 from twin.errors import InputError
 
 
@@ -45,18 +59,19 @@ def analyze_command(
     contingency: Annotated[
         str | None,
         typer.Option(
-            help="Contingency analysis instead: n-1, n-2 or srlg (see `twin contingency`)."
+            help="Contingency analysis instead: n-1, n-2 or srlg (the same analysis and "
+            "options as `twin contingency`)."
         ),
     ] = None,
-    routing: Annotated[
-        str, typer.Option(help="With --contingency: shortest or ecmp.")
-    ] = "shortest",
-    metric: Annotated[
-        str, typer.Option(help="With --contingency: latency, hops or igp.")
-    ] = "latency",
-    workers: Annotated[
-        int, typer.Option(help="With --contingency: evaluate failures in N processes.")
-    ] = 1,
+    scenario: ScenarioOption = None,
+    demands_file: DemandsFileOption = None,
+    gravity: GravityOption = None,
+    routing: RoutingOption = "shortest",
+    metric: MetricOption = "latency",
+    nodes: NodesOption = False,
+    top: TopOption = 15,
+    workers: WorkersOption = 1,
+    link_utilisation: LinkUtilisationOption = False,
     json_path: Annotated[
         Path | None,
         typer.Option(
@@ -76,9 +91,12 @@ def analyze_command(
 
         twin analyze topologies/silk-road-2026.yaml --availability
 
-        twin analyze topologies/silk-road-2026.yaml --contingency n-1
+        twin analyze topologies/silk-road-2026.yaml --contingency n-1 --demands demands.yaml
+
+    Demands: --demand pairs, a --scenario's demands, a --demands file or a --gravity model
+    (at most one); without them the standard corridor pairs.
     """
-    from twin.analysis.demand_sets import default_demands, parse_demand_specs
+    from twin.analysis.demand_sets import select_demands
     from twin.analysis.paths import analyze
     from twin.loading import load_topology
     from twin.report.terminal_analysis import print_path_analysis
@@ -91,22 +109,44 @@ def analyze_command(
             f"unknown method {availability_method!r}",
             "use auto, exact or bounds",
         )
-    topo = load_topology(topology)
-    demands = parse_demand_specs(demand, topo) if demand else default_demands(topo)
-    console = human_console(json_path)
+    require_non_negative(
+        "--tolerance", tolerance, "the largest bound gap to accept, e.g. 1e-9 (0: exact)"
+    )
+    request = None
     if contingency is not None:
-        from twin.cli.contingency import run_contingency
-
-        return run_contingency(
-            topo,
-            demands,
-            contingency,
+        request = ContingencyRequest(
+            mode=contingency,
+            mode_option="--contingency",
             routing=routing,
             metric=metric,
+            include_nodes=nodes,
             include_planned=include_planned,
-            json_path=json_path,
+            top=top,
             workers=workers,
-        )
+            link_utilisation=link_utilisation,
+            json_path=json_path,
+        ).checked()
+    else:
+        for name, given in (("--nodes", nodes), ("--link-utilisation", link_utilisation)):
+            if given:
+                raise InputError.at(
+                    name,
+                    0,
+                    0,
+                    f"{name} applies to contingency analysis only",
+                    "add --contingency n-1 (or n-2, srlg), or use `twin contingency`",
+                )
+    topo = load_topology(topology)
+    demands = select_demands(
+        topo,
+        specs=demand,
+        scenario=scenario,
+        demands_file=demands_file,
+        gravity_gbps=gravity,
+    )
+    if request is not None:
+        return run_contingency(topo, demands, request)
+    console = human_console(json_path)
     result = analyze(topo, demands, include_planned=include_planned)
     print_path_analysis(console, result)
     doc = result.to_dict()

@@ -9,6 +9,7 @@ import typer
 
 from twin.atomic import write_text_atomic
 from twin.cli.app import EXIT_CHECK_FAILED, EXIT_OK, app, emit_json, emit_text, human_console
+from twin.cli.options import require_replications, require_workers
 from twin.errors import InputError, Problem
 
 
@@ -89,6 +90,8 @@ def check_command(
     from twin.report.markdown_check import render_check_markdown
     from twin.report.terminal_check import print_check_report
 
+    require_replications(replications)
+    require_workers(workers)
     console = human_console(markdown, json_path)
     paths = _scenario_paths(list(scenarios or []))
     problems: list[Problem] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, cast
 
@@ -10,12 +11,53 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from twin.cli.app import EXIT_OK, app, emit_json, human_console, stderr_console
+from twin.cli.options import require_at_least, require_workers
 from twin.errors import InputError
 from twin.model import Demand, Topology
 
 MODES = ("n-1", "n-2", "srlg")
 ROUTINGS = ("shortest", "ecmp")
 METRICS = ("latency", "hops", "igp")
+
+# One option set for `twin contingency` and `twin analyze --contingency`: the same names, help
+# and checks, so the two spellings of the same analysis cannot drift apart.
+ScenarioOption = Annotated[
+    Path | None,
+    typer.Option("--scenario", help="Take demands (with Gbit/s and SLAs) from a scenario."),
+]
+DemandsFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--demands",
+        help="A demands file: a YAML 'demands:' list, entries as in scenarios "
+        "(docs/file-formats.md).",
+    ),
+]
+GravityOption = Annotated[
+    float | None,
+    typer.Option(
+        "--gravity", help="Gravity-model demands between all nodes, totalling this many Gbit/s."
+    ),
+]
+RoutingOption = Annotated[str, typer.Option("--routing", help="shortest or ecmp.")]
+MetricOption = Annotated[
+    str,
+    typer.Option("--metric", help="latency, hops or igp (links without igp_metric use length_km)."),
+]
+NodesOption = Annotated[bool, typer.Option("--nodes", help="N-1 also fails every node.")]
+TopOption = Annotated[int, typer.Option("--top", help="Rows in the worst-case table.")]
+WorkersOption = Annotated[
+    int,
+    typer.Option("--workers", help="Evaluate failures in N processes (same result for any N)."),
+]
+LinkUtilisationOption = Annotated[
+    bool,
+    typer.Option(
+        "--link-utilisation",
+        help="Write every failure's utilisation of each loaded directed link to the JSON "
+        "(off by default: N-2 files grow large).",
+    ),
+]
 
 
 def _choice(option: str, value: str, allowed: tuple[str, ...]) -> str:
@@ -24,32 +66,39 @@ def _choice(option: str, value: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
-def run_contingency(
-    topology: Topology,
-    demands: list[Demand],
-    mode: str,
-    *,
-    routing: str = "shortest",
-    metric: str = "latency",
-    include_nodes: bool = False,
-    include_planned: bool = False,
-    json_path: Path | None = None,
-    top: int = 15,
-    workers: int = 1,
-) -> int:
-    """Shared by `twin contingency` and `twin analyze --contingency`."""
+@dataclass(frozen=True)
+class ContingencyRequest:
+    """What to evaluate and how to report it; `mode_option` names the option the mode came
+    from (`--mode` or `--contingency`) so a bad value is reported against what was typed."""
+
+    mode: str
+    mode_option: str = "--mode"
+    routing: str = "shortest"
+    metric: str = "latency"
+    include_nodes: bool = False
+    include_planned: bool = False
+    top: int = 15
+    workers: int = 1
+    link_utilisation: bool = False
+    json_path: Path | None = None
+
+    def checked(self) -> ContingencyRequest:
+        """Every option checked before any work: exit 2 naming the option."""
+        _choice(self.mode_option, self.mode, MODES)
+        _choice("--routing", self.routing, ROUTINGS)
+        _choice("--metric", self.metric, METRICS)
+        require_workers(self.workers)
+        require_at_least("--top", self.top, 0, "the number of worst failures to list, e.g. 15")
+        return self
+
+
+def run_contingency(topology: Topology, demands: list[Demand], request: ContingencyRequest) -> int:
+    """The one code path of `twin contingency` and `twin analyze --contingency`."""
     from twin.analysis.contingency import Mode, Routing, contingency
     from twin.report.terminal_contingency import print_contingency
     from twin.routing import Metric
 
-    if workers < 1:
-        raise InputError.at(
-            "--workers",
-            0,
-            0,
-            f"--workers must be at least 1, not {workers}",
-            "use 1 (in this process) or the number of cores to use",
-        )
+    request.checked()
     with Progress(
         TextColumn("contingency"),
         BarColumn(),
@@ -63,16 +112,17 @@ def run_contingency(
         result = contingency(
             topology,
             demands,
-            mode=cast(Mode, _choice("--mode", mode, MODES)),
-            routing=cast(Routing, _choice("--routing", routing, ROUTINGS)),
-            metric=cast(Metric, _choice("--metric", metric, METRICS)),
-            include_nodes=include_nodes,
-            include_planned=include_planned,
-            workers=workers,
+            mode=cast(Mode, request.mode),
+            routing=cast(Routing, request.routing),
+            metric=cast(Metric, request.metric),
+            include_nodes=request.include_nodes,
+            include_planned=request.include_planned,
+            workers=request.workers,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
+            link_utilisation=request.link_utilisation,
         )
-    print_contingency(human_console(json_path), result, top)
-    emit_json(json_path, result.to_dict())
+    print_contingency(human_console(request.json_path), result, request.top)
+    emit_json(request.json_path, result.to_dict())
     return EXIT_OK
 
 
@@ -80,26 +130,16 @@ def run_contingency(
 def contingency_command(
     topology: Annotated[Path, typer.Argument(help="Topology file.")],
     mode: Annotated[str, typer.Option(help="n-1 (every link), n-2 (every pair) or srlg.")] = "n-1",
-    scenario: Annotated[
-        Path | None, typer.Option(help="Take demands (with Gbit/s and SLAs) from a scenario.")
-    ] = None,
-    demands_file: Annotated[
-        Path | None,
-        typer.Option("--demands", help="A demands file (a YAML 'demands:' list, as scenarios)."),
-    ] = None,
-    gravity: Annotated[
-        float | None,
-        typer.Option(help="Gravity-model demands between all nodes, totalling this many Gbit/s."),
-    ] = None,
-    routing: Annotated[str, typer.Option(help="shortest or ecmp.")] = "shortest",
-    metric: Annotated[str, typer.Option(help="latency, hops or igp.")] = "latency",
-    nodes: Annotated[bool, typer.Option("--nodes", help="N-1 also fails every node.")] = False,
+    scenario: ScenarioOption = None,
+    demands_file: DemandsFileOption = None,
+    gravity: GravityOption = None,
+    routing: RoutingOption = "shortest",
+    metric: MetricOption = "latency",
+    nodes: NodesOption = False,
     include_planned: Annotated[bool, typer.Option(help="Planned links in service.")] = False,
-    top: Annotated[int, typer.Option(help="Rows in the worst-case table.")] = 15,
-    workers: Annotated[
-        int,
-        typer.Option(help="Evaluate failures in N processes (same result for any N)."),
-    ] = 1,
+    top: TopOption = 15,
+    workers: WorkersOption = 1,
+    link_utilisation: LinkUtilisationOption = False,
     json_path: Annotated[
         Path | None,
         typer.Option("--json", help="Write results as JSON to FILE, or - for standard output."),
@@ -107,12 +147,14 @@ def contingency_command(
 ) -> int:
     """For every failure of the chosen kind: the demands that lose connectivity or exceed their
     RTT budget, the RTT stretch of rerouted demands, link utilisations (per direction), the
-    overloaded links and the traffic that finds no path; the worst failures first.
+    overloaded links and the traffic that finds no path; the worst failures first (traffic
+    lost, then demands disconnected, then demands over their RTT budget, then link load).
 
     Demands: from a scenario, a demands file, a gravity model (demand between two nodes
     proportional to the product of their weights — 3 for ixp/datacenter, 2 for pop, 1 for
     landing/border — divided by their distance, scaled to --gravity Gbit/s), or by default the
-    standard corridor pairs at 10 Gbit/s.
+    standard corridor pairs at 10 Gbit/s. Give at most one of --scenario, --demands and
+    --gravity; demands whose nodes the topology lacks are refused.
 
     Examples:
 
@@ -121,27 +163,22 @@ def contingency_command(
 
         twin contingency net.yaml --mode n-2 --routing ecmp --metric hops --gravity 1000
     """
-    from twin.analysis.demand_sets import default_demands, gravity_demands, load_demands_file
-    from twin.loading import load_scenario, load_topology
+    from twin.analysis.demand_sets import select_demands
+    from twin.loading import load_topology
 
-    topo = load_topology(topology)
-    if scenario is not None:
-        demands = list(load_scenario(scenario).demands)
-    elif demands_file is not None:
-        demands = load_demands_file(demands_file, topo)
-    elif gravity is not None:
-        demands = gravity_demands(topo, gravity)
-    else:
-        demands = default_demands(topo)
-    return run_contingency(
-        topo,
-        demands,
-        mode,
+    request = ContingencyRequest(
+        mode=mode,
         routing=routing,
         metric=metric,
         include_nodes=nodes,
         include_planned=include_planned,
-        json_path=json_path,
         top=top,
         workers=workers,
+        link_utilisation=link_utilisation,
+        json_path=json_path,
+    ).checked()
+    topo = load_topology(topology)
+    demands = select_demands(
+        topo, scenario=scenario, demands_file=demands_file, gravity_gbps=gravity
     )
+    return run_contingency(topo, demands, request)

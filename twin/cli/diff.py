@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from twin.cli.app import EXIT_CHECK_FAILED, EXIT_OK, app, emit_json, emit_text, human_console
+from twin.cli.options import require_non_negative
 from twin.errors import InputError
 
 
@@ -60,9 +61,9 @@ def diff_command(
         twin diff main:topologies/silk-road-2026.yaml topologies/silk-road-2026.yaml \\
             --fail-on regression --markdown "$GITHUB_STEP_SUMMARY"
     """
-    from twin.analysis.demand_sets import default_demands, parse_demand_specs
+    from twin.analysis.demand_sets import select_demands
     from twin.analysis.topology_diff import Thresholds, diff_topologies, measure_demand
-    from twin.loading import load_scenario, load_topology
+    from twin.loading import load_topology
     from twin.report.markdown_check import render_diff_markdown
     from twin.report.terminal_diff import print_diff
     from twin.revisions import materialise, relabel
@@ -71,6 +72,8 @@ def diff_command(
         raise InputError.at(
             "--fail-on", 0, 0, f"unknown value {fail_on!r}", "the only value is 'regression'"
         )
+    require_non_negative("--rtt-threshold-ms", rtt_threshold_ms, "e.g. 0.5 (ms)")
+    require_non_negative("--availability-threshold", availability_threshold, "e.g. 1e-7")
     console = human_console(markdown, json_path)
     with ExitStack() as stack:
         topologies = []
@@ -81,12 +84,7 @@ def diff_command(
             except InputError as exc:
                 raise relabel(exc, local, spec) from exc
     base_topology, head_topology = topologies
-    if scenario is not None:
-        demands = list(load_scenario(scenario).demands)
-    elif demand:
-        demands = parse_demand_specs(demand, head_topology)
-    else:
-        demands = default_demands(base_topology, head_topology)
+    demands = select_demands(head_topology, specs=demand, scenario=scenario, or_in=(base_topology,))
     thresholds = Thresholds(rtt_ms=rtt_threshold_ms, availability=availability_threshold)
     result = diff_topologies(
         base_topology,

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from twin.cli.app import EXIT_OK, app, emit_json, human_console
+from twin.cli.options import require_replications, require_workers
 
 
 @app.command("sweep")
@@ -41,6 +42,8 @@ def sweep_command(
     """
     from twin.sweep import parse_set_options, run_sweep
 
+    require_replications(replications)
+    require_workers(workers)
     grid = parse_set_options(set_ or [])
     result = run_sweep(
         scenario, grid, replications=replications, workers=workers, scheduler=scheduler

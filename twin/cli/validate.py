@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from twin.cli.app import EXIT_BAD_INPUT, EXIT_OK, app, emit_json, human_console, stderr_console
-from twin.model import Scenario, Topology
+from twin.model import Demand, Scenario, Topology
 
 if TYPE_CHECKING:
     from twin.loading import ValidatedFile
@@ -27,7 +27,9 @@ def validate_command(
         typer.Option("--json", help="Write the results as JSON to FILE, or - for standard output."),
     ] = None,
 ) -> int:
-    """Check topology and scenario files; the kind is told from the content.
+    """Check topology, scenario and demands files; the kind is told from the content (a file
+    whose top level is only `demands:` is a demands file, as `twin import --demands-out`
+    writes; its node ids are checked when it is used with a topology).
 
     Every problem is printed as FILE:LINE:COL: message, then a hint.
     Checked: YAML syntax, duplicate keys, unknown keys (with did-you-mean),
@@ -80,7 +82,9 @@ def validate_command(
     return EXIT_OK if all(not r.problems for r in results) else EXIT_BAD_INPUT
 
 
-def _counts(model: Topology | Scenario | None) -> dict[str, int]:
+def _counts(model: Topology | Scenario | tuple[Demand, ...] | None) -> dict[str, int]:
+    if isinstance(model, tuple):
+        return {"demands": len(model)}
     if isinstance(model, Topology):
         return {"nodes": len(model.nodes), "links": len(model.links), "srlgs": len(model.srlgs)}
     if isinstance(model, Scenario):
@@ -98,6 +102,8 @@ def _summary_table(results: Sequence[ValidatedFile]) -> Table:
             contents = f"{counts['nodes']} nodes, {counts['links']} links, {counts['srlgs']} SRLGs"
         elif isinstance(r.model, Scenario):
             contents = f"{counts['demands']} demands, {counts['events']} events"
+        elif isinstance(r.model, tuple):
+            contents = f"{counts['demands']} demands"
         else:
             contents = f"{len(r.problems)} problem(s)"
         verdict = "[green]valid[/]" if not r.problems else "[bold red]invalid[/]"
