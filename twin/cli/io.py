@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from twin.atomic import write_text_atomic
 from twin.cli.app import EXIT_OK, app, emit_text, stderr_console, stdout_console
 from twin.errors import InputError
+
+if TYPE_CHECKING:
+    from twin.model import Topology
 
 
 @app.command("import")
@@ -27,8 +31,13 @@ def import_command(
         typer.Option(help="Write the source's demands (SNDlib) as a demands file."),
     ] = None,
     route_factor: Annotated[
-        float, typer.Option(help="Fibre length / geodesic for links without a length.")
-    ] = 1.3,
+        float | None,
+        typer.Option(
+            help="Fibre length / geodesic (1.0 to 5.0) for links without a measured length, "
+            "including topohub's great-circle 'dist'. Default 1.3, or the file's own for a "
+            "`twin export`."
+        ),
+    ] = None,
 ) -> int:
     """Import a published topology into the twin's format, with a report of what was defaulted.
 
@@ -43,24 +52,65 @@ def import_command(
         twin import Abilene.graphml -o topologies/abilene.yaml
     """
     from twin.io import load_source, render_yaml, to_topology
+    from twin.io.importer import check_route_factor
 
+    if route_factor is not None:
+        check_route_factor(route_factor)  # before topohub loads thousands of nodes
     imported = load_source(source, route_factor)
     header = (
         f"Imported by `twin import {source}`.\n"
         "Defaults (route factor, capacities, failure classes, country ZZ) are marked estimate."
     )
     text = render_yaml(imported.topology, header)
-    to_topology(imported, text)  # validate before writing anything
-    write_text_atomic(output, text)
+    topology = to_topology(imported, text)  # validate before writing anything
+    demands_text = None
     if demands_out is not None:
-        write_text_atomic(
-            demands_out, render_yaml({"demands": imported.demands}, f"Demands of {source}.")
-        )
+        demands_text = _demands_text(source, imported.demands, imported.report.demands_unit)
+        _check_demands(demands_text, topology, source)
+    write_text_atomic(output, text)
+    if demands_out is not None and demands_text is not None:
+        write_text_atomic(demands_out, demands_text)
     err = stderr_console()
     for line in imported.report.lines():
         err.print(line, markup=False, soft_wrap=True)
     stdout_console().print(f"wrote {output}")
     return EXIT_OK
+
+
+def _demands_text(source: str, demands: list[dict[str, Any]], unit: str) -> str:
+    """The demands file `twin contingency --demands` reads: a `demands:` list, unit stated."""
+    from twin.io import render_yaml
+
+    if not demands:
+        raise InputError.at(
+            "--demands-out",
+            0,
+            0,
+            f"{source} has no demands to write",
+            "leave out --demands-out, or use `twin contingency --gravity GBPS` for demands",
+        )
+    header = f"Demands of {source}, imported by `twin import`.\ngbps: {unit or 'Gbit/s'}."
+    return render_yaml({"demands": demands}, header)
+
+
+def _check_demands(text: str, topology: Topology, source: str) -> None:
+    """Read the demands back the way `twin contingency --demands` does, before writing."""
+    from twin.analysis.demand_sets import load_demands_file
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "demands.yaml"
+        path.write_text(text, encoding="utf-8")
+        try:
+            load_demands_file(path, topology)
+        except InputError as exc:
+            raise InputError.at(
+                source,
+                0,
+                0,
+                "the imported demands do not read back: "
+                + "; ".join(p.message for p in exc.problems),
+                "this is a bug of twin import; please report it with the source",
+            ) from None
 
 
 @app.command("export")
