@@ -11,17 +11,23 @@ reliability problem (#P-hard in general), so:
   Moskowitz 1958) with series and parallel reductions and dangling-part pruning at every step,
   memoised on the reduced graph. Exact to rounding.
 - **bounds** (`most-probable states`): when factoring exceeds its budget, enumerate component
-  states in order of the number of failed components (the most probable first, since every
-  component is far more often up than down): each state's probability goes to the lower bound
-  if the ends are connected, to (1 - upper bound) if not. The unexplored mass is the gap; the
-  bounds are certified whatever the network.
+  states in decreasing order of probability (a heap over "flip sets", see `_states_by_probability`):
+  each state's probability goes to the lower bound if the ends are connected, to (1 - upper
+  bound) if not. The unexplored mass is the gap. Enumeration stops when the gap is at most the
+  tolerance (`converged`) or the state budget is spent (not converged: the result says so, with
+  the gap). The bounds are certified whatever the order and wherever it stops, since each
+  examined state's probability is exact; the order only decides how fast the gap closes.
+  Ordering by probability rather than by number of failed components matters when failure
+  probabilities differ by orders of magnitude (a long submarine cable against a short span):
+  a single failure of a reliable link is then less likely than a double failure of weak ones.
 """
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +49,13 @@ class AvailabilityResult:
     method: str
     states_examined: int
     components: int
+    # Bounds only: whether the gap reached the tolerance before the state budget ran out.
+    converged: bool = True
+    tolerance: float = 0.0
+
+    @property
+    def gap(self) -> float:
+        return self.upper - self.lower
 
     @property
     def value(self) -> float:
@@ -64,6 +77,9 @@ class AvailabilityResult:
             "states_examined": self.states_examined,
             "components": self.components,
             "unavailability_min_per_year": self.unavailability_min_per_year,
+            "converged": self.converged,
+            "gap": self.gap,
+            "tolerance": self.tolerance,
         }
 
 
@@ -268,6 +284,47 @@ def _connected(edges: Iterable[Edge], s: str, t: str) -> bool:
     return False
 
 
+def _states_by_probability(p_up: Sequence[float]) -> Iterator[tuple[float, tuple[int, ...]]]:
+    """Every up/down state of independent components, most probable first, as (probability,
+    indices of components *not* in their more likely state).
+
+    Each component starts in its more likely state (the base state, probability P0 = prod of
+    max(p, 1-p)); flipping component i multiplies by r_i = min/max <= 1. With the components
+    sorted by r descending, the subsets of flips form a tree in which every child is no more
+    probable than its parent (from a flip set ending in j: add j+1, or replace j by j+1), so a
+    heap yields them in non-increasing probability, each exactly once.
+    """
+    n = len(p_up)
+    if n == 0:
+        yield 1.0, ()
+        return
+    ratio = [min(p, 1.0 - p) / max(p, 1.0 - p) for p in p_up]
+    order = sorted(range(n), key=lambda i: (-ratio[i], i))
+    r = [ratio[i] for i in order]
+    base = math.prod(max(p, 1.0 - p) for p in p_up)
+    yield base, ()
+    # Entries: (-probability, flip positions in `order`, probability without the last flip).
+    heap: list[tuple[float, tuple[int, ...], float]] = [(-base * r[0], (0,), base)]
+    while heap:
+        neg, flips, without_last = heapq.heappop(heap)
+        prob = -neg
+        yield prob, tuple(order[k] for k in flips)
+        last = flips[-1]
+        if last + 1 < n:
+            nxt = last + 1
+            heapq.heappush(heap, (-prob * r[nxt], (*flips, nxt), prob))
+            heapq.heappush(heap, (-without_last * r[nxt], (*flips[:-1], nxt), without_last))
+
+
+@dataclass(frozen=True)
+class _Bounds:
+    lower: float
+    upper: float
+    examined: int
+    max_failed: int  # most components down in any examined state
+    converged: bool
+
+
 def _bounds(
     edges: dict[str, Edge],
     shared: Sequence[_Component],
@@ -275,41 +332,48 @@ def _bounds(
     t: str,
     tolerance: float,
     max_states: int,
-) -> tuple[float, float, int, int]:
+) -> _Bounds:
     components = [_Component(lid, e[2], frozenset({lid}), frozenset()) for lid, e in edges.items()]
     components += list(shared)
     # Components that never fail contribute nothing to any failure state.
     components = [c for c in components if c.p_up < 1.0]
-    lower = 0.0
-    down_mass = 0.0
+    base_down = {i for i, c in enumerate(components) if c.p_up < 0.5}
+    up_mass: list[float] = []  # summed exactly (fsum) at the end: 1e5 tiny terms
+    down_mass: list[float] = []
+    running = 0.0  # plain running sum of both, for the stopping test only
     examined = 0
-    level = 0
-    for level in range(len(components) + 1):
-        for failed in itertools.combinations(range(len(components)), level):
-            chosen = set(failed)
-            prob = math.prod(
-                (1.0 - c.p_up) if i in chosen else c.p_up for i, c in enumerate(components)
-            )
-            examined += 1
-            dead_links = {lid for i in failed for lid in components[i].links}
-            dead_nodes = {n for i in failed for n in components[i].nodes}
-            if s in dead_nodes or t in dead_nodes:
-                down_mass += prob
-                continue
+    max_failed = 0
+    converged = False
+    for prob, flips in _states_by_probability([c.p_up for c in components]):
+        if examined >= max_states:
+            break
+        if prob == 0.0:
+            converged = True  # every state left has probability zero
+            break
+        examined += 1
+        failed = base_down.symmetric_difference(flips)
+        max_failed = max(max_failed, len(failed))
+        dead_links = {lid for i in failed for lid in components[i].links}
+        dead_nodes = {n for i in failed for n in components[i].nodes}
+        if s in dead_nodes or t in dead_nodes:
+            down_mass.append(prob)
+        else:
             alive = [
                 e
                 for lid, e in edges.items()
                 if lid not in dead_links and e[0] not in dead_nodes and e[1] not in dead_nodes
             ]
-            if _connected(alive, s, t):
-                lower += prob
-            else:
-                down_mass += prob
-            if examined >= max_states:
-                return lower, 1.0 - down_mass, examined, level
-        if 1.0 - lower - down_mass <= tolerance:
+            (up_mass if _connected(alive, s, t) else down_mass).append(prob)
+        running += prob
+        if 1.0 - running <= tolerance:
+            converged = True
             break
-    return lower, min(1.0, 1.0 - down_mass), examined, level
+    else:
+        converged = True  # every state examined
+    lower = min(1.0, math.fsum(up_mass))
+    upper = max(lower, min(1.0, 1.0 - math.fsum(down_mass)))
+    converged = converged or upper - lower <= tolerance
+    return _Bounds(lower, upper, examined, max_failed, converged)
 
 
 def _relevant(edges: dict[str, Edge], s: str, t: str) -> dict[str, Edge]:
@@ -383,18 +447,21 @@ def demand_availability(
                     f"exact availability needs more than {max_states} sub-problems; "
                     "raise max_states or use bounds"
                 ) from None
-    lower, upper, examined, level = _bounds(
-        edges, shared, source, destination, tolerance, max_states
-    )
+    b = _bounds(edges, shared, source, destination, tolerance, max_states)
+    method = f"bounds: most-probable states, up to {b.max_failed} failed components"
+    if not b.converged:
+        method += f"; tolerance not reached (gap {b.upper - b.lower:.3g} after {b.examined} states)"
     return AvailabilityResult(
         source,
         destination,
-        lower,
-        upper,
+        b.lower,
+        b.upper,
         False,
-        f"bounds: most-probable states up to {level} failed components",
-        examined,
+        method,
+        b.examined,
         n_components,
+        converged=b.converged,
+        tolerance=tolerance,
     )
 
 
