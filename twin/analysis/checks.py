@@ -6,8 +6,11 @@ failure: a pull request should show everything it broke at once.
 
 Availability assertions use the analytic steady state by default (exact or certified bounds; the
 *lower* bound must meet the target, so a pass is a guarantee under the model), or Monte Carlo
-when asked (`method: montecarlo`: the point estimate must meet the target; the 95 % interval is
-reported beside it).
+when asked (`method: montecarlo`). A Monte Carlo estimate is decided by its 95 % interval, the
+same rule `twin run` uses: it passes when the whole interval is at or above the target, fails
+when the whole interval is below it, and is *undecided* when the interval straddles the target.
+A gate must not pass on a mean that more replications could move below the target, so an
+undecided assertion fails, with a message saying how to decide it (more replications).
 """
 
 from __future__ import annotations
@@ -176,6 +179,16 @@ def _check_n1_utilisation(scenario: Scenario, router: Router, a: Assertion) -> C
     )
 
 
+def montecarlo_verdict(low: float, high: float, target: float) -> str:
+    """'pass' when the 95 % interval [low, high] clears `target`, 'fail' when it lies wholly
+    below, else 'undecided' (the interval contains the target)."""
+    if low >= target:
+        return "pass"
+    if high < target:
+        return "fail"
+    return "undecided"
+
+
 def _check_availability(scenario: Scenario, a: Assertion, options: CheckOptions) -> CheckOutcome:
     demand = _demand(scenario, a.demand)
     target = _param(a, "min") or demand.sla.availability
@@ -184,15 +197,28 @@ def _check_availability(scenario: Scenario, a: Assertion, options: CheckOptions)
         if options.montecarlo is None:
             raise LookupError("Monte Carlo evaluation requested but no runner was given")
         mean, low, high = options.montecarlo(scenario, demand.id)
-        ok = target is None or mean >= target
+        measured = f"SLA availability {mean:.6f} [95% CI {low:.6f}, {high:.6f}]"
+        if target is None:
+            return _outcome(scenario, a, True, measured + " (no target)", mean, target)
+        verdict = montecarlo_verdict(low, high, target)
+        if verdict == "pass":
+            text = f"{measured} meets {target:g} (whole interval at or above it)"
+        elif verdict == "fail":
+            text = f"{measured} misses {target:g} (whole interval below it)"
+        else:
+            text = (
+                f"{measured} undecided against {target:g}: the interval straddles the target;"
+                f" rerun with more replications than {options.replications}"
+                " (twin check --replications N) to decide it"
+            )
         return _outcome(
             scenario,
             a,
-            ok,
-            f"SLA availability {mean:.6f} [95% CI {low:.6f}, {high:.6f}]"
-            + ("" if target is None else f" {'meets' if ok else 'misses'} {target:g}"),
+            verdict == "pass",
+            text,
             mean,
             target,
+            detail=f"verdict: {verdict} ({options.replications} replications)",
         )
     from twin.analysis.availability import demand_availability
 

@@ -74,9 +74,11 @@ def check_command(
 
     Exit status: 0 when every assertion holds, 1 when any fails, 2 on bad input.
 
-    Assertions: sla_availability (analytic lower bound, or Monte Carlo mean with its 95%
-    interval), max_rtt, survives (no single link/node/SRLG failure disconnects the demand),
-    n1_max_utilisation and n1_rtt_budget (under every single-link failure).
+    Assertions: sla_availability (analytic lower bound; or Monte Carlo, passing only when the
+    whole 95% interval clears the target — an interval straddling it is "undecided" and fails,
+    asking for more --replications), max_rtt, survives (no single link/node/SRLG failure
+    disconnects the demand), n1_max_utilisation and n1_rtt_budget (under every single-link
+    failure).
 
     Examples:
 
