@@ -53,8 +53,22 @@ def _git(args: list[str], cwd: Path) -> bytes:
     return completed.stdout
 
 
-def _repo_root(start: Path) -> Path:
-    return Path(_git(["rev-parse", "--show-toplevel"], start).decode().strip())
+def _repo_root(start: Path, spec: str) -> Path:
+    """The repository holding `start`; outside one, say so in terms of what the user typed
+    (git's own message would be labelled with the internal `--show-toplevel` argument)."""
+    try:
+        return Path(_git(["rev-parse", "--show-toplevel"], start).decode().strip())
+    except InputError as exc:
+        raise InputError(
+            Problem(
+                spec,
+                0,
+                0,
+                f"not a git repository: {spec} names a file at a git revision (REV:PATH), "
+                f"which needs a git repository, and {start} is not inside one",
+                "run twin from inside the repository, or give a plain file path",
+            )
+        ) from exc
 
 
 def _extends_of(text: bytes) -> str | None:
@@ -79,7 +93,7 @@ def materialise(spec: str, cwd: Path | None = None) -> Iterator[Path]:
         yield Path(spec)
         return
     rev, _, rel = spec.partition(":")
-    root = _repo_root(cwd or Path.cwd())
+    root = _repo_root(cwd or Path.cwd(), spec)
     tmp = Path(tempfile.mkdtemp(prefix="twin-rev-"))
     try:
         current = PurePosixPath(rel.lstrip("/"))

@@ -141,3 +141,15 @@ def test_diff_reads_git_revisions_with_their_extends_chain(tmp_path: Path) -> No
 
 def test_diff_of_a_missing_revision_is_bad_input() -> None:
     assert main(["diff", "no-such-rev:topologies/x.yaml", "topologies/silk-road-2026.yaml"]) == 2
+
+
+def test_a_revision_outside_a_git_repository_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))  # never find a parent repo
+    spec = "main:topologies/silk-road-2026.yaml"
+    assert main(["diff", spec, str(ROOT / "topologies" / "silk-road-2026.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"{spec}: not a git repository: {spec} names a file at a git revision")
+    assert "--show-toplevel" not in err

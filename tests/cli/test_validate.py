@@ -240,3 +240,20 @@ def test_a_bad_demands_file_is_refused_at_its_line(
     assert main(["validate", str(path)]) == 2
     err = capsys.readouterr().err
     assert f"{path}:2:5: demand a-a starts where it ends" in err
+
+
+def test_the_pre_commit_hook_only_validates_the_twin_folders() -> None:
+    import re
+
+    import yaml
+
+    (hook,) = yaml.safe_load((DATA.parents[1] / ".pre-commit-hooks.yaml").read_text())
+    pattern = re.compile(hook["files"])  # pre-commit applies `files` with re.search
+    for path in ("topologies/silk-road-2026.yaml", "scenarios/red-sea-2024.yml"):
+        assert pattern.search(path), path
+    for path in (
+        ".github/workflows/topology-check.yml",
+        "docker-compose.yaml",
+        ".pre-commit-hooks.yaml",
+    ):
+        assert not pattern.search(path), path
