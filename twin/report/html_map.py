@@ -19,6 +19,7 @@ from twin.report.basemap import (
     country_svg_path,
     fit_projection,
 )
+from twin.report.map_layout import LabelRequest, offset_parallel, place_labels
 from twin.report.sealanes import drawn_points
 from twin.report.svg import FONT, esc, n
 from twin.units import format_duration_h
@@ -101,24 +102,25 @@ def link_points(link: Link, topology: Topology) -> list[tuple[float, float]]:
     return drawn_points(a.lat, a.lon, b.lat, b.lon, link.kind == "submarine")
 
 
-def _link_path(link: Link, topology: Topology, projection: Projection) -> str:
-    coords = [projection(lon, lat) for lat, lon in link_points(link, topology)]
+def drawn_links(
+    links: Sequence[Link], topology: Topology, projection: Projection
+) -> dict[str, list[tuple[float, float]]]:
+    """Projected (x, y) polylines of the links, cables sharing a sea lane spread apart."""
+    return offset_parallel(
+        {
+            link.id: [projection(lon, lat) for lat, lon in link_points(link, topology)]
+            for link in links
+        }
+    )
+
+
+def _path_d(coords: Sequence[tuple[float, float]]) -> str:
     return "M" + " L".join(f"{n(x)} {n(y)}" for x, y in coords)
 
 
-def _midpoint(link: Link, topology: Topology, projection: Projection) -> tuple[float, float]:
-    points = link_points(link, topology)
-    lat, lon = points[len(points) // 2]
-    return projection(lon, lat)
-
-
-def _label_boxes_overlap(
-    box: tuple[float, float, float, float], placed: Sequence[tuple[float, float, float, float]]
-) -> bool:
-    x, y, w, h = box
-    return any(
-        x < px + pw and px < x + w and y < py + ph and py < y + h for px, py, pw, ph in placed
-    )
+# Where the legend box sits (bottom-left): labels keep out of it. The tallest legend (the
+# Monte Carlo one, 8 rows) is 162 px high plus its 10 px margin.
+LEGEND_CLEARANCE = (8.0, 176.0, 262.0)  # left, height above the bottom edge, width
 
 
 def _legend(width: float, height: float, max_downtime_h: float) -> str:
@@ -223,6 +225,7 @@ def render_map_svg(
     out.append("</g>")
     out.append(f'<g id="{element_id}-links" fill="none" stroke-linecap="round">')
     markers: list[str] = []
+    polylines = drawn_links(shown_links, topology, projection)
 
     # Worst links drawn last, so a failed cable is not hidden under an intact one sharing its lane.
     def order(lk: Link) -> tuple[float, bool, str]:
@@ -232,7 +235,8 @@ def render_map_svg(
 
     for link in sorted(shown_links, key=order):
         m = metrics.get(link.id, LinkMetrics())
-        d = _link_path(link, topology, projection)
+        coords = polylines[link.id]
+        d = _path_d(coords)
         c_down = downtime_colour(m.downtime_h, max_downtime)
         c_util = utilisation_colour(m.utilisation)
         planned = link.status == "planned"
@@ -269,7 +273,7 @@ def render_map_svg(
             "</path>"
         )
         if marked:
-            x, y = _midpoint(link, topology, projection)
+            x, y = coords[len(coords) // 2]
             markers.append(
                 f'<text class="failed-link" x="{n(x)}" y="{n(y + 5)}" text-anchor="middle" '
                 f'font-size="15" font-weight="700" fill="#c62828" stroke="#fff" '
@@ -292,7 +296,7 @@ def render_map_svg(
         )
     out.append("</g>")
     out.append("".join(markers))
-    out.append(_labels(nodes, projection, highlighted, failed, element_id))
+    out.append(_labels(nodes, projection, highlighted, failed, element_id, (width, height)))
     out.append(legend_svg if legend_svg is not None else _legend(width, height, max_downtime))
     out.append("</svg>")
     return "".join(out)
@@ -304,8 +308,13 @@ def _labels(
     highlighted: set[str],
     failed: set[str],
     element_id: str,
+    bounds: tuple[float, float],
 ) -> str:
-    """Node names placed greedily, most important first, skipping any that would overlap."""
+    """Node names, most important first, each where it covers no other label or node.
+
+    Demand endpoints are always labelled; a minor node whose name fits nowhere goes unlabelled
+    (its circle's hover title still names it) rather than being printed over its neighbours.
+    """
 
     def rank(node: Node) -> tuple[int, str]:
         if node.id in highlighted:
@@ -314,29 +323,32 @@ def _labels(
             return (1, node.id)
         return (2 if node.role in ("landing", "ixp") else 3, node.id)
 
-    placed: list[tuple[float, float, float, float]] = []
-    out = [f'<g id="{element_id}-labels" font-size="10.5" fill="#1f2933">']
+    requests = []
     for node in sorted(nodes, key=rank):
         x, y = projection(node.lon, node.lat)
-        text_w = 6.0 * len(node.name) + 2
         bold = node.id in highlighted
-        for dx, dy, anchor in (
-            (6, -4, "start"),
-            (6, 12, "start"),
-            (-6, -4, "end"),
-            (-6, 12, "end"),
-        ):
-            left = x + dx if anchor == "start" else x + dx - text_w
-            box = (left, y + dy - 10, text_w, 12.0)
-            if _label_boxes_overlap(box, placed):
-                continue
-            placed.append(box)
-            weight = ' font-weight="700"' if bold else ""
-            out.append(
-                f'<text class="label" x="{n(x + dx)}" y="{n(y + dy)}" text-anchor="{anchor}" '
-                f'stroke="#fff" stroke-width="2.5" paint-order="stroke"{weight}>'
-                f"{esc(node.name)}</text>"
+        requests.append(
+            LabelRequest(
+                node.id,
+                x,
+                y,
+                node.name,
+                10.5,
+                radius_px=4.2 if bold else 2.8,
+                bold=bold,
+                keep=bold,
             )
-            break
+        )
+    left, above, legend_w = LEGEND_CLEARANCE
+    legend = (left, bounds[1] - above, legend_w, above)
+    out = [f'<g id="{element_id}-labels" font-size="10.5" fill="#1f2933">']
+    names = {node.id: node.name for node in nodes}
+    for label in place_labels(requests, bounds, [legend]):
+        weight = ' font-weight="700"' if label.key in highlighted else ""
+        out.append(
+            f'<text class="label" data-node="{esc(label.key)}" x="{n(label.x)}" '
+            f'y="{n(label.y)}" text-anchor="{label.anchor}" stroke="#fff" stroke-width="2.5" '
+            f'paint-order="stroke"{weight}>{esc(names[label.key])}</text>'
+        )
     out.append("</g>")
     return "".join(out)

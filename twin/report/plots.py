@@ -25,7 +25,8 @@ from twin.atomic import write_bytes_atomic
 from twin.errors import InputError
 from twin.model import Topology
 from twin.report.basemap import countries_in_view, fit_projection
-from twin.report.html_map import NO_DATA, downtime_colour, link_points, view_points
+from twin.report.html_map import NO_DATA, downtime_colour, drawn_links, view_points
+from twin.report.map_layout import LabelRequest, place_labels
 from twin.report.run_view import element_downs, load_run, verdict
 from twin.report.svg import nines, step_points, time_unit
 from twin.results import SimulationResult
@@ -108,8 +109,9 @@ def _map(ax: Any, facts: MapFacts, topology: Topology) -> None:
     def order(lk: Any) -> tuple[float, bool, str]:
         return (facts.downtime_h.get(lk.id, 0.0), lk.kind == "submarine", lk.id)
 
+    polylines = drawn_links(shown, topology, proj)  # cables sharing a sea lane spread apart
     for link in sorted(shown, key=order):
-        pts = [proj(lon, lat) for lat, lon in link_points(link, topology)]
+        pts = polylines[link.id]
         xs, ys = zip(*pts, strict=True)
         downtime = facts.downtime_h.get(link.id, 0.0)
         colour = downtime_colour(downtime, worst)
@@ -135,19 +137,10 @@ def _map(ax: Any, facts: MapFacts, topology: Topology) -> None:
             linewidths=0.8,
             zorder=4,
         )
-        if big:
-            ax.annotate(
-                node.name,
-                (x, y),
-                xytext=(4, 4),
-                textcoords="offset points",
-                fontsize=8,
-                fontweight="bold",
-                zorder=6,
-            )
     ax.set_xlim(0, proj.width)
     ax.set_ylim(proj.height, 0)
     ax.set_aspect("equal")
+    _node_labels(ax, nodes, proj, endpoints)
     ax.set_facecolor("#dcebf5")
     ax.set_xticks([])
     ax.set_yticks([])
@@ -169,6 +162,49 @@ def _map(ax: Any, facts: MapFacts, topology: Topology) -> None:
     ]
     ax.legend(handles=handles, loc="lower left", fontsize=7, framealpha=0.9)
     ax.set_title(facts.title)
+
+
+def _node_labels(ax: Any, nodes: Any, proj: Any, endpoints: frozenset[str]) -> None:
+    """Endpoint names in bold, other names small where they fit (see `place_labels`).
+
+    Placement works in data units (the projection's pixels); the font size in points is turned
+    into data units through the axes' size on the figure, so the boxes match what is drawn.
+    """
+    ax.apply_aspect()
+    width_pt = ax.get_window_extent().width * 72.0 / ax.figure.dpi
+    units_per_pt = proj.width / max(1.0, width_pt)
+    sizes_pt = {True: 8.0, False: 6.5}
+    requests: list[LabelRequest] = []
+    for node in nodes:
+        x, y = proj(node.lon, node.lat)
+        big = node.id in endpoints
+        requests.append(
+            LabelRequest(
+                node.id,
+                x,
+                y,
+                node.name,
+                sizes_pt[big] * units_per_pt,
+                radius_px=(3.0 if big else 2.0) * units_per_pt,
+                bold=big,
+                keep=big,
+            )
+        )
+    requests.sort(key=lambda r: (not r.keep, r.key))
+    legend = (0.0, proj.height * 0.72, proj.width * 0.2, proj.height * 0.28)  # lower left
+    for label in place_labels(requests, (proj.width, proj.height), [legend]):
+        big = label.key in endpoints
+        ax.text(
+            label.x,
+            label.y,
+            next(node.name for node in nodes if node.id == label.key),
+            ha={"start": "left", "end": "right", "middle": "center"}[label.anchor],
+            va="baseline",
+            fontsize=sizes_pt[big],
+            fontweight="bold" if big else "normal",
+            color="#1f2933",
+            zorder=6,
+        )
 
 
 def _timeline(ax: Any, run: SimulationResult) -> None:
