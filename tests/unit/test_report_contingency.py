@@ -87,3 +87,22 @@ def test_cli_detects_the_schema(document: dict[str, object], tmp_path: Path) -> 
     data = json.loads(summary.read_text())
     assert data["kind"] == "contingency"
     assert {f["impact"] for f in data["failures"]} == {"none"}
+
+
+def test_headline_counts_reroutes_apart_from_disconnections(document: dict[str, object]) -> None:
+    from twin.report.html_contingency import headline_counts
+
+    impacts = read_impacts(document)
+    # By hand on the mini network: fra-ist, ist-baku and aktau-almaty disconnect; baku-sumgait
+    # and sub1 move fra-ala onto sub2 (430 km instead of 35 + 380 km): a reroute, no budget.
+    rerouting = [
+        i.label
+        for i in impacts
+        if not i.disconnected and max(i.stretch.values(), default=1.0) > 1
+    ]
+    assert sorted(rerouting) == ["link baku-sumgait", "link sub1"]
+    counts = headline_counts(impacts)
+    assert counts[0] == "0 push a demand over its RTT budget"
+    assert counts[1].startswith("2 only reroute, within budget (worst RTT ×1.0")
+    html = render_contingency_html(document, small_scenario().topology)
+    assert "3 of 6 failures disconnect a demand" in html

@@ -109,3 +109,24 @@ def test_nines_scale_and_ticks() -> None:
     assert ticks[0] == 0.0 and ticks[-1] <= HORIZON_H / 24.0
     steps = {round(b - a, 9) for a, b in itertools.pairwise(ticks)}
     assert len(steps) == 1
+
+
+def test_rtt_levels_are_labelled_with_their_real_values() -> None:
+    from twin.report.svg import rtt_distribution
+
+    # 124.99999999 ms is 125.0 ms to the table's 0.1 ms; flooring printed "124 ms".
+    series = [(0.0, 75.8), (10.0, 124.99999999), (20.0, None)]
+    assert dict(rtt_levels(series, 30.0)) == {75.8: 10.0, 125.0: 10.0, None: 10.0}
+    svg = rtt_distribution(series, 30.0, "d")
+    assert ">75.8 ms<" in svg and ">125.0 ms<" in svg and ">75 ms<" not in svg
+
+
+def test_a_run_without_slas_says_so_in_the_headline() -> None:
+    from dataclasses import replace
+
+    from twin.model import Sla
+
+    scenario = small_scenario()
+    scenario = replace(scenario, demands=tuple(replace(d, sla=Sla()) for d in scenario.demands))
+    html = render_report_html(simulate(scenario), scenario.topology)
+    assert "no demand has an SLA" in html and "all 0 demands" not in html

@@ -189,3 +189,25 @@ def test_held_verdict_mentions_the_detour_rtt(run: SimulationResult) -> None:
     _, sentence = verdict(result, demand)
     assert f"RTT rose from {demand.base_rtt_ms:.1f} to {demand.rtt_max_ms:.1f} ms" in sentence
     assert "RTT rose" not in verdict(run, run.demand("fra-baku"))[1]
+
+
+def test_sla_lost_without_downtime_is_explained_as_failover_time() -> None:
+    """Only sub1 is cut: fra-ala moves to sub2 (still connected, no RTT budget) at the cost of
+    one failover, which interrupts traffic for the default detection + switchover time."""
+    from twin.model import Failover
+
+    scenario = small_scenario()
+    scenario = replace(scenario, events=scenario.events[:1])
+    run = simulate(scenario)
+    demand = run.demand("fra-ala")
+    assert demand.outages == () and demand.failovers == 1
+    interruption_ms = Failover().detection_ms + Failover().switchover_ms
+    _, sentence = verdict(run, demand)
+    assert "never disconnected" in sentence
+    expected = format_duration_h(interruption_ms / 3_600_000)
+    assert (
+        f"SLA time lost to 1 failover (first after cut1 (link sub1)): traffic interrupted "
+        f"while rerouting (or not fully carried) for {expected}"
+    ) in sentence
+    # fra-baku never used sub1: nothing to explain.
+    assert "SLA time lost" not in verdict(run, run.demand("fra-baku"))[1]

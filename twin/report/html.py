@@ -133,6 +133,11 @@ def inputs_digest(files: Sequence[InputFile]) -> str | None:
 # ----------------------------------------------------------------------------------------------
 
 
+def _downtime_text(downtime_min: float) -> str:
+    """Say "none" for a demand never disconnected: "0 ms" read like a measured tiny outage."""
+    return "none" if downtime_min <= 0 else format_duration_h(downtime_min / 60.0)
+
+
 def _summary_table(result: SimulationResult) -> str:
     rows = []
     for demand in result.demands:
@@ -152,7 +157,7 @@ def _summary_table(result: SimulationResult) -> str:
             f'<td><span class="badge {status}">{STATUS_LABEL[status]}</span></td>'
             f'<td class="num">{format_percent(demand.sla_availability)}</td>'
             f'<td class="num">{target}</td>'
-            f'<td class="num">{esc(format_duration_h(demand.downtime_min / 60.0))}</td>'
+            f'<td class="num">{esc(_downtime_text(demand.downtime_min))}</td>'
             f'<td class="num">{len(demand.outages)}</td>'
             f'<td class="num">{esc(format_duration_h(worst.duration_h)) if worst else "–"}</td>'
             f'<td class="num">{p50} / {p99}</td>'
@@ -238,7 +243,7 @@ def _demand_section(result: SimulationResult, demand: DemandResult) -> str:
     facts = [
         ("SLA availability", format_percent(demand.sla_availability)),
         ("connected", format_percent(demand.availability)),
-        ("downtime", format_duration_h(demand.downtime_min / 60.0)),
+        ("downtime", _downtime_text(demand.downtime_min)),
         ("per year", f"{demand.downtime_min_per_year:,.0f} min"),
         ("outages", str(len(demand.outages))),
         ("failovers", str(demand.failovers)),
@@ -469,7 +474,7 @@ def render_report_html(
         + (
             f"{len(missed)} of {len(run.demands)} demands missed their SLA: {', '.join(missed)}"
             if missed
-            else f"all {held} demands with an SLA held it"
+            else (f"all {held} demands with an SLA held it" if held else "no demand has an SLA")
         )
         + "</span>",
         f'<span class="pill">{failed_links} link(s) failed</span>',

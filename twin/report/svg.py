@@ -333,14 +333,33 @@ def rtt_chart(
 
 
 def rtt_levels(
-    series: Sequence[tuple[float, float | None]], horizon_h: float, bin_ms: float = 1.0
+    series: Sequence[tuple[float, float | None]], horizon_h: float, bin_ms: float = 0.1
 ) -> list[tuple[float | None, float]]:
-    """Time spent at each RTT level (binned to `bin_ms`): [(rtt_ms or None, hours)], by RTT."""
+    """Time spent at each RTT level: [(rtt_ms or None, hours)], by RTT.
+
+    RTTs are rounded to the nearest `bin_ms` (0.1 ms, the precision the tables print), not
+    floored to whole milliseconds: a 75.8 ms path labelled "75 ms", or 124.99999 ms shown as
+    "124 ms", contradicted every other figure on the page.
+    """
     totals: dict[float | None, float] = {}
     for start, end, rtt in step_points(series, horizon_h):
-        key = None if rtt is None else math.floor(rtt / bin_ms) * bin_ms
+        key = None if rtt is None else round(round(rtt / bin_ms) * bin_ms, 6)
         totals[key] = totals.get(key, 0.0) + (end - start)
     return sorted(totals.items(), key=lambda kv: (kv[0] is None, kv[0] or 0.0))
+
+
+MAX_LEVELS = 8
+
+
+def _top_levels(levels: list[tuple[float | None, float]]) -> list[tuple[float | str | None, float]]:
+    """At most MAX_LEVELS rows: the levels held longest (in RTT order), the rest as "other"."""
+    if len(levels) <= MAX_LEVELS:
+        return list(levels)
+    keep = sorted(levels, key=lambda kv: (-kv[1], kv[0] is None, kv[0] or 0.0))[: MAX_LEVELS - 1]
+    rest = sum(h for lv, h in levels if (lv, h) not in keep)
+    shown: list[tuple[float | str | None, float]] = [lv for lv in levels if lv in keep]
+    shown.append(("other", rest))
+    return shown
 
 
 def rtt_distribution(
@@ -354,7 +373,7 @@ def rtt_distribution(
     Bars use a square-root scale so a level held for 0.1 % of the time is still visible next
     to one held for 99.9 %; the exact share and duration are written beside each bar.
     """
-    levels = rtt_levels(series, horizon_h)[:8] if series else []
+    levels = _top_levels(rtt_levels(series, horizon_h)) if series else []
     row = 20.0
     height = 16.0 + row * max(1, len(levels))
     out = [_svg_open(width, height, element_id, "chart rtt-dist", "RTT distribution")]
@@ -362,8 +381,12 @@ def rtt_distribution(
     for index, (level, hours) in enumerate(levels):
         y = 8.0 + row * index
         share = hours / horizon_h
-        label = "down" if level is None else f"{level:g} ms"
-        colour = DOWN if level is None else "#1565c0"
+        if isinstance(level, str):
+            label, colour = "other", MUTED
+        elif level is None:
+            label, colour = "down", DOWN
+        else:
+            label, colour = f"{level:.1f} ms", "#1565c0"
         out.append(
             f'<text x="{n(x0 - 6)}" y="{n(y + 12)}" text-anchor="end" fill="{INK}">'
             f"{esc(label)}</text>"
