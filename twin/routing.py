@@ -36,6 +36,11 @@ _INF = float("inf")
 LANDMARKS = 16
 ACTIVE_LANDMARKS = 4
 LANDMARK_MIN_NODES = 64
+# Landmark bounds are remembered per (source, destination): N-1 over a thousand demands
+# reroutes each demand dozens of times and the simulator revisits its demands in every new
+# failure state, and evaluating the bound was two fifths of a search. Past this many remembered
+# values (about 100 MB) they are forgotten and rebuilt as needed.
+BOUND_MEMO_MAX_VALUES = 1_500_000
 
 
 @dataclass(frozen=True)
@@ -156,6 +161,8 @@ class Router:
             for u, hops in self.adjacency.items()
         }
         self._landmarks: dict[str, tuple[tuple[float, ...], tuple[float, ...]]] | None = None
+        self._bound_memo: dict[tuple[str, str], dict[str, float]] = {}
+        self._bound_memo_values = 0
 
     def _search_cost(self, v: str, cost: float) -> float:
         return cost + (self._node_delay_ms[v] if self.metric == "latency" else 0.0)
@@ -316,6 +323,13 @@ class Router:
             return Path((source,), (), 0.0, self._node_delay_ms[source])
         steps = self._steps
         bound = self._bound_to(source, destination)
+        known = self._bound_memo.get((source, destination))
+        if known is None:
+            if self._bound_memo_values > BOUND_MEMO_MAX_VALUES:
+                self._bound_memo.clear()
+                self._bound_memo_values = 0
+            known = self._bound_memo[(source, destination)] = {}
+        remembered = len(known)
         dist: dict[str, float] = {source: 0.0}
         parent: dict[str, tuple[str, str]] = {}
         done: set[str] = set()
@@ -338,13 +352,17 @@ class Router:
                 if nd < dist.get(v, _INF):
                     dist[v] = nd
                     parent[v] = (u, key)
-                    to_go = bound(v)
+                    to_go = known.get(v)
+                    if to_go is None:
+                        to_go = known[v] = bound(v)
                     if to_go == _INF:
                         continue  # another component: the destination is out of reach
                     heapq.heappush(heap, (nd + to_go, pushed, nd, v))
                     pushed += 1
         else:
+            self._bound_memo_values += len(known) - remembered
             return None
+        self._bound_memo_values += len(known) - remembered
         nodes = [destination]
         link_ids: list[str] = []
         while nodes[-1] != source:

@@ -23,9 +23,11 @@ import itertools
 from dataclasses import dataclass, replace
 
 import networkx as nx
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from twin import routing
 from twin.analysis.availability import demand_availability
 from twin.geo import floor_rtt_ms, geodesic_km
 from twin.model import FailureClass, Link, Node, RepairTime, Srlg, Topology
@@ -220,6 +222,28 @@ def test_on_large_graphs_the_landmark_search_is_still_exact_and_avoids_failures(
     _check_path_shape(path, case)
     assert oracle is not None
     assert abs(path.one_way_ms - oracle) <= _TOL * max(1.0, oracle)
+
+
+@settings(PROPS, max_examples=15)
+@given(large_network_and_state(), st.integers(0, 40))
+def test_remembered_landmark_bounds_never_change_a_path(
+    data: tuple[Case, frozenset[str]], memo_cap: int
+) -> None:
+    """One router answers the same pair in many failure states, as N-1 and the simulator ask,
+    with its bound memo capped small enough to be forgotten mid-way: every answer must equal a
+    fresh router's (same path, same cost). Fails if a remembered bound leaks between pairs or
+    survives being forgotten half-counted."""
+    case, state = data
+    shared = Router(case.topology)
+    states = [frozenset(), state, frozenset(sorted(state)[: len(state) // 2]), state]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(routing, "BOUND_MEMO_MAX_VALUES", memo_cap)
+        for failed in states:
+            for source, destination in ((case.source, case.destination),
+                                        (case.destination, case.source)):
+                got = shared.shortest_path(source, destination, failed)
+                fresh = Router(case.topology).shortest_path(source, destination, failed)
+                assert got == fresh
 
 
 @PROPS
