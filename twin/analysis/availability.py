@@ -31,6 +31,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from twin.errors import TwinError
 from twin.model import Topology
 from twin.routing import build_graph
 from twin.units import HOURS_PER_YEAR
@@ -402,6 +403,10 @@ def _relevant(edges: dict[str, Edge], s: str, t: str) -> dict[str, Edge]:
     return dict(edges)
 
 
+class ExactTooLarge(TwinError):
+    """Exact factoring was asked for and would exceed its budget (the CLI exits 2)."""
+
+
 def demand_availability(
     topology: Topology,
     source: str,
@@ -443,9 +448,10 @@ def demand_availability(
             )
         except _Budget:
             if method == "exact":
-                raise ValueError(
-                    f"exact availability needs more than {max_states} sub-problems; "
-                    "raise max_states or use bounds"
+                raise ExactTooLarge(
+                    f"exact availability of {source} -> {destination} needs more than "
+                    f"{max_states} factoring sub-problems; use --availability-method auto or "
+                    "bounds (certified lower and upper bounds), or analyse a smaller network"
                 ) from None
     b = _bounds(edges, shared, source, destination, tolerance, max_states)
     method = f"bounds: most-probable states, up to {b.max_failed} failed components"
