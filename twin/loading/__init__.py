@@ -15,12 +15,12 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from twin.errors import InputError, Problem
-from twin.loading.errors import did_you_mean, problems_from_validation
-from twin.loading.scenario import _failover, load_scenario
+from twin.loading.errors import problems_from_validation
+from twin.loading.scenario import demands_from_specs, load_scenario
 from twin.loading.schema import DemandSpec, Strict
 from twin.loading.topology import load_topology
-from twin.loading.yaml_marks import Mark, MDict, MList, load_yaml_with_marks
-from twin.model import Demand, Scenario, Sla, Topology
+from twin.loading.yaml_marks import load_yaml_with_marks
+from twin.model import Demand, Scenario, Topology
 
 __all__ = [
     "ValidatedFile",
@@ -65,14 +65,6 @@ class DemandsFile(Strict):
     demands: list[DemandSpec]
 
 
-def _mark(container: MDict | MList, key: str | int) -> Mark:
-    if isinstance(container, MDict) and isinstance(key, str) and key in container:
-        return container.mark_of(key)
-    if isinstance(container, MList) and isinstance(key, int) and key < len(container):
-        return container.mark_of(key)
-    return container.mark
-
-
 def load_demands(path: str | Path, topology: Topology | None = None) -> tuple[Demand, ...]:
     """Load a demands file (`demands:` entries as in a scenario, SLA and priority included).
 
@@ -85,67 +77,11 @@ def load_demands(path: str | Path, topology: Topology | None = None) -> tuple[De
     try:
         spec = DemandsFile.model_validate(raw)
     except ValidationError as exc:
-        problems = problems_from_validation(exc, raw, DemandsFile, raw.mark)
-        problems.sort(key=lambda p: (p.path, p.line, p.col))
-        raise InputError(problems) from exc
-    items = raw["demands"]
-    problems = []
-    demands: list[Demand] = []
-    seen: dict[str, Mark] = {}
-    for i, d in enumerate(spec.demands):
-        entry = items[i] if isinstance(items, MList) else raw
-        m = _mark(items, i)
-        demand_id = d.id or f"{d.source}-{d.destination}"
-        if topology is not None:
-            for end in ("source", "destination"):
-                node_id = getattr(d, end)
-                if node_id not in topology.nodes:
-                    em = _mark(entry, end) if isinstance(entry, MDict) else m
-                    problems.append(
-                        Problem(
-                            em.path,
-                            em.line,
-                            em.col,
-                            f"unknown node '{node_id}' in demand {demand_id} "
-                            f"(not in topology {topology.name})",
-                            did_you_mean(node_id, topology.nodes, "node"),
-                        )
-                    )
-        if d.source == d.destination:
-            problems.append(
-                Problem(
-                    m.path,
-                    m.line,
-                    m.col,
-                    f"demand {demand_id} starts where it ends ({d.source})",
-                    "a demand needs two different nodes; remove it or fix its destination",
-                )
-            )
-        if demand_id in seen:
-            first = seen[demand_id]
-            problems.append(
-                Problem(
-                    m.path,
-                    m.line,
-                    m.col,
-                    f"duplicate demand id '{demand_id}' (first at line {first.line})",
-                    "give the demands distinct ids (the default id is SOURCE-DESTINATION)",
-                )
-            )
-        else:
-            seen[demand_id] = m
-        failover = _failover(d.failover, m, problems) if d.failover is not None else None
-        demands.append(
-            Demand(
-                demand_id,
-                d.source,
-                d.destination,
-                d.gbps,
-                d.priority,
-                Sla(d.sla.availability, d.sla.max_rtt_ms),
-                failover,
-            )
-        )
+        refused = problems_from_validation(exc, raw, DemandsFile, raw.mark)
+        refused.sort(key=lambda p: (p.path, p.line, p.col))
+        raise InputError(refused) from exc
+    problems: list[Problem] = []
+    demands = demands_from_specs(spec.demands, raw.get("demands"), topology, problems)
     if problems:
         raise InputError(problems)
     return tuple(demands)

@@ -7,7 +7,7 @@ error still names the scenario file.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -131,6 +131,75 @@ def _failover(spec: Any, mark: Mark, problems: list[Problem]) -> Failover | None
     if detection_h is None:
         return None
     return Failover(spec.mechanism, hours_to_ms(detection_h), switchover_ms)
+
+
+def demands_from_specs(
+    specs: Sequence[Any],
+    items: Any,
+    topology: Topology | None,
+    problems: list[Problem],
+) -> list[Demand]:
+    """Demands from their schema entries, for a scenario and a demands file alike.
+
+    `items` is the raw `demands:` list (its marks locate each problem). Checks that a demand
+    has two different ends, a unique id (default SOURCE-DESTINATION) and, when `topology` is
+    given, ends that are its nodes.
+    """
+    demands: list[Demand] = []
+    seen: dict[str, Mark] = {}
+    for i, d in enumerate(specs):
+        m = _mark(items, i) if isinstance(items, MList) else _mark(items)
+        demand_id = d.id or f"{d.source}-{d.destination}"
+        if topology is not None:
+            for end in ("source", "destination"):
+                node_id = getattr(d, end)
+                if node_id not in topology.nodes:
+                    em = _mark(items, i, end) if isinstance(items, MList) else m
+                    problems.append(
+                        Problem(
+                            em.path,
+                            em.line,
+                            em.col,
+                            f"unknown node '{node_id}' in demand {demand_id} "
+                            f"(not in topology {topology.name})",
+                            did_you_mean(node_id, topology.nodes, "node"),
+                        )
+                    )
+        if d.source == d.destination:
+            problems.append(
+                Problem(
+                    m.path,
+                    m.line,
+                    m.col,
+                    f"demand {demand_id} starts where it ends ({d.source})",
+                    "a demand needs two different nodes; remove it or fix its destination",
+                )
+            )
+        if demand_id in seen:
+            problems.append(
+                Problem(
+                    m.path,
+                    m.line,
+                    m.col,
+                    f"duplicate demand id '{demand_id}' (first at line {seen[demand_id].line})",
+                    "give the demands distinct ids (the default id is SOURCE-DESTINATION)",
+                )
+            )
+        else:
+            seen[demand_id] = m
+        failover = _failover(d.failover, m, problems) if d.failover is not None else None
+        demands.append(
+            Demand(
+                demand_id,
+                d.source,
+                d.destination,
+                d.gbps,
+                d.priority,
+                Sla(d.sla.availability, d.sla.max_rtt_ms),
+                failover,
+            )
+        )
+    return demands
 
 
 def _class_override(
@@ -316,51 +385,8 @@ def load_scenario(path: str | Path, overrides: Mapping[str, object] | None = Non
 
     default_failover = _failover(spec.failover.default, _mark(raw, "failover"), problems)
 
-    demands: list[Demand] = []
-    seen_demands: dict[str, int] = {}
-    for i, d in enumerate(spec.demands):
-        m = _mark(raw, "demands", i)
-        demand_id = d.id or f"{d.source}-{d.destination}"
-        for end in ("source", "destination"):
-            node_id = getattr(d, end)
-            if node_id not in topology.nodes:
-                em = _mark(raw, "demands", i, end)
-                problems.append(
-                    Problem(
-                        em.path,
-                        em.line,
-                        em.col,
-                        f"unknown node '{node_id}' in demand {demand_id}",
-                        did_you_mean(node_id, topology.nodes, "node"),
-                    )
-                )
-        if d.source == d.destination:
-            problems.append(
-                Problem(m.path, m.line, m.col, f"demand {demand_id} starts where it ends")
-            )
-        if demand_id in seen_demands:
-            problems.append(
-                Problem(
-                    m.path,
-                    m.line,
-                    m.col,
-                    f"duplicate demand id '{demand_id}'",
-                    "give the demands distinct ids",
-                )
-            )
-        seen_demands[demand_id] = i
-        failover = _failover(d.failover, m, problems) if d.failover is not None else None
-        demands.append(
-            Demand(
-                demand_id,
-                d.source,
-                d.destination,
-                d.gbps,
-                d.priority,
-                Sla(d.sla.availability, d.sla.max_rtt_ms),
-                failover,
-            )
-        )
+    demands = demands_from_specs(spec.demands, raw.get("demands"), topology, problems)
+    seen_demands = {d.id: i for i, d in enumerate(demands)}
 
     events: list[ScheduledEvent] = []
     event_ids: set[str] = set()
