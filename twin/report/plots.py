@@ -19,7 +19,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from twin.atomic import write_bytes_atomic
 from twin.errors import InputError
@@ -346,49 +346,32 @@ def plot_bytes(
                 "use --kind map, or `twin report RESULTS.json` for intervals per demand",
             )
         assert topology is not None
-        return _figure(lambda ax: _map(ax, _montecarlo_facts(result), topology), "map", fmt)
+        return _figure(
+            lambda ax: _map(ax, _montecarlo_facts(result), topology), _SIZES["map"], fmt
+        )
     run = load_run(result)
-    plt = _pyplot()
-    import matplotlib
-
-    rows = {"timeline": max(3, len(run.demands) + 12)}.get(kind)
-    with matplotlib.rc_context(_RC):
-        width, height = _SIZES[kind]
-        if kind == "timeline" and rows is not None:
-            height = min(9.0, 1.2 + 0.25 * rows)
-        if kind == "availability":
-            height = max(2.5, 1.0 + 0.45 * len(run.demands))
-        fig, ax = plt.subplots(figsize=(width, height), dpi=150)
-        try:
-            if kind == "map":
-                assert topology is not None
-                _map(ax, _run_facts(run), topology)
-            elif kind == "timeline":
-                _timeline(ax, run)
-            elif kind == "latency":
-                _latency(ax, run)
-            else:
-                _availability(ax, run)
-            fig.tight_layout()
-            buffer = io.BytesIO()
-            metadata: dict[str, Any] = (
-                {"Date": None, "Creator": "silkroad-twin"}
-                if fmt == "svg"
-                else {"Software": "silkroad-twin"}
-            )
-            fig.savefig(buffer, format=fmt, metadata=metadata)
-        finally:
-            plt.close(fig)
-    return buffer.getvalue()
+    width, height = _SIZES[kind]
+    if kind == "timeline":
+        height = min(9.0, 1.2 + 0.25 * max(3, len(run.demands) + 12))
+    elif kind == "availability":
+        height = max(2.5, 1.0 + 0.45 * len(run.demands))
+    mapped = topology  # checked above for a map; bound here for the drawing closure
+    draw: dict[str, Any] = {
+        "map": lambda ax: _map(ax, _run_facts(run), cast(Topology, mapped)),
+        "timeline": lambda ax: _timeline(ax, run),
+        "latency": lambda ax: _latency(ax, run),
+        "availability": lambda ax: _availability(ax, run),
+    }
+    return _figure(draw[kind], (width, height), fmt)
 
 
-def _figure(draw: Any, kind: str, fmt: str) -> bytes:
-    """One figure of `_SIZES[kind]` drawn by `draw(ax)`, as deterministic PNG or SVG bytes."""
+def _figure(draw: Any, size_in: tuple[float, float], fmt: str) -> bytes:
+    """One figure of `size_in` (inches) drawn by `draw(ax)`, as deterministic PNG or SVG bytes."""
     plt = _pyplot()
     import matplotlib
 
     with matplotlib.rc_context(_RC):
-        fig, ax = plt.subplots(figsize=_SIZES[kind], dpi=150)
+        fig, ax = plt.subplots(figsize=size_in, dpi=150)
         try:
             draw(ax)
             fig.tight_layout()
