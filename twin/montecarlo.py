@@ -17,7 +17,6 @@ finished, and returns it marked `partial`.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 import statistics
@@ -25,11 +24,11 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from twin.errors import InputError
 from twin.model import Scenario
+from twin.provenance import NO_INPUT, InputRecord, file_record
 from twin.results import SimulationResult
 from twin.sim import simulate
 from twin.units import HOURS_PER_YEAR
@@ -153,24 +152,6 @@ class LinkStats:
 
 
 @dataclass(frozen=True)
-class InputRecord:
-    """Where an input of the run was and its SHA-256 when it ran, so a report can be traced."""
-
-    path: str
-    sha256: str | None  # None when the file could not be read (a scenario built in Python)
-
-
-def file_record(path_text: str) -> InputRecord:
-    """The path as recorded by the loader and the SHA-256 of the file's bytes now."""
-    if not path_text:
-        return InputRecord("", None)
-    try:
-        return InputRecord(path_text, hashlib.sha256(Path(path_text).read_bytes()).hexdigest())
-    except OSError:
-        return InputRecord(path_text, None)
-
-
-@dataclass(frozen=True)
 class MonteCarloResult:
     scenario: str
     seed: int
@@ -182,8 +163,8 @@ class MonteCarloResult:
     precision_reached: bool | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
     topology: str = ""
-    scenario_input: InputRecord = InputRecord("", None)
-    topology_input: InputRecord = InputRecord("", None)
+    scenario_input: InputRecord = NO_INPUT
+    topology_input: InputRecord = NO_INPUT
     horizon_h: float = 0.0
     # The demands the precision rule looked at (all of them unless --demand narrowed it).
     precision_demands: tuple[str, ...] = ()

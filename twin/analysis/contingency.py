@@ -18,7 +18,6 @@ a large backbone it would multiply the size of the results many times over.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -28,6 +27,7 @@ from typing import Any, Literal
 
 from twin.ecmp import DestinationDag, DirectedLink, demand_flows, destination_dag, without_links
 from twin.model import Demand, Topology
+from twin.provenance import file_sha256
 from twin.routing import FailureState, Metric, Router, expand_srlgs
 
 CONTINGENCY_SCHEMA = "silkroad-twin/contingency/1"
@@ -444,8 +444,7 @@ def _file_identity(source_path: str) -> dict[str, str]:
     if not source_path:
         return {}
     path = Path(source_path)
-    try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+    digest = file_sha256(path)
+    if digest is None:
         return {"topology_path": str(path.resolve())}
     return {"topology_path": str(path.resolve()), "topology_sha256": digest}

@@ -21,6 +21,7 @@ from twin.cli.app import (
 )
 from twin.errors import InputError
 from twin.model import Topology
+from twin.provenance import file_sha256
 
 REPORT_SCHEMA = "silkroad-twin/report/1"
 CONTINGENCY_SCHEMA = "silkroad-twin/contingency/1"
@@ -127,8 +128,8 @@ def _check_same_topology(
         )
     recorded_sha = data.get("topology_sha256")
     if isinstance(recorded_sha, str) and recorded_sha:
-        actual = hashlib.sha256(given.read_bytes()).hexdigest()
-        if actual != recorded_sha:
+        actual = file_sha256(given)
+        if actual is not None and actual != recorded_sha:
             stderr_console().print(
                 f"warning: {given} differs from the topology file the results were computed "
                 f"on (sha256 {actual[:12]}… vs recorded {recorded_sha[:12]}…); the map shows "

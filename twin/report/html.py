@@ -26,6 +26,7 @@ import yaml
 import twin
 from twin.atomic import canonical_json, write_text_atomic
 from twin.model import Topology
+from twin.provenance import file_sha256
 from twin.report.html_map import LinkMetrics, render_map_svg
 from twin.report.run_view import (
     ElementDown,
@@ -70,10 +71,6 @@ class InputFile:
     sha256: str | None  # None when the file is no longer where the result says it was
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _resolve(path_text: str, bases: Sequence[Path]) -> Path | None:
     if not path_text:
         return None
@@ -98,10 +95,10 @@ def trace_input_paths(
     """`trace_inputs` from the recorded paths alone: Monte Carlo results record the same two."""
     files: list[InputFile] = []
     scenario = _resolve(scenario_path, bases)
-    files.append(InputFile("scenario", scenario_path, _sha256(scenario) if scenario else None))
+    files.append(InputFile("scenario", scenario_path, file_sha256(scenario) if scenario else None))
     topo_bases = [scenario.parent, *bases] if scenario else list(bases)
     topology = _resolve(topology_path, topo_bases)
-    files.append(InputFile("topology", topology_path, _sha256(topology) if topology else None))
+    files.append(InputFile("topology", topology_path, file_sha256(topology) if topology else None))
     seen: set[Path] = set()
     while topology is not None and topology.resolve() not in seen:
         seen.add(topology.resolve())
@@ -114,7 +111,7 @@ def trace_input_paths(
             break
         parent = _resolve(parent_text, [topology.parent])
         files.append(
-            InputFile("extends", str(Path(parent_text)), _sha256(parent) if parent else None)
+            InputFile("extends", str(Path(parent_text)), file_sha256(parent) if parent else None)
         )
         topology = parent
     return files

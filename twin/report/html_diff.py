@@ -37,6 +37,7 @@ from twin.analysis.topology_diff import (
 from twin.atomic import canonical_json
 from twin.errors import InputError
 from twin.model import Link, Node, Topology
+from twin.provenance import file_sha256
 from twin.report.html import MAP_CREDIT, esc, kv_table, page_html
 from twin.report.html_map import NO_DATA, LegendRow, LinkPaint, map_legend, render_map_svg
 from twin.report.run_view import format_percent
@@ -109,7 +110,7 @@ def load_side(label: str, bases: Sequence[Path] = (Path("."),)) -> DiffSide:
     if is_revision_spec(label):
         try:
             with materialise(label) as local:
-                return DiffSide(label, load_topology(local), _sha256(local))
+                return DiffSide(label, load_topology(local), file_sha256(local))
         except InputError as exc:
             return DiffSide(label, problem=first_problem(exc))
     path = Path(label)
@@ -117,14 +118,10 @@ def load_side(label: str, bases: Sequence[Path] = (Path("."),)) -> DiffSide:
     for candidate in candidates:
         if candidate.is_file():
             try:
-                return DiffSide(label, load_topology(candidate), _sha256(candidate))
+                return DiffSide(label, load_topology(candidate), file_sha256(candidate))
             except InputError as exc:
                 return DiffSide(label, problem=first_problem(exc))
     return DiffSide(label, problem="no such file here or beside the diff")
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 # ----------------------------------------------------------------------------------------------
