@@ -76,4 +76,6 @@ def format_duration_h(hours: float) -> str:
         return f"{hours:.1f} h"
     if hours * 60 >= 1:
         return f"{hours * 60:.1f} min"
+    if hours * 3600 >= 1:  # failover interruptions: "44.9 s" reads better than "44850 ms"
+        return f"{hours * 3600:.1f} s"
     return f"{hours * 3_600_000:.0f} ms"

@@ -30,7 +30,7 @@ from twin.loading import load_topology
 from twin.model import FailureClass, Link, Node, RepairTime, Topology
 from twin.routing import Path as RoutePath
 from twin.routing import Router
-from twin.units import hours_to_ms, ms_to_hours, parse_duration_h
+from twin.units import format_duration_h, hours_to_ms, ms_to_hours, parse_duration_h
 
 # The speed of light in vacuum is exact by the SI definition of the metre (1983): 299,792,458 m/s.
 C_M_PER_S = 299_792_458
@@ -312,3 +312,17 @@ def test_millisecond_conversions_round_trip() -> None:
     assert hours_to_ms(parse_duration_h("50ms")) == pytest.approx(50.0, rel=1e-12)
     assert ms_to_hours(hours_to_ms(2.5)) == pytest.approx(2.5, rel=1e-12)
     assert hours_to_ms(1.0) == 3_600_000.0
+
+
+@pytest.mark.parametrize(
+    ("hours", "text"),
+    [
+        (72.0, "3.0 d"),
+        (1.5, "1.5 h"),
+        (2.0 / 60.0, "2.0 min"),
+        (44.85 / 3600.0, "44.9 s"),  # a decade of failover interruptions, not "44850 ms"
+        (0.2 / 3600.0, "200 ms"),  # one interruption
+    ],
+)
+def test_durations_are_shown_in_the_largest_readable_unit(hours: float, text: str) -> None:
+    assert format_duration_h(hours) == text
