@@ -161,3 +161,20 @@ def test_gravity_needs_a_positive_total(topology, gbps: float) -> None:  # type:
     with pytest.raises(InputError) as info:
         select_demands(topology, gravity_gbps=gbps)
     assert info.value.problems[0].path == "--gravity"
+
+
+def test_a_topology_without_the_standard_pairs_asks_for_demands(tmp_path: Path) -> None:
+    """An imported network has none of the corridor's city ids: the default set is empty, and
+    an empty table with exit 0 would read as "nothing wrong" in CI. Refused, naming the ways
+    to give demands; the same topology with --gravity has demands."""
+    text = (ROOT / "tests" / "data" / "good" / "base.yaml").read_text()
+    for old, new in (("baku", "bku"), ("almaty", "alm")):
+        text = text.replace(old, new)
+    path = tmp_path / "other.yaml"
+    path.write_text(text)
+    other = load_topology(path)
+    with pytest.raises(InputError) as info:
+        select_demands(other)
+    (problem,) = info.value.problems
+    assert "no demands to analyse" in problem.message and "--demand A:B" in problem.hint
+    assert select_demands(other, gravity_gbps=100.0)

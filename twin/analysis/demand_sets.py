@@ -205,4 +205,17 @@ def select_demands(
                 "give the total traffic to spread over the node pairs, e.g. --gravity 1000",
             )
         return gravity_demands(topology, gravity_gbps)
-    return default_demands(topology, *or_in)
+    demands = default_demands(topology, *or_in)
+    if not demands:
+        # An imported or new network rarely has the corridor's city ids: say so rather than
+        # print an empty table and exit 0, which a CI job would read as "nothing wrong".
+        pairs = ", ".join(f"{a}:{b}" for _, a, b in STANDARD_PAIRS)
+        raise InputError.at(
+            topology.name,
+            0,
+            0,
+            f"no demands to analyse: the topology has none of the standard pairs ({pairs})",
+            "name some with --demand A:B, or give --demands FILE, --scenario FILE or --gravity "
+            "GBPS",
+        )
+    return demands
