@@ -2,7 +2,8 @@
 
 Each module exposes ``run() -> list[Row]``; a row is a name, a value, a unit and a note (the
 target, or the peer tool's figure). The table goes to the terminal and, atomically, to
-``bench/results.md`` so a change's effect on performance is visible in review.
+``bench/results.md`` so a change's effect on performance is visible in review; a run of some
+benchmarks only (``python -m bench engine``) prints its rows and leaves the file whole.
 """
 
 from __future__ import annotations
@@ -79,8 +80,13 @@ def main() -> int:
     for failure in failed:
         lines.append(f"| FAILED | {failure} | | | |")
     text = "\n".join(lines) + "\n"
-    _write_atomically(RESULTS_PATH, text)
-    print(text)
+    if args.only:
+        # A subset is for trying a change: the committed table stays whole.
+        print(text)
+        print(f"(a subset: {RESULTS_PATH.name} left as it was; run all to update it)")
+    else:
+        _write_atomically(RESULTS_PATH, text)
+        print(text)
     return 1 if failed else 0
 
 
