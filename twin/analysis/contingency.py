@@ -194,7 +194,8 @@ class _Evaluator:
                 rtts[i] = flow.rtt_ms.get(source) if source in by_source else None
         else:
             rtts = dict.fromkeys(members)
-        nodes = frozenset(n for u, v, _ in loads for n in (u, v))
+        # The nodes a unit crosses only index the base routing (which failures hit it).
+        nodes = frozenset(n for u, v, _ in loads for n in (u, v)) if not state else frozenset()
         return _Contribution(loads, nodes, rtts)
 
     def _route_single(self, i: int, state: FailureState) -> _Contribution:
