@@ -36,3 +36,14 @@ def file_record(path_text: str) -> InputRecord:
 
 
 NO_INPUT = InputRecord("", None)  # a result built from objects in Python, not from files
+
+
+def input_hashes(scenario_path: str, topology_path: str) -> dict[str, str]:
+    """`scenario_sha256` and `topology_sha256` for a result document, for the files that
+    could be read (a report can then tell whether an input changed since the run)."""
+    out: dict[str, str] = {}
+    for key, path_text in (("scenario_sha256", scenario_path), ("topology_sha256", topology_path)):
+        digest = file_record(path_text).sha256
+        if digest is not None:
+            out[key] = digest
+    return out

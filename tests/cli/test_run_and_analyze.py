@@ -189,3 +189,18 @@ def test_precision_on_one_demand_converges_and_says_what_it_watched() -> None:
     found = re.search(r"watching fra-ala\)\s+reached\s+after\s+(\d+)\s+replications", proc.stdout)
     assert found, proc.stdout
     assert int(found.group(1)) < 1000
+
+
+def test_run_json_records_the_sha256_of_its_input_files(tmp_path: Path) -> None:
+    """So `twin report --topology` can tell a changed topology from the one the run used; the
+    digests are recomputed here from the files' bytes."""
+    import hashlib
+    import json
+
+    out = tmp_path / "run.json"
+    scenario = ROOT / "scenarios" / "trans-caspian-cut.yaml"
+    assert _twin("run", scenario, "--json", out).returncode == 0
+    document = json.loads(out.read_text())
+    topology = ROOT / "topologies" / "silk-road-2026.yaml"
+    assert document["scenario_sha256"] == hashlib.sha256(scenario.read_bytes()).hexdigest()
+    assert document["topology_sha256"] == hashlib.sha256(topology.read_bytes()).hexdigest()

@@ -12,6 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from twin.cli.app import EXIT_OK, app, emit_json, human_console, stderr_console
 from twin.errors import InputError
+from twin.provenance import input_hashes
 
 if TYPE_CHECKING:
     from twin.model import Scenario
@@ -143,7 +144,8 @@ def run_command(
         task = bar.add_task(loaded.name, total=1.0)
         result = simulate(loaded, progress=lambda f: bar.update(task, completed=f))
     print_run_summary(human_console(json_path), result)
-    emit_json(json_path, result.to_dict())
+    document = result.to_dict() | input_hashes(result.scenario_path, result.topology_path)
+    emit_json(json_path, document)
     if timeline is not None:
         write_timeline_csv(timeline, result)
     if report is not None:
