@@ -27,6 +27,7 @@ from typing import Any
 
 from twin.errors import InputError
 from twin.model import Scenario
+from twin.option_values import require_positive, require_replications, require_workers
 from twin.provenance import NO_INPUT, InputRecord, file_record
 from twin.results import SimulationResult
 from twin.sim import simulate
@@ -417,18 +418,14 @@ def check_options(
     def bad(option: str, message: str, hint: str) -> InputError:
         return InputError.at(option, 0, 0, message, hint)
 
-    if replications is not None and replications < 1:
-        raise bad("--replications", f"must be at least 1, got {replications}", "e.g. 200")
-    if precision is not None and not (math.isfinite(precision) and precision > 0):
-        raise bad(
-            "--precision",
-            f"must be a positive number, got {precision}",
-            "a relative half-width such as 0.1 (±10 % of the unavailability)",
+    if replications is not None:
+        require_replications(replications)
+    if precision is not None:
+        require_positive(
+            "--precision", precision, "a relative half-width such as 0.1 (±10 % of unavailability)"
         )
-    if max_replications < 1:
-        raise bad("--max-replications", f"must be at least 1, got {max_replications}", "e.g. 1000")
-    if workers < 1:
-        raise bad("--workers", f"must be at least 1, got {workers}", "1 runs in this process")
+    require_replications(max_replications, "--max-replications")
+    require_workers(workers)
     known = [d.id for d in scenario.demands]
     for demand_id in watch or ():
         if demand_id not in known:

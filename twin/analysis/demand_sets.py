@@ -8,12 +8,12 @@ on. Pairs whose ends a topology lacks are skipped, so the same default works on 
 from __future__ import annotations
 
 import difflib
-import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from twin.errors import InputError, Problem
 from twin.model import Demand, Topology
+from twin.option_values import require_positive
 
 STANDARD_PAIRS: tuple[tuple[str, str, str], ...] = (
     ("fra-baku", "frankfurt", "baku"),
@@ -196,14 +196,11 @@ def select_demands(
             return demands
         return load_demands_file(demands_file, topology)
     if gravity_gbps is not None:
-        if not (math.isfinite(gravity_gbps) and gravity_gbps > 0):
-            raise InputError.at(
-                "--gravity",
-                0,
-                0,
-                f"--gravity must be a positive number of Gbit/s, not {gravity_gbps}",
-                "give the total traffic to spread over the node pairs, e.g. --gravity 1000",
-            )
+        require_positive(
+            "--gravity",
+            gravity_gbps,
+            "give the total traffic in Gbit/s to spread over the node pairs, e.g. --gravity 1000",
+        )
         return gravity_demands(topology, gravity_gbps)
     demands = default_demands(topology, *or_in)
     if not demands:

@@ -21,8 +21,8 @@ from twin.cli.contingency import (
     WorkersOption,
     run_contingency,
 )
-from twin.cli.options import require_non_negative
 from twin.errors import InputError
+from twin.option_values import require_non_negative
 
 
 @app.command("analyze")

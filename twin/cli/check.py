@@ -9,8 +9,8 @@ import typer
 
 from twin.atomic import write_text_atomic
 from twin.cli.app import EXIT_CHECK_FAILED, EXIT_OK, app, emit_json, emit_text, human_console
-from twin.cli.options import require_replications, require_workers
 from twin.errors import InputError, Problem
+from twin.option_values import require_replications, require_workers
 
 
 def _scenario_paths(paths: list[Path]) -> list[Path]:

@@ -11,9 +11,9 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from twin.cli.app import EXIT_OK, app, emit_json, human_console, stderr_console
-from twin.cli.options import require_at_least, require_workers
 from twin.errors import InputError
 from twin.model import Demand, Topology
+from twin.option_values import require_at_least, require_workers
 
 MODES = ("n-1", "n-2", "srlg")
 ROUTINGS = ("shortest", "ecmp")

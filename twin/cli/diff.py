@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 
 from twin.cli.app import EXIT_CHECK_FAILED, EXIT_OK, app, emit_json, emit_text, human_console
-from twin.cli.options import require_non_negative
 from twin.errors import InputError
+from twin.option_values import require_non_negative
 
 
 @app.command("diff")

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from twin.cli.app import EXIT_OK, app, emit_json, human_console
-from twin.cli.options import require_replications, require_workers
+from twin.option_values import require_replications, require_workers
 
 
 @app.command("sweep")

@@ -1,4 +1,4 @@
-"""Checks of numeric command-line options, shared by the commands that take them.
+"""Checks of numeric options, shared by the commands and the library calls that take them.
 
 Typer checks that `--workers 0` is an integer, not that it makes sense: without these, a zero
 or negative count either crashes deep inside (exit 3, an "internal error" that is the user's
@@ -17,6 +17,13 @@ def require_at_least(option: str, value: int, minimum: int, hint: str) -> int:
     """`value` when it is at least `minimum`, else InputError naming `option`."""
     if value < minimum:
         raise InputError.at(option, 0, 0, f"{option} must be at least {minimum}, not {value}", hint)
+    return value
+
+
+def require_positive(option: str, value: float, hint: str) -> float:
+    """A finite number above zero (a precision target, a traffic total)."""
+    if not (math.isfinite(value) and value > 0):
+        raise InputError.at(option, 0, 0, f"{option} must be a positive number, not {value}", hint)
     return value
 
 
