@@ -33,7 +33,8 @@ class Row:
 
 def _modules(selected: list[str]) -> list[str]:
     names = sorted(
-        m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)])
+        m.name
+        for m in pkgutil.iter_modules([str(Path(__file__).parent)])
         if m.name.startswith("bench_")
     )
     if selected:

@@ -125,20 +125,45 @@ def run() -> list[Row]:
         _, kernel_events, changes, states = runs[key]
         total = sum(kernel_events)
         rows.append(
-            Row(name, f"silkroad-twin kernel events/s, {mode}", total / ours_s, "events/s",
+            Row(
+                name,
+                f"silkroad-twin kernel events/s, {mode}",
+                total / ours_s,
+                "events/s",
                 f"{total} SimPy events, {changes} failures and repairs (each re-routed through "
-                f"the cache and measured) in {ours_s:.3f} s; median of {REPEATS}")
+                f"the cache and measured) in {ours_s:.3f} s; median of {REPEATS}",
+            )
         )
     mc_s, ours_s = _median(times["mc"]), _median(times["timeline"])
     bare_s = _median(times["bare"])
     total = sum(kernel_events)
     span = f"{REPLICATIONS} x {scenario.horizon_h / 8766:.0f} y"
-    rows.append(Row(name, "bare SimPy kernel events/s", total / bare_s, "events/s",
-                    f"same {total} events in {bare_s:.3f} s ({span}): up/down timeouts, same "
-                    f"rates and streams; median of {REPEATS}"))
-    rows.append(Row(name, "ratio engine / bare SimPy, Monte Carlo replication",
-                    bare_s / mc_s, "x", "target >= 0.25"))
-    rows.append(Row(name, "ratio engine / bare SimPy, single run + timeline",
-                    bare_s / ours_s, "x",
-                    f"up to {states} distinct failure states per replication"))
+    rows.append(
+        Row(
+            name,
+            "bare SimPy kernel events/s",
+            total / bare_s,
+            "events/s",
+            f"same {total} events in {bare_s:.3f} s ({span}): up/down timeouts, same "
+            f"rates and streams; median of {REPEATS}",
+        )
+    )
+    rows.append(
+        Row(
+            name,
+            "ratio engine / bare SimPy, Monte Carlo replication",
+            bare_s / mc_s,
+            "x",
+            "target >= 0.25",
+        )
+    )
+    rows.append(
+        Row(
+            name,
+            "ratio engine / bare SimPy, single run + timeline",
+            bare_s / ours_s,
+            "x",
+            f"up to {states} distinct failure states per replication",
+        )
+    )
     return rows

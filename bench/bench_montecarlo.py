@@ -145,17 +145,42 @@ def _throughput(scenario: Scenario) -> list[Row]:
     pooled_rate = replications / pooled_s
     span = f"{replications} x {scenario.horizon_h / 8766:.0f} y"
     return [
-        Row(name, "1 worker", serial_rate, "replications/s",
-            f"{span} in {serial_s:.2f} s, in-process; median of {ROUNDS} rounds"),
-        Row(name, f"{WORKERS} workers", pooled_rate, "replications/s",
-            f"{span} in {pooled_s:.2f} s, process pool (start-up included)"),
-        Row(name, f"speed-up {WORKERS} / 1 workers", pooled_rate / serial_rate, "x",
+        Row(
+            name,
+            "1 worker",
+            serial_rate,
+            "replications/s",
+            f"{span} in {serial_s:.2f} s, in-process; median of {ROUNDS} rounds",
+        ),
+        Row(
+            name,
+            f"{WORKERS} workers",
+            pooled_rate,
+            "replications/s",
+            f"{span} in {pooled_s:.2f} s, process pool (start-up included)",
+        ),
+        Row(
+            name,
+            f"speed-up {WORKERS} / 1 workers",
+            pooled_rate / serial_rate,
+            "x",
             f"target >= 1.8 on 2 cores; results byte-identical "
-            f"({len(serial_json)} bytes of canonical JSON)"),
-        Row(name, f"machine ceiling: a perfectly parallel loop, {WORKERS} / 1 processes",
-            ceiling, "x", f"same rounds; median of {ROUNDS} (2.0 on 2 idle cores)"),
-        Row(name, "speed-up as a share of the ceiling", pooled_rate / serial_rate / ceiling,
-            "", "what the pool keeps of what the machine gave"),
+            f"({len(serial_json)} bytes of canonical JSON)",
+        ),
+        Row(
+            name,
+            f"machine ceiling: a perfectly parallel loop, {WORKERS} / 1 processes",
+            ceiling,
+            "x",
+            f"same rounds; median of {ROUNDS} (2.0 on 2 idle cores)",
+        ),
+        Row(
+            name,
+            "speed-up as a share of the ceiling",
+            pooled_rate / serial_rate / ceiling,
+            "",
+            "what the pool keeps of what the machine gave",
+        ),
     ]
 
 
@@ -174,11 +199,14 @@ def _precision(scenario: Scenario) -> list[Row]:
         else f"cap of {cap} replications HIT, precision not reached"
     )
     return [
-        Row(f"montecarlo --precision {PRECISION} --demand {DEMAND}",
+        Row(
+            f"montecarlo --precision {PRECISION} --demand {DEMAND}",
             f"wall time, {WORKERS} workers",
-            seconds, "s",
+            seconds,
+            "s",
             f"{ended}; relative half-width {achieved:.3f} of unavailability "
-            f"{1.0 - stats.availability.mean:.2e} (cap {cap}, the CLI default)"),
+            f"{1.0 - stats.availability.mean:.2e} (cap {cap}, the CLI default)",
+        ),
     ]
 
 

@@ -47,37 +47,69 @@ def run() -> list[Row]:
             started = time.perf_counter()
             imported = load_source(f"topohub:{key}")
             path.write_text(render_yaml(imported.topology), encoding="utf-8")
-            rows.append(Row(name, "import (source to YAML file)", time.perf_counter() - started,
-                            "s", f"{imported.report.nodes} nodes, {imported.report.links} links, "
-                            f"{path.stat().st_size / 2**20:.1f} MiB"))
+            rows.append(
+                Row(
+                    name,
+                    "import (source to YAML file)",
+                    time.perf_counter() - started,
+                    "s",
+                    f"{imported.report.nodes} nodes, {imported.report.links} links, "
+                    f"{path.stat().st_size / 2**20:.1f} MiB",
+                )
+            )
             started = time.perf_counter()
             topology = load_topology(path)
-            rows.append(Row(name, "load + validate (the YAML file)", time.perf_counter() - started,
-                            "s", "target < 5 s"))
+            rows.append(
+                Row(
+                    name,
+                    "load + validate (the YAML file)",
+                    time.perf_counter() - started,
+                    "s",
+                    "target < 5 s",
+                )
+            )
         demands = _demands(topology)
         results = []
         for workers in (1, 2):
             started = time.perf_counter()
             result = contingency(topology, demands, mode="n-1", workers=workers)
             results.append(result)
-            rows.append(Row(name, f"N-1 latency, {DEMANDS} demands, {workers} worker(s)",
-                            time.perf_counter() - started, "s",
-                            f"{len(result.failures)} link failures, "
-                            f"{sum(f.rerouted for f in result.failures)} reroutes; "
-                            "target < 60 s"))
+            rows.append(
+                Row(
+                    name,
+                    f"N-1 latency, {DEMANDS} demands, {workers} worker(s)",
+                    time.perf_counter() - started,
+                    "s",
+                    f"{len(result.failures)} link failures, "
+                    f"{sum(f.rerouted for f in result.failures)} reroutes; "
+                    "target < 60 s",
+                )
+            )
         if results[0] != results[1]:
             raise RuntimeError("N-1 results differ between 1 and 2 workers")
         scenario = Scenario(
-            name="scale", topology=topology, topology_path=key, horizon_h=8766.0, seed=1,
-            demands=tuple(demands[:100]), stochastic_failures=True,
+            name="scale",
+            topology=topology,
+            topology_path=key,
+            horizon_h=8766.0,
+            seed=1,
+            demands=tuple(demands[:100]),
+            stochastic_failures=True,
             default_failover=Failover(),
         )
         started = time.perf_counter()
         run_result = simulate(scenario)
         elapsed = time.perf_counter() - started
-        rows.append(Row(name, "simulated events per second", run_result.events_processed / elapsed,
-                        "events/s", f"1 year stochastic, 100 demands, "
-                        f"{run_result.events_processed} events in {elapsed:.1f} s"))
+        rows.append(
+            Row(
+                name,
+                "simulated events per second",
+                run_result.events_processed / elapsed,
+                "events/s",
+                f"1 year stochastic, 100 demands, "
+                f"{run_result.events_processed} events in {elapsed:.1f} s",
+            )
+        )
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows.append(Row("scale", "peak memory (whole bench process)", peak_mib, "MiB", "target < 2048"))
     return rows

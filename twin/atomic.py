@@ -23,14 +23,20 @@ def write_bytes_atomic(path: str | Path, data: bytes) -> None:
     target = Path(path)
     if target.is_dir():
         raise InputError.at(
-            str(target), 0, 0, "is a directory; an output needs a file name",
+            str(target),
+            0,
+            0,
+            "is a directory; an output needs a file name",
             f"e.g. {target / 'results.json'}",
         )
     try:
         _write(target, data)
     except OSError as exc:
         raise InputError.at(
-            str(target), 0, 0, f"cannot write the output: {exc.strerror or exc}",
+            str(target),
+            0,
+            0,
+            f"cannot write the output: {exc.strerror or exc}",
             "check that the folder exists or can be created, and that you may write there",
         ) from exc
 

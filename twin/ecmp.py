@@ -39,21 +39,20 @@ def destination_dag(router: Router, destination: str, state: FailureState) -> De
     dist: dict[str, float] = {destination: 0.0}
     if router.metric == "hops":
         return _hop_dag(adjacency, destination, state)
-    else:
-        heap = [(0.0, destination)]
-        done: set[str] = set()
-        while heap:
-            d, u = heapq.heappop(heap)
-            if u in done:
+    heap = [(0.0, destination)]
+    done: set[str] = set()
+    while heap:
+        d, u = heapq.heappop(heap)
+        if u in done:
+            continue
+        done.add(u)
+        for v, key, cost in adjacency[u]:
+            if v in state or key in state:
                 continue
-            done.add(u)
-            for v, key, cost in adjacency[u]:
-                if v in state or key in state:
-                    continue
-                nd = d + cost
-                if nd < dist.get(v, float("inf")) * (1 - _REL_TOL) - 1e-12:
-                    dist[v] = nd
-                    heapq.heappush(heap, (nd, v))
+            nd = d + cost
+            if nd < dist.get(v, float("inf")) * (1 - _REL_TOL) - 1e-12:
+                dist[v] = nd
+                heapq.heappush(heap, (nd, v))
     next_hops: dict[str, tuple[tuple[str, str], ...]] = {}
     for u, du in dist.items():
         if u == destination:

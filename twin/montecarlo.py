@@ -378,9 +378,7 @@ def _watched(result: MonteCarloResult, watch: Sequence[str] | None) -> list[Dema
     return [d for d in result.demands if d.id in wanted]
 
 
-def worst_relative_precision(
-    result: MonteCarloResult, watch: Sequence[str] | None = None
-) -> float:
+def worst_relative_precision(result: MonteCarloResult, watch: Sequence[str] | None = None) -> float:
     """The largest relative half-width among the watched demands (all demands by default)."""
     return max((d.relative_precision() for d in _watched(result, watch)), default=math.inf)
 

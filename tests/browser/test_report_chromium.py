@@ -302,5 +302,5 @@ def test_contingency_report_loads_with_map_and_ranked_failures(contingency_repor
     dom = done.stdout
     _assert_map_drawn(dom, 20)
     worst = _element(dom, "table", "worst")
-    assert worst.count("<tr class=\"impact-") >= 10
+    assert worst.count('<tr class="impact-') >= 10
     assert "only reroute" in _element(dom, "div", "headline")

@@ -239,8 +239,10 @@ def test_remembered_landmark_bounds_never_change_a_path(
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(routing, "BOUND_MEMO_MAX_VALUES", memo_cap)
         for failed in states:
-            for source, destination in ((case.source, case.destination),
-                                        (case.destination, case.source)):
+            for source, destination in (
+                (case.source, case.destination),
+                (case.destination, case.source),
+            ):
                 got = shared.shortest_path(source, destination, failed)
                 fresh = Router(case.topology).shortest_path(source, destination, failed)
                 assert got == fresh

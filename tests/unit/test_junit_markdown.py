@@ -17,13 +17,43 @@ XSD = Path(__file__).parents[1] / "data" / "junit" / "junit-jenkins.xsd"
 def _report() -> CheckReport:
     return CheckReport(
         (
-            CheckOutcome("corridor", "scenarios/a.yaml", 12, 5, "max_rtt", "fra-ala", True,
-                         "RTT 71.2 ms within 90 ms", 71.2, 90.0),
-            CheckOutcome("corridor", "scenarios/a.yaml", 14, 5, "survives", "fra-ala", False,
-                         "link tcfo disconnects fra-ala <&> \"quoted\"", None, None,
-                         detail="failed elements: tcfo"),
-            CheckOutcome("red-sea", "scenarios/b.yaml", 3, 5, "n1_max_utilisation", None, True,
-                         "worst 0.62 <= 0.8", 0.62, 0.8),
+            CheckOutcome(
+                "corridor",
+                "scenarios/a.yaml",
+                12,
+                5,
+                "max_rtt",
+                "fra-ala",
+                True,
+                "RTT 71.2 ms within 90 ms",
+                71.2,
+                90.0,
+            ),
+            CheckOutcome(
+                "corridor",
+                "scenarios/a.yaml",
+                14,
+                5,
+                "survives",
+                "fra-ala",
+                False,
+                'link tcfo disconnects fra-ala <&> "quoted"',
+                None,
+                None,
+                detail="failed elements: tcfo",
+            ),
+            CheckOutcome(
+                "red-sea",
+                "scenarios/b.yaml",
+                3,
+                5,
+                "n1_max_utilisation",
+                None,
+                True,
+                "worst 0.62 <= 0.8",
+                0.62,
+                0.8,
+            ),
         )
     )
 
@@ -43,7 +73,7 @@ def test_junit_counts_and_failure_text_match_the_outcomes() -> None:
     failures = root.findall(".//failure")
     assert len(failures) == 1
     # Special characters survive escaping; the location is the declaring line.
-    assert failures[0].get("message") == "link tcfo disconnects fra-ala <&> \"quoted\""
+    assert failures[0].get("message") == 'link tcfo disconnects fra-ala <&> "quoted"'
     assert failures[0].text is not None
     assert failures[0].text.startswith("scenarios/a.yaml:14:5:")
 
@@ -56,7 +86,7 @@ def test_markdown_lists_failures_before_what_held() -> None:
     text = render_check_markdown(_report())
     assert "1 of 3 assertions FAILED" in text
     assert text.index("### Failed") < text.index("### Held")
-    failed_section = text[text.index("### Failed"): text.index("### Held")]
+    failed_section = text[text.index("### Failed") : text.index("### Held")]
     assert "survives fra-ala" in failed_section and "`scenarios/a.yaml:14`" in failed_section
     assert "max_rtt fra-ala" not in failed_section
 

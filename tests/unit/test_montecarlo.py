@@ -213,7 +213,9 @@ def test_unreachable_dask_scheduler_is_bad_input_not_a_bug(monkeypatch: pytest.M
     import twin.montecarlo as mc
 
     monkeypatch.setattr(mc, "DASK_CONNECT_TIMEOUT_S", 1.0)  # port 1: nothing listens there
-    with pytest.raises(InputError, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:1"):
+    with pytest.raises(
+        InputError, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:1"
+    ):
         run_replications(_two_demand_scenario(), replications=2, scheduler="tcp://127.0.0.1:1")
 
 

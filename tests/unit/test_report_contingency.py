@@ -96,9 +96,7 @@ def test_headline_counts_reroutes_apart_from_disconnections(document: dict[str, 
     # By hand on the mini network: fra-ist, ist-baku and aktau-almaty disconnect; baku-sumgait
     # and sub1 move fra-ala onto sub2 (430 km instead of 35 + 380 km): a reroute, no budget.
     rerouting = [
-        i.label
-        for i in impacts
-        if not i.disconnected and max(i.stretch.values(), default=1.0) > 1
+        i.label for i in impacts if not i.disconnected and max(i.stretch.values(), default=1.0) > 1
     ]
     assert sorted(rerouting) == ["link baku-sumgait", "link sub1"]
     counts = headline_counts(impacts)

@@ -33,7 +33,7 @@ def test_added_removed_and_changed_elements_are_reported_field_by_field() -> Non
     base = _topology(extra_link=False)
     head_links = dict(_topology(extra_link=True).links)
     head_links["bc"] = replace(head_links["bc"], length_km=3500.0)
-    head = replace(base, links=head_links, nodes={k: v for k, v in base.nodes.items()})
+    head = replace(base, links=head_links, nodes=dict(base.nodes.items()))
     changes = {(c.kind, c.id): c for c in diff_elements(base, head)}
     assert changes[("link", "ac")].change == "added"
     bc = changes[("link", "bc")]
@@ -45,10 +45,16 @@ def test_added_removed_and_changed_elements_are_reported_field_by_field() -> Non
 
 
 def _measures(**kw: object) -> DemandMeasures:
-    base: dict[str, object] = dict(
-        rtt_ms=70.0, link_disjoint_paths=1, srlg_disjoint_paths=1, spof_links=("tcfo",),
-        spof_srlgs=(), availability=0.999, n1_worst_rtt_ms=None, n1_disconnecting=("tcfo",),
-    )
+    base: dict[str, object] = {
+        "rtt_ms": 70.0,
+        "link_disjoint_paths": 1,
+        "srlg_disjoint_paths": 1,
+        "spof_links": ("tcfo",),
+        "spof_srlgs": (),
+        "availability": 0.999,
+        "n1_worst_rtt_ms": None,
+        "n1_disconnecting": ("tcfo",),
+    }
     base.update(kw)
     return DemandMeasures(**base)  # type: ignore[arg-type]
 
@@ -58,8 +64,14 @@ def test_a_second_cable_is_an_improvement_not_a_regression() -> None:
 
     demand = Demand("baku-ala", "baku", "almaty")
     before = _measures()
-    after = _measures(link_disjoint_paths=2, srlg_disjoint_paths=2, spof_links=(),
-                      availability=0.99999, n1_worst_rtt_ms=75.0, n1_disconnecting=())
+    after = _measures(
+        link_disjoint_paths=2,
+        srlg_disjoint_paths=2,
+        spof_links=(),
+        availability=0.99999,
+        n1_worst_rtt_ms=75.0,
+        n1_disconnecting=(),
+    )
     delta = compare_demand(demand, before, after, Thresholds())
     assert delta.regressions == ()
     assert any("single points of failure removed: tcfo" in s for s in delta.improvements)

@@ -203,10 +203,7 @@ class _Evaluator:
         path = self.router.shortest_path(d.source, d.destination, state)
         if path is None:
             return _Contribution({}, frozenset(), {i: None})
-        loads = {
-            (u, v, lid): d.gbps
-            for u, v, lid in zip(path.nodes, path.nodes[1:], path.links, strict=False)
-        }
+        loads = dict.fromkeys(zip(path.nodes, path.nodes[1:], path.links, strict=False), d.gbps)
         return _Contribution(loads, frozenset(path.nodes), {i: path.rtt_ms})
 
     def utilisation(

@@ -234,8 +234,13 @@ def load_yaml_with_marks(path: str | Path) -> MDict:
         raw = handle.read(MAX_FILE_BYTES + 1)
     if len(raw) > MAX_FILE_BYTES:
         raise InputError(
-            Problem(name, 1, 1, f"file is over the {MAX_FILE_BYTES} byte limit",
-                    "split it (e.g. with extends:) or check that it is the right file")
+            Problem(
+                name,
+                1,
+                1,
+                f"file is over the {MAX_FILE_BYTES} byte limit",
+                "split it (e.g. with extends:) or check that it is the right file",
+            )
         )
     try:
         text = raw.decode("utf-8-sig")

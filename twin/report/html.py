@@ -171,11 +171,10 @@ def _summary_table(result: SimulationResult) -> str:
 
 
 def _link_metrics(result: SimulationResult, downs: Sequence[ElementDown]) -> dict[str, LinkMetrics]:
-    metrics = {
+    return {
         link.id: LinkMetrics(link.downtime_h, link.failures, link.utilisation_max)
         for link in result.links
     }
-    return metrics
 
 
 def _failed_nodes(topology: Topology, downs: Sequence[ElementDown]) -> list[str]:

@@ -241,7 +241,7 @@ def verdict_line(diff: TopologyDiff) -> str:
     """One sentence a reviewer reads first: counts, and the worst regression with its reason."""
     if not diff.demands:
         return "No demand was compared: only the elements below changed."
-    counts = {s: 0 for s in STATUS_LABEL}
+    counts = dict.fromkeys(STATUS_LABEL, 0)
     for d in diff.demands:
         counts[demand_status(d)] += 1
     total = len(diff.demands)

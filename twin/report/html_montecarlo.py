@@ -186,9 +186,7 @@ def read_estimates(data: Mapping[str, Any], path: str = "<results>") -> list[Dem
         causes = tuple(
             Cause(str(c["cause"]), float(c["share"]), int(c.get("outages", 0)))
             for c in raw.get("downtime_causes", ()) or ()
-            if isinstance(c, Mapping)
-            and "cause" in c
-            and isinstance(c.get("share"), (int, float))
+            if isinstance(c, Mapping) and "cause" in c and isinstance(c.get("share"), (int, float))
         )
         sla_dt_raw = raw.get("sla_downtime_min_per_year")
         out.append(

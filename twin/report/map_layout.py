@@ -112,10 +112,7 @@ def place_labels(
     label that fits nowhere takes its first position anyway; any other is left out.
     """
     width, height = bounds
-    markers = {
-        r.key: _marker(r)
-        for r in requests
-    }
+    markers = {r.key: _marker(r) for r in requests}
     placed: list[PlacedLabel] = []
     taken: list[Box] = list(obstacles)
     for req in requests:

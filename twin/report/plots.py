@@ -346,9 +346,7 @@ def plot_bytes(
                 "use --kind map, or `twin report RESULTS.json` for intervals per demand",
             )
         assert topology is not None
-        return _figure(
-            lambda ax: _map(ax, _montecarlo_facts(result), topology), _SIZES["map"], fmt
-        )
+        return _figure(lambda ax: _map(ax, _montecarlo_facts(result), topology), _SIZES["map"], fmt)
     run = load_run(result)
     width, height = _SIZES[kind]
     if kind == "timeline":

@@ -140,7 +140,7 @@ def availability_bar(
             f"<title>95 % interval {interval[0] * 100:.5f} – {interval[1] * 100:.5f} %</title>"
             "</line>"
         )
-    for k in range(0, int(top) + 1):
+    for k in range(int(top) + 1):
         x = x0 + (x1 - x0) * k / top
         label = "0" if k == 0 else f"{100 * (1 - 10**-k):.{max(0, k - 2)}f}"
         out.append(f'<line x1="{n(x)}" y1="22" x2="{n(x)}" y2="26" stroke="{MUTED}"/>')

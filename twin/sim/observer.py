@@ -164,9 +164,7 @@ class Observer:
                 route = result.routes[acc.demand.id]
                 rtt = route.rtt_ms
                 limit = acc.demand.sla.max_rtt_ms
-                sla_ok = (
-                    rtt is not None and route.fully_carried and (limit is None or rtt <= limit)
-                )
+                sla_ok = rtt is not None and route.fully_carried and (limit is None or rtt <= limit)
                 demand_rows.append((rtt, sla_ok, route.dropped_gbps))
             links = self.scenario.topology.links
             loaded = tuple(
