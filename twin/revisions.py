@@ -19,6 +19,8 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from twin.errors import InputError, Problem
+from twin.loading.paths import allowed_paths, resolve_reference
+from twin.loading.yaml_marks import Mark
 
 _MAX_CHAIN = 32
 
@@ -110,10 +112,14 @@ def materialise(spec: str, cwd: Path | None = None) -> Iterator[Path]:
             parent = _extends_of(content)
             if parent is None:
                 break
-            current = PurePosixPath(os.path.normpath(str(current.parent / parent)))
-            if str(current).startswith(".."):
-                break  # outside the repository: the loader will say the file is missing
-        yield first
+            try:
+                with allowed_paths([tmp]):
+                    parent_path = resolve_reference(parent, target, Mark(spec, 0, 0), "extends")
+                current = PurePosixPath(parent_path.resolve().relative_to(tmp.resolve()))
+            except (InputError, ValueError):
+                break  # outside the revision's tree: the loader refuses it at its FILE:LINE
+        with allowed_paths([tmp]):  # the revision's tree stands in for the repository
+            yield first
     except InputError as exc:
         raise InputError(
             [Problem(spec, p.line, p.col, p.message, p.hint) for p in exc.problems]

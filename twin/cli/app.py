@@ -11,7 +11,7 @@ import importlib
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import click
 import typer
@@ -55,6 +55,30 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
+
+
+@app.callback()
+def _options(
+    ctx: typer.Context,
+    allow_path: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--allow-path",
+            metavar="DIR",
+            help=(
+                "Let extends: and a scenario's topology: name files under DIR too (repeatable). "
+                "Without it they may only name files inside the project of the file that names "
+                "them: the nearest directory above it with .git or pyproject.toml, else its own "
+                "directory. Give it before the command: twin --allow-path ../shared validate ..."
+            ),
+        ),
+    ] = None,
+) -> None:
+    """Options for every command (the help text is the app's)."""
+    if allow_path:
+        from twin.loading.paths import allowed_paths
+
+        ctx.with_resource(allowed_paths(allow_path))
 
 
 # Width for tables when output is not a terminal (CI logs, files): wide enough for a summary

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from twin.errors import InputError, Problem
 from twin.loading.errors import did_you_mean, problems_from_validation
+from twin.loading.paths import resolve_reference
 from twin.loading.references import raw_scenario_reference_problems
 from twin.loading.topology import load_topology
 from twin.loading.yaml_marks import Mark, MDict, MList, load_yaml_with_marks
@@ -314,7 +315,10 @@ def _references_despite_schema(raw: MDict, file_path: Path, known: list[Problem]
     topology_ref = raw.get("topology")
     if not isinstance(topology_ref, str):
         return []
-    topo_path = file_path.parent / topology_ref
+    try:
+        topo_path = resolve_reference(topology_ref, file_path, raw.mark_of("topology"), "topology")
+    except InputError as exc:
+        return list(exc.problems)
     if not topo_path.is_file():
         return []
     try:
@@ -346,7 +350,7 @@ def load_scenario(path: str | Path, overrides: Mapping[str, object] | None = Non
         raise InputError(refused) from exc
     problems: list[Problem] = []
     topo_mark = _mark(raw, "topology")
-    topo_path = file_path.parent / spec.topology
+    topo_path = resolve_reference(spec.topology, file_path, topo_mark, "topology")
     if not topo_path.is_file():
         raise InputError(
             Problem(

@@ -16,6 +16,7 @@ from twin.errors import InputError, Problem
 from twin.gc_pause import paused_gc
 from twin.geo import geodesic_km, geodesic_upper_bound_km, shortest_credible_length_km
 from twin.loading.errors import did_you_mean, problems_from_validation
+from twin.loading.paths import resolve_reference
 from twin.loading.references import raw_reference_problems
 from twin.loading.yaml_marks import Mark, MDict, MList, load_yaml_with_marks
 from twin.model import FailureClass, Link, Node, RepairTime, Srlg, Topology
@@ -189,7 +190,7 @@ def resolve_raw(path: Path, chain: tuple[Path, ...] = (), via: Mark | None = Non
         raise InputError(
             Problem(mark.path, mark.line, mark.col, "extends must be a file path (a string)")
         )
-    parent_path = path.parent / parent_ref
+    parent_path = resolve_reference(parent_ref, path, mark, "extends")
     if not parent_path.is_file():
         raise InputError(
             Problem(

@@ -7,10 +7,17 @@ items, and those marks name their own file. Only PyYAML's safe constructors are 
 Hostile input is refused with a clear message: files over `MAX_FILE_BYTES`, documents that expand
 to more than `MAX_NODES` values through aliases (the "billion laughs" bomb), duplicate keys,
 non-UTF-8 bytes.
+
+A file that is not recognisably one of ours (not YAML, not a mapping, or a mapping without any
+key that only our formats use) is refused *without quoting it*: `extends: secret.env` must name
+the file, the line and the kind of problem, never echo `AWS_SECRET_ACCESS_KEY=...` into a CI
+log. YAML syntax errors are reported the same way (PyYAML's message with quoted text removed).
 """
 
 from __future__ import annotations
 
+import ast
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,6 +105,13 @@ def locate(root: Any, loc: tuple[Any, ...], fallback: Mark) -> Mark:
     return best
 
 
+# Top-level keys that only topology, scenario and demands files use; a mapping with none of
+# them is some other file (`name:` or `description:` alone would match a CI workflow).
+TWIN_KEYS = frozenset(
+    {"nodes", "links", "extends", "remove", "failure_classes", "srlgs"}
+    | {"topology", "demands", "horizon", "events", "failures", "checks", "sweep"}
+)
+
 _PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 
 
@@ -176,13 +190,41 @@ class _Builder:
             ) from exc
 
 
+# PyYAML quotes what it stumbled on ('found character %r', 'found undefined alias %r'); its
+# token names ('<block end>') are its own words and stay.
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+
+
+def _unquoted(text: str) -> str:
+    """PyYAML's message without the file's text; a single character (what a parser expected or
+    found: ',', ']', a tab) is no secret and says what to fix, so it stays."""
+
+    def replace(match: re.Match[str]) -> str:
+        quoted = match.group(0)
+        if quoted[1:-1].startswith("<") and quoted[1:-1].endswith(">"):
+            return quoted
+        try:
+            value = ast.literal_eval(quoted)
+        except (ValueError, SyntaxError):
+            value = None
+        if isinstance(value, str) and len(value) == 1:
+            return (
+                repr(value)
+                if value.isprintable() and not value.isspace()
+                else f"U+{ord(value):04X}"
+            )
+        return "text"
+
+    return _QUOTED.sub(replace, text)
+
+
 def _problem_from_yaml_error(path: str, exc: yaml.YAMLError) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 if mark is not None else 1
     col = mark.column + 1 if mark is not None else 1
-    problem = getattr(exc, "problem", None) or str(exc)
+    problem = _unquoted(str(getattr(exc, "problem", None) or "cannot parse"))
     context = getattr(exc, "context", None)
-    message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+    message = f"YAML syntax error: {problem}" + (f" ({_unquoted(str(context))})" if context else "")
     return Problem(path, line, col, message, "check indentation, colons and quotes on this line")
 
 
@@ -272,6 +314,7 @@ def load_yaml_with_marks(path: str | Path) -> MDict:
             raise InputError(
                 Problem(name, 1, 1, "file is empty", "a topology needs nodes: and links:")
             )
+        _refuse_foreign(name, node)
         data = _Builder(name, loader).build(node)
     except yaml.YAMLError as exc:
         raise InputError(_problem_from_yaml_error(name, exc)) from exc
@@ -279,15 +322,35 @@ def load_yaml_with_marks(path: str | Path) -> MDict:
         raise InputError(Problem(name, 1, 1, "YAML nesting is too deep")) from exc
     finally:
         loader.dispose()
-    if not isinstance(data, MDict):
+    if not isinstance(data, MDict):  # _refuse_foreign lets only mappings through
+        raise InputError(Problem(name, 1, 1, "the top level must be a mapping (key: value)"))
+    return data
+
+
+def _refuse_foreign(name: str, node: yaml.Node) -> None:
+    """Refuse, without quoting a word of it, a document that is not one of our file kinds."""
+    line, col = node.start_mark.line + 1, node.start_mark.column + 1
+    if not isinstance(node, yaml.MappingNode):
+        shape = "a list" if isinstance(node, yaml.SequenceNode) else "a single text value"
         raise InputError(
             Problem(
                 name,
-                node.start_mark.line + 1,
-                node.start_mark.column + 1,
-                "the top level must be a mapping (key: value), not "
-                + ("a list" if isinstance(data, MList) else f"the scalar {data!r}"[:80]),
-                "start the file with e.g. 'name: my-network'",
+                line,
+                col,
+                "not a topology, scenario or demands file: the top level must be a mapping "
+                f"(key: value), not {shape}",
+                "check that this is the right file; a topology starts with e.g. 'name: my-network'",
             )
         )
-    return data
+    keys = {k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+    if not keys & TWIN_KEYS:
+        raise InputError(
+            Problem(
+                name,
+                line,
+                col,
+                "not a topology, scenario or demands file: none of its top-level keys is one "
+                f"of {', '.join(sorted(TWIN_KEYS))}",
+                "check that this is the right file (see docs/file-formats.md)",
+            )
+        )

@@ -84,6 +84,20 @@ def _resolve(path_text: str, bases: Sequence[Path]) -> Path | None:
     return None
 
 
+def _confined(parent_text: str, naming_file: Path) -> Path | None:
+    """The `extends:` parent as the loader follows it; None when it is missing or outside the
+    project (the loader refused that, so no digest of a foreign file is ever shown)."""
+    from twin.errors import InputError
+    from twin.loading.paths import resolve_reference
+    from twin.loading.yaml_marks import Mark
+
+    try:
+        parent = resolve_reference(parent_text, naming_file, Mark(str(naming_file), 0, 0), "")
+    except InputError:
+        return None
+    return parent if parent.is_file() else None
+
+
 def trace_inputs(result: SimulationResult, bases: Sequence[Path] = (Path("."),)) -> list[InputFile]:
     """The scenario, its topology and the topology's `extends:` chain, each with its SHA-256."""
     return trace_input_paths(result.scenario_path, result.topology_path, bases)
@@ -109,7 +123,7 @@ def trace_input_paths(
         parent_text = data.get("extends") if isinstance(data, dict) else None
         if not isinstance(parent_text, str):
             break
-        parent = _resolve(parent_text, [topology.parent])
+        parent = _confined(parent_text, topology)
         files.append(
             InputFile("extends", str(Path(parent_text)), file_sha256(parent) if parent else None)
         )
