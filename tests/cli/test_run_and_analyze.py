@@ -82,16 +82,18 @@ def test_analyze_writes_the_default_demands_with_a_schema(tmp_path: Path) -> Non
 def _negative_duration(tmp_path: Path) -> Path:
     # No file in tests/data/bad has a negative duration; line 7 is the faulty event.
     path = tmp_path / "negative-duration.yaml"
+    # Beside the scenario: a scenario may only name a topology inside its own project.
+    (tmp_path / "base.yaml").write_text((GOOD / "base.yaml").read_text())
     path.write_text(
         textwrap.dedent(
-            f"""\
+            """\
             name: sc
-            topology: {GOOD / "base.yaml"}
+            topology: base.yaml
             horizon: 30d
             demands:
-              - {{id: d, source: baku, destination: almaty}}
+              - {id: d, source: baku, destination: almaty}
             events:
-              - {{at: 4d, maintenance: {{link: tcfo}}, duration: -6h}}
+              - {at: 4d, maintenance: {link: tcfo}, duration: -6h}
             """
         )
     )

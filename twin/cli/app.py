@@ -18,7 +18,8 @@ import typer
 from rich.console import Console
 
 from twin.atomic import canonical_json, write_json_atomic, write_text_atomic
-from twin.errors import CheckFailed, InputError, TwinError
+from twin.errors import CheckFailed, InputError, Problem, TwinError
+from twin.report.terminal_text import plain
 
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
@@ -117,12 +118,23 @@ def _discard_stdout() -> None:
 
 
 def stderr_console() -> Console:
-    """Rich console on stderr; rich itself honours NO_COLOR and non-terminal output."""
-    return _Console(stderr=True, highlight=False, width=_width(sys.stderr.isatty()))
+    """Rich console on stderr; rich itself honours NO_COLOR and non-terminal output.
+
+    Markup and emoji codes are off: a string printed is printed as written, so user text (a
+    node named `[/]`, a key `:x:`) can never be read as styling; styles come from `Text`.
+    """
+    return _Console(
+        stderr=True, highlight=False, markup=False, emoji=False, width=_width(sys.stderr.isatty())
+    )
 
 
 def stdout_console() -> Console:
-    return _Console(highlight=False, width=_width(sys.stdout.isatty()))
+    return _Console(highlight=False, markup=False, emoji=False, width=_width(sys.stdout.isatty()))
+
+
+def print_problem(console: Console, problem: Problem) -> None:
+    """`FILE:LINE:COL: message` and its hint, as plain text whatever the file or message hold."""
+    console.print(plain(problem.format()), soft_wrap=True)
 
 
 # Machine outputs (--json, --markdown, export -o) given as this go to standard output.
@@ -223,17 +235,17 @@ def main(argv: list[str] | None = None) -> int:
             status = result
     except InputError as exc:
         for problem in exc.problems:
-            err.print(problem.format(), markup=False, soft_wrap=True)
+            print_problem(err, problem)
         status = EXIT_BAD_INPUT
     except _ReaderGone:
         # What a Unix tool killed by SIGPIPE reports, without a traceback.
         status = EXIT_BROKEN_PIPE
     except CheckFailed as exc:
         for failure in exc.failures:
-            err.print(failure, markup=False, soft_wrap=True)
+            err.print(plain(failure), soft_wrap=True)
         status = EXIT_CHECK_FAILED
     except TwinError as exc:
-        err.print(f"twin: {exc}", markup=False)
+        err.print(plain(f"twin: {exc}"))
         status = EXIT_BAD_INPUT
     except click.exceptions.Exit as exc:
         status = exc.exit_code
@@ -253,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
         if callable(show):
             show(file=sys.stderr)
         else:
-            err.print(f"twin: {exc}", markup=False)
+            err.print(plain(f"twin: {exc}"))
         status = EXIT_BAD_INPUT
     except KeyboardInterrupt:
         err.print("twin: interrupted", markup=False)
@@ -262,10 +274,11 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("TWIN_DEBUG"):
             raise
         err.print(
-            f"twin: internal error: {type(exc).__name__}: {exc}\n"
-            "    hint: this is a bug in silkroad-twin; rerun with TWIN_DEBUG=1 for a traceback "
-            "and report it",
-            markup=False,
+            plain(
+                f"twin: internal error: {type(exc).__name__}: {exc}\n"
+                "    hint: this is a bug in silkroad-twin; rerun with TWIN_DEBUG=1 for a "
+                "traceback and report it"
+            )
         )
         status = EXIT_INTERNAL
     if argv is None:

@@ -100,9 +100,9 @@ def run_contingency(topology: Topology, demands: list[Demand], request: Continge
 
     request.checked()
     with Progress(
-        TextColumn("contingency"),
+        TextColumn("contingency", markup=False),
         BarColumn(),
-        TextColumn("{task.completed}/{task.total} failures"),
+        TextColumn("{task.completed}/{task.total} failures", markup=False),
         TimeElapsedColumn(),
         console=stderr_console(),
         disable=not sys.stderr.isatty(),

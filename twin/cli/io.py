@@ -11,6 +11,7 @@ import typer
 from twin.atomic import write_text_atomic
 from twin.cli.app import EXIT_OK, app, emit_text, stderr_console, stdout_console
 from twin.errors import InputError
+from twin.report.terminal_text import plain
 
 if TYPE_CHECKING:
     from twin.model import Topology
@@ -72,8 +73,8 @@ def import_command(
         write_text_atomic(demands_out, demands_text)
     err = stderr_console()
     for line in imported.report.lines():
-        err.print(line, markup=False, soft_wrap=True)
-    stdout_console().print(f"wrote {output}")
+        err.print(plain(line), soft_wrap=True)
+    stdout_console().print(plain(f"wrote {output}"))
     return EXIT_OK
 
 

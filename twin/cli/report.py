@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from twin.atomic import write_text_atomic
 from twin.cli.app import (
@@ -22,6 +21,7 @@ from twin.cli.app import (
 from twin.errors import InputError
 from twin.model import Topology
 from twin.provenance import file_sha256
+from twin.report.terminal_text import add_row, plain, styled, titled_table
 
 REPORT_SCHEMA = "silkroad-twin/report/1"
 CONTINGENCY_SCHEMA = "silkroad-twin/contingency/1"
@@ -131,10 +131,11 @@ def _check_same_topology(
         actual = file_sha256(given)
         if actual is not None and actual != recorded_sha:
             stderr_console().print(
-                f"warning: {given} differs from the topology file the results were computed "
-                f"on (sha256 {actual[:12]}… vs recorded {recorded_sha[:12]}…); the map shows "
-                "the file as it is now",
-                markup=False,
+                plain(
+                    f"warning: {given} differs from the topology file the results were "
+                    f"computed on (sha256 {actual[:12]}… vs recorded {recorded_sha[:12]}…); "
+                    "the map shows the file as it is now"
+                )
             )
 
 
@@ -226,18 +227,18 @@ def report_command(
         str(results),
     )
     write_text_atomic(output, html)
-    table = Table(title=f"twin report: {run.scenario} (seed {run.seed})")
+    table = titled_table(f"twin report: {run.scenario} (seed {run.seed})")
     for column in ("demand", "verdict", "why"):
         table.add_column(column, overflow="fold")
     rows = []
     for demand in run.demands:
         status, sentence = verdict(run, demand)
-        style = {"held": "[green]SLA held[/]", "missed": "[bold red]SLA missed[/]"}
-        table.add_row(demand.id, style.get(status, "no SLA"), sentence)
+        style = {"held": styled("SLA held", "green"), "missed": styled("SLA missed", "bold red")}
+        add_row(table, demand.id, style.get(status, "no SLA"), sentence)
         rows.append({"id": demand.id, "status": status, "verdict": sentence})
     console = human_console(json_path)
     console.print(table)
-    console.print(f"wrote {output}", markup=False)
+    console.print(plain(f"wrote {output}"))
     emit_json(
         json_path,
         {
@@ -271,20 +272,21 @@ def _montecarlo_report(
         # Results written before Monte Carlo recorded its topology: still worth a report.
         topo = None
     html = write_montecarlo_report(data, topo, output, _bases(results), str(results))
-    table = Table(title=f"twin report: {data.get('scenario', '')} Monte Carlo")
+    table = titled_table(f"twin report: {data.get('scenario', '')} Monte Carlo")
     for column in ("demand", "verdict", "why"):
         table.add_column(column, overflow="fold")
     for est in estimates:
-        table.add_row(est.id, STATUS_LABEL[est.status()], est.sentence())
+        add_row(table, est.id, STATUS_LABEL[est.status()], est.sentence())
     console = human_console(json_path)
     console.print(table)
     if topo is None:
         console.print(
-            "note: the results record no topology that can be found, so the report has no map "
-            "(pass --topology topologies/NAME.yaml)",
-            markup=False,
+            plain(
+                "note: the results record no topology that can be found, so the report has no "
+                "map (pass --topology topologies/NAME.yaml)"
+            )
         )
-    console.print(f"wrote {output}", markup=False)
+    console.print(plain(f"wrote {output}"))
     emit_json(
         json_path,
         {
@@ -312,14 +314,14 @@ def _contingency_report(
     write_text_atomic(output, html)
     impacts = read_impacts(data, str(results))
     ranked = sorted(impacts, key=lambda i: (i.rank_key, i.label), reverse=True)
-    table = Table(title=f"twin report: {topo.name} {data.get('mode', '')} contingency, worst 10")
+    table = titled_table(f"twin report: {topo.name} {data.get('mode', '')} contingency, worst 10")
     for column in ("failure", "impact"):
         table.add_column(column, overflow="fold")
     for impact in ranked[:10]:
-        table.add_row(impact.label, impact.summary())
+        add_row(table, impact.label, impact.summary())
     console = human_console(json_path)
     console.print(table)
-    console.print(f"wrote {output}", markup=False)
+    console.print(plain(f"wrote {output}"))
     emit_json(
         json_path,
         {
@@ -361,18 +363,18 @@ def _diff_report(
     base = load_side(diff.base, _bases(results))  # without it, removed links are tabled only
     html = render_diff_html(data, head, base, str(results))
     write_text_atomic(output, html)
-    table = Table(title=f"twin report: {diff.base} → {diff.head}")
+    table = titled_table(f"twin report: {diff.base} → {diff.head}")
     for column in ("demand", "verdict", "why"):
         table.add_column(column, overflow="fold")
-    style = {"worse": "[bold red]worse[/]", "better": "[green]better[/]"}
+    marks = {"worse": styled("worse", "bold red"), "better": styled("better", "green")}
     for d in diff.demands:
         why = "; ".join(d.regressions or d.improvements) or "-"
-        table.add_row(d.demand_id, style.get(demand_status(d), "unchanged"), why)
+        add_row(table, d.demand_id, marks.get(demand_status(d), "unchanged"), why)
     console = human_console(json_path)
     console.print(table)
     if base.topology is None:
-        console.print(f"note: base topology not read ({base.problem})", markup=False)
-    console.print(f"wrote {output}", markup=False)
+        console.print(plain(f"note: base topology not read ({base.problem})"))
+    console.print(plain(f"wrote {output}"))
     emit_json(
         json_path,
         {
@@ -444,5 +446,5 @@ def plot_command(
         )
     topo = _topology_for(data, results, topology) if kind == "map" else None
     plot(data, topo, kind, output)
-    stdout_console().print(f"wrote {output}", markup=False)
+    stdout_console().print(plain(f"wrote {output}"))
     return EXIT_OK

@@ -133,9 +133,9 @@ def run_command(
     if workers < 1:
         raise InputError.at("--workers", 0, 0, f"must be at least 1, got {workers}")
     with Progress(
-        TextColumn("simulating {task.description}"),
+        TextColumn("simulating {task.description}", markup=False),
         BarColumn(),
-        TextColumn("{task.percentage:>3.0f}%"),
+        TextColumn("{task.percentage:>3.0f}%", markup=False),
         TimeElapsedColumn(),
         console=stderr_console(),
         disable=not show,
@@ -190,9 +190,11 @@ def _montecarlo(
     replications, precision = options.replications, options.precision
     total = replications if replications is not None else options.max_replications
     with Progress(
-        TextColumn("replications"),
+        TextColumn("replications", markup=False),
         BarColumn(),
-        TextColumn("{task.completed}/{task.total}  worst precision {task.fields[worst]}"),
+        TextColumn(
+            "{task.completed}/{task.total}  worst precision {task.fields[worst]}", markup=False
+        ),
         TimeElapsedColumn(),
         console=stderr_console(),
         disable=not show,

@@ -10,6 +10,7 @@ import typer
 
 from twin.atomic import write_json_atomic
 from twin.cli.app import EXIT_OK, app, stdout_console
+from twin.report.terminal_text import plain
 
 DEFAULT_DIR = Path(__file__).resolve().parents[1] / "schemas"
 
@@ -53,5 +54,5 @@ def schema_command(
             continue
         path = out_dir / f"{name}.schema.json"
         write_json_atomic(path, schema)
-        stdout_console().print(f"wrote {path}", markup=False, highlight=False)
+        stdout_console().print(plain(f"wrote {path}"))
     return EXIT_OK

@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from twin.cli.app import EXIT_OK, app, emit_json, human_console
 from twin.option_values import require_replications, require_workers
+from twin.report.terminal_text import add_row, plain, titled_table
 
 
 @app.command("sweep")
@@ -48,17 +48,17 @@ def sweep_command(
     result = run_sweep(
         scenario, grid, replications=replications, workers=workers, scheduler=scheduler
     )
-    table = Table(title=f"{result.scenario}: sweep ({replications} replications per variant)")
+    table = titled_table(f"{result.scenario}: sweep ({replications} replications per variant)")
     table.add_column("variant")
     demand_ids = [d.id for d in result.variants[0].result.demands]
     for demand_id in demand_ids:
-        table.add_column(f"{demand_id} availability [95% CI]")
+        table.add_column(plain(f"{demand_id} availability [95% CI]"))
     for variant in result.variants:
         cells = []
         for demand_id in demand_ids:
             a = variant.result.demand(demand_id).availability
             cells.append(f"{a.mean:.6f} [{a.low:.6f}, {a.high:.6f}]")
-        table.add_row(variant.label, *cells)
+        add_row(table, variant.label, *cells)
     human_console(json_path).print(table)
     emit_json(json_path, result.to_dict())
     return EXIT_OK

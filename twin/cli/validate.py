@@ -7,11 +7,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from twin.cli.app import EXIT_BAD_INPUT, EXIT_OK, app, emit_json, human_console, stderr_console
+from twin.cli.app import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    app,
+    emit_json,
+    human_console,
+    print_problem,
+    stderr_console,
+)
 from twin.model import Demand, Scenario, Topology
+from twin.report.terminal_text import add_row, styled, titled_table
 
 if TYPE_CHECKING:
     from twin.loading import ValidatedFile
@@ -52,7 +60,7 @@ def validate_command(
     err = stderr_console()
     for r in results:
         for p in r.problems:
-            err.print(p.format(), markup=False, highlight=False, soft_wrap=True)
+            print_problem(err, p)
     human_console(json_path).print(_summary_table(results))
     if json_path is not None:
         doc = {
@@ -93,7 +101,7 @@ def _counts(model: Topology | Scenario | tuple[Demand, ...] | None) -> dict[str,
 
 
 def _summary_table(results: Sequence[ValidatedFile]) -> Table:
-    table = Table(title="twin validate")
+    table = titled_table("twin validate")
     for column in ("file", "kind", "contents", "verdict"):
         table.add_column(column)
     for r in results:
@@ -106,6 +114,6 @@ def _summary_table(results: Sequence[ValidatedFile]) -> Table:
             contents = f"{counts['demands']} demands"
         else:
             contents = f"{len(r.problems)} problem(s)"
-        verdict = "[green]valid[/]" if not r.problems else "[bold red]invalid[/]"
-        table.add_row(escape(r.path), r.kind, contents, verdict)
+        verdict = styled("valid", "green") if not r.problems else styled("invalid", "bold red")
+        add_row(table, r.path, r.kind, contents, verdict)
     return table

@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from twin.errors import InputError, Problem
+from twin.text_safety import code_point, first_control_char
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000
@@ -175,7 +176,7 @@ class _Builder:
                 seq.add(self.build(item), self.mark(item))
             return seq
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.loader.construct_object(node, deep=True)
         except (ValueError, TypeError, OverflowError) as exc:
             # SafeConstructor lets some malformed scalars escape as plain Python errors, e.g. a
             # timestamp with month 13 or an invalid !!binary payload.
@@ -188,6 +189,19 @@ class _Builder:
                     "quote it to keep it as text",
                 )
             ) from exc
+        if isinstance(value, str) and (char := first_control_char(value)) is not None:
+            # The reader refuses raw control bytes; these came from escapes ("\e", "\0").
+            raise InputError(
+                Problem(
+                    self.path,
+                    node.start_mark.line + 1,
+                    node.start_mark.column + 1,
+                    f"text contains the control character {code_point(char)}",
+                    "names, descriptions and ids are plain text: remove the escape "
+                    "(such as \\e, \\a, \\0 or \\u202e)",
+                )
+            )
+        return value
 
 
 # PyYAML quotes what it stumbled on ('found character %r', 'found undefined alias %r'); its

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
 from twin.analysis.check_results import CheckOutcome, CheckReport
+from twin.report.xml_text import xml_text
 
 
 def _suite(name: str, outcomes: list[CheckOutcome]) -> ET.Element:
@@ -18,7 +19,7 @@ def _suite(name: str, outcomes: list[CheckOutcome]) -> ET.Element:
     suite = ET.Element(
         "testsuite",
         {
-            "name": name,
+            "name": xml_text(name),
             "tests": str(len(outcomes)),
             "failures": str(failures),
             "errors": "0",
@@ -31,26 +32,30 @@ def _suite(name: str, outcomes: list[CheckOutcome]) -> ET.Element:
             suite,
             "testcase",
             {
-                "name": f"{outcome.name} ({outcome.source_path}:{outcome.line})",
-                "classname": f"twin.check.{name}",
+                "name": xml_text(f"{outcome.name} ({outcome.source_path}:{outcome.line})"),
+                "classname": xml_text(f"twin.check.{name}"),
                 "time": "0",
             },
         )
         if not outcome.passed:
             failure = ET.SubElement(
-                case, "failure", {"message": outcome.message, "type": outcome.kind}
+                case,
+                "failure",
+                {"message": xml_text(outcome.message), "type": xml_text(outcome.kind)},
             )
-            failure.text = "\n".join(
-                part
-                for part in (
-                    f"{outcome.source_path}:{outcome.line}:{outcome.col}: {outcome.message}",
-                    outcome.detail,
+            failure.text = xml_text(
+                "\n".join(
+                    part
+                    for part in (
+                        f"{outcome.source_path}:{outcome.line}:{outcome.col}: {outcome.message}",
+                        outcome.detail,
+                    )
+                    if part
                 )
-                if part
             )
         elif outcome.detail:
             out = ET.SubElement(case, "system-out")
-            out.text = outcome.detail
+            out.text = xml_text(outcome.detail)
     return suite
 
 

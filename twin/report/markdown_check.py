@@ -8,10 +8,7 @@ from __future__ import annotations
 
 from twin.analysis.check_results import CheckOutcome, CheckReport
 from twin.analysis.topology_diff import TopologyDiff
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+from twin.report.markdown_text import md_code, md_text
 
 
 def _number(value: float | None) -> str:
@@ -21,8 +18,8 @@ def _number(value: float | None) -> str:
 def _row(o: CheckOutcome) -> str:
     mark = "✅" if o.passed else "❌"
     return (
-        f"| {mark} | {_cell(o.scenario)} | {_cell(o.name)} | {_number(o.measured)} | "
-        f"{_number(o.limit)} | {_cell(o.message)} | `{o.source_path}:{o.line}` |"
+        f"| {mark} | {md_text(o.scenario)} | {md_text(o.name)} | {_number(o.measured)} | "
+        f"{_number(o.limit)} | {md_text(o.message)} | {md_code(f'{o.source_path}:{o.line}')} |"
     )
 
 
@@ -43,14 +40,14 @@ def render_check_markdown(report: CheckReport) -> str:
 
 
 def render_diff_markdown(diff: TopologyDiff) -> str:
-    lines = [f"## twin diff: `{diff.base}` → `{diff.head}`", ""]
+    lines = [f"## twin diff: {md_code(diff.base)} → {md_code(diff.head)}", ""]
     if not diff.elements:
         lines += ["No element changed.", ""]
     else:
         lines += ["| element | id | change | fields |", "|---|---|---|---|"]
         for e in diff.elements:
             fields = "; ".join(f"{f.field}: {f.before!r} → {f.after!r}" for f in e.fields)
-            lines.append(f"| {e.kind} | `{e.id}` | {e.change} | {_cell(fields)} |")
+            lines.append(f"| {e.kind} | {md_code(e.id)} | {e.change} | {md_text(fields)} |")
         lines.append("")
     if diff.demands:
         lines += [
@@ -66,7 +63,7 @@ def render_diff_markdown(diff: TopologyDiff) -> str:
                 else ("✅ " + "; ".join(d.improvements) if d.improvements else "unchanged")
             )
             cells = [
-                f"`{d.demand_id}` {d.source}→{d.destination}",
+                f"{md_code(d.demand_id)} {md_text(d.source)}→{md_text(d.destination)}",
                 f"{_number(b.rtt_ms)} → {_number(a.rtt_ms)}",
                 f"{b.link_disjoint_paths}/{b.srlg_disjoint_paths} → "
                 f"{a.link_disjoint_paths}/{a.srlg_disjoint_paths}",
@@ -74,7 +71,7 @@ def render_diff_markdown(diff: TopologyDiff) -> str:
                 f"{len(a.spof_links) + len(a.spof_srlgs)}",
                 f"{_number(b.availability)} → {_number(a.availability)}",
                 f"{_number(b.n1_worst_rtt_ms)} → {_number(a.n1_worst_rtt_ms)}",
-                _cell(verdict),
+                md_text(verdict),
             ]
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")

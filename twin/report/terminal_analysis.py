@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.table import Table
 
 from twin.analysis.paths import PathAnalysis
+from twin.report.terminal_text import add_row, joined, styled, titled_table
 
 
 def _rtts(paths: tuple[object, ...]) -> str:
@@ -15,7 +15,7 @@ def _rtts(paths: tuple[object, ...]) -> str:
 
 def print_path_analysis(console: Console, analysis: PathAnalysis) -> None:
     suffix = " (planned links in service)" if analysis.include_planned else ""
-    table = Table(title=f"{analysis.topology}: paths per demand{suffix}")
+    table = titled_table(f"{analysis.topology}: paths per demand{suffix}")
     for column in (
         "demand",
         "RTT ms",
@@ -30,14 +30,23 @@ def print_path_analysis(console: Console, analysis: PathAnalysis) -> None:
     for d in analysis.demands:
         name = f"{d.demand_id} ({d.source}→{d.destination})"
         if d.best is None:
-            table.add_row(
-                name, "[bold red]no path[/]", "-", f"{d.floor_rtt_ms:.1f}", "-", "0", "0", "-"
+            add_row(
+                table,
+                name,
+                styled("no path", "bold red"),
+                "-",
+                f"{d.floor_rtt_ms:.1f}",
+                "-",
+                "0",
+                "0",
+                "-",
             )
             continue
         spofs = [f"link {x}" for x in d.spof_links]
         spofs += [f"node {x}" for x in d.spof_nodes]
         spofs += [f"SRLG {x}" for x in d.spof_srlgs]
-        table.add_row(
+        add_row(
+            table,
             name,
             f"{d.best.rtt_ms:.1f}",
             f"{d.best.length_km:,.0f}",
@@ -45,9 +54,12 @@ def print_path_analysis(console: Console, analysis: PathAnalysis) -> None:
             f"{d.stretch:.2f}" if d.stretch is not None else "-",
             _rtts(d.link_disjoint),
             _rtts(d.srlg_disjoint),
-            "[bold red]" + ", ".join(spofs) + "[/]" if spofs else "[green]none[/]",
+            styled(", ".join(spofs), "bold red") if spofs else styled("none", "green"),
         )
     console.print(table)
     for d in analysis.demands:
         if d.best is not None:
-            console.print(f"[bold]{d.demand_id}[/]: " + " → ".join(d.best.nodes), soft_wrap=True)
+            console.print(
+                joined(styled(d.demand_id, "bold"), ": " + " → ".join(d.best.nodes)),
+                soft_wrap=True,
+            )

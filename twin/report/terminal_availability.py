@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from rich.console import Console
-from rich.table import Table
 
 from twin.analysis.availability import AvailabilityResult
+from twin.report.terminal_text import add_row, titled_table
 
 
 def print_availability(console: Console, results: Mapping[str, AvailabilityResult]) -> None:
-    table = Table(title="steady-state availability (failure classes, independent components)")
+    table = titled_table("steady-state availability (failure classes, independent components)")
     for column in ("demand", "availability", "lower", "upper", "down min/yr", "method"):
         table.add_column(column, overflow="fold")
     for demand_id, r in results.items():
-        table.add_row(
+        add_row(
+            table,
             f"{demand_id} ({r.source}→{r.destination})",
             f"{r.value:.9f}",
             f"{r.lower:.9f}",

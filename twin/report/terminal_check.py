@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.table import Table
 
 from twin.analysis.check_results import CheckReport
+from twin.report.terminal_text import add_row, styled, titled_table
 
 
 def _number(value: float | None) -> str:
@@ -13,13 +13,14 @@ def _number(value: float | None) -> str:
 
 
 def print_check_report(console: Console, report: CheckReport) -> None:
-    table = Table(title="twin check", show_lines=False)
+    table = titled_table("twin check", show_lines=False)
     for column in ("", "scenario", "assertion", "measured", "limit", "verdict", "declared at"):
         table.add_column(column, overflow="fold")
     ordered = sorted(report.outcomes, key=lambda o: o.passed)
     for o in ordered:
-        table.add_row(
-            "[green]PASS[/]" if o.passed else "[bold red]FAIL[/]",
+        add_row(
+            table,
+            styled("PASS", "green") if o.passed else styled("FAIL", "bold red"),
             o.scenario,
             o.name,
             _number(o.measured),
@@ -29,8 +30,8 @@ def print_check_report(console: Console, report: CheckReport) -> None:
         )
     console.print(table)
     if report.passed:
-        console.print(f"[green]all {len(report.outcomes)} assertions hold[/]")
+        console.print(styled(f"all {len(report.outcomes)} assertions hold", "green"))
     else:
         console.print(
-            f"[bold red]{len(report.failed)} of {len(report.outcomes)} assertions failed[/]"
+            styled(f"{len(report.failed)} of {len(report.outcomes)} assertions failed", "bold red")
         )

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.table import Table
 
 from twin.analysis.contingency import ContingencyResult
+from twin.report.terminal_text import add_row, plain, titled_table
 
 
 def print_contingency(console: Console, result: ContingencyResult, top: int = 15) -> None:
@@ -13,7 +13,7 @@ def print_contingency(console: Console, result: ContingencyResult, top: int = 15
         f"{result.topology}: {result.mode} with {result.routing} routing ({result.metric} metric), "
         f"{len(result.failures)} failures, {result.demands} demands"
     )
-    table = Table(title=title)
+    table = titled_table(title)
     for column in (
         "failure",
         "unrouted Gbit/s",
@@ -26,7 +26,8 @@ def print_contingency(console: Console, result: ContingencyResult, top: int = 15
         table.add_column(column, overflow="fold")
     for f in result.worst(top):
         stretch = max(f.stretch.values(), default=1.0)
-        table.add_row(
+        add_row(
+            table,
             f.label,
             f"{f.unrouted_gbps:.6g}",
             ", ".join(f.disconnected) or "-",
@@ -38,7 +39,9 @@ def print_contingency(console: Console, result: ContingencyResult, top: int = 15
     console.print(table)
     util, link, failure = result.worst_utilisation
     console.print(
-        f"no failure: max utilisation {result.base_max_utilisation:.3f} on "
-        f"{result.base_max_utilisation_link or '-'}; worst over all failures {util:.3f} on "
-        f"{link or '-'} after {failure}"
+        plain(
+            f"no failure: max utilisation {result.base_max_utilisation:.3f} on "
+            f"{result.base_max_utilisation_link or '-'}; worst over all failures {util:.3f} on "
+            f"{link or '-'} after {failure}"
+        )
     )

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.table import Table
 
 from twin.analysis.topology_diff import TopologyDiff
+from twin.report.terminal_text import add_row, joined, plain, styled, titled_table
 
 
 def _number(value: float | None, digits: int = 1) -> str:
@@ -13,20 +13,20 @@ def _number(value: float | None, digits: int = 1) -> str:
 
 
 def print_diff(console: Console, diff: TopologyDiff) -> None:
-    elements = Table(title=f"{diff.base} → {diff.head}: elements")
+    elements = titled_table(f"{diff.base} → {diff.head}: elements")
     for column in ("kind", "id", "change", "fields"):
         elements.add_column(column, overflow="fold")
     style = {"added": "green", "removed": "red", "changed": "yellow"}
     for e in diff.elements:
         fields = "; ".join(f"{f.field}: {f.before!r} → {f.after!r}" for f in e.fields)
-        elements.add_row(e.kind, e.id, f"[{style[e.change]}]{e.change}[/]", fields)
+        add_row(elements, e.kind, e.id, styled(e.change, style[e.change]), fields)
     if diff.elements:
         console.print(elements)
     else:
-        console.print("no element changed")
+        console.print(plain("no element changed"))
     if not diff.demands:
         return
-    demands = Table(title="per demand (base → head)")
+    demands = titled_table("per demand (base → head)")
     for column in (
         "demand",
         "best RTT ms",
@@ -40,12 +40,13 @@ def print_diff(console: Console, diff: TopologyDiff) -> None:
     for d in diff.demands:
         b, a = d.before, d.after
         if d.regressions:
-            verdict = "[bold red]worse[/]: " + "; ".join(d.regressions)
+            verdict = joined(styled("worse", "bold red"), ": " + "; ".join(d.regressions))
         elif d.improvements:
-            verdict = "[green]better[/]: " + "; ".join(d.improvements)
+            verdict = joined(styled("better", "green"), ": " + "; ".join(d.improvements))
         else:
-            verdict = "unchanged"
-        demands.add_row(
+            verdict = plain("unchanged")
+        add_row(
+            demands,
             f"{d.demand_id} ({d.source}→{d.destination})",
             f"{_number(b.rtt_ms)} → {_number(a.rtt_ms)}",
             f"{b.link_disjoint_paths}/{b.srlg_disjoint_paths} → "

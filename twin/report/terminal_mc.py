@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 
 from rich.console import Console
-from rich.table import Table
 
 from twin.montecarlo import Interval, MonteCarloResult
+from twin.report.terminal_text import add_row, plain, styled, titled_table
 
 
 def _ci(i: Interval, digits: int = 6) -> str:
@@ -20,7 +20,7 @@ def print_mc_summary(console: Console, result: MonteCarloResult) -> None:
     title = f"{result.scenario}: {result.replications} replications, seed {result.seed}"
     if result.partial:
         title += f" — PARTIAL ({result.reason})"
-    table = Table(title=title)
+    table = titled_table(title)
     for column in (
         "demand",
         "availability [95% CI]",
@@ -33,14 +33,15 @@ def print_mc_summary(console: Console, result: MonteCarloResult) -> None:
     for d in result.demands:
         target = d.sla_target
         if target is None:
-            verdict = "-"
+            verdict = plain("-")
         elif d.sla_availability.low >= target:
-            verdict = "[green]meets (whole interval)[/]"
+            verdict = styled("meets (whole interval)", "green")
         elif d.sla_availability.high < target:
-            verdict = "[bold red]misses (whole interval)[/]"
+            verdict = styled("misses (whole interval)", "bold red")
         else:
-            verdict = "[yellow]undecided: interval straddles target[/]"
-        table.add_row(
+            verdict = styled("undecided: interval straddles target", "yellow")
+        add_row(
+            table,
             d.id,
             _ci(d.availability),
             _ci(d.sla_availability),
@@ -53,12 +54,13 @@ def print_mc_summary(console: Console, result: MonteCarloResult) -> None:
         state = "reached" if result.precision_reached else "NOT reached"
         watched = ", ".join(result.precision_demands) or "every demand"
         console.print(
-            f"precision target {result.precision_target:g} (relative half-width of "
-            f"unavailability, watching {watched}) {state} after {result.replications} "
-            "replications",
-            markup=False,
+            plain(
+                f"precision target {result.precision_target:g} (relative half-width of "
+                f"unavailability, watching {watched}) {state} after {result.replications} "
+                "replications"
+            )
         )
     else:
-        console.print(f"fixed {result.replications} replications (no precision target)")
+        console.print(plain(f"fixed {result.replications} replications (no precision target)"))
     for note in result.notes:
-        console.print(f"note: {note}")
+        console.print(plain(f"note: {note}"))

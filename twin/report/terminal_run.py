@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.table import Table
 
+from twin.report.terminal_text import add_row, joined, styled, titled_table
 from twin.results import SimulationResult
 from twin.units import format_duration_h
 
@@ -18,7 +18,7 @@ def print_run_summary(console: Console, result: SimulationResult) -> None:
         f"{result.scenario}: {format_duration_h(result.horizon_h)} on {result.topology}, "
         f"seed {result.seed}"
     )
-    table = Table(title=title)
+    table = titled_table(title)
     for column in (
         "demand",
         "avail.",
@@ -35,7 +35,8 @@ def print_run_summary(console: Console, result: SimulationResult) -> None:
         table.add_column(column, justify="right" if column != "demand" else "left")
     for d in result.demands:
         target = "-" if d.sla_availability_target is None else f"{d.sla_availability_target:g}"
-        table.add_row(
+        add_row(
+            table,
             d.id,
             _pct(d.availability),
             _pct(d.sla_availability),
@@ -46,21 +47,25 @@ def print_run_summary(console: Console, result: SimulationResult) -> None:
             "-" if d.rtt_p99_ms is None else f"{d.rtt_p99_ms:.1f}",
             str(d.failovers),
             f"{d.traffic_lost_gbit:.3g}",
-            "[green]yes[/]" if d.sla_held else "[bold red]no[/]",
+            styled("yes", "green") if d.sla_held else styled("no", "bold red"),
         )
     console.print(table)
     for d in result.demands:
         if not d.sla_held:
             console.print(
-                f"[bold red]SLA missed[/] {d.id} ({d.source}→{d.destination}): {d.sla_note}",
+                joined(
+                    styled("SLA missed", "bold red"),
+                    f" {d.id} ({d.source}→{d.destination}): {d.sla_note}",
+                ),
                 soft_wrap=True,
             )
     if result.resources:
-        res = Table(title="repair resources")
+        res = titled_table("repair resources")
         for column in ("resource", "kind", "units", "jobs", "mean wait", "max wait", "busy"):
             res.add_column(column)
         for r in result.resources:
-            res.add_row(
+            add_row(
+                res,
                 r.id,
                 r.kind,
                 str(r.count),
@@ -72,11 +77,12 @@ def print_run_summary(console: Console, result: SimulationResult) -> None:
         console.print(res)
     failed = sorted((link for link in result.links if link.failures), key=lambda x: -x.downtime_h)
     if failed:
-        links = Table(title="links that failed (most downtime first)")
+        links = titled_table("links that failed (most downtime first)")
         for column in ("link", "failures", "downtime", "mean utilisation"):
             links.add_column(column)
         for link in failed[:10]:
-            links.add_row(
+            add_row(
+                links,
                 link.id,
                 str(link.failures),
                 format_duration_h(link.downtime_h),
