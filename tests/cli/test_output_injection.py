@@ -218,18 +218,12 @@ def test_control_characters_written_as_escapes_are_refused_with_their_line(
 def test_import_refuses_a_control_character_and_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    nodes = [
+        {"id": 1, "name": "A\x1b]0;pwned\x07", "pos": [49.0, 40.0]},  # a GraphML label, say
+        {"id": 2, "name": "B", "pos": [51.0, 43.0]},
+    ]
     source = tmp_path / "g.json"
-    source.write_text(
-        json.dumps(
-            {
-                "nodes": [
-                    {"id": 1, "name": "A\x1b]0;pwned\x07", "pos": [49.0, 40.0]},
-                    {"id": 2, "name": "B", "pos": [51.0, 43.0]},
-                ],
-                "edges": [{"source": 1, "target": 2}],
-            }
-        )
-    )
+    source.write_text(json.dumps({"nodes": nodes, "edges": [{"source": 1, "target": 2}]}))
     out = tmp_path / "t.yaml"
     assert main(["import", str(source), "-o", str(out)]) == 2
     err = capsys.readouterr().err

@@ -192,16 +192,19 @@ class _Builder:
         if isinstance(value, str) and (char := first_control_char(value)) is not None:
             # The reader refuses raw control bytes; these came from escapes ("\e", "\0").
             raise InputError(
-                Problem(
-                    self.path,
-                    node.start_mark.line + 1,
-                    node.start_mark.column + 1,
+                self.problem(
+                    node,
                     f"text contains the control character {code_point(char)}",
                     "names, descriptions and ids are plain text: remove the escape "
                     "(such as \\e, \\a, \\0 or \\u202e)",
                 )
             )
         return value
+
+    def problem(self, node: yaml.Node, message: str, hint: str) -> Problem:
+        """A problem at `node`'s position in this file."""
+        mark = self.mark(node)
+        return Problem(mark.path, mark.line, mark.col, message, hint)
 
 
 # PyYAML quotes what it stumbled on ('found character %r', 'found undefined alias %r'); its
