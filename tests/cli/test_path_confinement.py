@@ -206,3 +206,14 @@ def test_diff_of_a_git_revision_is_confined_to_the_repository(
     assert status == 2 and MARKER not in text
     assert "HEAD:topologies/evil.yaml:2:10: extends:" in text and "outside the project" in text
     assert os.getcwd() == str(project)
+
+
+def test_a_symlink_loop_is_refused_at_the_reference(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "loop-a.yaml").symlink_to(project / "loop-b.yaml")
+    (project / "loop-b.yaml").symlink_to(project / "loop-a.yaml")
+    child = _variant(project, "../loop-a.yaml")
+    status, text = _run(["validate", str(child)], capsys, project)
+    assert status == 2
+    assert f"{child}:2:10: extends: '../loop-a.yaml'" in text and "Traceback" not in text

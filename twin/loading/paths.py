@@ -33,9 +33,16 @@ def project_root(path: Path) -> Path:
     """The project holding `path` (a file): nearest ancestor with a marker, else its directory."""
     start = path.resolve().parent
     for directory in (start, *start.parents):
-        if any((directory / marker).exists() for marker in PROJECT_MARKERS):
+        if any(_exists(directory / marker) for marker in PROJECT_MARKERS):
             return directory
     return start
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # e.g. a directory we may not look into: not a marker we can use
+        return False
 
 
 @contextmanager
@@ -61,16 +68,22 @@ def resolve_reference(ref: str, naming_file: Path, mark: Mark, key: str) -> Path
     candidate = naming_file.parent / ref
     root = project_root(naming_file)
     roots = (root, naming_file.resolve().parent, *_allowed.get())
-    if not _inside(candidate.resolve(), roots):
+    try:
+        inside = _inside(candidate.resolve(), roots)
+        where = f"is outside the project ({root}); files may only name files inside their project"
+        hint = "move the file into the project, or run twin with --allow-path DIR to allow it"
+    except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
+        inside = False
+        where = "cannot be resolved (a loop of symbolic links?)"
+        hint = "check the symbolic links on that path"
+    if not inside:
         raise InputError(
             Problem(
                 mark.path,
                 mark.line,
                 mark.col,
-                f"{key}: '{ref}' is outside the project ({root}); files may only name files "
-                "inside their project",
-                "move the file into the project, or run twin with --allow-path DIR to allow "
-                "another directory",
+                f"{key}: '{ref}' {where}",
+                hint,
             )
         )
     return candidate
