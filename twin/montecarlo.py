@@ -17,6 +17,7 @@ finished, and returns it marked `partial`.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import time
@@ -25,6 +26,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from twin import student_t
 from twin.errors import InputError
 from twin.model import Scenario
 from twin.option_values import require_positive, require_replications, require_workers
@@ -42,43 +44,17 @@ DASK_CONNECT_TIMEOUT_S = 10.0
 # How many of a demand's outage causes the result keeps (the report names the first).
 TOP_CAUSES = 3
 
-# Two-sided 95 % Student t quantiles for small degrees of freedom; 1.96 beyond.
-_T95 = {
-    1: 12.706,
-    2: 4.303,
-    3: 3.182,
-    4: 2.776,
-    5: 2.571,
-    6: 2.447,
-    7: 2.365,
-    8: 2.306,
-    9: 2.262,
-    10: 2.228,
-    11: 2.201,
-    12: 2.179,
-    13: 2.160,
-    14: 2.145,
-    15: 2.131,
-    16: 2.120,
-    17: 2.110,
-    18: 2.101,
-    19: 2.093,
-    20: 2.086,
-    25: 2.060,
-    30: 2.042,
-    40: 2.021,
-    60: 2.000,
-    120: 1.980,
-}
 
-
+@functools.lru_cache(maxsize=1024)
 def t95(dof: int) -> float:
+    """Two-sided 95 % Student t quantile, exact for every `dof` (see `twin.student_t`).
+
+    Cached: the stopping rule recomputes every demand's interval after each batch, always at
+    one of a few degrees of freedom.
+    """
     if dof <= 0:
         return math.inf
-    if dof in _T95:
-        return _T95[dof]
-    larger = [k for k in _T95 if k > dof]
-    return _T95[min(larger)] if larger else 1.96
+    return student_t.quantile(0.975, dof)
 
 
 @dataclass(frozen=True)
