@@ -18,9 +18,12 @@ from twin.model import (
     RepairTime,
     Scenario,
     ScheduledEvent,
+    Sla,
     Target,
     Topology,
 )
+from twin.results import SimulationResult
+from twin.routing import Router
 from twin.sim import simulate
 from twin.sim.engine import element_rng
 
@@ -259,3 +262,80 @@ def test_adding_an_unrelated_link_leaves_other_failure_histories_unchanged() -> 
         assert history(small_run, lid)  # something happened, so the comparison has teeth
     # The streams are keyed by id, not by position.
     assert element_rng(1, 0, "link", "ab").random() == element_rng(1, 0, "link", "ab").random()
+
+
+# --- SLA downtime: the union of the intervals out of SLA (issue 13, item 1) -------------------
+
+FRR_200MS = Failover("frr", detection_ms=150.0, switchover_ms=50.0)
+LOSS_H = 0.200 / 3600.0  # detection 150 ms + switchover 50 ms
+
+
+def _rtt_ms(topology: Topology, source: str, destination: str, down: frozenset[str]) -> float:
+    path = Router(topology).shortest_path(source, destination, down)
+    assert path is not None
+    return path.rtt_ms
+
+
+def _sla_downtime_h(result: SimulationResult) -> float:
+    d = result.demands[0]
+    return (1.0 - d.sla_availability) * result.horizon_h
+
+
+def test_loss_window_on_an_over_budget_detour_is_not_counted_twice() -> None:
+    """A 10 h cut moves a->c onto a detour over its RTT budget: it is out of SLA from the cut
+    to the repair, loss window included, so SLA downtime is exactly 10 h (not 10 h + 0.2 s)."""
+    topo = _chain()
+    base_rtt = _rtt_ms(topo, "a", "c", frozenset())
+    detour_rtt = _rtt_ms(topo, "a", "c", frozenset({"ab"}))
+    assert detour_rtt > base_rtt
+    sla = Sla(availability=0.99, max_rtt_ms=(base_rtt + detour_rtt) / 2)  # only the detour fails
+    demand = Demand("ac", "a", "c", 40.0, sla=sla, failover=FRR_200MS)
+    cut = ScheduledEvent("cut", "cut", Target("link", ("ab",)), 100.0, duration_h=10.0)
+    result = simulate(_scenario(topo, (demand,), events=(cut,)))
+    d = result.demands[0]
+    assert d.failovers == 1
+    assert _sla_downtime_h(result) == pytest.approx(10.0, abs=1e-9)
+    assert d.sla_downtime_min_per_year == pytest.approx(10.0 * 60.0 * 8766.0 / 1000.0, rel=1e-12)
+    assert d.availability == 1.0  # connected throughout: the detour carries it
+
+
+def test_loss_window_on_a_detour_within_budget_is_sla_downtime() -> None:
+    """The same cut with the detour inside the budget: only the 0.2 s loss window is out of SLA."""
+    topo = _chain()
+    detour_rtt = _rtt_ms(topo, "a", "c", frozenset({"ab"}))
+    sla = Sla(availability=0.99, max_rtt_ms=detour_rtt + 1.0)
+    demand = Demand("ac", "a", "c", 40.0, sla=sla, failover=FRR_200MS)
+    cut = ScheduledEvent("cut", "cut", Target("link", ("ab",)), 100.0, duration_h=10.0)
+    result = simulate(_scenario(topo, (demand,), events=(cut,)))
+    assert _sla_downtime_h(result) == pytest.approx(LOSS_H, rel=1e-6)
+
+
+def test_overlapping_loss_windows_count_their_union() -> None:
+    """ab is cut at 100 h (a->c moves to a-d-c), ad 0.1 s later (it moves on to a-e-c): windows
+    [0, 0.2 s) and [0.1 s, 0.3 s) after the first cut overlap, so 0.3 s is out of SLA, not 0.4 s."""
+    topo = _chain()
+    nodes = {**topo.nodes, "e": _node("e", 51.7)}
+    links = {
+        **topo.links,
+        "ae": Link("ae", "a", "e", "terrestrial", 300.0, 100.0, "fixed"),
+        "ec": Link("ec", "e", "c", "terrestrial", 300.0, 100.0, "fixed"),
+    }
+    topo = replace(topo, nodes=nodes, links=links)
+    demand = Demand("ac", "a", "c", 40.0, sla=Sla(availability=0.99), failover=FRR_200MS)
+    gap_h = 0.100 / 3600.0
+    events = (
+        ScheduledEvent("c1", "cut", Target("link", ("ab",)), 100.0, duration_h=10.0),
+        ScheduledEvent("c2", "cut", Target("link", ("ad",)), 100.0 + gap_h, duration_h=10.0),
+    )
+    result = simulate(_scenario(topo, (demand,), events=events))
+    assert result.demands[0].failovers == 2
+    assert _sla_downtime_h(result) == pytest.approx(gap_h + LOSS_H, rel=1e-6)
+
+
+def test_loss_window_is_cut_at_the_horizon() -> None:
+    """A failover 0.05 s before the end of a 1000 h run loses 0.05 s inside the horizon."""
+    demand = Demand("ac", "a", "c", 40.0, sla=Sla(availability=0.99), failover=FRR_200MS)
+    before_end_h = 0.050 / 3600.0
+    cut = ScheduledEvent("cut", "cut", Target("link", ("ab",)), 1000.0 - before_end_h)
+    result = simulate(_scenario(_chain(), (demand,), events=(cut,)))
+    assert _sla_downtime_h(result) == pytest.approx(before_end_h, rel=1e-6)

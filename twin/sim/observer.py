@@ -3,6 +3,13 @@
 The observer sees the simulation as a step function: between two state changes every demand has
 one route (or none), so time-weighted measures are sums of (value x interval length). It is
 told of each change *after* the new routing is known and closes the interval that just ended.
+
+SLA downtime is the length of the union of the intervals in which the demand is out of SLA,
+each instant counted once. A demand is out of SLA while its routing state misses the SLA (no
+path, RTT over `max_rtt_ms`, or traffic dropped for lack of capacity) and during the loss window
+of every unplanned failover (`detection_ms + switchover_ms` from the failure that hit its
+working path). So a loss window spent on a detour that is itself over budget adds nothing, two
+windows that overlap count their union, and a window is cut at the end of the horizon.
 """
 
 from __future__ import annotations
@@ -42,7 +49,7 @@ class _DemandAcc:
     demand: Demand
     connected_h: float = 0.0
     sla_ok_h: float = 0.0
-    failover_h: float = 0.0
+    loss_in_sla_h: float = 0.0  # failover loss window time while the state met the SLA
     lost_gbit: float = 0.0
     failovers: int = 0
     rtt_dwell_h: dict[float, float] = field(default_factory=dict)  # RTT -> time spent at it
@@ -106,6 +113,8 @@ class Observer:
         self._transitions = self.memo.transitions
         self.results: dict[frozenset[str], RoutingResult] = {}
         self._accs = list(self.demands.values())
+        # Demand index -> end of its current failover loss window (see the module docstring).
+        self._loss_until: dict[int, float] = {}
         self._interruption_h = [
             ms_to_hours(scenario.failover_for(acc.demand).interruption_ms) for acc in self._accs
         ]
@@ -139,6 +148,25 @@ class Observer:
         if acc is not None and acc.down_since is not None:
             acc.downtime_h += t_h - acc.down_since
             acc.down_since = None
+
+    def _credit_loss_windows(self, t_h: float) -> None:
+        """Count the part of each open loss window inside the interval that ends at `t_h`.
+
+        Only the time the state in force met the SLA is counted (`loss_in_sla_h` is subtracted
+        from the SLA-met time): the rest is SLA downtime already, and counting it again would
+        count one instant twice. Windows are kept as one end per demand, extended by a new
+        failover, so overlapping windows count their union.
+        """
+        start = self.last_t
+        if not self._loss_until or t_h <= start:
+            return
+        met = self._state_view(self.current).demands
+        for index, until in list(self._loss_until.items()):
+            end = min(until, t_h)
+            if end > start and met[index][1]:
+                self._accs[index].loss_in_sla_h += end - start
+            if until <= t_h:
+                del self._loss_until[index]
 
     def _close_interval(self, t_h: float) -> None:
         """Credit the interval that just ended to the routing state it was spent in.
@@ -231,6 +259,7 @@ class Observer:
         self, t_h: float, new: RoutingResult, failed: frozenset[str], cause: str, planned: bool
     ) -> None:
         """The network moved to `new` at `t_h` because `failed` went down (or came back)."""
+        self._credit_loss_windows(t_h)
         self._close_interval(t_h)
         old = self.current
         accs = self._accs
@@ -248,7 +277,8 @@ class Observer:
                 if after.connected:
                     # Lost while the failure is detected and traffic switched over.
                     lost_h = self._interruption_h[index]
-                    acc.failover_h += lost_h
+                    until = self._loss_until.get(index, t_h)
+                    self._loss_until[index] = max(until, t_h + lost_h)
                     acc.lost_gbit += hit_gbps * lost_h * 3600.0
             if before.connected and not after.connected:
                 acc.down_since, acc.down_cause = t_h, cause
@@ -274,6 +304,7 @@ class Observer:
     def finish(
         self, horizon_h: float, resources: list[ResourceResult]
     ) -> tuple[list[DemandResult], list[LinkResult], list[ResourceResult]]:
+        self._credit_loss_windows(horizon_h)
         self._close_interval(horizon_h)
         folded_h = self._fold_dwell()
         demand_results = []
@@ -285,7 +316,7 @@ class Observer:
             # an always-up demand reads availability 1 and downtime 0, never -0 ms.
             connected_h = min(acc.connected_h, horizon_h)
             availability = connected_h / horizon_h
-            sla_ok = min(max(0.0, acc.sla_ok_h - acc.failover_h), horizon_h)
+            sla_ok = min(max(0.0, acc.sla_ok_h - acc.loss_in_sla_h), horizon_h)
             sla_availability = sla_ok / horizon_h
             downtime_h = horizon_h - connected_h
             per_year = HOURS_PER_YEAR / horizon_h
