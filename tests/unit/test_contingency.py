@@ -235,3 +235,44 @@ def test_link_utilisation_map_is_kept_only_when_asked_and_same_for_any_workers()
     assert e2.utilisation == pytest.approx({"e0 (v0->v1)": 0.1})  # off the path: base loads
     parallel = contingency(topo, demands, mode="n-1", link_utilisation=True, workers=2)
     assert parallel.to_dict() == full.to_dict()
+
+
+@pytest.mark.parametrize("routing", ["shortest", "ecmp"])
+def test_demands_unroutable_before_any_failure_are_reported_once_not_per_failure(
+    routing: str,
+) -> None:
+    """Chain a-b-c and an island x-y: `xc` (7 Gbit/s) has no path even with nothing failed, and
+    shares its destination with `ac` (5 Gbit/s), so ECMP routes both in one unit.
+
+    By hand: ab, bc and node a, b or c each cut `ac` off (5 Gbit/s lost); xy, node x and node y
+    touch nothing routed. `xc` is unroutable in the base state, 7 Gbit/s, in no failure."""
+    topo = _topo([("ab", "a", "b"), ("bc", "b", "c"), ("xy", "x", "y")])
+    demands = [Demand("ac", "a", "c", 5.0), Demand("xc", "x", "c", 7.0)]
+    result = contingency(topo, demands, mode="n-1", routing=routing, include_nodes=True)  # type: ignore[arg-type]
+    expected = {"link ab": 5.0, "link bc": 5.0, "link xy": 0.0}
+    expected |= {f"node {n}": 5.0 if n in "abc" else 0.0 for n in "abcxy"}
+    by_label = {f.label: f for f in result.failures}
+    assert set(by_label) == set(expected)
+    for label, gbps in expected.items():
+        assert by_label[label].unrouted_gbps == pytest.approx(gbps), label
+        assert by_label[label].disconnected == (("ac",) if gbps else ()), label
+    assert result.base_unroutable == ("xc",)
+    assert result.base_unroutable_gbps == pytest.approx(7.0)
+    assert list(result.to_dict()["base_unroutable"]) == ["xc"]
+
+
+def test_reports_state_the_base_unroutable_traffic_once() -> None:
+    """The terminal table and the HTML report name the base-unroutable traffic apart."""
+    from rich.console import Console
+
+    from twin.report.html_contingency import render_contingency_html
+    from twin.report.terminal_contingency import print_contingency
+
+    topo = _topo([("ab", "a", "b"), ("xy", "x", "y")])
+    result = contingency(topo, [Demand("ab", "a", "b", 5.0), Demand("xa", "x", "a", 7.0)])
+    console = Console(record=True, width=200)
+    print_contingency(console, result)
+    text = console.export_text()
+    assert "unroutable in the base state" in text and "1 demands, 7 Gbit/s" in text
+    html = render_contingency_html(result.to_dict(), topo)
+    assert "1 demands unroutable in the base state (7 Gbit/s)" in html

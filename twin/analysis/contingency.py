@@ -10,6 +10,11 @@ It scales because only the demands whose base routing touched a failed element a
 loads start from the base loads minus the affected demands' base contributions, plus their new
 ones. With ECMP, one shortest-path DAG per affected destination is computed per failure state.
 
+Demands with no path even before any failure are *unroutable in the base state*: they are
+reported once, in `base_unroutable` and `base_unroutable_gbps`, and never in a failure's
+`unrouted_gbps` or `disconnected`, whatever the routing mode. A failure's impact is the change
+it causes; traffic that had nowhere to go anyway is not something the failure did.
+
 Worst first means: most traffic without a path, then most demands disconnected, then most
 demands pushed over their RTT budget, then the highest link utilisation. The full per-link
 utilisation map of every failure is only kept when asked (`link_utilisation=True`): for N-2 on
@@ -82,6 +87,9 @@ class ContingencyResult:
     base_max_utilisation: float
     base_max_utilisation_link: str
     failures: tuple[FailureImpact, ...]
+    # Demands with no path before any failure, and their traffic (never part of a failure).
+    base_unroutable: tuple[str, ...] = ()
+    base_unroutable_gbps: float = 0.0
     topology_path: str = ""  # absolute, so a report can find the file from any directory
     topology_sha256: str = ""  # of the file's bytes: says whether it changed since
 
@@ -249,14 +257,15 @@ class _Evaluator:
                 loads[key] = loads.get(key, self.base_loads.get(key, 0.0)) + load
             for i in self.units[unit]:
                 d = self.demands[i]
-                rtt = c.rtt_ms.get(i)
                 base_rtt = self.base_rtt.get(i)
+                if base_rtt is None:
+                    continue  # unroutable in the base state: reported once, not per failure
+                rtt = c.rtt_ms.get(i)
                 if rtt is None:
-                    if base_rtt is not None:
-                        disconnected.append(d.id)
+                    disconnected.append(d.id)
                     unrouted += d.gbps
                     continue
-                if base_rtt is not None and abs(rtt - base_rtt) > 1e-9:
+                if abs(rtt - base_rtt) > 1e-9:
                     rerouted += 1
                     stretch[d.id] = rtt / base_rtt
                 if d.sla.max_rtt_ms is not None and rtt > d.sla.max_rtt_ms:
@@ -420,6 +429,7 @@ def contingency(
                 impacts.extend(future.result())
                 if progress is not None:
                     progress(len(impacts), total)
+    unroutable = [d for i, d in enumerate(evaluator.demands) if evaluator.base_rtt.get(i) is None]
     return ContingencyResult(
         topology=topology.name,
         mode=mode,
@@ -429,6 +439,8 @@ def contingency(
         base_max_utilisation=base_worst,
         base_max_utilisation_link=base_link,
         failures=tuple(impacts),
+        base_unroutable=tuple(d.id for d in unroutable),
+        base_unroutable_gbps=sum(d.gbps for d in unroutable),
         **_file_identity(topology.source_path),
     )
 

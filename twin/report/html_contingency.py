@@ -11,6 +11,7 @@ ranking).
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -195,6 +196,19 @@ def _worst_table(impacts: Sequence[Impact], limit: int) -> str:
     )
 
 
+def _base_unroutable_pill(data: Mapping[str, Any]) -> str:
+    """Demands without a path before any failure: stated once, never part of a failure."""
+    unroutable = data.get("base_unroutable")
+    if not isinstance(unroutable, (list, tuple)) or not unroutable:
+        return ""
+    try:
+        gbps = float(data.get("base_unroutable_gbps", 0.0))
+    except (TypeError, ValueError):
+        gbps = math.nan
+    text = f"{len(unroutable)} demands unroutable in the base state ({gbps:,.0f} Gbit/s)"
+    return f'<span class="pill bad">{esc(text)}</span>'
+
+
 def render_contingency_html(
     data: Mapping[str, Any], topology: Topology, results_path: str = "<results>"
 ) -> str:
@@ -228,6 +242,7 @@ def render_contingency_html(
         f'<div class="headline" id="headline"><span class="pill '
         f'{"bad" if cutting else "good"}">{esc(headline)}</span>'
         + "".join(f'<span class="pill">{esc(text)}</span>' for text in headline_counts(impacts))
+        + _base_unroutable_pill(data)
         + '<span class="pill">base max utilisation '
         f"{float(data.get('base_max_utilisation', 0.0)) * 100:.0f} %</span></div></header>",
         '<h2 id="worst-h">Worst failures</h2>',

@@ -37,6 +37,14 @@ def print_contingency(console: Console, result: ContingencyResult, top: int = 15
             str(len(f.overloaded)),
         )
     console.print(table)
+    if result.base_unroutable:
+        console.print(
+            f"unroutable in the base state (no path before any failure, not counted in any "
+            f"failure): {len(result.base_unroutable)} demands, "
+            f"{result.base_unroutable_gbps:.6g} Gbit/s",
+            markup=False,
+            highlight=False,
+        )
     util, link, failure = result.worst_utilisation
     console.print(
         plain(
