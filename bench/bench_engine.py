@@ -53,12 +53,12 @@ def _lives(scenario):  # type: ignore[no-untyped-def]
     return [life for life in lives if life[2].failures_per_year(life[3]) > 0]
 
 
-def _bare_life(env, rng, fc, length_km):  # type: ignore[no-untyped-def]
+def _bare_life(env, up_rng, repair_rng, fc, length_km):  # type: ignore[no-untyped-def]
     """Up for an exponential time, down for a repair time, forever: nothing else."""
     rate_per_h = fc.failures_per_year(length_km) / 8766.0
     while True:
-        yield env.timeout(rng.expovariate(rate_per_h))
-        yield env.timeout(fc.repair.sample_h(rng))
+        yield env.timeout(up_rng.expovariate(rate_per_h))
+        yield env.timeout(fc.repair.sample_h(repair_rng))
 
 
 def _bare(scenario, kernel_events: list[int]) -> float:  # type: ignore[no-untyped-def]
@@ -73,8 +73,9 @@ def _bare(scenario, kernel_events: list[int]) -> float:  # type: ignore[no-untyp
     for rep, target in enumerate(kernel_events):
         env = simpy.Environment()
         for kind, element_id, fc, length_km in lives:
-            rng = element_rng(scenario.seed, rep, kind, element_id)
-            env.process(_bare_life(env, rng, fc, length_km))
+            up_rng = element_rng(scenario.seed, rep, kind, element_id, "failure")
+            repair_rng = element_rng(scenario.seed, rep, kind, element_id, "repair")
+            env.process(_bare_life(env, up_rng, repair_rng, fc, length_km))
         steps = 0
         while steps < target:
             env.step()

@@ -19,6 +19,7 @@ from twin.model import (
     Scenario,
     ScheduledEvent,
     Sla,
+    Srlg,
     Target,
     Topology,
 )
@@ -247,8 +248,11 @@ def test_adding_an_unrelated_link_leaves_other_failure_histories_unchanged() -> 
     links["zz"] = Link("zz", "b", "d", "terrestrial", 300.0, 10.0, "fixed")
     bigger = replace(topo, links=links)
     demands = (Demand("ac", "a", "c", 10.0),)
-    small_run = simulate(_scenario(topo, demands, stochastic_failures=True, horizon_h=8766.0 * 5))
-    big_run = simulate(_scenario(bigger, demands, stochastic_failures=True, horizon_h=8766.0 * 5))
+    # 50 years: the shortest link (100 km, 2 faults per 1000 km a year) expects 10 faults, so
+    # the chance that one has none and the comparison below is empty is e^-10.
+    horizon_h = 8766.0 * 50
+    small_run = simulate(_scenario(topo, demands, stochastic_failures=True, horizon_h=horizon_h))
+    big_run = simulate(_scenario(bigger, demands, stochastic_failures=True, horizon_h=horizon_h))
 
     def history(run: object, link_id: str) -> list[tuple[float, str]]:
         return [
@@ -261,7 +265,12 @@ def test_adding_an_unrelated_link_leaves_other_failure_histories_unchanged() -> 
         assert history(small_run, lid) == history(big_run, lid)
         assert history(small_run, lid)  # something happened, so the comparison has teeth
     # The streams are keyed by id, not by position.
-    assert element_rng(1, 0, "link", "ab").random() == element_rng(1, 0, "link", "ab").random()
+    for purpose in ("failure", "repair"):
+        one = element_rng(1, 0, "link", "ab", purpose).random()  # type: ignore[arg-type]
+        assert one == element_rng(1, 0, "link", "ab", purpose).random()  # type: ignore[arg-type]
+    # and a purpose is a stream of its own
+    failure = element_rng(1, 0, "link", "ab", "failure").random()
+    assert failure != element_rng(1, 0, "link", "ab", "repair").random()
 
 
 # --- SLA downtime: the union of the intervals out of SLA (issue 13, item 1) -------------------
@@ -339,3 +348,66 @@ def test_loss_window_is_cut_at_the_horizon() -> None:
     cut = ScheduledEvent("cut", "cut", Target("link", ("ab",)), 1000.0 - before_end_h)
     result = simulate(_scenario(_chain(), (demand,), events=(cut,)))
     assert _sla_downtime_h(result) == pytest.approx(before_end_h, rel=1e-6)
+
+
+# --- A cut of several cables is one repair job per cable (issue 13, item 5) -----------------
+
+
+def _two_caspian_cables() -> Topology:
+    fc = FailureClass("sub", "per_link", 0.0, RepairTime("fixed", 240.0))
+    nodes = {"a": _node("a", 50.0), "b": _node("b", 51.0)}
+    links = {
+        "x": Link("x", "a", "b", "submarine", 400.0, 10.0, "sub", sea="caspian", srlgs=("g",)),
+        "y": Link("y", "a", "b", "submarine", 450.0, 10.0, "sub", sea="caspian", srlgs=("g",)),
+    }
+    return Topology("two", nodes, links, {"g": Srlg("g")}, {"sub": fc})
+
+
+@pytest.mark.parametrize("form", ["links", "srlg", "two events"])
+def test_a_multi_cable_cut_queues_one_repair_job_per_cable(form: str) -> None:
+    """x and y cut at t0 = 100 h, one vessel (mobilisation M = 24 h), fixed repair R = 240 h.
+
+    FIFO by hand: x (first in the event) holds the vessel from t0 to t0 + M + R = 364 h; y waits
+    until 364 h, then holds it M + R more: back at t0 + 2 (M + R) = 628 h. One job per cable,
+    however the cut is written."""
+    t0, mob_h, repair_h = 100.0, 24.0, 240.0
+    if form == "links":
+        events = (ScheduledEvent("cut", "cut", Target("links", ("x", "y")), t0, repair=True),)
+    elif form == "srlg":
+        events = (ScheduledEvent("cut", "cut", Target("srlg", ("g",)), t0, repair=True),)
+    else:
+        events = tuple(
+            ScheduledEvent(f"cut-{lid}", "cut", Target("link", (lid,)), t0, repair=True)
+            for lid in ("x", "y")
+        )
+    ship = RepairResource("vessel", "ship", 1, ("caspian",), mobilisation_h=mob_h)
+    scenario = _scenario(
+        _two_caspian_cables(),
+        (Demand("d", "a", "b", 1.0),),
+        events=events,
+        repair_resources=(ship,),
+    )
+    result = simulate(scenario)
+    x_back, y_back = t0 + (mob_h + repair_h), t0 + 2 * (mob_h + repair_h)
+    down = {link.id: link.downtime_h for link in result.links}
+    assert down["x"] == pytest.approx(x_back - t0)
+    assert down["y"] == pytest.approx(y_back - t0)
+    vessel = result.resources[0]
+    assert vessel.jobs == 2
+    assert vessel.max_wait_h == pytest.approx(x_back - t0)  # y waited for x's job
+    assert vessel.mean_wait_h == pytest.approx((0.0 + (x_back - t0)) / 2)
+    assert vessel.busy_fraction == pytest.approx(2 * (mob_h + repair_h) / scenario.horizon_h)
+    # The demand rides either cable: down from the cut until x is back.
+    assert result.demands[0].downtime_min == pytest.approx((x_back - t0) * 60.0)
+    restores = [(e.t_h, e.element) for e in result.timeline if e.kind == "restore"]
+    assert restores == [(pytest.approx(x_back), "x"), (pytest.approx(y_back), "y")]
+    # The run report rebuilds one episode per cable, with its wait for the vessel.
+    from twin.report.run_view import element_downs
+
+    episodes = {
+        d.element: (d.start_h, d.end_h, d.wait_h, d.resource) for d in element_downs(result)
+    }
+    assert episodes == {
+        "x": (t0, pytest.approx(x_back), 0.0, "vessel"),
+        "y": (t0, pytest.approx(y_back), pytest.approx(x_back - t0, abs=0.05), "vessel"),
+    }

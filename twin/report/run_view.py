@@ -110,7 +110,8 @@ def _episode(detail: str) -> tuple[str, str]:
 
     The simulator writes stochastic faults as "link tcfo failed (submarine-caspian)" (repairs
     labelled "link tcfo") and scheduled events as "tcfo-cut (link tcfo)" (repairs labelled with
-    the event id).
+    the event id); an event that cuts several elements repairs each on its own, as
+    "red-sea/aae-1 (links aae-1,seacom)" with repairs labelled "red-sea/aae-1".
     """
     match = _STOCHASTIC_RE.match(detail)
     if match:

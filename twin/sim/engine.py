@@ -2,11 +2,14 @@
 
 Time unit: hours (float) from the start of the horizon. Conversions happen in the loader.
 
-Random streams: every element has its own `random.Random`, seeded with the string
-``"{seed}/{replication}/{kind}:{element_id}"`` (kind `link`, `node`, `srlg`, `event`). Adding an
-unrelated link therefore leaves every other element's failure and repair history unchanged,
-which makes variant comparisons sharp (common random numbers), and results do not depend on how
-many processes run replications.
+Random streams: every element has one `random.Random` per purpose, seeded with the string
+``"{seed}/{replication}/{kind}:{element_id}/{purpose}"`` (kind `link`, `node`, `srlg`, `event`;
+purpose `failure` for the times between failures, `repair` for repair times). Adding an
+unrelated link therefore leaves every other element's failure and repair history unchanged, and
+changing a repair model leaves every element's up-times unchanged (a fixed repair draws nothing,
+a lognormal one draws from its own stream), which makes variant comparisons sharp (common random
+numbers); results do not depend on how many processes run replications. Mobilisation,
+detection and switchover times are fixed: they draw nothing.
 
 Processes:
 - one *life* process per element with a failure class and a positive rate (when stochastic
@@ -34,7 +37,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import simpy
 
@@ -47,8 +50,14 @@ ProgressFn = Callable[[float], None]
 PROGRESS_STEPS = 100
 
 
-def element_rng(seed: int, replication: int, kind: str, element_id: str) -> random.Random:
-    return random.Random(f"{seed}/{replication}/{kind}:{element_id}")
+Purpose = Literal["failure", "repair"]
+
+
+def element_rng(
+    seed: int, replication: int, kind: str, element_id: str, purpose: Purpose
+) -> random.Random:
+    """The random stream of one element for one purpose (see the module docstring)."""
+    return random.Random(f"{seed}/{replication}/{kind}:{element_id}/{purpose}")
 
 
 @dataclass
@@ -250,15 +259,16 @@ class Engine:
         link: Link | None,
         node_ids: tuple[str, ...],
     ) -> Generator[Any, Any, None]:
-        rng = element_rng(self.seed, self.replication, kind, element_id)
+        up_rng = element_rng(self.seed, self.replication, kind, element_id, "failure")
+        repair_rng = element_rng(self.seed, self.replication, kind, element_id, "repair")
         rate_per_h = fc.failures_per_year(length_km) / 8766.0
         label = f"{kind} {element_id}"
         failed_cause, repaired_cause = f"{label} failed ({fc.id})", f"{label} repaired"
         timeout = self.env.timeout
         sample_repair_h = fc.repair.sample_h
         while True:
-            yield timeout(rng.expovariate(rate_per_h))
-            repair_h = sample_repair_h(rng)
+            yield timeout(up_rng.expovariate(rate_per_h))
+            repair_h = sample_repair_h(repair_rng)
             self.down(targets, failed_cause)
             yield from self.repair(label, repair_h, link, node_ids)
             self.up(targets, repaired_cause)
@@ -273,43 +283,60 @@ class Engine:
         yield self.env.timeout(event.at_h)
         elements = self._event_elements(event)
         planned = event.action == "maintenance"
-        label = f"{event.id} ({event.target.kind} {','.join(event.target.ids)})"
-        self.down(elements, label, planned=planned, failure=not planned)
+        target = f"{event.target.kind} {','.join(event.target.ids)}"
+        timed = event.restore_at_h is not None or event.duration_h is not None
+        if timed or not event.repair:
+            self.down(elements, f"{event.id} ({target})", planned=planned, failure=not planned)
         if event.restore_at_h is not None:
             yield self.env.timeout(event.restore_at_h - event.at_h)
         elif event.duration_h is not None:
             yield self.env.timeout(event.duration_h)
         elif event.repair:
-            link, fc = self._repair_basis(event, elements)
-            rng = element_rng(self.seed, self.replication, "event", event.id)
-            nodes = (
-                (link.a, link.b)
-                if link is not None
-                else tuple(e for e in elements if e in self.topology.nodes)
-            )
-            yield from self.repair(event.id, fc.repair.sample_h(rng), link, nodes)
+            # One repair job per cut element, each its own episode (labelled "EVENT/ELEMENT"
+            # when the event cut several), started in the event's element order so that they
+            # queue first come, first served; each element is back when its own job ends. The
+            # cuts happen at one instant, so the network still moves once (see `_settle`).
+            for element in elements:
+                label = self._episode_label(event, elements, element)
+                self.down((element,), f"{label} ({target})", planned, not planned)
+            jobs = [self.env.process(self._repair_element(event, e)) for e in elements]
+            yield self.env.all_of(jobs)
+            return
         else:
             return  # never restored within the horizon
         self.up(elements, f"{event.id} restored")
 
+    def _repair_element(self, event: ScheduledEvent, element: str) -> Generator[Any, Any, None]:
+        """Repair one element cut by `event`: a cable cut is a repair job of its own, whatever
+        else the event cut (two cables 330 km apart are two repairs, each queuing for a ship)."""
+        link, fc = self._repair_basis(event, element)
+        nodes = (link.a, link.b) if link is not None else (element,)
+        label = self._episode_label(event, self._event_elements(event), element)
+        rng = element_rng(self.seed, self.replication, "event", label, "repair")
+        yield from self.repair(label, fc.repair.sample_h(rng), link, nodes)
+        self.up((element,), f"{label} restored")
+
+    @staticmethod
+    def _episode_label(event: ScheduledEvent, elements: tuple[str, ...], element: str) -> str:
+        """How the timeline names the repair of `element` after `event`: the event id when it
+        cut one element, "EVENT/ELEMENT" when it cut several (each is a repair of its own)."""
+        return event.id if len(elements) == 1 else f"{event.id}/{element}"
+
     def _repair_basis(
-        self, event: ScheduledEvent, elements: tuple[str, ...]
+        self, event: ScheduledEvent, element: str
     ) -> tuple[Link | None, FailureClass]:
-        """The link whose failure class (and sea/countries) decides how a cut is repaired."""
-        if event.target.kind == "srlg":
-            srlg = self.topology.srlgs[event.target.ids[0]]
-            if srlg.failure_class is not None:
-                links = [self.topology.links[e] for e in elements if e in self.topology.links]
-                return (links[0] if links else None), self.topology.failure_classes[
-                    srlg.failure_class
-                ]
-        links = [self.topology.links[e] for e in elements if e in self.topology.links]
-        if links:
-            link = links[0]
-            return link, self.topology.failure_classes[link.failure_class]
-        node = self.topology.nodes[elements[0]]
-        class_id = node.failure_class or next(iter(sorted(self.topology.failure_classes)))
-        return None, self.topology.failure_classes[class_id]
+        """The link (for its sea or countries) and failure class deciding how `element` is
+        repaired: an SRLG cut uses the SRLG's class when it has one, else each link its own."""
+        classes = self.topology.failure_classes
+        link = self.topology.links.get(element)
+        if link is not None:
+            if event.target.kind == "srlg":
+                srlg = self.topology.srlgs[event.target.ids[0]]
+                if srlg.failure_class is not None:
+                    return link, classes[srlg.failure_class]
+            return link, classes[link.failure_class]
+        node = self.topology.nodes[element]
+        return None, classes[node.failure_class or next(iter(sorted(classes)))]
 
     def ticker(self, progress: ProgressFn) -> Generator[Any, Any, None]:
         step = self.horizon_h / PROGRESS_STEPS
