@@ -42,6 +42,17 @@ def geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return float(result["s12"]) / 1000.0
 
 
+def destination(
+    lat: float, lon: float, azimuth_deg: float, distance_km: float
+) -> tuple[float, float]:
+    """(lat, lon) reached from (lat, lon) along the WGS84 geodesic of `azimuth_deg` (clockwise
+    from north) after `distance_km`: the direct geodesic problem (Karney 2013)."""
+    result = _WGS84.Direct(
+        lat, lon, azimuth_deg, distance_km * 1000.0, Geodesic.LATITUDE | Geodesic.LONGITUDE
+    )
+    return float(result["lat2"]), float(result["lon2"])
+
+
 def geodesic_upper_bound_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """A cheap upper bound on `geodesic_km`: the haversine distance plus 1 %.
 

@@ -39,25 +39,40 @@ def import_command(
             "`twin export`."
         ),
     ] = None,
+    planar_scale_km: Annotated[
+        float | None,
+        typer.Option(
+            help="Import a source with planar x/y coordinates (e.g. topohub:sndlib/ta2): the km "
+            "one coordinate unit stands for. Lengths become planar distance x scale x route "
+            "factor, marked estimate; nodes are placed around 0°N 0°E, not geographically."
+        ),
+    ] = None,
 ) -> int:
     """Import a published topology into the twin's format, with a report of what was defaulted.
 
     What the source lacks is filled with stated defaults (route factor, capacity, failure
     classes) and counted in the report; nodes without coordinates make the import fail, naming
-    them. The written file passes `twin validate`; the same source gives the same bytes.
+    them, and so do planar coordinates unless --planar-scale-km states their scale (the lengths
+    are then estimates, and a warning says so). The written file passes `twin validate`; the
+    same source gives the same bytes.
 
     Examples:
 
         twin import topohub:sndlib/germany50 -o topologies/germany50.yaml --demands-out demands.yaml
 
         twin import Abilene.graphml -o topologies/abilene.yaml
+
+        twin import topohub:sndlib/ta2 --planar-scale-km 1.0 -o topologies/ta2.yaml
     """
     from twin.io import load_source, render_yaml, to_topology
     from twin.io.importer import check_route_factor
+    from twin.io.planar import check_planar_scale
 
     if route_factor is not None:
         check_route_factor(route_factor)  # before topohub loads thousands of nodes
-    imported = load_source(source, route_factor)
+    if planar_scale_km is not None:
+        check_planar_scale(planar_scale_km)
+    imported = load_source(source, route_factor, planar_scale_km)
     header = (
         f"Imported by `twin import {source}`.\n"
         "Defaults (route factor, capacities, failure classes, country ZZ) are marked estimate."
@@ -74,6 +89,8 @@ def import_command(
     err = stderr_console()
     for line in imported.report.lines():
         err.print(plain(line), soft_wrap=True)
+    for warning in imported.report.warnings:
+        err.print(plain(f"warning: {warning}"), soft_wrap=True)
     stdout_console().print(plain(f"wrote {output}"))
     return EXIT_OK
 

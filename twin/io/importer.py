@@ -5,8 +5,10 @@ synthetic backbone maps as NetworkX node-link data), a Topology Zoo GraphML file
 node-link JSON file. Everything is mapped through one node-link path:
 
 - nodes need geographic coordinates (topohub `pos` = [lon, lat]; Topology Zoo
-  `Longitude`/`Latitude`); a node without them cannot be placed, and a source with planar x/y
-  positions (some SNDlib networks) cannot be put on the globe, so the import fails saying so;
+  `Longitude`/`Latitude`); a node without them cannot be placed. A source with planar x/y
+  positions (some SNDlib networks) is imported only at a stated scale (`planar_scale_km`, km per
+  coordinate unit; see `twin.io.planar`), with lengths from the drawing marked as estimates and
+  a warning; without one the import fails saying so;
 - ids: a file our own exporter wrote (graph attribute `silkroad_twin_export`) keeps its ids;
   every other source gets ids made from its labels (lower-case `[a-z0-9-]`, at most 28
   characters, made unique deterministically in source order), so that `--demand new-york:chicago`
@@ -42,6 +44,7 @@ from typing import Any
 from twin.errors import InputError, Problem
 from twin.geo import DEFAULT_ROUTE_FACTOR, geodesic_km
 from twin.io.countries import country_code
+from twin.io.planar import check_planar_scale, place_on_globe, planar_distance_km
 
 DEFAULT_CAPACITY_GBPS = 100.0
 TERRESTRIAL_CLASS = "terrestrial"
@@ -102,6 +105,8 @@ class ImportReport:
     defaulted: Counter[str] = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
     demands_unit: str = ""
+    # What the user must not overlook (e.g. positions that are not geographic).
+    warnings: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [f"{self.source}: {self.nodes} nodes, {self.links} links, {self.demands} demands"]
@@ -263,10 +268,18 @@ def _srlg_list(value: Any) -> list[str]:
 
 
 def from_node_link(
-    data: dict[str, Any], source: str, route_factor: float | None = None
+    data: dict[str, Any],
+    source: str,
+    route_factor: float | None = None,
+    planar_scale_km: float | None = None,
 ) -> Imported:
-    """Map node-link data (topohub, NetworkX, our own export) to a topology file's content."""
+    """Map node-link data (topohub, NetworkX, our own export) to a topology file's content.
+
+    `planar_scale_km` says the source's coordinates are planar x/y, one unit being that many km.
+    """
     report = ImportReport(source)
+    if planar_scale_km is not None:
+        check_planar_scale(planar_scale_km)
     graph_attrs = data.get("graph") or {}
     if not isinstance(graph_attrs, dict):
         raise _fail(source, "'graph' must be an object", "node-link data has graph: {...}")
@@ -298,6 +311,7 @@ def from_node_link(
     nodes: list[dict[str, Any]] = []
     missing: list[str] = []
     planar: list[str] = []
+    planar_xy: dict[str, tuple[float, float]] = {}  # node id -> (x, y) with a planar scale
     unmapped_countries: Counter[str] = Counter()
     for index, node in enumerate(raw_nodes):
         if not isinstance(node, dict):
@@ -323,7 +337,7 @@ def from_node_link(
             missing.append(label)
             continue
         lat, lon = coords
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        if planar_scale_km is None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
             planar.append(f"{label} at ({lon:g}, {lat:g})")
             continue
         if own and isinstance(key, str) and ID_PATTERN.fullmatch(key) and len(key) <= 64:
@@ -332,6 +346,8 @@ def from_node_link(
         else:
             node_id = _unique(_slug(label), taken, MAX_NODE_ID)
         ids[key] = node_id
+        if planar_scale_km is not None:
+            planar_xy[node_id] = (lon, lat)  # x in the longitude slot, y in the latitude one
         entry: dict[str, Any] = {"id": node_id, "name": label}
         entry["country"] = _country(node, own, report, unmapped_countries)
         role = node.get("role")
@@ -362,7 +378,9 @@ def from_node_link(
             f"the source has planar (non-geographic) coordinates: {len(planar)} of "
             f"{len(raw_nodes)} nodes lie outside longitude -180..180 / latitude -90..90 "
             f"({_listed(planar, 3)}), so it cannot be placed on the globe",
-            "the twin measures latency from geography; give the nodes longitude and latitude",
+            "the twin measures latency from geography: give the nodes longitude and latitude, "
+            "or state the km one coordinate unit stands for with --planar-scale-km KM to import "
+            "it with estimated lengths",
         )
     if missing:
         raise _fail(
@@ -370,6 +388,8 @@ def from_node_link(
             f"{len(missing)} of {len(raw_nodes)} nodes have no coordinates: {_listed(missing)}",
             "the twin measures latency from geography; add coordinates to the source",
         )
+    if planar_scale_km is not None:
+        _place_planar(nodes, planar_xy, planar_scale_km, source, report)
     if unmapped_countries:
         report.notes.append(
             "countries not recognised as ISO 3166 names (country ZZ): "
@@ -405,19 +425,24 @@ def from_node_link(
             continue
         where = f"edge {index} ({ends[0]}-{ends[1]})"
         link = _link(edge, a, b, own, class_ids, link_ids, source, where, report)
-        link.update(
-            _length(
-                edge,
-                link["kind"],
-                positions[a],
-                positions[b],
-                route_factor,
-                own,
-                source,
-                where,
-                report,
+        if planar_scale_km is not None:
+            planar_km = planar_distance_km(planar_xy, a, b, planar_scale_km)
+            geodesic = geodesic_km(*positions[a], *positions[b])
+            link.update(_planar_length(planar_km, geodesic, route_factor, planar_scale_km, report))
+        else:
+            link.update(
+                _length(
+                    edge,
+                    link["kind"],
+                    positions[a],
+                    positions[b],
+                    route_factor,
+                    own,
+                    source,
+                    where,
+                    report,
+                )
             )
-        )
         link.update(_capacity(edge, source, where, report))
         srlgs = _srlg_list(edge.get("srlgs"))
         if srlgs:
@@ -443,11 +468,16 @@ def from_node_link(
     demands = _demands(graph_attrs.get("demands"), ids, source, report)
     report.nodes, report.links, report.demands = len(nodes), len(links), len(demands)
     description = graph_attrs.get("description") if own else None
+    if not (isinstance(description, str) and description):
+        description = f"Imported from {source} by twin import."
+    if planar_scale_km is not None:
+        description += (
+            f" Planar coordinates at {planar_scale_km:g} km per unit, placed around 0°N 0°E: "
+            "node positions are not geographic and link lengths are estimates."
+        )
     topology: dict[str, Any] = {
         "name": name,
-        "description": description
-        if isinstance(description, str) and description
-        else f"Imported from {source} by twin import.",
+        "description": description,
         "route_factor": route_factor,
         "failure_classes": failure_classes,
         "srlgs": [_srlg_entry(sid, srlg_defs.get(sid), class_ids) for sid in sorted(srlg_ids)],
@@ -584,6 +614,37 @@ def _length(
     return {}
 
 
+def _place_planar(
+    nodes: list[dict[str, Any]],
+    planar_xy: dict[str, tuple[float, float]],
+    scale_km: float,
+    source: str,
+    report: ImportReport,
+) -> None:
+    """Give planar nodes positions on the globe (see `twin.io.planar`) and say so loudly."""
+    placed = place_on_globe(planar_xy, scale_km, source)
+    for entry in nodes:
+        lat, lon = placed[entry["id"]]
+        entry["lat"], entry["lon"] = round(lat, 6), round(lon, 6)
+    report.defaulted["node positions placed from planar coordinates"] += len(nodes)
+    report.warnings.append(
+        f"planar coordinates taken at {scale_km:g} km per unit: link lengths are estimates from "
+        "the drawing (marked estimate: true), and node positions around 0°N 0°E are not "
+        "geographic (maps and countries mean nothing)"
+    )
+
+
+def _planar_length(
+    planar_km: float, geodesic: float, route_factor: float, scale_km: float, report: ImportReport
+) -> dict[str, Any]:
+    """Planar distance x route factor; never below the geodesic of the placed ends x the
+    route factor (the placement stretches distances across the map a little)."""
+    length = max(planar_km, geodesic) * route_factor
+    what = f"lengths (planar distance x {scale_km:g} km/unit x route factor {route_factor:g})"
+    report.defaulted[what] += 1
+    return {"length_km": round(max(length, SUBMARINE_KM_FLOOR), 3)}
+
+
 def _capacity(
     edge: dict[str, Any], source: str, where: str, report: ImportReport
 ) -> dict[str, Any]:
@@ -687,13 +748,18 @@ def _refuse_constant(name: str) -> float:
     raise _NonFinite(name)
 
 
-def load_source(source: str, route_factor: float | None = None) -> Imported:
+def load_source(
+    source: str, route_factor: float | None = None, planar_scale_km: float | None = None
+) -> Imported:
     """`topohub:KEY`, a GraphML file or a node-link JSON file.
 
-    `route_factor` None means the source's own (our export) or the default.
+    `route_factor` None means the source's own (our export) or the default; `planar_scale_km`
+    (km per coordinate unit) imports a source whose coordinates are planar x/y.
     """
     if route_factor is not None:
         check_route_factor(route_factor)
+    if planar_scale_km is not None:
+        check_planar_scale(planar_scale_km)
     if source.startswith("topohub:"):
         try:
             import topohub
@@ -716,7 +782,7 @@ def load_source(source: str, route_factor: float | None = None) -> Imported:
                     "keys look like topozoo/Abilene, sndlib/germany50, backbone/eurasia",
                 )
             ) from exc
-        return from_node_link(data, source, route_factor)
+        return from_node_link(data, source, route_factor, planar_scale_km)
     path = Path(source)
     if not path.is_file():
         raise InputError(Problem(source, 0, 0, "no such file", "give topohub:KEY or a file"))
@@ -737,7 +803,7 @@ def load_source(source: str, route_factor: float | None = None) -> Imported:
             ) from exc
         data = nx.node_link_data(graph, edges="edges")
         data.setdefault("graph", {}).setdefault("name", path.stem)
-        return from_node_link(data, source, route_factor)
+        return from_node_link(data, source, route_factor, planar_scale_km)
     try:
         data = json.loads(path.read_text(encoding="utf-8"), parse_constant=_refuse_constant)
     except _NonFinite as exc:
@@ -770,4 +836,4 @@ def load_source(source: str, route_factor: float | None = None) -> Imported:
                 'node-link JSON looks like {"nodes": [...], "edges": [...]}',
             )
         )
-    return from_node_link(data, source, route_factor)
+    return from_node_link(data, source, route_factor, planar_scale_km)
