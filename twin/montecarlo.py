@@ -1,7 +1,7 @@
 """Replications, confidence intervals, a precision stopping rule, and executors.
 
 One simulated decade is one sample. Here a scenario is run `N` times with independent random
-streams (replication index `i` goes into every element's stream: `seed/i/kind:id`), and each
+streams (replication index `i` goes into every element's streams: `seed/i/kind:id/purpose`), and each
 demand's measures are reported as a mean with a 95 % confidence interval (Student t over the
 replication values).
 
