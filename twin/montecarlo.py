@@ -1,9 +1,9 @@
 """Replications, confidence intervals, a precision stopping rule, and executors.
 
 One simulated decade is one sample. Here a scenario is run `N` times with independent random
-streams (replication index `i` goes into every element's streams: `seed/i/kind:id/purpose`), and each
-demand's measures are reported as a mean with a 95 % confidence interval (Student t over the
-replication values).
+streams (replication index `i` goes into every element's streams: `seed/i/kind:id/purpose`),
+and each demand's measures are reported as a mean with a 95 % confidence interval (exact
+Student t quantile over the replication values).
 
 Reproducibility: results are identical whatever the executor (in-process, a process pool, a
 Dask cluster) and however many workers, because (1) replication `i` depends only on
