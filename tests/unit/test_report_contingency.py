@@ -14,7 +14,7 @@ from twin.errors import InputError
 from twin.report.html_contingency import (
     IMPACT_CLASSES,
     link_paint,
-    read_impacts,
+    read_contingency,
     render_contingency_html,
 )
 
@@ -29,7 +29,7 @@ def document() -> dict[str, object]:
 
 def test_single_points_of_failure_are_found_and_painted(document: dict[str, object]) -> None:
     topo = small_scenario().topology
-    impacts = {i.label: i for i in read_impacts(document)}
+    impacts = {i.label: i for i in read_contingency(document).failures}
     # fra-ala and fra-baku share fra-ist and ist-baku; only fra-ala needs aktau-almaty;
     # the two Caspian cables protect each other.
     assert impacts["link fra-ist"].disconnected == ("fra-ala", "fra-baku")
@@ -55,9 +55,9 @@ def test_html_ranks_worst_first_and_is_deterministic(document: dict[str, object]
 
 def test_not_a_contingency_document_is_an_input_error() -> None:
     with pytest.raises(InputError, match="not a contingency results file"):
-        read_impacts({"schema": "silkroad-twin/run/1"})
+        read_contingency({"schema": "silkroad-twin/run/1"})
     with pytest.raises(InputError, match="malformed failure entry"):
-        read_impacts({"schema": "silkroad-twin/contingency/1", "failures": [{"label": "x"}]})
+        read_contingency({"schema": "silkroad-twin/contingency/1", "failures": [{"label": "x"}]})
 
 
 def test_cli_detects_the_schema(document: dict[str, object], tmp_path: Path) -> None:
@@ -92,7 +92,7 @@ def test_cli_detects_the_schema(document: dict[str, object], tmp_path: Path) -> 
 def test_headline_counts_reroutes_apart_from_disconnections(document: dict[str, object]) -> None:
     from twin.report.html_contingency import headline_counts
 
-    impacts = read_impacts(document)
+    impacts = list(read_contingency(document).failures)
     # By hand on the mini network: fra-ist, ist-baku and aktau-almaty disconnect; baku-sumgait
     # and sub1 move fra-ala onto sub2 (430 km instead of 35 + 380 km): a reroute, no budget.
     rerouting = [

@@ -307,18 +307,23 @@ def _contingency_report(
     data: dict[str, Any], results: Path, output: Path, given: Path | None, json_path: Path | None
 ) -> int:
     """A contingency document rendered in the same style: worst-case table, map by impact."""
-    from twin.report.html_contingency import read_impacts, render_contingency_html
+    from twin.report.html_contingency import (
+        impact_class,
+        impact_summary,
+        ranked,
+        read_contingency,
+        render_contingency_html,
+    )
 
     topo = _topology_for(data, results, given)
     html = render_contingency_html(data, topo, str(results))
     write_text_atomic(output, html)
-    impacts = read_impacts(data, str(results))
-    ranked = sorted(impacts, key=lambda i: (i.rank_key, i.label), reverse=True)
+    worst_first = ranked(read_contingency(data, str(results)))
     table = titled_table(f"twin report: {topo.name} {data.get('mode', '')} contingency, worst 10")
     for column in ("failure", "impact"):
         table.add_column(column, overflow="fold")
-    for impact in ranked[:10]:
-        add_row(table, impact.label, impact.summary())
+    for impact in worst_first[:10]:
+        add_row(table, impact.label, impact_summary(impact))
     console = human_console(json_path)
     console.print(table)
     console.print(plain(f"wrote {output}"))
@@ -331,7 +336,8 @@ def _contingency_report(
             "output": str(output),
             "output_sha256": hashlib.sha256(html.encode("utf-8")).hexdigest(),
             "failures": [
-                {"label": i.label, "impact": i.impact_class, "summary": i.summary()} for i in ranked
+                {"label": i.label, "impact": impact_class(i), "summary": impact_summary(i)}
+                for i in worst_first
             ],
         },
     )

@@ -22,9 +22,11 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
-import twin
+from markupsafe import Markup
+
 from twin.analysis.topology_diff import (
     DIFF_SCHEMA,
     DemandDelta,
@@ -38,7 +40,7 @@ from twin.atomic import canonical_json
 from twin.errors import InputError
 from twin.model import Link, Node, Topology
 from twin.provenance import file_sha256
-from twin.report.html import MAP_CREDIT, esc, kv_table, page_html
+from twin.report.html_env import render, twin_version
 from twin.report.html_map import NO_DATA, LegendRow, LinkPaint, map_legend, render_map_svg
 from twin.report.run_view import format_percent
 
@@ -58,24 +60,6 @@ _COLUMN_PREFIXES: Mapping[str, tuple[str, ...]] = {
     "availability": ("availability",),
     "n1": ("N-1 worst RTT ms",),
 }
-
-DIFF_CSS = """
-td.worse{background:#fdecea}td.better{background:#e8f5e9}
-td.num.worse{color:var(--red);font-weight:600}td.num.better{color:var(--green)}
-.badge.worse,.badge.removed{background:var(--red);color:#fff}
-.badge.better,.badge.added{background:#e8f5e9;color:var(--green)}
-.badge.unchanged{background:#eef1f4;color:var(--muted)}
-.badge.changed{background:#fff3cd;color:#7a5600}
-tr.status-worse td:first-child{border-left:4px solid var(--red)}
-tr.status-better td:first-child{border-left:4px solid var(--green)}
-tr.chg-added td:first-child{border-left:4px solid #2e7d32}
-tr.chg-changed td:first-child{border-left:4px solid #f9a825}
-tr.chg-removed td:first-child{border-left:4px solid #c62828}
-ul.reasons,ul.fields{margin:0;padding-left:16px}
-li.worse{color:var(--red)}li.better{color:var(--green)}
-ins.new{color:var(--red);text-decoration:none;font-weight:600}
-del.gone{color:var(--green)}
-"""
 
 
 @dataclass(frozen=True)
@@ -330,7 +314,7 @@ def link_paint(diff: TopologyDiff, drawn: Topology) -> dict[str, LinkPaint]:
     return paint
 
 
-def _legend(removed_links: int, base: DiffSide, added_nodes: bool, removed_nodes: bool) -> str:
+def _legend(removed_links: int, base: DiffSide, added_nodes: bool, removed_nodes: bool) -> Markup:
     rows = [
         LegendRow(ADDED_COLOUR, "added in HEAD", "line"),
         LegendRow(CHANGED_COLOUR, "changed (hover for the fields)", "line"),
@@ -379,39 +363,14 @@ def _details(change: ElementChange, head: Topology, base: Topology | None) -> st
     return "–"
 
 
-def _element_table(diff: TopologyDiff, head: Topology, base: Topology | None) -> str:
-    if not diff.elements:
-        return '<p id="elements" class="muted">No node, link, SRLG or failure class changed.</p>'
-    rows = []
-    for change in diff.elements:
-        fields = (
-            '<ul class="fields">'
-            + "".join(f"<li>{esc(field_text(f))}</li>" for f in change.fields)
-            + "</ul>"
-            if change.fields
-            else "–"
-        )
-        rows.append(
-            f'<tr class="chg-{change.change}" data-element="{esc(change.id)}">'
-            f"<td>{esc(change.kind.replace('_', ' '))}</td><td><code>{esc(change.id)}</code></td>"
-            f'<td><span class="badge {change.change}">{esc(change.change)}</span></td>'
-            f"<td>{esc(_details(change, head, base))}</td><td>{fields}</td></tr>"
-        )
-    return (
-        '<table id="elements" class="table"><thead><tr><th>kind</th><th>id</th><th>change</th>'
-        "<th>what</th><th>changed fields (base → head)</th></tr></thead><tbody>"
-        + "".join(rows)
-        + "</tbody></table>"
-    )
-
-
-def _cell_class(delta: DemandDelta, column: str) -> str:
+def _cell_css(delta: DemandDelta, column: str) -> str:
+    """ "worse" / "better" when a regression / improvement sentence is about this column."""
     prefixes = _COLUMN_PREFIXES[column]
     if any(r.startswith(prefixes) for r in delta.regressions):
-        return ' class="num worse"' if column != "spof" else ' class="worse"'
+        return "worse"
     if any(r.startswith(prefixes) for r in delta.improvements):
-        return ' class="num better"' if column != "spof" else ' class="better"'
-    return ' class="num"' if column != "spof" else ""
+        return "better"
+    return ""
 
 
 def _rtt(value: float | None) -> str:
@@ -430,75 +389,38 @@ def _availability(value: float | None) -> str:
     return "–" if value is None else format_percent(value)
 
 
-def _change(before: str, after: str, delta: str = "") -> str:
-    if before == after:
-        return esc(after) + ' <span class="muted">(same)</span>'
-    return f"{esc(before)} → {esc(after)}" + (
-        f' <span class="muted">({esc(delta)})</span>' if delta else ""
-    )
-
-
-def _spofs(delta: DemandDelta) -> str:
+def _spofs(delta: DemandDelta) -> tuple[int, int, list[tuple[str, str]]]:
+    """SPOF counts base and head, and every SPOF of either side: gone, new or kept."""
     before = set(delta.before.spof_links) | set(delta.before.spof_srlgs)
     after = set(delta.after.spof_links) | set(delta.after.spof_srlgs)
-    if not before and not after:
-        return "none"
-    items = []
-    for spof in sorted(before | after):
-        if spof not in after:
-            items.append(f'<del class="gone" title="no longer a SPOF">{esc(spof)}</del>')
-        elif spof not in before:
-            items.append(f'<ins class="new" title="new SPOF">{esc(spof)}</ins>')
-        else:
-            items.append(esc(spof))
-    return f"{len(before)} → {len(after)}: " + ", ".join(items)
+    states = [
+        (spof, "gone" if spof not in after else ("new" if spof not in before else "kept"))
+        for spof in sorted(before | after)
+    ]
+    return len(before), len(after), states
 
 
-def _demand_table(diff: TopologyDiff) -> str:
-    if not diff.demands:
-        return '<p id="demands" class="muted">No demand was compared.</p>'
-    rows = []
-    for d in diff.demands:
-        b, a = d.before, d.after
-        status = demand_status(d)
-        rtt_delta = (
-            f"{a.rtt_ms - b.rtt_ms:+.1f} ms"
-            if a.rtt_ms is not None and b.rtt_ms is not None
-            else ""
-        )
-        reasons = "".join(f'<li class="worse">{esc(r)}</li>' for r in d.regressions) + "".join(
-            f'<li class="better">{esc(r)}</li>' for r in d.improvements
-        )
-        rows.append(
-            f'<tr class="status-{status}" id="demand-{esc(d.demand_id)}" '
-            f'data-demand="{esc(d.demand_id)}">'
-            f"<td>{esc(d.demand_id)}<br>"
-            f'<span class="muted">{esc(d.source)} → {esc(d.destination)}</span></td>'
-            f"<td{_cell_class(d, 'rtt')}>{_change(_rtt(b.rtt_ms), _rtt(a.rtt_ms), rtt_delta)}</td>"
-            f"<td{_cell_class(d, 'disjoint')}>"
-            + _change(
-                f"{b.link_disjoint_paths}/{b.srlg_disjoint_paths}",
-                f"{a.link_disjoint_paths}/{a.srlg_disjoint_paths}",
-            )
-            + "</td>"
-            f"<td{_cell_class(d, 'spof')}>{_spofs(d)}</td>"
-            f"<td{_cell_class(d, 'availability')}>"
-            + _change(_availability(b.availability), _availability(a.availability))
-            + "</td>"
-            f"<td{_cell_class(d, 'n1')}>{_change(_n1(b), _n1(a))}</td>"
-            f'<td><span class="badge {status}">{STATUS_LABEL[status]}</span>'
-            + (f'<ul class="reasons">{reasons}</ul>' if reasons else "")
-            + "</td></tr>"
-        )
-    return (
-        '<table id="demands" class="table"><thead><tr><th>demand</th>'
-        "<th>best RTT ms</th>"
-        '<th title="link-disjoint / SRLG-disjoint paths">disjoint paths link/SRLG</th>'
-        '<th title="single links or SRLGs whose failure disconnects the demand">SPOFs</th>'
-        "<th>analytic availability</th>"
-        '<th title="worst best-path RTT over single-link failures">N-1 worst RTT ms</th>'
-        "<th>verdict</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+def _demand_row(d: DemandDelta) -> dict[str, Any]:
+    b, a = d.before, d.after
+    rtt_delta = (
+        f"{a.rtt_ms - b.rtt_ms:+.1f} ms" if a.rtt_ms is not None and b.rtt_ms is not None else ""
     )
+    spofs_before, spofs_after, spofs = _spofs(d)
+    return {
+        "delta": d,
+        "status": demand_status(d),
+        "css": SimpleNamespace(**{column: _cell_css(d, column) for column in _COLUMN_PREFIXES}),
+        "rtt": (_rtt(b.rtt_ms), _rtt(a.rtt_ms), rtt_delta),
+        "disjoint": (
+            f"{b.link_disjoint_paths}/{b.srlg_disjoint_paths}",
+            f"{a.link_disjoint_paths}/{a.srlg_disjoint_paths}",
+        ),
+        "spofs_before": spofs_before,
+        "spofs_after": spofs_after,
+        "spofs": spofs,
+        "availability": (_availability(b.availability), _availability(a.availability)),
+        "n1": (_n1(b), _n1(a)),
+    }
 
 
 # ----------------------------------------------------------------------------------------------
@@ -513,10 +435,41 @@ def _thresholds_text(t: Thresholds) -> str:
     )
 
 
-def _side_html(role: str, side: DiffSide) -> str:
-    name = side.topology.name if side.topology is not None else "not loaded"
-    digest = f", sha256 {side.sha256[:12]}" if side.sha256 else ""
-    return f"{role} <code>{esc(side.label)}</code> ({esc(name)}{esc(digest)})"
+def _map(diff: TopologyDiff, head: Topology, base: DiffSide) -> Markup:
+    """HEAD with the removed links of BASE: added green, changed amber, removed dashed red."""
+    drawn = map_topology(head, base.topology, diff)
+    removed_links = sum(1 for e in diff.elements if e.kind == "link" and e.change == "removed")
+    added_nodes = [e.id for e in diff.elements if e.kind == "node" and e.change == "added"]
+    removed_nodes = [
+        e.id
+        for e in diff.elements
+        if e.kind == "node" and e.change == "removed" and e.id in drawn.nodes
+    ]
+    return render_map_svg(
+        drawn,
+        {},
+        highlight_nodes=added_nodes,
+        failed_nodes=removed_nodes,
+        paint=link_paint(diff, drawn),
+        legend_svg=_legend(removed_links, base, bool(added_nodes), bool(removed_nodes)),
+    )
+
+
+def _provenance(
+    data: Mapping[str, Any], diff: TopologyDiff, head: DiffSide, base: DiffSide, digest: str
+) -> list[tuple[str, str]]:
+    return [
+        ("base", base.label),
+        ("base topology", base.describe()),
+        ("base file SHA-256", base.sha256 or "unavailable"),
+        ("head", head.label),
+        ("head topology", head.describe()),
+        ("head file SHA-256", head.sha256 or "unavailable"),
+        ("regression thresholds", _thresholds_text(diff.thresholds)),
+        ("diff schema", str(data.get("schema"))),
+        ("twin version", twin_version()),
+        ("results SHA-256", digest),
+    ]
 
 
 def render_diff_html(
@@ -533,78 +486,30 @@ def render_diff_html(
     diff = read_diff(data, results_path)
     if head.topology is None:
         raise _bad(results_path, f"cannot draw the diff without its HEAD topology ({head.label})")
-    head_topo = head.topology
     digest = hashlib.sha256(canonical_json(dict(data)).encode("utf-8")).hexdigest()
     statuses = [demand_status(d) for d in diff.demands]
     worse = statuses.count("worse")
-    counts = {
-        c: sum(1 for e in diff.elements if e.change == c) for c in ("added", "changed", "removed")
-    }
-    removed_links = sum(1 for e in diff.elements if e.kind == "link" and e.change == "removed")
-    drawn = map_topology(head_topo, base.topology, diff)
-    added_nodes = [e.id for e in diff.elements if e.kind == "node" and e.change == "added"]
-    removed_nodes = [
-        e.id
-        for e in diff.elements
-        if e.kind == "node" and e.change == "removed" and e.id in drawn.nodes
-    ]
-    map_svg = render_map_svg(
-        drawn,
-        {},
-        highlight_nodes=added_nodes,
-        failed_nodes=removed_nodes,
-        paint=link_paint(diff, drawn),
-        legend_svg=_legend(removed_links, base, bool(added_nodes), bool(removed_nodes)),
-    )
-    pills = [
-        f'<span class="pill {"bad" if worse else "good"}">'
-        + (
+    return render(
+        "diff.html.j2",
+        title=f"{head.topology.name}: topology diff report",
+        head=head,
+        base=base,
+        statuses=statuses,
+        worse=worse,
+        worse_text=(
             f"{worse} of {len(diff.demands)} demands worse"
             if worse
             else f"no demand worse ({len(diff.demands)} compared)"
-        )
-        + "</span>",
-        f'<span class="pill">{statuses.count("better")} better · '
-        f"{statuses.count('unchanged')} unchanged</span>",
-        f'<span class="pill">elements: {counts["added"]} added · {counts["changed"]} changed · '
-        f"{counts['removed']} removed</span>",
-    ]
-    note = ""
-    if removed_links and base.topology is None:
-        note = (
-            f'<div class="notes">The BASE topology <code>{esc(base.label)}</code> could not be '
-            f"loaded ({esc(base.problem)}): the {removed_links} removed link(s) are listed in the "
-            "element table only, not drawn on the map.</div>"
-        )
-    provenance = [
-        ("base", base.label),
-        ("base topology", base.describe()),
-        ("base file SHA-256", base.sha256 or "unavailable"),
-        ("head", head.label),
-        ("head topology", head.describe()),
-        ("head file SHA-256", head.sha256 or "unavailable"),
-        ("regression thresholds", _thresholds_text(diff.thresholds)),
-        ("diff schema", str(data.get("schema"))),
-        ("twin version", twin.__version__),
-        ("results SHA-256", digest),
-    ]
-    title = f"{head_topo.name}: topology diff report"
-    body = [
-        f'<header><h1>{esc(head_topo.name)} <span class="muted">topology diff report</span></h1>',
-        f'<p class="muted" id="compared">{_side_html("BASE", base)} → '
-        f"{_side_html('HEAD', head)} · silkroad-twin {esc(twin.__version__)}</p>",
-        f'<div class="headline" id="headline">{"".join(pills)}</div>',
-        f'<p class="verdict" id="verdict">{esc(verdict_line(diff))}</p>{note}</header>',
-        '<h2 id="map-h">What changed on the map (HEAD)</h2>',
-        '<p class="muted">Hover a link or node for details; regression thresholds: '
-        f"{esc(_thresholds_text(diff.thresholds))}.</p>",
-        f'<div class="mapbox">{map_svg}</div>',
-        '<h2 id="elements-h">Elements added, removed and changed</h2>',
-        _element_table(diff, head_topo, base.topology),
-        '<h2 id="demands-h">Per demand, base → head</h2>',
-        _demand_table(diff),
-        '<h2 id="provenance-h">Provenance</h2>',
-        kv_table(provenance),
-        MAP_CREDIT,
-    ]
-    return page_html(title, body, DIFF_CSS)
+        ),
+        counts={c: sum(1 for e in diff.elements if e.change == c) for c in _RANK},
+        removed_links=sum(1 for e in diff.elements if e.kind == "link" and e.change == "removed"),
+        verdict=verdict_line(diff),
+        thresholds=_thresholds_text(diff.thresholds),
+        map_svg=_map(diff, head.topology, base),
+        elements=[
+            (c, _details(c, head.topology, base.topology), [field_text(f) for f in c.fields])
+            for c in diff.elements
+        ],
+        demands=[_demand_row(d) for d in diff.demands],
+        provenance=_provenance(data, diff, head, base, digest),
+    )

@@ -11,6 +11,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+from markupsafe import Markup
 
 from twin.model import Link, Node, Topology
 from twin.report.basemap import (
@@ -19,9 +23,9 @@ from twin.report.basemap import (
     country_svg_path,
     fit_projection,
 )
-from twin.report.map_layout import LabelRequest, offset_parallel, place_labels
+from twin.report.html_env import environment, n
+from twin.report.map_layout import LabelRequest, PlacedLabel, offset_parallel, place_labels
 from twin.report.sealanes import drawn_points
-from twin.report.svg import FONT, esc, n
 from twin.units import format_duration_h
 
 NO_DATA = "#8a96a3"
@@ -123,66 +127,95 @@ def _path_d(coords: Sequence[tuple[float, float]]) -> str:
 LEGEND_CLEARANCE = (8.0, 176.0, 262.0)  # left, height above the bottom edge, width
 
 
-def _legend(width: float, height: float, max_downtime_h: float) -> str:
-    x, y = 12.0, height - 118.0
-    out = [
-        f'<g id="map-legend" transform="translate({n(x)},{n(y)})">'
-        '<rect width="250" height="108" rx="4" fill="#ffffff" fill-opacity="0.9" stroke="#c5ccd3"/>'
-    ]
-    out.append('<g class="legend-downtime">')
-    out.append('<text x="10" y="16" font-weight="600">Link downtime over the run</text>')
+def _draw(macro: str, **geometry: Any) -> Markup:
+    """One piece of `templates/map.svg.j2` drawn from the geometry computed here."""
+    module = environment().get_template("map.svg.j2").module
+    return Markup(getattr(module, macro)(SimpleNamespace(**geometry)))
+
+
+def _legend(height: float, max_downtime_h: float) -> Markup:
+    """The run map's legend: downtime and utilisation scales (the page's toggle switches)."""
     top = max(max_downtime_h, 2.0)
+    downtime = []
     for i, colour in enumerate(DOWNTIME_STOPS):
         hours = math.expm1(math.log1p(top) * i / len(DOWNTIME_STOPS))
-        out.append(f'<rect x="{10 + i * 46}" y="22" width="44" height="8" fill="{colour}"/>')
-        label = "> 0" if i == 0 else f"≥{format_duration_h(hours)}"
-        out.append(f'<text x="{10 + i * 46}" y="41" font-size="9">{esc(label)}</text>')
-    out.append("</g>")
-    out.append('<g class="legend-util" style="display:none">')
-    out.append('<text x="10" y="16" font-weight="600">Peak link utilisation</text>')
-    for i, (colour, label) in enumerate(
-        zip(UTIL_STOPS, ("<30 %", "<50 %", "<70 %", "<90 %", "≥90 %"), strict=True)
-    ):
-        out.append(f'<rect x="{10 + i * 46}" y="22" width="44" height="8" fill="{colour}"/>')
-        out.append(f'<text x="{10 + i * 46}" y="41" font-size="9">{label}</text>')
-    out.append("</g>")
-    out.append(
-        f'<line x1="10" y1="56" x2="40" y2="56" stroke="{NO_DATA}" stroke-width="2.5"/>'
-        '<text x="46" y="60">terrestrial (grey: never down)</text>'
-        '<line x1="10" y1="74" x2="40" y2="74" stroke="#9ecae1" stroke-width="6"/>'
-        f'<line x1="10" y1="74" x2="40" y2="74" stroke="{NO_DATA}" stroke-width="2.5" '
-        'stroke-dasharray="5 3"/><text x="46" y="78">submarine</text>'
-        '<text x="10" y="97" fill="#c62828" font-weight="700" font-size="13">✕</text>'
-        '<text x="26" y="96">failed during the run (hover for details)</text>'
-    )
-    out.append("</g>")
-    return "".join(out)
+        downtime.append((10 + i * 46, colour, "> 0" if i == 0 else f"≥{format_duration_h(hours)}"))
+    util_labels = ("<30 %", "<50 %", "<70 %", "<90 %", "≥90 %")
+    util = [
+        (10 + i * 46, colour, label)
+        for i, (colour, label) in enumerate(zip(UTIL_STOPS, util_labels, strict=True))
+    ]
+    return _draw("run_legend", y=height - 118.0, downtime=downtime, util=util, no_data=NO_DATA)
 
 
 def map_legend(
     title: str, rows: Sequence[LegendRow], width: float = 250.0, map_height: float = 560.0
-) -> str:
+) -> Markup:
     """A boxed legend for `render_map_svg(..., legend_svg=...)`, in the map's bottom-left corner."""
-    out: list[str] = []
-    for i, row in enumerate(rows):
-        y = 24 + 16 * i
-        if row.swatch == "bar":
-            out.append(f'<rect x="10" y="{y}" width="30" height="5" fill="{row.colour}"/>')
-        elif row.swatch in ("line", "dashed"):
-            dash = f' stroke-dasharray="{row.dash}"' if row.swatch == "dashed" else ""
-            out.append(
-                f'<line x1="10" y1="{y + 3}" x2="40" y2="{y + 3}" stroke="{row.colour}" '
-                f'stroke-width="3.5"{dash}/>'
-            )
-        x = 10 if row.swatch == "none" else 46
-        fill = f' fill="{row.colour}"' if row.swatch == "none" and row.colour else ""
-        out.append(f'<text x="{x}" y="{y + 6}"{fill}>{esc(row.text)}</text>')
     height = 34 + 16 * len(rows)
-    return (
-        f'<g id="map-legend" transform="translate(12,{n(map_height - height - 10)})">'
-        f'<rect width="{n(width)}" height="{height}" rx="4" fill="#fff" fill-opacity="0.9" '
-        f'stroke="#c5ccd3"/><text x="10" y="16" font-weight="600">{esc(title)}</text>'
-        f"{''.join(out)}</g>"
+    return _draw(
+        "legend",
+        title=title,
+        rows=[(24 + 16 * i, row) for i, row in enumerate(rows)],
+        width=width,
+        height=height,
+        y=map_height - height - 10,
+    )
+
+
+def _link_view(
+    link: Link,
+    coords: Sequence[tuple[float, float]],
+    metrics: LinkMetrics,
+    max_downtime_h: float,
+    painted: LinkPaint | None,
+) -> dict[str, Any]:
+    """How one link is drawn: colours under both colourings, width, dash, tooltip, marker."""
+    name = link.name or link.a + "–" + link.b
+    planned = link.status == "planned"
+    c_down = downtime_colour(metrics.downtime_h, max_downtime_h)
+    c_util = utilisation_colour(metrics.utilisation)
+    tip = (
+        f"{link.id} ({name}): {link.kind}, {link.length_km:,.0f} km, {link.status}; "
+        f"{metrics.failures} failure(s), down {format_duration_h(metrics.downtime_h)}"
+    )
+    if metrics.utilisation is not None:
+        tip += f", peak utilisation {metrics.utilisation * 100:.0f} %"
+    # A link that went down is drawn heavier: it is what the reader came to see.
+    heavy = metrics.downtime_h > 0
+    marked = metrics.failures > 0 or metrics.downtime_h > 0
+    if painted is not None:
+        c_down = c_util = painted.colour
+        tip = f"{link.id} ({name}): {link.kind}, {link.length_km:,.0f} km; {painted.note}"
+        heavy, marked = painted.rank > 0, painted.marked
+    dash = "2 4" if planned else ("7 4" if link.kind == "submarine" else None)
+    if painted is not None and painted.dash is not None:
+        dash = painted.dash
+    return {
+        "id": link.id,
+        "d": _path_d(coords),
+        "css": f"link {link.kind}" + (" planned" if planned else ""),
+        "casing": link.kind == "submarine",
+        "c_down": c_down,
+        "c_util": c_util,
+        "width": 1.4 if planned else (4.2 if heavy else 2.6),
+        "dash": dash,
+        "tip": tip,
+        "marker": coords[len(coords) // 2] if marked else None,
+    }
+
+
+def _node_view(node: Node, projection: Projection, highlighted: bool, failed: bool) -> Any:
+    x, y = projection(node.lon, node.lat)
+    return SimpleNamespace(
+        id=node.id,
+        x=x,
+        y=y,
+        r=4.2 if highlighted else 2.8,
+        fill="#1f2933" if highlighted else "#ffffff",
+        stroke="#c62828" if failed else "#1f2933",
+        stroke_width=2.5 if failed else 1.2,
+        title=f"{node.name} ({node.id}, {node.country}, {node.role})",
     )
 
 
@@ -195,8 +228,8 @@ def render_map_svg(
     height: float = 560.0,
     element_id: str = "map",
     paint: Mapping[str, LinkPaint] | None = None,
-    legend_svg: str | None = None,
-) -> str:
+    legend_svg: Markup | None = None,
+) -> Markup:
     """The map as one inline SVG: countries, links coloured by downtime, failures, labels.
 
     With `paint`, links take those colours and notes instead (and `legend_svg` replaces the
@@ -207,24 +240,6 @@ def render_map_svg(
     nodes = [topology.nodes[nid] for nid in sorted(used or topology.nodes)]
     projection = fit_projection(view_points(topology, shown_links, nodes), width, height, 0.06)
     max_downtime = max((m.downtime_h for m in metrics.values()), default=0.0)
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" id="{esc(element_id)}" class="map" '
-        f'viewBox="0 0 {n(width)} {n(height)}" width="100%" role="img" '
-        f'aria-label="network map of {esc(topology.name)}" {FONT} font-size="11">',
-        f'<clipPath id="{element_id}-clip"><rect width="{n(width)}" height="{n(height)}"/>'
-        "</clipPath>",
-        f'<rect width="{n(width)}" height="{n(height)}" fill="#dcebf5"/>',
-        f'<g id="{element_id}-countries" clip-path="url(#{element_id}-clip)" fill="#f4f1ea" '
-        'stroke="#b9b2a3" stroke-width="0.6" fill-rule="evenodd">',
-    ]
-    for country in countries_in_view(projection):
-        out.append(
-            f'<path class="country" d="{country_svg_path(country, projection)}">'
-            f"<title>{esc(country.name)}</title></path>"
-        )
-    out.append("</g>")
-    out.append(f'<g id="{element_id}-links" fill="none" stroke-linecap="round">')
-    markers: list[str] = []
     polylines = drawn_links(shown_links, topology, projection)
 
     # Worst links drawn last, so a failed cable is not hidden under an intact one sharing its lane.
@@ -233,73 +248,32 @@ def render_map_svg(
             return (paint[lk.id].rank if lk.id in paint else 0.0, lk.kind == "submarine", lk.id)
         return (metrics.get(lk.id, LinkMetrics()).downtime_h, lk.kind == "submarine", lk.id)
 
-    for link in sorted(shown_links, key=order):
-        m = metrics.get(link.id, LinkMetrics())
-        coords = polylines[link.id]
-        d = _path_d(coords)
-        c_down = downtime_colour(m.downtime_h, max_downtime)
-        c_util = utilisation_colour(m.utilisation)
-        planned = link.status == "planned"
-        tip = (
-            f"{link.id} ({link.name or link.a + '–' + link.b}): {link.kind}, "
-            f"{link.length_km:,.0f} km, {link.status}; {m.failures} failure(s), down "
-            f"{format_duration_h(m.downtime_h)}"
-            + (
-                f", peak utilisation {m.utilisation * 100:.0f} %"
-                if m.utilisation is not None
-                else ""
-            )
+    links = [
+        _link_view(
+            lk,
+            polylines[lk.id],
+            metrics.get(lk.id, LinkMetrics()),
+            max_downtime,
+            paint.get(lk.id) if paint is not None else None,
         )
-        # A link that went down is drawn heavier: it is what the reader came to see.
-        heavy = m.downtime_h > 0
-        marked = m.failures > 0 or m.downtime_h > 0
-        painted = paint.get(link.id) if paint is not None else None
-        if painted is not None:
-            c_down = c_util = painted.colour
-            tip = f"{link.id} ({link.name or link.a + '–' + link.b}): {link.kind}, "
-            tip += f"{link.length_km:,.0f} km; {painted.note}"
-            heavy, marked = painted.rank > 0, painted.marked
-        width_px = 1.4 if planned else (4.2 if heavy else 2.6)
-        dash = ' stroke-dasharray="2 4"' if planned else ""
-        if link.kind == "submarine":
-            out.append(f'<path d="{d}" stroke="#9ecae1" stroke-width="6" stroke-opacity="0.7"/>')
-            dash = ' stroke-dasharray="7 4"' if not planned else dash
-        if painted is not None and painted.dash is not None:
-            dash = f' stroke-dasharray="{esc(painted.dash)}"'
-        out.append(
-            f'<path class="link {link.kind}{" planned" if planned else ""}" '
-            f'data-link="{esc(link.id)}" d="{d}" stroke="{c_down}" data-c-downtime="{c_down}" '
-            f'data-c-util="{c_util}" stroke-width="{width_px}"{dash}><title>{esc(tip)}</title>'
-            "</path>"
-        )
-        if marked:
-            x, y = coords[len(coords) // 2]
-            markers.append(
-                f'<text class="failed-link" x="{n(x)}" y="{n(y + 5)}" text-anchor="middle" '
-                f'font-size="15" font-weight="700" fill="#c62828" stroke="#fff" '
-                f'stroke-width="3" paint-order="stroke"><title>{esc(tip)}</title>✕</text>'
-            )
-    out.append("</g>")
-    out.append(f'<g id="{element_id}-nodes">')
-    highlighted = set(highlight_nodes)
-    failed = set(failed_nodes)
-    for node in nodes:
-        x, y = projection(node.lon, node.lat)
-        radius = 4.2 if node.id in highlighted else 2.8
-        stroke = "#c62828" if node.id in failed else "#1f2933"
-        out.append(
-            f'<circle class="node" data-node="{esc(node.id)}" cx="{n(x)}" cy="{n(y)}" '
-            f'r="{radius}" fill="{"#1f2933" if node.id in highlighted else "#ffffff"}" '
-            f'stroke="{stroke}" stroke-width="{2.5 if node.id in failed else 1.2}">'
-            f"<title>{esc(node.name)} ({esc(node.id)}, {esc(node.country)}, {node.role})</title>"
-            "</circle>"
-        )
-    out.append("</g>")
-    out.append("".join(markers))
-    out.append(_labels(nodes, projection, highlighted, failed, element_id, (width, height)))
-    out.append(legend_svg if legend_svg is not None else _legend(width, height, max_downtime))
-    out.append("</svg>")
-    return "".join(out)
+        for lk in sorted(shown_links, key=order)
+    ]
+    highlighted, failed = set(highlight_nodes), set(failed_nodes)
+    return _draw(
+        "network_map",
+        element_id=element_id,
+        name=topology.name,
+        width=width,
+        height=height,
+        countries=[
+            (c.name, country_svg_path(c, projection)) for c in countries_in_view(projection)
+        ],
+        links=links,
+        markers=[(*lk["marker"], lk["tip"]) for lk in links if lk["marker"] is not None],
+        nodes=[_node_view(nd, projection, nd.id in highlighted, nd.id in failed) for nd in nodes],
+        labels=_labels(nodes, projection, highlighted, failed, (width, height)),
+        legend=legend_svg if legend_svg is not None else _legend(height, max_downtime),
+    )
 
 
 def _labels(
@@ -307,9 +281,8 @@ def _labels(
     projection: Projection,
     highlighted: set[str],
     failed: set[str],
-    element_id: str,
     bounds: tuple[float, float],
-) -> str:
+) -> list[tuple[PlacedLabel, str, bool]]:
     """Node names, most important first, each where it covers no other label or node.
 
     Demand endpoints are always labelled; a minor node whose name fits nowhere goes unlabelled
@@ -341,14 +314,8 @@ def _labels(
         )
     left, above, legend_w = LEGEND_CLEARANCE
     legend = (left, bounds[1] - above, legend_w, above)
-    out = [f'<g id="{element_id}-labels" font-size="10.5" fill="#1f2933">']
     names = {node.id: node.name for node in nodes}
-    for label in place_labels(requests, bounds, [legend]):
-        weight = ' font-weight="700"' if label.key in highlighted else ""
-        out.append(
-            f'<text class="label" data-node="{esc(label.key)}" x="{n(label.x)}" '
-            f'y="{n(label.y)}" text-anchor="{label.anchor}" stroke="#fff" stroke-width="2.5" '
-            f'paint-order="stroke"{weight}>{esc(names[label.key])}</text>'
-        )
-    out.append("</g>")
-    return "".join(out)
+    return [
+        (label, names[label.key], label.key in highlighted)
+        for label in place_labels(requests, bounds, [legend])
+    ]

@@ -15,19 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import twin
+from markupsafe import Markup
+
 from twin.atomic import canonical_json, write_text_atomic
 from twin.errors import InputError
 from twin.model import Topology
-from twin.report.html import (
-    MAP_CREDIT,
-    esc,
-    format_span_h,
-    inputs_digest,
-    kv_table,
-    page_html,
-    trace_input_paths,
-)
+from twin.report.html import InputFile, format_span_h, inputs_digest, trace_input_paths
+from twin.report.html_env import render, twin_version
 from twin.report.html_map import (
     DOWNTIME_STOPS,
     LegendRow,
@@ -241,7 +235,7 @@ def _link_paint(
     return paint, worst
 
 
-def _legend(worst_h: float) -> str:
+def _legend(worst_h: float) -> Markup:
     top = max(worst_h, 2.0)
     rows = []
     for i, colour in enumerate(DOWNTIME_STOPS):
@@ -263,6 +257,70 @@ def _precision_text(data: Mapping[str, Any]) -> str:
     return f"±{target * 100:g} % of unavailability, watching {watched}: {state}"
 
 
+def _verdict(estimates: Sequence[DemandEstimate], statuses: Sequence[str]) -> tuple[str, bool]:
+    missed = [e.id for e, s in zip(estimates, statuses, strict=True) if s == "missed"]
+    if missed:
+        text = f"{len(missed)} of {len(estimates)} demands miss their SLA: {', '.join(missed)}"
+    elif all(s == "no-sla" for s in statuses):
+        text = "no demand has an SLA"
+    else:
+        text = "no demand misses its SLA with 95 % confidence"
+    return text, bool(missed)
+
+
+def _summary_row(est: DemandEstimate, status: str) -> dict[str, Any]:
+    interval = (est.sla_availability.low, est.sla_availability.high)
+    return {
+        "estimate": est,
+        "css": {"held": "held", "missed": "missed"}.get(status, "no-sla"),
+        "label": STATUS_LABEL[status],
+        "bar": availability_bar(
+            est.sla_availability.mean, est.sla_target, f"avail-{est.id}", interval
+        ),
+    }
+
+
+def _provenance(
+    data: Mapping[str, Any], topology: Topology | None, files: Sequence[InputFile], digest: str
+) -> list[tuple[str, str]]:
+    """What was run and on which files; a file that changed since the run says so."""
+    horizon = data.get("horizon_h")
+    rows = [
+        ("scenario", str(data.get("scenario", ""))),
+        ("topology", str(data.get("topology", "") or (topology.name if topology else "?"))),
+        ("seed", str(data.get("seed", "?"))),
+        ("replications", str(data.get("replications", "?"))),
+        (
+            "horizon per replication",
+            format_span_h(float(horizon)) if isinstance(horizon, (int, float)) else "?",
+        ),
+        ("precision", _precision_text(data)),
+        ("twin version", twin_version()),
+        ("results SHA-256", digest),
+        ("inputs SHA-256", inputs_digest(files) or "unavailable: an input file was not found"),
+    ]
+    recorded = {"scenario": data.get("scenario_sha256"), "topology": data.get("topology_sha256")}
+    for f in files:
+        text = f"{f.path or '(not recorded)'}  sha256 {f.sha256 or '(not found)'}"
+        when_run = recorded.get(f.role)
+        if isinstance(when_run, str) and f.sha256 and when_run != f.sha256:
+            text += f"  (changed since the run: it was {when_run})"
+        rows.append((f"{f.role} file", text))
+    return rows
+
+
+def _map(
+    data: Mapping[str, Any], estimates: Sequence[DemandEstimate], topology: Topology | None
+) -> Markup | None:
+    if topology is None:
+        return None
+    paint, worst = _link_paint(data, estimates, topology)
+    endpoints = sorted({n for d in topology_demands(data, topology) for n in d})
+    return render_map_svg(
+        topology, {}, highlight_nodes=endpoints, paint=paint, legend_svg=_legend(worst)
+    )
+
+
 def render_montecarlo_html(
     data: Mapping[str, Any],
     topology: Topology | None = None,
@@ -278,113 +336,30 @@ def render_montecarlo_html(
     digest = hashlib.sha256(canonical_json(dict(data)).encode("utf-8")).hexdigest()
     scenario = str(data.get("scenario", ""))
     statuses = [e.status() for e in estimates]
-    missed = [e.id for e, s in zip(estimates, statuses, strict=True) if s == "missed"]
-    undecided = [e.id for e, s in zip(estimates, statuses, strict=True) if s == "undecided"]
-    with_sla = sum(1 for s in statuses if s != "no-sla")
-    if missed:
-        verdict_pill = f"{len(missed)} of {len(estimates)} demands miss their SLA: " + ", ".join(
-            missed
-        )
-    elif with_sla == 0:
-        verdict_pill = "no demand has an SLA"
-    else:
-        verdict_pill = "no demand misses its SLA with 95 % confidence"
-    pills = [
-        f'<span class="pill {"bad" if missed else "good"}">{esc(verdict_pill)}</span>',
-        f'<span class="pill">{int(data.get("replications", 0) or 0)} replications</span>',
-        f'<span class="pill">seed {esc(data.get("seed", "?"))}</span>',
-    ]
-    if undecided:
-        pills.append(f'<span class="pill">undecided: {esc(", ".join(undecided))}</span>')
-    rows = []
-    for est, status in zip(estimates, statuses, strict=True):
-        css = {"held": "held", "missed": "missed"}.get(status, "no-sla")
-        dt = est.downtime_min_per_year
-        interval = (est.sla_availability.low, est.sla_availability.high)
-        bar = availability_bar(
-            est.sla_availability.mean, est.sla_target, f"avail-{est.id}", interval
-        )
-        rows.append(
-            f'<tr class="status-{css}" data-demand="{esc(est.id)}"><td>{esc(est.id)}</td>'
-            f'<td><span class="badge {css}">{esc(STATUS_LABEL[status])}</span></td>'
-            f"<td>{bar}</td>"
-            f'<td class="num">{dt.mean:,.0f} [{dt.low:,.0f}, {dt.high:,.0f}]</td>'
-            f'<td class="why">{esc(est.sentence())}</td></tr>'
-        )
+    verdict, missed = _verdict(estimates, statuses)
     notes = [str(n) for n in data.get("notes", ()) or ()]
     if data.get("partial"):
         notes.insert(0, f"Partial result: {data.get('reason', 'interrupted')}")
-    notes_html = (
-        '<div class="notes"><ul>' + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul></div>"
-        if notes
-        else ""
-    )
     scenario_path = str(data.get("scenario_path", "") or "")
-    topology_path = str(data.get("topology_path", "") or "")
-    files = trace_input_paths(scenario_path, topology_path, bases)
-    recorded = {
-        "scenario": data.get("scenario_sha256"),
-        "topology": data.get("topology_sha256"),
-    }
-    horizon = data.get("horizon_h")
-    prov = [
-        ("scenario", scenario),
-        ("topology", str(data.get("topology", "") or (topology.name if topology else "?"))),
-        ("seed", str(data.get("seed", "?"))),
-        ("replications", str(data.get("replications", "?"))),
-        (
-            "horizon per replication",
-            format_span_h(float(horizon)) if isinstance(horizon, (int, float)) else "?",
+    files = trace_input_paths(scenario_path, str(data.get("topology_path", "") or ""), bases)
+    return render(
+        "montecarlo.html.j2",
+        title=f"{scenario}: Monte Carlo report",
+        scenario=scenario,
+        verdict=verdict,
+        missed=missed,
+        replications=int(data.get("replications", 0) or 0),
+        seed=data.get("seed", "?"),
+        undecided=[e.id for e, s in zip(estimates, statuses, strict=True) if s == "undecided"],
+        notes_list=notes,
+        rows=[_summary_row(e, s) for e, s in zip(estimates, statuses, strict=True)],
+        map_svg=_map(data, estimates, topology),
+        provenance=_provenance(data, topology, files, digest),
+        reproduce=(
+            f"twin run {scenario_path or scenario} --seed {data.get('seed', '?')} "
+            f"--replications {data.get('replications', '?')}"
         ),
-        ("precision", _precision_text(data)),
-        ("twin version", twin.__version__),
-        ("results SHA-256", digest),
-        ("inputs SHA-256", inputs_digest(files) or "unavailable: an input file was not found"),
-    ]
-    for f in files:
-        text = f"{f.path or '(not recorded)'}  sha256 {f.sha256 or '(not found)'}"
-        when_run = recorded.get(f.role)
-        if isinstance(when_run, str) and f.sha256 and when_run != f.sha256:
-            text += f"  (changed since the run: it was {when_run})"
-        prov.append((f"{f.role} file", text))
-    again = (
-        f"twin run {scenario_path or scenario} --seed {data.get('seed', '?')} "
-        f"--replications {data.get('replications', '?')}"
     )
-    title = f"{scenario}: Monte Carlo report"
-    body = [
-        f'<header><h1>{esc(scenario)} <span class="muted">Monte Carlo report</span></h1>',
-        f'<div class="headline" id="headline">{"".join(pills)}</div>{notes_html}</header>',
-        '<h2 id="verdicts">SLA availability per demand, with 95 % intervals</h2>',
-        '<p class="muted">Bars on a scale of nines; the black line across the bar end is the '
-        "95 % interval, the dashed line the SLA target. A verdict is given only when the whole "
-        "interval lies on one side of the target.</p>",
-        '<table id="summary" class="table"><thead><tr><th>demand</th><th>verdict</th>'
-        "<th>SLA availability</th><th>downtime min/year [95 %]</th><th>why</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>",
-    ]
-    if topology is not None:
-        paint, worst = _link_paint(data, estimates, topology)
-        endpoints = sorted({n for d in topology_demands(data, topology) for n in d})
-        body += [
-            '<h2 id="where">Where it fails</h2>',
-            '<p class="muted">Links coloured by their mean downtime per simulated year over all '
-            "replications; ✕ marks the elements whose failures cause most of a demand's "
-            "downtime (hover for details).</p>",
-            '<div class="mapbox">'
-            + render_map_svg(
-                topology, {}, highlight_nodes=endpoints, paint=paint, legend_svg=_legend(worst)
-            )
-            + "</div>",
-        ]
-    body += [
-        '<h2 id="provenance-h">Provenance</h2>',
-        kv_table(prov),
-        f"<p>Reproduce: <code>{esc(again)}</code></p>",
-    ]
-    if topology is not None:
-        body.append(MAP_CREDIT)
-    return page_html(title, body)
 
 
 def topology_demands(data: Mapping[str, Any], topology: Topology) -> list[tuple[str, ...]]:

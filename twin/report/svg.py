@@ -9,36 +9,25 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from html import escape
+from types import SimpleNamespace
+from typing import Any
 
-from twin.units import format_duration_h
+from markupsafe import Markup
 
-FONT = "font-family=\"system-ui,-apple-system,'Segoe UI',Roboto,sans-serif\""
-GRID = "#d9dde3"
-INK = "#1f2933"
-MUTED = "#66707a"
-DOWN = "#c62828"
-DEGRADED = "#ef8f00"
-OK = "#2e7d32"
-WAIT = "#7b1fa2"
+from twin.report.html_env import environment, n
+from twin.units import HOURS_PER_YEAR, format_duration_h
 
 
-def esc(text: object) -> str:
-    return escape(str(text), quote=True)
-
-
-def n(value: float) -> str:
-    """A coordinate rounded to 0.1 px: stable output, small files."""
-    rounded = round(value, 1)
-    if rounded == 0:
-        rounded = 0.0  # no "-0"
-    return f"{rounded:g}"
+def _draw(macro: str, **geometry: Any) -> Markup:
+    """One chart of `templates/charts.svg.j2` drawn from the geometry computed here."""
+    module = environment().get_template("charts.svg.j2").module
+    return Markup(getattr(module, macro)(SimpleNamespace(**geometry)))
 
 
 def time_unit(horizon_h: float) -> tuple[str, float]:
     """The unit a time axis over `horizon_h` reads best in: (label, hours per unit)."""
-    if horizon_h >= 2 * 8766.0:
-        return "years", 8766.0
+    if horizon_h >= 2 * HOURS_PER_YEAR:
+        return "years", HOURS_PER_YEAR
     if horizon_h >= 72.0:
         return "days", 24.0
     return "hours", 1.0
@@ -60,37 +49,16 @@ def nice_ticks(lo: float, hi: float, count: int = 6) -> list[float]:
     return ticks
 
 
-def _svg_open(width: float, height: float, element_id: str, css_class: str, label: str) -> str:
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" id="{esc(element_id)}" class="{css_class}" '
-        f'viewBox="0 0 {n(width)} {n(height)}" width="{n(width)}" height="{n(height)}" '
-        f'role="img" aria-label="{esc(label)}" {FONT} font-size="11">'
-    )
-
-
-def time_axis(x0: float, x1: float, y: float, horizon_h: float, grid_top: float | None) -> str:
-    """Ticks and labels of a time axis at height `y`; vertical grid lines up to `grid_top`."""
+def time_axis(
+    x0: float, x1: float, y: float, horizon_h: float, grid_top: float | None
+) -> SimpleNamespace:
+    """Ticks (x, label) of a time axis at height `y`; vertical grid lines up to `grid_top`."""
     unit, per = time_unit(horizon_h)
-    out: list[str] = []
-    span = x1 - x0
-    for tick in nice_ticks(0.0, horizon_h / per, 6):
-        x = x0 + span * tick * per / horizon_h
-        if grid_top is not None:
-            out.append(
-                f'<line x1="{n(x)}" y1="{n(grid_top)}" x2="{n(x)}" y2="{n(y)}" stroke="{GRID}"/>'
-            )
-        out.append(
-            f'<text x="{n(x)}" y="{n(y + 13)}" text-anchor="middle" fill="{MUTED}">{tick:g}</text>'
-        )
-    out.append(
-        f'<text x="{n(x1)}" y="{n(y + 26)}" text-anchor="end" fill="{MUTED}">time ({unit})</text>'
-    )
-    return "".join(out)
-
-
-def _when(hours: float, horizon_h: float) -> str:
-    unit, per = time_unit(horizon_h)
-    return f"{hours / per:.2f} {unit[:-1] if unit.endswith('s') else unit}"
+    ticks = [
+        (x0 + (x1 - x0) * tick * per / horizon_h, f"{tick:g}")
+        for tick in nice_ticks(0.0, horizon_h / per, 6)
+    ]
+    return SimpleNamespace(ticks=ticks, x1=x1, y=y, grid_top=grid_top, unit=unit)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -111,13 +79,12 @@ def availability_bar(
     element_id: str,
     interval: tuple[float, float] | None = None,
     width: float = 420.0,
-) -> str:
+) -> Markup:
     """A horizontal bar of availability in nines, with the SLA target as a vertical line.
 
     A linear 0-100 % bar cannot tell 99.9 % from 99.99 %, which is the whole question; on the
     nines scale each step right is ten times less downtime.
     """
-    height = 46.0
     x0, x1 = 22.0, width - 34.0  # room for the end labels
     top = max(5.0, math.ceil(max(nines(availability), nines(sla) if sla else 0.0) + 0.5))
     top = min(top, 7.0)
@@ -125,38 +92,31 @@ def availability_bar(
     def xpos(a: float) -> float:
         return x0 + (x1 - x0) * min(nines(a), top) / top
 
-    held = sla is None or availability + 1e-12 >= sla
-    colour = OK if held else DOWN
-    out = [_svg_open(width, height, element_id, "chart availability", "availability vs SLA")]
-    out.append(f'<rect x="{n(x0)}" y="6" width="{n(x1 - x0)}" height="16" fill="#eef1f4" rx="2"/>')
-    out.append(
-        f'<rect class="bar" x="{n(x0)}" y="6" width="{n(xpos(availability) - x0)}" height="16" '
-        f'fill="{colour}" rx="2"><title>availability {availability * 100:.6f} %</title></rect>'
+    return _draw(
+        "availability_bar",
+        width=width,
+        height=46.0,
+        element_id=element_id,
+        x0=x0,
+        x1=x1,
+        bar_width=xpos(availability) - x0,
+        held=sla is None or availability + 1e-12 >= sla,
+        bar_title=f"availability {availability * 100:.6f} %",
+        interval=(
+            None
+            if interval is None
+            else (
+                xpos(interval[0]),
+                xpos(interval[1]),
+                f"95 % interval {interval[0] * 100:.5f} – {interval[1] * 100:.5f} %",
+            )
+        ),
+        ticks=[
+            (x0 + (x1 - x0) * k / top, "0" if k == 0 else f"{100 * (1 - 10**-k):.{max(0, k - 2)}f}")
+            for k in range(int(top) + 1)
+        ],
+        sla=None if sla is None else (xpos(sla), f"SLA target {sla * 100:g} %"),
     )
-    if interval is not None:
-        lo, hi = xpos(interval[0]), xpos(interval[1])
-        out.append(
-            f'<line x1="{n(lo)}" y1="14" x2="{n(hi)}" y2="14" stroke="{INK}" stroke-width="1.5">'
-            f"<title>95 % interval {interval[0] * 100:.5f} – {interval[1] * 100:.5f} %</title>"
-            "</line>"
-        )
-    for k in range(int(top) + 1):
-        x = x0 + (x1 - x0) * k / top
-        label = "0" if k == 0 else f"{100 * (1 - 10**-k):.{max(0, k - 2)}f}"
-        out.append(f'<line x1="{n(x)}" y1="22" x2="{n(x)}" y2="26" stroke="{MUTED}"/>')
-        out.append(
-            f'<text x="{n(x)}" y="38" text-anchor="middle" fill="{MUTED}" font-size="10">'
-            f"{label}</text>"
-        )
-    if sla is not None:
-        xs = xpos(sla)
-        out.append(
-            f'<line class="sla-target" x1="{n(xs)}" y1="2" x2="{n(xs)}" y2="26" stroke="{INK}" '
-            f'stroke-width="2" stroke-dasharray="3 2"><title>SLA target {sla * 100:g} %</title>'
-            "</line>"
-        )
-    out.append("</svg>")
-    return "".join(out)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -169,27 +129,28 @@ def outage_strip(
     horizon_h: float,
     element_id: str,
     width: float = 860.0,
-) -> str:
+) -> Markup:
     """One row over the horizon: green where the demand was up, red/orange where it was not.
 
     `outages` are (start_h, end_h, kind, tooltip). Outages shorter than a pixel are drawn one
     pixel wide, so a 2-second failover is still visible as a tick.
     """
-    height = 58.0
     x0, x1 = 10.0, width - 10.0
-    out = [_svg_open(width, height, element_id, "chart outages", "outage timeline")]
-    out.append(f'<rect x="{n(x0)}" y="8" width="{n(x1 - x0)}" height="20" fill="#cfe8d1"/>')
+    spans = []
     for start, end, kind, tip in outages:
         xa = x0 + (x1 - x0) * max(0.0, start) / horizon_h
         xb = x0 + (x1 - x0) * min(horizon_h, end) / horizon_h
-        colour = DEGRADED if kind == "degraded" else DOWN
-        out.append(
-            f'<rect class="outage" x="{n(xa)}" y="8" width="{n(max(1.0, xb - xa))}" height="20" '
-            f'fill="{colour}"><title>{esc(tip)}</title></rect>'
-        )
-    out.append(time_axis(x0, x1, 30.0, horizon_h, None))
-    out.append("</svg>")
-    return "".join(out)
+        spans.append((xa, max(1.0, xb - xa), kind, tip))
+    return _draw(
+        "outage_strip",
+        width=width,
+        height=58.0,
+        element_id=element_id,
+        x0=x0,
+        x1=x1,
+        spans=spans,
+        axis=time_axis(x0, x1, 30.0, horizon_h, None),
+    )
 
 
 def element_timeline(
@@ -197,52 +158,40 @@ def element_timeline(
     horizon_h: float,
     element_id: str,
     width: float = 1100.0,
-) -> str:
+) -> Markup:
     """A Gantt chart of element downtime: one row per element, waits for repair hatched.
 
     `rows` are (element, [(start_h, end_h, wait_h, cause, tooltip)]). The wait (queueing for a
     ship or crew) is drawn first, in purple hatching, then the repair itself: it shows at a
     glance whether an outage was long because of the fault or because of the queue.
     """
-    label_w = 150.0
     row_h = 18.0
-    x0, x1 = label_w, width - 12.0
-    height = 20.0 + row_h * max(1, len(rows)) + 34.0
-    out = [_svg_open(width, height, element_id, "chart element-timeline", "failure timeline")]
-    out.append(
-        '<defs><pattern id="wait-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
-        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#e1bee7"/>'
-        f'<line x1="0" y1="0" x2="0" y2="6" stroke="{WAIT}" stroke-width="2.5"/></pattern></defs>'
-    )
-    bottom = 14.0 + row_h * max(1, len(rows))
-    out.append(time_axis(x0, x1, bottom + 2.0, horizon_h, 10.0))
+    x0, x1 = 150.0, width - 12.0  # left of x0: the element names
+
+    def xpos(hours: float) -> float:
+        return x0 + (x1 - x0) * hours / horizon_h
+
+    drawn = []
     for index, (element, intervals) in enumerate(rows):
-        y = 14.0 + row_h * index
-        out.append(
-            f'<text x="{n(label_w - 8)}" y="{n(y + 12)}" text-anchor="end" fill="{INK}">'
-            f"{esc(element)}</text>"
-        )
-        out.append(
-            f'<line x1="{n(x0)}" y1="{n(y + row_h / 2)}" x2="{n(x1)}" y2="{n(y + row_h / 2)}" '
-            f'stroke="{GRID}"/>'
-        )
+        bars = []
         for start, end, wait, cause, tip in intervals:
-            xa = x0 + (x1 - x0) * max(0.0, start) / horizon_h
-            xw = x0 + (x1 - x0) * min(horizon_h, start + wait) / horizon_h
-            xb = x0 + (x1 - x0) * min(horizon_h, end) / horizon_h
-            colour = "#1565c0" if cause == "maintenance" else DOWN
-            if wait > 0:
-                out.append(
-                    f'<rect class="wait" x="{n(xa)}" y="{n(y + 3)}" width="{n(max(1.0, xw - xa))}"'
-                    f' height="{n(row_h - 6)}" fill="url(#wait-hatch)"><title>{esc(tip)}</title>'
-                    "</rect>"
-                )
-            out.append(
-                f'<rect class="down" x="{n(xw)}" y="{n(y + 3)}" width="{n(max(1.0, xb - xw))}" '
-                f'height="{n(row_h - 6)}" fill="{colour}"><title>{esc(tip)}</title></rect>'
-            )
-    out.append("</svg>")
-    return "".join(out)
+            xa, xw = xpos(max(0.0, start)), xpos(min(horizon_h, start + wait))
+            xb = xpos(min(horizon_h, end))
+            wait_w = max(1.0, xw - xa) if wait > 0 else None
+            bars.append((xa, wait_w, xw, max(1.0, xb - xw), cause == "maintenance", tip))
+        drawn.append((14.0 + row_h * index, element, bars))
+    bottom = 14.0 + row_h * max(1, len(rows))
+    return _draw(
+        "element_timeline",
+        width=width,
+        height=20.0 + row_h * max(1, len(rows)) + 34.0,
+        element_id=element_id,
+        x0=x0,
+        x1=x1,
+        row_h=row_h,
+        rows=drawn,
+        axis=time_axis(x0, x1, bottom + 2.0, horizon_h, 10.0),
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -274,62 +223,51 @@ def rtt_chart(
     element_id: str,
     budget_ms: float | None = None,
     width: float = 560.0,
-) -> str:
+) -> Markup:
     """RTT as a step line over the horizon; gaps (red band) while disconnected; budget dashed."""
-    height = 190.0
     x0, x1, y0, y1 = 46.0, width - 10.0, 12.0, 150.0
     segments = step_points(series, horizon_h)
     values = [s[2] for s in segments if s[2] is not None]
     if budget_ms is not None:
         values.append(budget_ms)
-    lo = 0.0
     hi = max(values) * 1.1 if values else 1.0
-    out = [_svg_open(width, height, element_id, "chart rtt", "RTT over time")]
 
     def ypos(v: float) -> float:
-        return y1 - (y1 - y0) * (v - lo) / (hi - lo)
-
-    for tick in nice_ticks(lo, hi, 5):
-        y = ypos(tick)
-        out.append(f'<line x1="{n(x0)}" y1="{n(y)}" x2="{n(x1)}" y2="{n(y)}" stroke="{GRID}"/>')
-        out.append(
-            f'<text x="{n(x0 - 5)}" y="{n(y + 4)}" text-anchor="end" fill="{MUTED}">{tick:g}</text>'
-        )
-    out.append(f'<text x="{n(x0)}" y="{n(y0 - 2)}" fill="{MUTED}" font-size="10">RTT (ms)</text>')
-    out.append(time_axis(x0, x1, y1, horizon_h, None))
+        return y1 - (y1 - y0) * v / hi
 
     def xpos(t: float) -> float:
         return x0 + (x1 - x0) * t / horizon_h
 
     path: list[str] = []
+    gaps = []
     pen_down = False
     for start, end, rtt in segments:
         if rtt is None:
-            out.append(
-                f'<rect class="gap" x="{n(xpos(start))}" y="{n(y0)}" '
-                f'width="{n(max(1.0, xpos(end) - xpos(start)))}" height="{n(y1 - y0)}" '
-                f'fill="{DOWN}" fill-opacity="0.25"><title>disconnected '
-                f"{esc(format_duration_h(end - start))}</title></rect>"
-            )
+            width_px = max(1.0, xpos(end) - xpos(start))
+            gaps.append((xpos(start), width_px, format_duration_h(end - start)))
             pen_down = False
             continue
         y = ypos(rtt)
         path.append(f"{'L' if pen_down else 'M'}{n(xpos(start))} {n(y)} L{n(xpos(end))} {n(y)}")
         pen_down = True
-    if path:
-        out.append(
-            f'<path class="rtt-line" d="{" ".join(path)}" fill="none" stroke="#1565c0" '
-            'stroke-width="1.6"/>'
-        )
+    budget = None
     if budget_ms is not None:
-        yb = ypos(budget_ms)
-        out.append(
-            f'<line class="rtt-budget" x1="{n(x0)}" y1="{n(yb)}" x2="{n(x1)}" y2="{n(yb)}" '
-            f'stroke="{DOWN}" stroke-dasharray="5 3"><title>RTT budget {budget_ms:g} ms</title>'
-            "</line>"
-        )
-    out.append("</svg>")
-    return "".join(out)
+        budget = (ypos(budget_ms), f"RTT budget {budget_ms:g} ms")
+    return _draw(
+        "rtt_chart",
+        width=width,
+        height=190.0,
+        element_id=element_id,
+        x0=x0,
+        x1=x1,
+        y0=y0,
+        y1=y1,
+        yticks=[(ypos(tick), f"{tick:g}") for tick in nice_ticks(0.0, hi, 5)],
+        axis=time_axis(x0, x1, y1, horizon_h, None),
+        gaps=gaps,
+        path=" ".join(path),
+        budget=budget,
+    )
 
 
 def rtt_levels(
@@ -367,40 +305,34 @@ def rtt_distribution(
     horizon_h: float,
     element_id: str,
     width: float = 300.0,
-) -> str:
+) -> Markup:
     """Share of the horizon spent at each RTT level, as labelled horizontal bars.
 
     Bars use a square-root scale so a level held for 0.1 % of the time is still visible next
     to one held for 99.9 %; the exact share and duration are written beside each bar.
     """
     levels = _top_levels(rtt_levels(series, horizon_h)) if series else []
-    row = 20.0
-    height = 16.0 + row * max(1, len(levels))
-    out = [_svg_open(width, height, element_id, "chart rtt-dist", "RTT distribution")]
+    row_h = 20.0
     x0, x1 = 64.0, width - 118.0
+    rows = []
     for index, (level, hours) in enumerate(levels):
-        y = 8.0 + row * index
         share = hours / horizon_h
         if isinstance(level, str):
-            label, colour = "other", MUTED
+            label, kind = "other", "other"
         elif level is None:
-            label, colour = "down", DOWN
+            label, kind = "down", "down"
         else:
-            label, colour = f"{level:.1f} ms", "#1565c0"
-        out.append(
-            f'<text x="{n(x0 - 6)}" y="{n(y + 12)}" text-anchor="end" fill="{INK}">'
-            f"{esc(label)}</text>"
-        )
-        out.append(
-            f'<rect class="level" x="{n(x0)}" y="{n(y + 2)}" '
-            f'width="{n(max(1.0, (x1 - x0) * math.sqrt(share)))}" height="{n(row - 6)}" '
-            f'fill="{colour}"/>'
-        )
-        out.append(
-            f'<text x="{n(x1 + 6)}" y="{n(y + 12)}" fill="{MUTED}">{share * 100:.3g} % · '
-            f"{esc(format_duration_h(hours))}</text>"
-        )
-    if not levels:
-        out.append(f'<text x="8" y="20" fill="{MUTED}">no RTT samples</text>')
-    out.append("</svg>")
-    return "".join(out)
+            label, kind = f"{level:.1f} ms", "level"
+        bar_w = max(1.0, (x1 - x0) * math.sqrt(share))
+        text = f"{share * 100:.3g} % · {format_duration_h(hours)}"
+        rows.append((8.0 + row_h * index, label, kind, bar_w, text))
+    return _draw(
+        "rtt_distribution",
+        width=width,
+        height=16.0 + row_h * max(1, len(levels)),
+        element_id=element_id,
+        x0=x0,
+        x1=x1,
+        row_h=row_h,
+        rows=rows,
+    )
