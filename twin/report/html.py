@@ -1,10 +1,11 @@
 """`twin report`: one self-contained HTML file that tells a resilience team what happened in a run.
 
 Offline by construction: no CDN, no tile server, no web font. The map (Natural Earth outlines
-shipped with the twin) and every chart are inline SVG generated in Python, so the same result
-renders byte-identically and the file can be mailed, archived next to the results JSON, or opened
-on an air-gapped laptop. About twenty lines of vanilla JS switch the map colouring; everything
-reads correctly with scripts off.
+shipped with the twin) and every chart are inline SVG, their geometry computed in Python and
+drawn by the autoescaping templates of `twin/report/templates/` (see `html_env`), so the same
+result renders byte-identically and the file can be mailed, archived next to the results JSON,
+or opened on an air-gapped laptop. About twenty lines of vanilla JS switch the map colouring;
+everything reads correctly with scripts off.
 
 The page answers, top to bottom: did each demand hold its SLA, and if not why (verdict table);
 where did things fail (map, failure timeline with repair queueing); how each demand lived through

@@ -14,8 +14,10 @@ package never imports the `twin` package root.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from importlib import metadata
+from types import SimpleNamespace
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -59,6 +61,13 @@ def environment() -> Environment:
     return env
 
 
-def render(template: str, **context: Any) -> Markup:
-    """`template` rendered with `context`; the result is safe to embed in another template."""
-    return Markup(environment().get_template(template).render(**context))
+def render(template: str, **context: Any) -> str:
+    """A whole page: `template` rendered with `context`, as plain text to write to a file."""
+    return environment().get_template(template).render(**context)
+
+
+def draw(template: str, macro: str, geometry: Mapping[str, Any]) -> Markup:
+    """One fragment (a chart, the map): `macro` of `template` called with `geometry` as its
+    one argument. The result is `Markup`, embedded as is by the page that includes it."""
+    module = environment().get_template(template).module
+    return Markup(getattr(module, macro)(SimpleNamespace(**geometry)))

@@ -23,7 +23,7 @@ from twin.report.basemap import (
     country_svg_path,
     fit_projection,
 )
-from twin.report.html_env import environment, n
+from twin.report.html_env import draw, n
 from twin.report.map_layout import LabelRequest, PlacedLabel, offset_parallel, place_labels
 from twin.report.sealanes import drawn_points
 from twin.units import format_duration_h
@@ -129,8 +129,7 @@ LEGEND_CLEARANCE = (8.0, 176.0, 262.0)  # left, height above the bottom edge, wi
 
 def _draw(macro: str, **geometry: Any) -> Markup:
     """One piece of `templates/map.svg.j2` drawn from the geometry computed here."""
-    module = environment().get_template("map.svg.j2").module
-    return Markup(getattr(module, macro)(SimpleNamespace(**geometry)))
+    return draw("map.svg.j2", macro, geometry)
 
 
 def _legend(height: float, max_downtime_h: float) -> Markup:

@@ -14,14 +14,13 @@ from typing import Any
 
 from markupsafe import Markup
 
-from twin.report.html_env import environment, n
+from twin.report.html_env import draw, n
 from twin.units import HOURS_PER_YEAR, format_duration_h
 
 
 def _draw(macro: str, **geometry: Any) -> Markup:
-    """One chart of `templates/charts.svg.j2` drawn from the geometry computed here."""
-    module = environment().get_template("charts.svg.j2").module
-    return Markup(getattr(module, macro)(SimpleNamespace(**geometry)))
+    """One piece of `templates/charts.svg.j2` drawn from the geometry computed here."""
+    return draw("charts.svg.j2", macro, geometry)
 
 
 def time_unit(horizon_h: float) -> tuple[str, float]:
