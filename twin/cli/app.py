@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
 
@@ -167,7 +166,7 @@ def human_console(*outputs: str | Path | None) -> Console:
 class _ReaderGone(TwinError):
     """Standard output's reader closed it before the document was written (`--json - | head`).
 
-    Raised instead of BrokenPipeError, which click would turn into exit status 1 ("a check
+    Raised instead of BrokenPipeError, which Typer would turn into exit status 1 ("a check
     failed") before `main` could see it.
     """
 
@@ -247,20 +246,14 @@ def main(argv: list[str] | None = None) -> int:
     except TwinError as exc:
         err.print(plain(f"twin: {exc}"))
         status = EXIT_BAD_INPUT
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         status = exc.exit_code
-    except click.exceptions.Abort:
-        err.print("twin: interrupted", markup=False)
-        status = EXIT_INTERRUPTED
-    except click.ClickException as exc:
-        exc.show(file=sys.stderr)
-        status = EXIT_BAD_INPUT
     except typer.Abort:
         err.print("twin: interrupted", markup=False)
         status = EXIT_INTERRUPTED
     except typer.TyperException as exc:
-        # Typer >= 0.25 vendors click: its usage errors (bad option values, missing arguments)
-        # are not `click.ClickException`, yet they are bad input, not internal errors.
+        # Usage errors (bad option values, missing arguments): Typer (>= 0.26 vendors click)
+        # raises them as TyperException subclasses that can show themselves with the usage line.
         show = getattr(exc, "show", None)
         if callable(show):
             show(file=sys.stderr)

@@ -130,6 +130,15 @@ def run_command(
             "--demand chooses the demands the --precision rule watches",
             "add --precision R, or drop --demand (every demand is reported anyway)",
         )
+    if scheduler is not None:
+        # Refused rather than ignored: the user asked for a cluster and would get one process.
+        raise InputError.at(
+            "--scheduler",
+            0,
+            0,
+            "--scheduler runs replications on a Dask cluster; a single run is one process",
+            "add --replications N or --precision R, or drop --scheduler",
+        )
     if workers < 1:
         raise InputError.at("--workers", 0, 0, f"must be at least 1, got {workers}")
     with Progress(
