@@ -1,11 +1,13 @@
 # Two commands on a fresh machine: `make run` and `make test`. Everything lives in .venv.
+# `make ci` runs what CI (.ci/run) runs: lint, the suite with its coverage floor, and the
+# clean-install smoke test.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 EXTRAS ?= dev,dask,import,bench
 
-.PHONY: setup run test lint bench images clean
+.PHONY: setup run test lint smoke ci bench images clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,12 +21,22 @@ setup: $(STAMP)
 run: setup
 	$(BIN)/twin run scenarios/annual-reliability.yaml
 
+# The whole suite, with the line coverage of twin/; fails under [tool.coverage.report] fail_under.
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --cov --cov-report=term
 
+# Static checks, as CI runs them: lint rules and formatting (config in pyproject.toml), mypy strict.
 lint: setup
 	$(BIN)/ruff check twin tests bench
+	$(BIN)/ruff format --check twin tests bench
 	$(BIN)/mypy
+
+# What users meet: the wheel without extras in a fresh virtualenv, running the README's, the
+# shipped workflow's and the pre-commit hook's commands (.ci/smoke says which).
+smoke:
+	PYTHON=$(PYTHON) bash .ci/smoke
+
+ci: lint test smoke
 
 # pyNTM (the peer tool of the contingency benchmark) pins networkx==3.1; install it without
 # its pins next to our networkx instead of downgrading the whole environment.

@@ -7,7 +7,9 @@ writes console.error("boom") as `INFO:CONSOLE:1] "boom", source: ...`, with neit
 "Uncaught" in it, which a filter on those words missed. Two controls (a script error and a
 console.error) prove the check sees both.
 
-Skipped only when Chromium is not installed (CI installs the Debian `chromium` package first).
+These tests must run in CI: with CI set (true/1/yes, as CI providers and .ci/run set it) a
+missing Chromium is a failure, not a skip. Elsewhere a missing Chromium skips them with the
+reason (apt-get install chromium).
 """
 
 from __future__ import annotations
@@ -30,9 +32,19 @@ from twin.sim import simulate
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = ROOT / "scenarios" / "trans-caspian-cut.yaml"
-CHROMIUM = shutil.which("chromium") or (
-    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-)
+
+
+def _find_chromium() -> str | None:
+    """$CHROMIUM (a command or a path, as `make images` takes it), else Debian's chromium."""
+    named = os.environ.get("CHROMIUM")
+    if named:
+        return shutil.which(named)
+    return shutil.which("chromium") or (
+        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+    )
+
+
+CHROMIUM = _find_chromium()
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -46,12 +58,35 @@ FLAGS = [
     "--v=0",
 ]
 
-pytestmark = [
-    pytest.mark.skipif(
-        CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)"
-    ),
-    pytest.mark.skipif(not SCENARIO.exists(), reason="shipped scenario not present"),
-]
+
+def _in_ci() -> bool:
+    """CI providers set CI=true (some CI=1); .ci/run sets it when it is unset."""
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
+def _missing() -> str | None:
+    """Why these tests cannot run here, or None when they can."""
+    if CHROMIUM is None and os.environ.get("CHROMIUM"):
+        return f"CHROMIUM={os.environ['CHROMIUM']} is not an executable"
+    if CHROMIUM is None:
+        return "chromium is not installed (apt-get install chromium)"
+    if not SCENARIO.exists():
+        return f"the shipped scenario {SCENARIO.relative_to(ROOT)} is not present"
+    return None
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _browser_available() -> None:
+    """Skip locally with the reason; fail in CI, where the browser tests must run.
+
+    Module-scoped and autouse, so it decides before any report is rendered.
+    """
+    reason = _missing()
+    if reason is None:
+        return
+    if _in_ci():
+        pytest.fail(f"CI is set but {reason}: the browser tests must run in CI", pytrace=False)
+    pytest.skip(reason)
 
 
 def _chromium(args: list[str]) -> subprocess.CompletedProcess[str]:
