@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,6 +11,9 @@ from twin.atomic import write_text_atomic
 from twin.cli.app import EXIT_CHECK_FAILED, EXIT_OK, app, emit_json, emit_text, human_console
 from twin.errors import InputError, Problem
 from twin.option_values import require_replications, require_workers
+
+if TYPE_CHECKING:
+    from twin.model import Scenario
 
 
 def _scenario_paths(paths: list[Path]) -> list[Path]:
@@ -27,6 +30,33 @@ def _scenario_paths(paths: list[Path]) -> list[Path]:
                 Problem(str(path), 0, 0, "no such file or directory", "give scenario files")
             )
     return found
+
+
+def _require_assertions(given: list[Path], loaded: list[Scenario]) -> None:
+    """Refuse a gate that would check nothing: no scenario files, or none declaring checks.
+
+    "all 0 assertions hold" passes a CI job pointed at the wrong folder or at scenarios whose
+    `checks:` were deleted; a gate must fail loudly instead.
+    """
+    where = ", ".join(str(p) for p in given)
+    if not loaded:
+        raise InputError.at(
+            where,
+            0,
+            0,
+            "no scenario files (*.yaml, *.yml) found: there is nothing to check",
+            "give scenario files or a directory holding them (at least one is needed)",
+        )
+    if not any(s.checks for s in loaded):
+        names = ", ".join(s.source_path for s in loaded)
+        raise InputError.at(
+            where,
+            0,
+            0,
+            f"none of the {len(loaded)} scenario(s) declares a check ({names}): "
+            "there is nothing to check",
+            "add a checks: block (at least one assertion), see docs/file-formats.md",
+        )
 
 
 def _montecarlo_runner(replications: int, workers: int):  # type: ignore[no-untyped-def]
@@ -105,6 +135,7 @@ def check_command(
             problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
+    _require_assertions(list(scenarios or [Path("scenarios")]), loaded)
     options = CheckOptions(
         replications=replications,
         workers=workers,

@@ -19,6 +19,7 @@ from twin.cli.app import (
     stdout_console,
 )
 from twin.errors import InputError
+from twin.json_input import loads_bounded
 from twin.model import Topology
 from twin.provenance import file_sha256
 from twin.report.terminal_text import add_row, plain, styled, titled_table
@@ -44,7 +45,7 @@ def read_results(path: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError.at(str(path), 0, 0, f"cannot read results: {exc}") from None
     try:
-        data = json.loads(text)
+        data = loads_bounded(text, str(path), "give the file written by `twin run ... --json FILE`")
     except json.JSONDecodeError as exc:
         raise InputError.at(
             str(path),

@@ -45,6 +45,7 @@ from twin.errors import InputError, Problem
 from twin.geo import DEFAULT_ROUTE_FACTOR, geodesic_km
 from twin.io.countries import country_code
 from twin.io.planar import check_planar_scale, place_on_globe, planar_distance_km
+from twin.json_input import loads_bounded
 
 DEFAULT_CAPACITY_GBPS = 100.0
 TERRESTRIAL_CLASS = "terrestrial"
@@ -231,7 +232,7 @@ def _graph_list(graph_attrs: dict[str, Any], key: str, source: str) -> list[dict
         return []
     if isinstance(value, str):
         try:
-            value = json.loads(value)
+            value = loads_bounded(value, source, "re-export the topology with `twin export`")
         except json.JSONDecodeError as exc:
             raise _fail(
                 source,
@@ -805,7 +806,12 @@ def load_source(
         data.setdefault("graph", {}).setdefault("name", path.stem)
         return from_node_link(data, source, route_factor, planar_scale_km)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"), parse_constant=_refuse_constant)
+        data = loads_bounded(
+            path.read_text(encoding="utf-8"),
+            source,
+            "node-link JSON nests a few levels; is this the right file?",
+            parse_constant=_refuse_constant,
+        )
     except _NonFinite as exc:
         raise InputError(
             Problem(

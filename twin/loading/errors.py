@@ -109,8 +109,22 @@ def problems_from_validation(
                 hint = "ids are lower-case letters, digits and '-', starting with a letter or digit"
             elif kind == "string_pattern_mismatch" and loc_key and loc_key[-1] == "country":
                 hint = "use an ISO 3166 alpha-2 code such as 'AZ', or 'GE/AZ' for a border point"
+            elif kind in _RANGE_ERRORS:
+                hint = _field_description(model, loc_key)
         problems.append(Problem(mark.path, mark.line, mark.col, message, hint))
     return problems
+
+
+_RANGE_ERRORS = frozenset({"greater_than", "greater_than_equal", "less_than", "less_than_equal"})
+
+
+def _field_description(model: type[BaseModel], loc: tuple[Any, ...]) -> str:
+    """The field's documented range (its description), the hint for an out-of-range value."""
+    owner = _model_at(model, loc)
+    if owner is None or not loc or not isinstance(loc[-1], str):
+        return ""
+    field = owner.model_fields.get(loc[-1])
+    return f"allowed: {field.description}" if field is not None and field.description else ""
 
 
 def _key_mark(root: Any, loc: tuple[Any, ...]) -> Mark | None:

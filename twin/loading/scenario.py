@@ -7,6 +7,7 @@ error still names the scenario file.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -18,6 +19,7 @@ from twin.errors import InputError, Problem
 from twin.loading.errors import did_you_mean, problems_from_validation
 from twin.loading.paths import resolve_reference
 from twin.loading.references import raw_scenario_reference_problems
+from twin.loading.schema import MAX_RTT_MS
 from twin.loading.topology import load_topology
 from twin.loading.yaml_marks import Mark, MDict, MList, load_yaml_with_marks
 from twin.model import (
@@ -36,7 +38,10 @@ from twin.model import (
     Target,
     Topology,
 )
-from twin.units import UnitError, hours_to_ms, parse_duration_h
+from twin.units import HOURS_PER_YEAR, UnitError, hours_to_ms, parse_duration_h
+
+MAX_HORIZON_Y = 1_000
+MAX_HORIZON_H = MAX_HORIZON_Y * HOURS_PER_YEAR
 
 ASSERTION_PARAMS: Mapping[str, tuple[str, ...]] = {
     "sla_availability": ("demand", "method", "min"),
@@ -45,6 +50,21 @@ ASSERTION_PARAMS: Mapping[str, tuple[str, ...]] = {
     "n1_max_utilisation": ("max",),
     "n1_rtt_budget": ("demand", "rtt_ms"),
 }
+# Assertion limits: (exclusive low, inclusive high, how the message states the range). An
+# infinite or NaN limit would make an assertion pass vacuously (every number is below inf).
+_LIMITS: Mapping[str, tuple[float, float, str]] = {
+    "min": (0.0, 1.0, "an availability above 0 and at most 1"),
+    "max": (0.0, 1e6, "a finite utilisation above 0 (1 is a full link)"),
+    "rtt_ms": (0.0, MAX_RTT_MS, f"a round trip above 0 and at most {MAX_RTT_MS:,.0f} ms"),
+}
+
+
+def _within(value: object, low: float, high: float) -> bool:
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    return math.isfinite(value) and low < value <= high
+
+
 _NEEDS_DEMAND = {"sla_availability", "max_rtt", "survives", "n1_rtt_budget"}
 _CHOICES: Mapping[str, tuple[str, ...]] = {
     "method": ("analytic", "montecarlo"),
@@ -363,9 +383,19 @@ def load_scenario(path: str | Path, overrides: Mapping[str, object] | None = Non
         )
     topology = load_topology(topo_path)
     horizon_h = _duration(spec.horizon, _mark(raw, "horizon"), "horizon", problems)
-    if horizon_h is not None and horizon_h <= 0:
+    if horizon_h is not None and not 0 < horizon_h <= MAX_HORIZON_H:
         m = _mark(raw, "horizon")
-        problems.append(Problem(m.path, m.line, m.col, "horizon must be positive", "e.g. 90d"))
+        problems.append(
+            Problem(
+                m.path,
+                m.line,
+                m.col,
+                f"horizon {spec.horizon!r} is outside the allowed range: above 0 and at most "
+                f"{MAX_HORIZON_Y:,} years",
+                "a bare number is hours; e.g. 90d or 10y (past 1,000 years the network, its "
+                "rates and its repair fleet are fiction, and a run would take hours)",
+            )
+        )
 
     overrides_fc: dict[str, FailureClass] = {}
     for class_id, fields in spec.failures.classes.items():
@@ -600,11 +630,16 @@ def _checks(
                     )
                 )
                 bad = True
-            elif key in ("rtt_ms", "max", "min") and (
-                not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0
-            ):
+            elif key in _LIMITS and not _within(value, *_LIMITS[key][:2]):
+                allowed = _LIMITS[key][2]
                 problems.append(
-                    Problem(m.path, m.line, m.col, f"{kind} {key} must be a positive number")
+                    Problem(
+                        m.path,
+                        m.line,
+                        m.col,
+                        f"{kind} {key} must be {allowed}, not {value!r}",
+                        "write a plain number (.nan and .inf are not limits)",
+                    )
                 )
                 bad = True
         demand = params.get("demand")

@@ -20,6 +20,12 @@ Duration = Annotated[
 ]
 SourceTags = Annotated[list[str], Field(description="citation tags, e.g. [S13, S20]")]
 
+# Physical ranges: a value past these is a typo or a unit slip, and left alone it overflows the
+# latency and availability arithmetic (1e308 km) or makes a run that never ends.
+EQUATOR_KM = 40_075.0  # no cable or route between two points on Earth is longer
+MAX_EQUIPMENT_DELAY_MS = 1_000.0  # a node that holds light for a second is not a router
+MAX_RTT_MS = 10_000.0  # ten seconds: far beyond any terrestrial or satellite round trip
+
 
 class Strict(BaseModel):
     # allow_inf_nan=False: '.inf' and '.nan' are valid YAML floats but meaningless as a length,
@@ -57,7 +63,10 @@ class NodeSpec(Strict):
     role: Literal["pop", "landing", "border", "ixp", "datacenter"]
     lat: Annotated[float, Field(ge=-90, le=90)]
     lon: Annotated[float, Field(ge=-180, le=180)]
-    equipment_delay_ms: Annotated[float, Field(ge=0)] = 0.0
+    equipment_delay_ms: Annotated[float, Field(ge=0, le=MAX_EQUIPMENT_DELAY_MS)] = Field(
+        default=0.0,
+        description="delay through the node's equipment, 0 to 1,000 ms (a second is no router)",
+    )
     failure_class: Id | None = None
     source: SourceTags = []
     estimate: bool = False
@@ -70,7 +79,11 @@ class LinkSpec(Strict):
     b: Id
     kind: Literal["terrestrial", "submarine"]
     sea: Id | None = None
-    length_km: Annotated[float, Field(gt=0)] | None = None
+    length_km: Annotated[float, Field(gt=0, le=EQUATOR_KM)] | None = Field(
+        default=None,
+        description="route length, above 0 and at most 40,075 km (the equator: no link is "
+        "longer); omitted on land, the geodesic times route_factor",
+    )
     capacity_gbps: Annotated[float, Field(gt=0)]
     srlgs: list[Id] = []
     status: Literal["active", "planned", "retired"] = "active"
@@ -108,8 +121,14 @@ class TopologyFile(Strict):
 
 
 class SlaSpec(Strict):
-    availability: Annotated[float, Field(gt=0, le=1)] | None = None
-    max_rtt_ms: Annotated[float, Field(gt=0)] | None = None
+    availability: Annotated[float, Field(gt=0, le=1)] | None = Field(
+        default=None, description="availability target, a fraction in (0, 1]"
+    )
+    max_rtt_ms: Annotated[float, Field(gt=0, le=MAX_RTT_MS)] | None = Field(
+        default=None,
+        description="round-trip budget, above 0 and at most 10,000 ms (no round trip on "
+        "Earth comes near ten seconds)",
+    )
 
 
 class FailoverSpec(Strict):

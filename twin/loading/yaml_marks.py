@@ -5,7 +5,7 @@ values from several files, so each mapping and sequence carries the marks of its
 items, and those marks name their own file. Only PyYAML's safe constructors are used.
 
 Hostile input is refused with a clear message: files over `MAX_FILE_BYTES`, documents that expand
-to more than `MAX_NODES` values through aliases (the "billion laughs" bomb), duplicate keys,
+through aliases to more than `MAX_ALIAS_VALUES` values (the "billion laughs" bomb), duplicate keys,
 non-UTF-8 bytes.
 
 A file that is not recognisably one of ours (not YAML, not a mapping, or a mapping without any
@@ -28,7 +28,9 @@ from twin.errors import InputError, Problem
 from twin.text_safety import code_point, first_control_char
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_NODES = 200_000
+# Values built by alias expansion (not values written in the file): a few merge keys per entry
+# of a 20,000-link backbone stay far below it, a "billion laughs" bomb reaches it in milliseconds.
+MAX_ALIAS_VALUES = 500_000
 # LibYAML's parser (same safe constructors, same marks) is ~10x faster than the pure-Python one,
 # which matters for imported backbones of thousands of nodes; fall back when it is not built.
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -120,24 +122,36 @@ class _Builder:
     def __init__(self, path: str, loader: yaml.SafeLoader | Any) -> None:
         self.path = path
         self.loader = loader
-        self.count = 0
+        self.expanded = 0
+        self.seen: set[int] = set()  # ids of the nodes built so far; the composer keeps them alive
 
     def mark(self, node: yaml.Node) -> Mark:
         return Mark(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
 
-    def build(self, node: yaml.Node) -> Any:
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise InputError(
-                Problem(
-                    self.path,
-                    node.start_mark.line + 1,
-                    node.start_mark.column + 1,
-                    f"document expands to more than {MAX_NODES} values through aliases",
-                    "YAML aliases that multiply content (an 'alias bomb') are refused; "
-                    "write the content out or split the file",
+    def build(self, node: yaml.Node, via_alias: bool = False) -> Any:
+        """Build `node`; `via_alias` when it is reached again through an alias (`*name`).
+
+        The composer hands an alias back as the very node object its anchor made, so a node
+        seen before is an alias, and everything built under it is alias expansion: only that
+        is counted against `MAX_ALIAS_VALUES`, never the values written out in the file.
+        """
+        if not via_alias and id(node) in self.seen:
+            via_alias = True
+        if via_alias:
+            self.expanded += 1
+            if self.expanded > MAX_ALIAS_VALUES:
+                raise InputError(
+                    Problem(
+                        self.path,
+                        node.start_mark.line + 1,
+                        node.start_mark.column + 1,
+                        f"aliases expand to more than {MAX_ALIAS_VALUES:,} values (the limit)",
+                        "YAML aliases that multiply content (an 'alias bomb') are refused; "
+                        "write the content out or split the file",
+                    )
                 )
-            )
+        else:
+            self.seen.add(id(node))
         if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
             # Collections are built here, not by SafeConstructor, so refuse foreign tags
             # (e.g. !!python/object) explicitly rather than silently reading them as plain data.
@@ -154,7 +168,7 @@ class _Builder:
             result = MDict(self.mark(node))
             self.loader.flatten_mapping(node)
             for key_node, value_node in node.value:
-                key = self.build(key_node)
+                key = self.build(key_node, via_alias)
                 if not isinstance(key, str):
                     key = str(key)
                 if key in result:
@@ -168,12 +182,13 @@ class _Builder:
                             "remove one of them; YAML would silently keep only the last",
                         )
                     )
-                result.set(key, self.build(value_node), self.mark(key_node), self.mark(value_node))
+                value = self.build(value_node, via_alias)
+                result.set(key, value, self.mark(key_node), self.mark(value_node))
             return result
         if isinstance(node, yaml.SequenceNode):
             seq = MList(self.mark(node))
             for item in node.value:
-                seq.add(self.build(item), self.mark(item))
+                seq.add(self.build(item, via_alias), self.mark(item))
             return seq
         try:
             value = self.loader.construct_object(node, deep=True)

@@ -1,0 +1,134 @@
+"""Absurd input keeps the exit-code contract: exit 2 with the allowed range, never 3, never a hang.
+
+Range faults written in YAML (a link past the equator, a 1e308 horizon, a NaN check limit) are
+in tests/data/bad with the expected message; these are the ones that need a program to build
+(deep JSON, huge topologies) or a command other than `twin validate`.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from twin.cli.app import main
+from twin.json_input import MAX_JSON_DEPTH
+from twin.loading import load_topology
+from twin.loading.yaml_marks import MAX_ALIAS_VALUES
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+GOOD = DATA / "good"
+DEPTH = 100_000
+
+
+def test_check_of_a_directory_without_scenarios_is_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "nothing to check" in err and "at least one" in err
+    assert "all 0 assertions hold" not in err
+
+
+def test_check_of_scenarios_that_declare_no_checks_is_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(GOOD / "base.yaml", tmp_path / "base.yaml")
+    (tmp_path / "s.yaml").write_text(
+        "name: s\ntopology: base.yaml\nhorizon: 30d\n"
+        "demands:\n  - {id: d, source: baku, destination: almaty}\n"
+    )
+    assert main(["check", str(tmp_path / "s.yaml")]) == 2
+    assert "declares a check" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("opening", ["[", '{"a":'])
+def test_json_nested_100000_deep_is_refused_by_report(
+    opening: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    closing = "]" if opening == "[" else "}"
+    deep = tmp_path / "deep.json"
+    deep.write_text(opening * DEPTH + "1" + closing * DEPTH)
+    started = time.monotonic()
+    assert main(["report", str(deep), "-o", str(tmp_path / "r.html")]) == 2
+    assert time.monotonic() - started < 5.0  # generous for a shared CI machine; ~0.1 s alone
+    err = capsys.readouterr().err
+    assert f"more than {MAX_JSON_DEPTH} levels" in err
+    assert f"deep.json:1:{MAX_JSON_DEPTH * len(opening) + 1}:" in err
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_json_nested_100000_deep_is_refused_by_import(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"nodes": ' + "[" * DEPTH + "]" * DEPTH + ', "edges": []}')
+    assert main(["import", str(deep), "-o", str(tmp_path / "t.yaml")]) == 2
+    assert f"more than {MAX_JSON_DEPTH} levels" in capsys.readouterr().err
+    assert not (tmp_path / "t.yaml").exists()
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting(tmp_path: Path) -> None:
+    from twin.json_input import loads_bounded
+
+    text = json.dumps({"note": "[" * 1000 + '\\"{' * 100, "x": [[1]]})
+    assert loads_bounded(text, "f.json", "")["x"] == [[1]]
+
+
+def _grid_topology(path: Path, nodes: int, links: int) -> None:
+    """A plain topology without a single alias: `nodes` on a lat/lon grid, `links` between
+    pairs of them (a ring plus chords), each link written out in full."""
+    lines = [
+        "name: grid",
+        "failure_classes:",
+        "  - {id: t, basis: per_1000km, rate: 1.0, repair: {kind: fixed, median: 12h}}",
+        "nodes:",
+    ]
+    for i in range(nodes):
+        lat, lon = -60 + (i // 100) * 0.5, -170 + (i % 100) * 0.5
+        lines.append(
+            f"  - {{id: n{i}, name: N{i}, country: KZ, role: pop, lat: {lat}, lon: {lon}}}"
+        )
+    lines.append("links:")
+    for j in range(links):
+        a, b = j % nodes, (j % nodes + 1 + j // nodes) % nodes
+        lines.append(
+            f"  - {{id: l{j}, a: n{a}, b: n{b}, kind: terrestrial, capacity_gbps: 100, "
+            "failure_class: t}"
+        )
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_a_large_topology_without_aliases_is_not_an_alias_bomb(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The limit counts values built through aliases only. With it lowered to 1,000, a topology
+    # that writes out ~15,000 values (400 nodes x 8, 1,600 links x 7) and uses no alias must
+    # load; counting every value, as the old limit did, refuses it.
+    from twin.loading import yaml_marks
+
+    monkeypatch.setattr(yaml_marks, "MAX_ALIAS_VALUES", 1_000)
+    path = tmp_path / "grid.yaml"
+    _grid_topology(path, 400, 1600)
+    topology = load_topology(path)
+    assert (len(topology.nodes), len(topology.links)) == (400, 1600)
+
+
+def test_alias_expansion_alone_is_limited(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Exactly one value more than the limit reached through aliases: 10 copies of a list of
+    # MAX_ALIAS_VALUES // 10 items (each copy is itself one value) overflow it.
+    per_copy = MAX_ALIAS_VALUES // 10
+    items = ", ".join("1" for _ in range(per_copy))
+    path = tmp_path / "bomb.yaml"
+    path.write_text(f"name: x\nbase: &b [{items}]\ncopies: [{', '.join(['*b'] * 10)}]\n")
+    assert main(["validate", str(path)]) == 2
+    assert f"more than {MAX_ALIAS_VALUES:,} values" in capsys.readouterr().err
+    # One copy fewer stays within it: the written values (the anchor's list) are not counted.
+    path.write_text(f"name: x\nbase: &b [{items}]\ncopies: [{', '.join(['*b'] * 9)}]\n")
+    main(["validate", str(path)])
+    assert "aliases expand" not in capsys.readouterr().err
