@@ -631,13 +631,13 @@ def _checks(
                 )
                 bad = True
             elif key in _LIMITS and not _within(value, *_LIMITS[key][:2]):
-                allowed = _LIMITS[key][2]
+                range_text = _LIMITS[key][2]
                 problems.append(
                     Problem(
                         m.path,
                         m.line,
                         m.col,
-                        f"{kind} {key} must be {allowed}, not {value!r}",
+                        f"{kind} {key} must be {range_text}, not {value!r}",
                         "write a plain number (.nan and .inf are not limits)",
                     )
                 )
