@@ -18,18 +18,26 @@ finished, and returns it marked `partial`.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from twin import student_t
 from twin.errors import InputError
+from twin.interrupts import Interrupts, ignore_sigint, sigint_deferred
 from twin.model import Scenario
-from twin.option_values import require_positive, require_replications, require_workers
+from twin.option_values import (
+    require_positive,
+    require_replications,
+    require_workers,
+    usable_workers,
+)
 from twin.provenance import NO_INPUT, InputRecord, file_record
 from twin.results import SimulationResult
 from twin.sim import simulate
@@ -292,6 +300,7 @@ def _install_scenario(scenario: Scenario) -> None:
     """
     global _WORKER_SCENARIO
     _WORKER_SCENARIO = scenario
+    ignore_sigint()
 
 
 def run_installed(seed: int, replication: int) -> _Sample:
@@ -455,21 +464,60 @@ def _executor(
     return None, lambda: None
 
 
-def _submit(executor: Any, scenario: Scenario, seed: int, replications: range) -> list[Any]:
-    if executor is None:
-        return [("local", i) for i in replications]
-    if isinstance(executor, Executor):
-        return [executor.submit(run_installed, seed, i) for i in replications]
-    # Dask: scatter the scenario once, then submit pure tasks keyed by replication.
-    data = executor.scatter(scenario, broadcast=True)
-    return [executor.submit(run_one, data, seed, i, pure=False) for i in replications]
-
-
 def _result(handle: Any, scenario: Scenario, seed: int) -> _Sample:
     if isinstance(handle, tuple) and handle and handle[0] == "local":
         return run_one(scenario, seed, handle[1])
     sample: _Sample = handle.result()  # concurrent.futures or dask future
     return sample
+
+
+class _Stream:
+    """Replications submitted a few ahead of the one awaited, results in index order.
+
+    Only `ahead` tasks exist at a time, so memory follows the work done, never the count asked
+    for (a million replications allocate nothing up front). Awaiting a result is the one place
+    Ctrl-C may abandon (see twin.interrupts).
+    """
+
+    def __init__(self, executor: Any, scenario: Scenario, seed: int, ahead: int) -> None:
+        self.executor = executor
+        self.scenario = scenario
+        self.seed = seed
+        self.ahead = ahead if executor is not None else 1
+        self.pending: deque[Any] = deque()
+        # Dask: scatter the scenario once, then submit pure tasks keyed by replication.
+        self.data = (
+            executor.scatter(scenario, broadcast=True)
+            if executor is not None and not isinstance(executor, Executor)
+            else None
+        )
+
+    def _submit(self, replication: int) -> Any:
+        if self.executor is None:
+            return ("local", replication)
+        if isinstance(self.executor, Executor):
+            return self.executor.submit(run_installed, self.seed, replication)
+        return self.executor.submit(run_one, self.data, self.seed, replication, pure=False)
+
+    def results(self, replications: range, interrupts: Interrupts) -> Iterator[_Sample]:
+        upcoming = iter(replications)
+        for replication in itertools.islice(upcoming, self.ahead):
+            self.pending.append(self._submit(replication))
+        while self.pending:
+            with interrupts.interruptible():
+                sample = _result(self.pending[0], self.scenario, self.seed)
+            self.pending.popleft()
+            following = next(upcoming, None)
+            if following is not None:
+                self.pending.append(self._submit(following))
+            yield sample
+
+    def cancel(self) -> None:
+        for handle in self.pending:
+            cancel = getattr(handle, "cancel", None)
+            if cancel is not None:
+                cancel()
+        self.pending.clear()
 
 
 def run_replications(
@@ -498,58 +546,84 @@ def run_replications(
         replications = 20
     target = replications if replications is not None else max_replications
     watched = tuple(d.id for d in scenario.demands if not watch or d.id in set(watch))
-    executor, close = _executor(workers, scheduler, scenario)
+    workers, workers_note = usable_workers(workers, target) if scheduler is None else (workers, "")
     samples: list[_Sample] = []
     partial, reason = False, ""
     reached: bool | None = None
     last_stats_at, worst = -math.inf, math.inf
-    try:
-        next_index = 0
-        while next_index < target:
-            if precision is not None:
-                size = max(batch_size, min_replications - next_index)
-            else:
-                size = target - next_index
-            batch = range(next_index, min(target, next_index + size))
-            handles = _submit(executor, scenario, seed_value, batch)
-            try:
-                for position, handle in enumerate(handles, start=1):
-                    # In replication order: the result never depends on which finished first.
-                    samples.append(_result(handle, scenario, seed_value))
+    with sigint_deferred() as interrupts:
+        executor, close = _executor(workers, scheduler, scenario)
+        stream = _Stream(executor, scenario, seed_value, ahead=2 * workers)
+        try:
+            next_index = 0
+            while next_index < target:
+                if precision is not None:
+                    size = max(batch_size, min_replications - next_index)
+                else:
+                    size = target - next_index
+                batch = range(next_index, min(target, next_index + size))
+                # In replication order: the result never depends on which finished first.
+                for sample in stream.results(batch, interrupts):
+                    samples.append(sample)
                     if progress is not None:
                         # Statistics over all samples cost O(n): recompute the worst precision
                         # for the display a few times a second and at each batch's end only.
                         now = time.monotonic()
-                        if now - last_stats_at >= PROGRESS_INTERVAL_S or position == len(handles):
+                        if now - last_stats_at >= PROGRESS_INTERVAL_S or len(samples) == batch.stop:
                             last_stats_at = now
                             current = aggregate(scenario, seed_value, samples, detail=False)
                             worst = worst_relative_precision(current, watched)
                         progress(len(samples), worst)
-            except KeyboardInterrupt:
-                for handle in handles:
-                    cancel = getattr(handle, "cancel", None)
-                    if cancel is not None:
-                        cancel()
-                partial, reason = True, "interrupted"
-                break
-            next_index = batch.stop
-            if precision is not None and next_index >= min_replications:
-                current = aggregate(scenario, seed_value, samples, detail=False)
-                if _precise_enough(current, precision, watched):
-                    reached = True
-                    break
+                next_index = batch.stop
+                if precision is not None and next_index >= min_replications:
+                    current = aggregate(scenario, seed_value, samples, detail=False)
+                    if _precise_enough(current, precision, watched):
+                        reached = True
+                        break
+        except KeyboardInterrupt:
+            stream.cancel()
+            partial, reason = True, "interrupted"
+        finally:
+            close()
         if precision is not None and reached is None and not partial:
             reached = False
-    finally:
-        close()
-    notes: tuple[str, ...] = ()
+        return _finish(
+            scenario,
+            seed_value,
+            samples,
+            partial,
+            reason,
+            precision,
+            reached,
+            replications,
+            max_replications,
+            watched,
+            workers_note,
+        )
+
+
+def _finish(
+    scenario: Scenario,
+    seed_value: int,
+    samples: list[_Sample],
+    partial: bool,
+    reason: str,
+    precision: float | None,
+    reached: bool | None,
+    replications: int | None,
+    max_replications: int,
+    watched: tuple[str, ...],
+    workers_note: str,
+) -> MonteCarloResult:
+    """The result of the replications run, partial or complete, with its notes."""
+    notes: tuple[str, ...] = (workers_note,) if workers_note else ()
     if precision is not None and reached is False:
         cap = (
             f"the {replications} replications asked for with --replications"
             if replications is not None
             else f"the --max-replications cap of {max_replications}"
         )
-        notes = (f"precision {precision:g} not reached within {cap}",)
+        notes += (f"precision {precision:g} not reached within {cap}",)
     return aggregate(
         scenario,
         seed_value,

@@ -9,8 +9,20 @@ never stops or stops at once. Every refusal is exit 2 naming the option and a va
 from __future__ import annotations
 
 import math
+import os
 
 from twin.errors import InputError
+
+# The most replications one run may ask for. A million simulated horizons take days on a
+# workstation and bring a 95 % interval to about a thousandth of the spread of one horizon;
+# a larger request is a typo (or an extra zero), refused before anything is allocated.
+MAX_REPLICATIONS = 1_000_000
+# The most worker processes a command starts, whatever the machine: past this, process start-up
+# and the parent's bookkeeping cost more than the extra cores give.
+MAX_WORKERS = 64
+WORKERS_HELP = (
+    f"Worker processes; capped at the usable cores, the number of tasks and {MAX_WORKERS}."
+)
 
 
 def require_at_least(option: str, value: int, minimum: int, hint: str) -> int:
@@ -42,7 +54,40 @@ def require_workers(value: int) -> int:
     )
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, as a container or taskset sets)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def usable_workers(requested: int, tasks: int) -> tuple[int, str]:
+    """How many worker processes to start for `tasks` tasks, and a note when fewer than asked.
+
+    More processes than tasks idle, more than cores time-share the same cores (slower, not
+    faster: each holds its own copy of the network), and thousands exhaust the process table.
+    """
+    used = max(1, min(requested, tasks, usable_cores(), MAX_WORKERS))
+    if used >= requested:
+        return requested, ""
+    return used, (
+        f"--workers {requested} capped at {used} (usable cores {usable_cores()}, "
+        f"tasks {tasks}, at most {MAX_WORKERS})"
+    )
+
+
 def require_replications(value: int, option: str = "--replications") -> int:
-    return require_at_least(
+    require_at_least(
         option, value, 1, "one replication is one simulated horizon; use e.g. 20 or more"
     )
+    if value > MAX_REPLICATIONS:
+        raise InputError.at(
+            option,
+            0,
+            0,
+            f"{option} must be between 1 and {MAX_REPLICATIONS:,}, not {value:,}",
+            "a million replications already take days and pin an interval to about 0.1 % of "
+            "one horizon's spread; use --precision to stop when the intervals are tight enough",
+        )
+    return value

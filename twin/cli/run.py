@@ -10,12 +10,22 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from twin.cli.app import EXIT_OK, app, emit_json, human_console, stderr_console
+from twin.cli.app import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    app,
+    emit_json,
+    human_console,
+    stderr_console,
+)
 from twin.errors import InputError
+from twin.interrupts import sigint_deferred
+from twin.option_values import WORKERS_HELP
 from twin.provenance import input_hashes
 
 if TYPE_CHECKING:
     from twin.model import Scenario
+    from twin.montecarlo import MonteCarloResult
 
 
 @app.command("run")
@@ -39,7 +49,9 @@ def run_command(
     ] = None,
     replications: Annotated[
         int | None,
-        typer.Option(help="Run N independent replications and report 95% intervals."),
+        typer.Option(
+            help="Run N independent replications (1 to 1,000,000) and report 95% intervals."
+        ),
     ] = None,
     precision: Annotated[
         float | None,
@@ -49,9 +61,9 @@ def run_command(
         ),
     ] = None,
     max_replications: Annotated[
-        int, typer.Option(help="Cap on replications for --precision.")
+        int, typer.Option(help="Cap on replications for --precision (at most 1,000,000).")
     ] = 1000,
-    workers: Annotated[int, typer.Option(help="Local worker processes for replications.")] = 1,
+    workers: Annotated[int, typer.Option(help=WORKERS_HELP)] = 1,
     scheduler: Annotated[
         str | None,
         typer.Option(help="Dask scheduler address (tcp://host:8786) to run replications on."),
@@ -89,79 +101,88 @@ def run_command(
 
         twin run scenarios/annual-reliability.yaml --seed 7 --json out/run.json --timeline out/t.csv
     """
-    from twin.loading import load_scenario
-    from twin.report.terminal_run import print_run_summary
-    from twin.report.timeline_csv import write_timeline_csv
-    from twin.sim import simulate
+    # Ctrl-C while loading or writing waits for that step to end; it stops only the
+    # simulation itself (see twin.interrupts), so an output is whole or marked partial.
+    with sigint_deferred() as interrupts:
+        from twin.loading import load_scenario
+        from twin.report.terminal_run import print_run_summary
+        from twin.report.timeline_csv import write_timeline_csv
+        from twin.sim import simulate
 
-    overrides: dict[str, object] = {}
-    if seed is not None:
-        overrides["seed"] = seed
-    if horizon is not None:
-        overrides["horizon"] = horizon
-    loaded = load_scenario(scenario, overrides or None)
-    show = not quiet and sys.stderr.isatty()
-    if replications is not None or precision is not None:
-        if timeline is not None:
-            raise InputError.at(
-                "--timeline",
-                0,
-                0,
-                "a timeline is the event log of one replication; with --replications or "
-                "--precision there are many",
-                f"run `twin run {scenario} --timeline {timeline}` without --replications "
-                "(add --seed S for another sample)",
+        overrides: dict[str, object] = {}
+        if seed is not None:
+            overrides["seed"] = seed
+        if horizon is not None:
+            overrides["horizon"] = horizon
+        loaded = load_scenario(scenario, overrides or None)
+        show = not quiet and sys.stderr.isatty()
+        if replications is not None or precision is not None:
+            if timeline is not None:
+                raise InputError.at(
+                    "--timeline",
+                    0,
+                    0,
+                    "a timeline is the event log of one replication; with --replications or "
+                    "--precision there are many",
+                    f"run `twin run {scenario} --timeline {timeline}` without --replications "
+                    "(add --seed S for another sample)",
+                )
+            return _montecarlo(
+                loaded,
+                MonteCarloOptions(
+                    replications,
+                    precision,
+                    max_replications,
+                    workers,
+                    scheduler,
+                    tuple(demand or ()),
+                ),
+                json_path,
+                report,
+                scenario,
+                show,
             )
-        return _montecarlo(
-            loaded,
-            MonteCarloOptions(
-                replications, precision, max_replications, workers, scheduler, tuple(demand or ())
-            ),
-            json_path,
-            report,
-            scenario,
-            show,
-        )
-    if demand:
-        raise InputError.at(
-            "--demand",
-            0,
-            0,
-            "--demand chooses the demands the --precision rule watches",
-            "add --precision R, or drop --demand (every demand is reported anyway)",
-        )
-    if scheduler is not None:
-        # Refused rather than ignored: the user asked for a cluster and would get one process.
-        raise InputError.at(
-            "--scheduler",
-            0,
-            0,
-            "--scheduler runs replications on a Dask cluster; a single run is one process",
-            "add --replications N or --precision R, or drop --scheduler",
-        )
-    if workers < 1:
-        raise InputError.at("--workers", 0, 0, f"must be at least 1, got {workers}")
-    with Progress(
-        TextColumn("simulating {task.description}", markup=False),
-        BarColumn(),
-        TextColumn("{task.percentage:>3.0f}%", markup=False),
-        TimeElapsedColumn(),
-        console=stderr_console(),
-        disable=not show,
-        transient=True,
-    ) as bar:
-        task = bar.add_task(loaded.name, total=1.0)
-        result = simulate(loaded, progress=lambda f: bar.update(task, completed=f))
-    print_run_summary(human_console(json_path), result)
-    document = result.to_dict() | input_hashes(result.scenario_path, result.topology_path)
-    emit_json(json_path, document)
-    if timeline is not None:
-        write_timeline_csv(timeline, result)
-    if report is not None:
-        from twin.report.html import render_report
+        if demand:
+            raise InputError.at(
+                "--demand",
+                0,
+                0,
+                "--demand chooses the demands the --precision rule watches",
+                "add --precision R, or drop --demand (every demand is reported anyway)",
+            )
+        if scheduler is not None:
+            # Refused rather than ignored: the user asked for a cluster and would get one process.
+            raise InputError.at(
+                "--scheduler",
+                0,
+                0,
+                "--scheduler runs replications on a Dask cluster; a single run is one process",
+                "add --replications N or --precision R, or drop --scheduler",
+            )
+        if workers < 1:
+            raise InputError.at("--workers", 0, 0, f"must be at least 1, got {workers}")
+        with Progress(
+            TextColumn("simulating {task.description}", markup=False),
+            BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%", markup=False),
+            TimeElapsedColumn(),
+            console=stderr_console(),
+            disable=not show,
+            transient=True,
+        ) as bar:
+            task = bar.add_task(loaded.name, total=1.0)
+            with interrupts.interruptible():  # a single horizon: Ctrl-C stops it, unwritten
+                result = simulate(loaded, progress=lambda f: bar.update(task, completed=f))
+        print_run_summary(human_console(json_path), result)
+        document = result.to_dict() | input_hashes(result.scenario_path, result.topology_path)
+        emit_json(json_path, document)
+        if timeline is not None:
+            write_timeline_csv(timeline, result)
+        if report is not None:
+            from twin.report.html import render_report
 
-        render_report(result, loaded.topology, report, bases=(Path("."), scenario.parent))
-    return EXIT_OK
+            render_report(result, loaded.topology, report, bases=(Path("."), scenario.parent))
+    return EXIT_INTERRUPTED if interrupts.requested else EXIT_OK
 
 
 @dataclass(frozen=True)
@@ -184,7 +205,7 @@ def _montecarlo(
     scenario_path: Path,
     show: bool,
 ) -> int:
-    from twin.montecarlo import check_options, run_replications
+    from twin.montecarlo import check_options
     from twin.report.terminal_mc import print_mc_summary
 
     # Before the progress bar starts, so a bad value is one clear line, not a half-drawn bar.
@@ -196,8 +217,31 @@ def _montecarlo(
         options.workers,
         options.watch,
     )
-    replications, precision = options.replications, options.precision
+    replications = options.replications
     total = replications if replications is not None else options.max_replications
+    # From the first replication to the last byte written, Ctrl-C only stops the replications:
+    # what finished is aggregated, printed and written marked partial (see twin.interrupts).
+    with sigint_deferred() as interrupts:
+        result = _replicate(loaded, options, total, show)
+        print_mc_summary(human_console(json_path), result)
+        document = result.to_dict()
+        emit_json(json_path, document)
+        if report is not None:
+            from twin.report.html_montecarlo import write_montecarlo_report
+
+            write_montecarlo_report(
+                document, loaded.topology, report, bases=(Path("."), scenario_path.parent)
+            )
+    if interrupts.requested and not result.partial:
+        stderr_console().print("twin: interrupted after the last replication; results complete")
+    return EXIT_INTERRUPTED if result.partial or interrupts.requested else EXIT_OK
+
+
+def _replicate(
+    loaded: Scenario, options: MonteCarloOptions, total: int, show: bool
+) -> MonteCarloResult:
+    from twin.montecarlo import run_replications
+
     with Progress(
         TextColumn("replications", markup=False),
         BarColumn(),
@@ -214,23 +258,13 @@ def _montecarlo(
         def progress(done: int, worst: float) -> None:
             bar.update(task, completed=done, worst=f"{worst:.3g}")
 
-        result = run_replications(
+        return run_replications(
             loaded,
-            replications=replications,
-            precision=precision,
+            replications=options.replications,
+            precision=options.precision,
             max_replications=options.max_replications,
             workers=options.workers,
             scheduler=options.scheduler,
             progress=progress,
             watch=options.watch,
         )
-    print_mc_summary(human_console(json_path), result)
-    document = result.to_dict()
-    emit_json(json_path, document)
-    if report is not None:
-        from twin.report.html_montecarlo import write_montecarlo_report
-
-        write_montecarlo_report(
-            document, loaded.topology, report, bases=(Path("."), scenario_path.parent)
-        )
-    return 130 if result.partial else EXIT_OK
