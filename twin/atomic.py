@@ -8,9 +8,11 @@ seed give byte-identical files.
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +43,27 @@ def write_bytes_atomic(path: str | Path, data: bytes) -> None:
         ) from exc
 
 
+# A writer killed outright (kill -9, power loss) leaves its temporary file behind. One older than
+# this cannot belong to a write still in progress (writes take seconds), so the next write of the
+# same target removes it.
+STALE_TMP_S = 3600.0
+
+
+def _remove_stale_temporaries(directory: Path, target: Path) -> None:
+    """Delete `.NAME.json.XXXX.tmp` leftovers of earlier, killed writes of `target`."""
+    now = time.time()
+    for leftover in directory.glob(f".{glob.escape(target.name)}.*.tmp"):
+        try:
+            if now - leftover.stat().st_mtime > STALE_TMP_S:
+                leftover.unlink()
+        except OSError:  # another process removed or renamed it first
+            continue
+
+
 def _write(target: Path, data: bytes) -> None:
     directory = target.parent if str(target.parent) else Path(".")
     directory.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(directory, target)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
     # mkstemp creates the file 0600; results are meant to be shared, so apply the usual umask.
     umask = os.umask(0)

@@ -132,3 +132,51 @@ def test_alias_expansion_alone_is_limited(
     path.write_text(f"name: x\nbase: &b [{items}]\ncopies: [{', '.join(['*b'] * 9)}]\n")
     main(["validate", str(path)])
     assert "aliases expand" not in capsys.readouterr().err
+
+
+def test_a_killed_writers_temporary_file_is_removed_by_the_next_write(tmp_path: Path) -> None:
+    import os
+
+    from twin.atomic import STALE_TMP_S, write_json_atomic
+
+    target = tmp_path / "run.json"
+    stale = tmp_path / ".run.json.abc123.tmp"  # what kill -9 during a write leaves
+    fresh = tmp_path / ".run.json.def456.tmp"  # a write in progress in another process
+    other = tmp_path / ".other.json.abc123.tmp"  # another target's: not ours to judge
+    for path in (stale, fresh, other):
+        path.write_text('{"trunc')
+    old = time.time() - STALE_TMP_S - 60
+    os.utime(stale, (old, old))
+    os.utime(other, (old, old))
+    write_json_atomic(target, {"ok": True})
+    assert json.loads(target.read_text()) == {"ok": True}
+    assert not stale.exists()
+    assert fresh.exists() and other.exists()
+
+
+def test_workers_are_capped_at_what_can_be_used(tmp_path: Path) -> None:
+    from twin.option_values import MAX_WORKERS, usable_cores, usable_workers
+
+    assert usable_workers(100_000, 2)[0] == min(2, usable_cores())
+    used, note = usable_workers(100_000, 10**6)
+    assert used == min(usable_cores(), MAX_WORKERS) and f"at most {MAX_WORKERS}" in note
+    assert usable_workers(1, 10) == (1, "")
+    # Three workers for two replications: one would idle, so two at most are started, and the
+    # result says so.
+    out = tmp_path / "mc.json"
+    args = ["run", str(GOOD / "scenario.yaml"), "--replications", "2", "--workers", "3"]
+    assert main([*args, "--json", str(out)]) == 0
+    notes = json.loads(out.read_text())["notes"]
+    assert any("--workers 3 capped at" in n for n in notes), notes
+
+
+@pytest.mark.parametrize("option", ["--replications", "--max-replications"])
+def test_a_replication_count_past_a_million_is_refused_at_once(
+    option: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    started = time.monotonic()
+    extra = ["--precision", "0.1"] if option == "--max-replications" else []
+    argv = ["run", str(GOOD / "scenario.yaml"), option, "100000000000000000000", *extra]
+    assert main(argv) == 2
+    assert time.monotonic() - started < 5.0
+    assert "between 1 and 1,000,000" in capsys.readouterr().err

@@ -10,7 +10,7 @@ import typer
 from twin.atomic import write_text_atomic
 from twin.cli.app import EXIT_CHECK_FAILED, EXIT_OK, app, emit_json, emit_text, human_console
 from twin.errors import InputError, Problem
-from twin.option_values import require_replications, require_workers
+from twin.option_values import WORKERS_HELP, require_replications, require_workers
 
 if TYPE_CHECKING:
     from twin.model import Scenario
@@ -98,7 +98,7 @@ def check_command(
     replications: Annotated[
         int, typer.Option(help="Replications for assertions with method: montecarlo.")
     ] = 20,
-    workers: Annotated[int, typer.Option(help="Processes for Monte Carlo replications.")] = 1,
+    workers: Annotated[int, typer.Option(help=WORKERS_HELP)] = 1,
 ) -> int:
     """Evaluate every assertion the scenarios declare (their `checks:` blocks).
 

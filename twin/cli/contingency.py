@@ -13,7 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from twin.cli.app import EXIT_OK, app, emit_json, human_console, stderr_console
 from twin.errors import InputError
 from twin.model import Demand, Topology
-from twin.option_values import require_at_least, require_workers
+from twin.option_values import MAX_WORKERS, require_at_least, require_workers, usable_workers
 
 MODES = ("n-1", "n-2", "srlg")
 ROUTINGS = ("shortest", "ecmp")
@@ -48,7 +48,11 @@ NodesOption = Annotated[bool, typer.Option("--nodes", help="N-1 also fails every
 TopOption = Annotated[int, typer.Option("--top", help="Rows in the worst-case table.")]
 WorkersOption = Annotated[
     int,
-    typer.Option("--workers", help="Evaluate failures in N processes (same result for any N)."),
+    typer.Option(
+        "--workers",
+        help="Evaluate failures in N processes (same result for any N); capped at the usable "
+        "cores and 64.",
+    ),
 ]
 LinkUtilisationOption = Annotated[
     bool,
@@ -99,6 +103,10 @@ def run_contingency(topology: Topology, demands: list[Demand], request: Continge
     from twin.routing import Metric
 
     request.checked()
+    # Failures are split into ranges per worker; more workers than cores only time-share them.
+    workers, capped = usable_workers(request.workers, MAX_WORKERS)
+    if capped:
+        stderr_console().print(f"note: {capped}", markup=False)
     with Progress(
         TextColumn("contingency", markup=False),
         BarColumn(),
@@ -117,7 +125,7 @@ def run_contingency(topology: Topology, demands: list[Demand], request: Continge
             metric=cast(Metric, request.metric),
             include_nodes=request.include_nodes,
             include_planned=request.include_planned,
-            workers=request.workers,
+            workers=workers,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
             link_utilisation=request.link_utilisation,
         )

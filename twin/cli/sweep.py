@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from twin.cli.app import EXIT_OK, app, emit_json, human_console
-from twin.option_values import require_replications, require_workers
+from twin.option_values import WORKERS_HELP, require_replications, require_workers
 from twin.report.terminal_text import add_row, plain, titled_table
 
 
@@ -25,7 +25,7 @@ def sweep_command(
         ),
     ] = None,
     replications: Annotated[int, typer.Option(help="Replications per variant.")] = 20,
-    workers: Annotated[int, typer.Option(help="Local worker processes.")] = 1,
+    workers: Annotated[int, typer.Option(help=WORKERS_HELP)] = 1,
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address.")] = None,
     json_path: Annotated[
         Path | None,
