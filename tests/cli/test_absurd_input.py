@@ -180,3 +180,11 @@ def test_a_replication_count_past_a_million_is_refused_at_once(
     assert main(argv) == 2
     assert time.monotonic() - started < 5.0
     assert "between 1 and 1,000,000" in capsys.readouterr().err
+
+
+def test_export_says_what_it_wrote(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "t.geojson"
+    assert main(["export", str(GOOD / "base.yaml"), "--format", "geojson", "-o", str(out)]) == 0
+    assert f"wrote {out} (geojson: 4 nodes, 3 links)" in capsys.readouterr().out
+    assert main(["export", str(GOOD / "base.yaml"), "--format", "geojson", "-o", "-"]) == 0
+    assert "wrote" not in capsys.readouterr().out
