@@ -188,3 +188,28 @@ def test_export_says_what_it_wrote(tmp_path: Path, capsys: pytest.CaptureFixture
     assert f"wrote {out} (geojson: 4 nodes, 3 links)" in capsys.readouterr().out
     assert main(["export", str(GOOD / "base.yaml"), "--format", "geojson", "-o", "-"]) == 0
     assert "wrote" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (lambda d: d.update(demands="x"), "$.demands: input should be a valid list"),
+        (
+            lambda d: d["demands"][0].update(availability="high"),
+            "$.demands[0].availability: input should be a valid number",
+        ),
+    ],
+)
+def test_a_run_results_file_of_the_wrong_shape_is_bad_input(
+    change: object, where: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    results = tmp_path / "run.json"
+    assert main(["run", str(GOOD / "scenario.yaml"), "--json", str(results), "--quiet"]) == 0
+    document = json.loads(results.read_text())
+    change(document)  # type: ignore[operator]
+    results.write_text(json.dumps(document))
+    capsys.readouterr()
+    assert main(["report", str(results), "-o", str(tmp_path / "r.html")]) == 2
+    err = capsys.readouterr().err
+    assert f"{results}: run results malformed at {where}" in err
+    assert not (tmp_path / "r.html").exists()

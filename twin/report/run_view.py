@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from twin.errors import InputError
+from twin.json_input import check_shape
 from twin.results import RUN_SCHEMA, DemandResult, Outage, SimulationResult
 from twin.units import HOURS_PER_YEAR, format_duration_h
 
@@ -77,6 +78,9 @@ def load_run(
             f"not a run results file (schema {schema!r}, expected {RUN_SCHEMA!r})",
             "write one with `twin run SCENARIO --json FILE`",
         )
+    check_shape(
+        data, SimulationResult, path, "run results", "rewrite it: `twin run SCENARIO --json FILE`"
+    )
     try:
         result = SimulationResult.from_dict(dict(data))
     except (KeyError, TypeError, ValueError) as exc:
