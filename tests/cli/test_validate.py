@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -257,3 +258,17 @@ def test_the_pre_commit_hook_only_validates_the_twin_folders() -> None:
         ".pre-commit-hooks.yaml",
     ):
         assert not pattern.search(path), path
+
+
+def test_every_independent_mistake_of_a_file_is_reported_in_one_run(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Two faults the schema refuses (lat 95, an unknown key) and three it cannot see (p90
+    # below the median, a sea on a land link, a link shorter than the geodesic): one run
+    # names all five at their lines, and the entries with a schema fault cause no echo.
+    path = BAD / "five-independent-mistakes.yaml"
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    lines = sorted(int(line) for line in re.findall(rf"{re.escape(str(path))}:(\d+):\d+:", err))
+    assert lines == [4, 8, 10, 12, 13], err
+    assert "unknown node" not in err

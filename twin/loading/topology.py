@@ -231,13 +231,64 @@ def load_topology(path: str | Path) -> Topology:
             spec = TopologyFile.model_validate(raw)
         except ValidationError as exc:
             problems = problems_from_validation(exc, raw, TopologyFile, fallback)
-            seen = {(p.path, p.line, p.col) for p in problems}
-            problems += [
-                p for p in raw_reference_problems(raw) if (p.path, p.line, p.col) not in seen
-            ]
-            problems.sort(key=lambda p: (p.path, p.line, p.col))
-            raise InputError(problems) from exc
+            problems += raw_reference_problems(raw) + _salvaged_problems(raw, exc)
+            raise InputError(distinct(problems)) from exc
         return _build(spec, raw, str(file_path))
+
+
+def _salvage(raw: MDict, exc: ValidationError) -> MDict | None:
+    """The file without what the schema refused: entries of a section with a bad field, and
+    bad top-level keys. None when a required top-level value is missing or refused (then
+    nothing meaningful can be built)."""
+    bad_entries: dict[str, set[int]] = {}
+    bad_keys: set[str] = set()
+    for error in exc.errors():
+        loc = tuple(error["loc"])
+        if len(loc) >= 2 and loc[0] in SECTIONS and isinstance(loc[1], int):
+            bad_entries.setdefault(str(loc[0]), set()).add(loc[1])
+        elif loc and loc[0] not in ("name", "nodes") and error["type"] != "missing":
+            bad_keys.add(str(loc[0]))
+        else:
+            return None
+    salvaged = MDict(raw.mark)
+    for key in raw:
+        if key in bad_keys:
+            continue
+        value = raw[key]
+        if key in bad_entries and isinstance(value, MList):
+            keep = MList(value.mark)
+            for index, (item, mark) in enumerate(zip(value, value.item_marks, strict=True)):
+                if index not in bad_entries[key]:
+                    keep.add(item, mark)
+            value = keep
+        salvaged.set(key, value, raw.key_marks[key], raw.value_marks[key])
+    return salvaged
+
+
+def _salvaged_problems(raw: MDict, exc: ValidationError) -> list[Problem]:
+    """The faults the schema's refusal hid: duplicate ids, lengths shorter than the geodesic,
+    repair times, found on the entries the schema accepted, so one run reports them all."""
+    from twin.loading.schema import TopologyFile
+
+    salvaged = _salvage(raw, exc)
+    if salvaged is None:
+        return []
+    try:
+        _build(TopologyFile.model_validate(salvaged), salvaged, "", references=False)
+    except (ValidationError, InputError) as again:
+        return again.problems if isinstance(again, InputError) else []
+    return []
+
+
+def distinct(problems: list[Problem]) -> list[Problem]:
+    """One problem per location, in file order (several passes may find the same fault)."""
+    seen: set[tuple[str, int, int]] = set()
+    out: list[Problem] = []
+    for p in sorted(problems, key=lambda p: (p.path, p.line, p.col)):
+        if (p.path, p.line, p.col) not in seen:
+            seen.add((p.path, p.line, p.col))
+            out.append(p)
+    return out
 
 
 def _entry_mark(raw: MDict, section: str, index: int, key: str | None = None) -> Mark:
@@ -250,11 +301,21 @@ def _entry_mark(raw: MDict, section: str, index: int, key: str | None = None) ->
     return items.mark_of(index)
 
 
-def _build(spec: Any, raw: MDict, name: str) -> Topology:
+def _build(spec: Any, raw: MDict, name: str, references: bool = True) -> Topology:
+    """The model from schema-valid data; InputError listing every problem found.
+
+    `references=False` leaves out unknown ids and self-loops: for data salvaged from a refused
+    file (see `_salvage`) those were found on the whole raw file already, and the entries the
+    schema refused would otherwise be reported again as missing.
+    """
     problems: list[Problem] = []
 
     def problem(mark: Mark, message: str, hint: str = "") -> None:
         problems.append(Problem(mark.path, mark.line, mark.col, message, hint))
+
+    def reference(mark: Mark, message: str, hint: str = "") -> None:
+        if references:
+            problem(mark, message, hint)
 
     def unique(section: str, items: list[Any]) -> None:
         seen: dict[str, int] = {}
@@ -297,7 +358,7 @@ def _build(spec: Any, raw: MDict, name: str) -> Topology:
     srlgs: dict[str, Srlg] = {}
     for i, s in enumerate(spec.srlgs):
         if s.failure_class is not None and s.failure_class not in known_classes:
-            problem(
+            reference(
                 _entry_mark(raw, "srlgs", i, "failure_class"),
                 f"unknown failure class '{s.failure_class}' in SRLG {s.id}",
                 did_you_mean(s.failure_class, known_classes, "failure class"),
@@ -307,7 +368,7 @@ def _build(spec: Any, raw: MDict, name: str) -> Topology:
     nodes: dict[str, Node] = {}
     for i, n in enumerate(spec.nodes):
         if n.failure_class is not None and n.failure_class not in known_classes:
-            problem(
+            reference(
                 _entry_mark(raw, "nodes", i, "failure_class"),
                 f"unknown failure class '{n.failure_class}' in node {n.id}",
                 did_you_mean(n.failure_class, known_classes, "failure class"),
@@ -333,27 +394,27 @@ def _build(spec: Any, raw: MDict, name: str) -> Topology:
             node_id = getattr(link, end)
             if node_id not in nodes:
                 ok = False
-                problem(
+                reference(
                     _entry_mark(raw, "links", i, end),
                     f"unknown node '{node_id}' in link {link.id}",
                     did_you_mean(node_id, nodes, "node"),
                 )
         if link.a == link.b:
             ok = False
-            problem(
+            reference(
                 _entry_mark(raw, "links", i, "b"),
                 f"link {link.id} connects node '{link.a}' to itself",
                 "a link needs two different ends",
             )
         if link.failure_class not in known_classes:
-            problem(
+            reference(
                 _entry_mark(raw, "links", i, "failure_class"),
                 f"unknown failure class '{link.failure_class}' in link {link.id}",
                 did_you_mean(link.failure_class, known_classes, "failure class"),
             )
         for srlg_id in link.srlgs:
             if srlg_id not in srlgs:
-                problem(
+                reference(
                     _entry_mark(raw, "links", i, "srlgs"),
                     f"unknown SRLG '{srlg_id}' in link {link.id}",
                     did_you_mean(srlg_id, srlgs, "SRLG"),
