@@ -272,3 +272,16 @@ def test_every_independent_mistake_of_a_file_is_reported_in_one_run(
     lines = sorted(int(line) for line in re.findall(rf"{re.escape(str(path))}:(\d+):\d+:", err))
     assert lines == [4, 8, 10, 12, 13], err
     assert "unknown node" not in err
+
+
+def test_every_independent_mistake_of_a_scenario_is_reported_in_one_run(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Schema faults (an unknown key in an event and in failover) beside faults only the loader
+    # sees (an event after the horizon, a repair pool for a misspelt sea, a NaN check limit).
+    path = BAD / "scenario-five-independent-mistakes.yaml"
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    lines = sorted(int(line) for line in re.findall(rf"{re.escape(str(path))}:(\d+):\d+:", err))
+    assert lines == [8, 9, 11, 13, 15], err
+    assert "event event-2 at 40d" in err  # numbered as in the file, the refused one included

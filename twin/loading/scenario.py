@@ -19,6 +19,7 @@ from twin.errors import InputError, Problem
 from twin.loading.errors import did_you_mean, problems_from_validation
 from twin.loading.paths import resolve_reference
 from twin.loading.references import raw_scenario_reference_problems
+from twin.loading.salvage import distinct, salvage
 from twin.loading.schema import MAX_RTT_MS
 from twin.loading.topology import load_topology
 from twin.loading.yaml_marks import Mark, MDict, MList, load_yaml_with_marks
@@ -366,8 +367,58 @@ def load_scenario(path: str | Path, overrides: Mapping[str, object] | None = Non
     except ValidationError as exc:
         refused = problems_from_validation(exc, raw, ScenarioFile, raw.mark)
         refused += _references_despite_schema(raw, file_path, refused)
-        refused.sort(key=lambda p: (p.path, p.line, p.col))
-        raise InputError(refused) from exc
+        refused += _salvaged_problems(raw, file_path, exc)
+        raise InputError(distinct(refused)) from exc
+    return _scenario(spec, raw, file_path)
+
+
+# Scenario lists whose entries nothing else refers to: one refused entry can be left out and the
+# rest still checked. Demands are referred to (by checks), so a refused demand stops salvage.
+_SALVAGEABLE = ("events", "repair", "checks")
+_REQUIRED = ("name", "topology", "horizon", "demands")
+
+
+def _salvaged_problems(raw: MDict, file_path: Path, exc: ValidationError) -> list[Problem]:
+    """The faults a schema refusal hid (a horizon past the limit, an event after it, a repair
+    pool covering an unknown sea), from what the schema accepted: one run reports them all."""
+    from twin.loading.schema import ScenarioFile
+
+    salvaged = salvage(_with_event_ids(raw), exc, _SALVAGEABLE, _REQUIRED)
+    if salvaged is None:
+        return []
+    try:
+        _scenario(ScenarioFile.model_validate(salvaged), salvaged, file_path)
+    except ValidationError:
+        return []
+    except InputError as again:
+        return again.problems
+    return []
+
+
+def _with_event_ids(raw: MDict) -> MDict:
+    """A copy whose events all carry their default id (`event-N`, N the place in the file), so
+    that leaving a refused event out does not renumber the ones after it in messages."""
+    events = raw.get("events")
+    if not isinstance(events, MList):
+        return raw
+    named = MList(events.mark)
+    for index, (event, mark) in enumerate(zip(events, events.item_marks, strict=True)):
+        if isinstance(event, MDict) and "id" not in event:
+            copy = MDict(event.mark)
+            for key in event:
+                copy.set(key, event[key], event.key_marks[key], event.value_marks[key])
+            copy.set("id", f"event-{index + 1}", event.mark, event.mark)
+            event = copy
+        named.add(event, mark)
+    out = MDict(raw.mark)
+    for key in raw:
+        value = named if key == "events" else raw[key]
+        out.set(key, value, raw.key_marks[key], raw.value_marks[key])
+    return out
+
+
+def _scenario(spec: Any, raw: MDict, file_path: Path) -> Scenario:
+    """The scenario from schema-valid data, with its topology; InputError lists every fault."""
     problems: list[Problem] = []
     topo_mark = _mark(raw, "topology")
     topo_path = resolve_reference(spec.topology, file_path, topo_mark, "topology")

@@ -18,6 +18,7 @@ from twin.geo import geodesic_km, geodesic_upper_bound_km, shortest_credible_len
 from twin.loading.errors import did_you_mean, problems_from_validation
 from twin.loading.paths import resolve_reference
 from twin.loading.references import raw_reference_problems
+from twin.loading.salvage import distinct, salvage
 from twin.loading.yaml_marks import Mark, MDict, MList, load_yaml_with_marks
 from twin.model import FailureClass, Link, Node, RepairTime, Srlg, Topology
 from twin.units import UnitError, parse_duration_h
@@ -236,41 +237,12 @@ def load_topology(path: str | Path) -> Topology:
         return _build(spec, raw, str(file_path))
 
 
-def _salvage(raw: MDict, exc: ValidationError) -> MDict | None:
-    """The file without what the schema refused: entries of a section with a bad field, and
-    bad top-level keys. None when a required top-level value is missing or refused (then
-    nothing meaningful can be built)."""
-    bad_entries: dict[str, set[int]] = {}
-    bad_keys: set[str] = set()
-    for error in exc.errors():
-        loc = tuple(error["loc"])
-        if len(loc) >= 2 and loc[0] in SECTIONS and isinstance(loc[1], int):
-            bad_entries.setdefault(str(loc[0]), set()).add(loc[1])
-        elif loc and loc[0] not in ("name", "nodes") and error["type"] != "missing":
-            bad_keys.add(str(loc[0]))
-        else:
-            return None
-    salvaged = MDict(raw.mark)
-    for key in raw:
-        if key in bad_keys:
-            continue
-        value = raw[key]
-        if key in bad_entries and isinstance(value, MList):
-            keep = MList(value.mark)
-            for index, (item, mark) in enumerate(zip(value, value.item_marks, strict=True)):
-                if index not in bad_entries[key]:
-                    keep.add(item, mark)
-            value = keep
-        salvaged.set(key, value, raw.key_marks[key], raw.value_marks[key])
-    return salvaged
-
-
 def _salvaged_problems(raw: MDict, exc: ValidationError) -> list[Problem]:
     """The faults the schema's refusal hid: duplicate ids, lengths shorter than the geodesic,
     repair times, found on the entries the schema accepted, so one run reports them all."""
     from twin.loading.schema import TopologyFile
 
-    salvaged = _salvage(raw, exc)
+    salvaged = salvage(raw, exc, SECTIONS, required=("name", "nodes"))
     if salvaged is None:
         return []
     try:
@@ -278,17 +250,6 @@ def _salvaged_problems(raw: MDict, exc: ValidationError) -> list[Problem]:
     except (ValidationError, InputError) as again:
         return again.problems if isinstance(again, InputError) else []
     return []
-
-
-def distinct(problems: list[Problem]) -> list[Problem]:
-    """One problem per location, in file order (several passes may find the same fault)."""
-    seen: set[tuple[str, int, int]] = set()
-    out: list[Problem] = []
-    for p in sorted(problems, key=lambda p: (p.path, p.line, p.col)):
-        if (p.path, p.line, p.col) not in seen:
-            seen.add((p.path, p.line, p.col))
-            out.append(p)
-    return out
 
 
 def _entry_mark(raw: MDict, section: str, index: int, key: str | None = None) -> Mark:
