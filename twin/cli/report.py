@@ -23,11 +23,13 @@ from twin.json_input import loads_bounded
 from twin.model import Topology
 from twin.provenance import file_sha256
 from twin.report.terminal_text import add_row, plain, styled, titled_table
+from twin.report.terminal_truncation import shown_of
 
 REPORT_SCHEMA = "silkroad-twin/report/1"
 CONTINGENCY_SCHEMA = "silkroad-twin/contingency/1"
 MC_SCHEMA = "silkroad-twin/montecarlo/1"
 DIFF_SCHEMA = "silkroad-twin/diff/1"
+REPORT_ROWS = 10  # rows of the terminal summary; the HTML report and --json hold every one
 
 
 def read_results(path: Path) -> dict[str, Any]:
@@ -320,10 +322,14 @@ def _contingency_report(
     html = render_contingency_html(data, topo, str(results))
     write_text_atomic(output, html)
     worst_first = ranked(read_contingency(data, str(results)))
-    table = titled_table(f"twin report: {topo.name} {data.get('mode', '')} contingency, worst 10")
+    shown = worst_first[:REPORT_ROWS]
+    table = titled_table(
+        f"twin report: {topo.name} {data.get('mode', '')} contingency, worst first",
+        caption=shown_of(len(shown), len(worst_first), f"all in {output} and with --json"),
+    )
     for column in ("failure", "impact"):
         table.add_column(column, overflow="fold")
-    for impact in worst_first[:10]:
+    for impact in shown:
         add_row(table, impact.label, impact_summary(impact))
     console = human_console(json_path)
     console.print(table)

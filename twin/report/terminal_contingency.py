@@ -6,6 +6,7 @@ from rich.console import Console
 
 from twin.analysis.contingency import ContingencyResult
 from twin.report.terminal_text import add_row, plain, titled_table
+from twin.report.terminal_truncation import shown_of
 
 
 def print_contingency(console: Console, result: ContingencyResult, top: int = 15) -> None:
@@ -13,7 +14,8 @@ def print_contingency(console: Console, result: ContingencyResult, top: int = 15
         f"{result.topology}: {result.mode} with {result.routing} routing ({result.metric} metric), "
         f"{len(result.failures)} failures, {result.demands} demands"
     )
-    table = titled_table(title)
+    worst = result.worst(top)
+    table = titled_table(title, caption=shown_of(len(worst), len(result.failures)))
     for column in (
         "failure",
         "unrouted Gbit/s",
@@ -24,7 +26,7 @@ def print_contingency(console: Console, result: ContingencyResult, top: int = 15
         "overloaded links",
     ):
         table.add_column(column, overflow="fold")
-    for f in result.worst(top):
+    for f in worst:
         stretch = max(f.stretch.values(), default=1.0)
         add_row(
             table,

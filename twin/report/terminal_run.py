@@ -5,8 +5,11 @@ from __future__ import annotations
 from rich.console import Console
 
 from twin.report.terminal_text import add_row, joined, styled, titled_table
+from twin.report.terminal_truncation import shown_of
 from twin.results import SimulationResult
 from twin.units import format_duration_h
+
+FAILED_LINKS_SHOWN = 10
 
 
 def _pct(value: float) -> str:
@@ -77,10 +80,13 @@ def print_run_summary(console: Console, result: SimulationResult) -> None:
         console.print(res)
     failed = sorted((link for link in result.links if link.failures), key=lambda x: -x.downtime_h)
     if failed:
-        links = titled_table("links that failed (most downtime first)")
+        links = titled_table(
+            "links that failed (most downtime first)",
+            caption=shown_of(min(len(failed), FAILED_LINKS_SHOWN), len(failed), "`--json` for all"),
+        )
         for column in ("link", "failures", "downtime", "mean utilisation"):
             links.add_column(column)
-        for link in failed[:10]:
+        for link in failed[:FAILED_LINKS_SHOWN]:
             add_row(
                 links,
                 link.id,
