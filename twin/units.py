@@ -68,14 +68,34 @@ def ms_to_hours(ms: float) -> float:
     return ms / 3_600_000.0
 
 
-def format_duration_h(hours: float) -> str:
-    """Render a duration in the largest unit that keeps it readable (for tables and timelines)."""
-    if hours >= 2 * 24:
-        return f"{hours / 24:.1f} d"
-    if hours >= 1:
-        return f"{hours:.1f} h"
-    if hours * 60 >= 1:
-        return f"{hours * 60:.1f} min"
-    if hours * 3600 >= 1:  # failover interruptions: "44.9 s" reads better than "44850 ms"
-        return f"{hours * 3600:.1f} s"
-    return f"{hours * 3_600_000:.0f} ms"
+# The finest unit repair waits and restore times are printed in: they are hours or days, and a
+# zero wait reads "0 h", not "0 ms".
+WAIT_UNIT = "h"
+
+# The units durations are printed in, largest first, with their length in hours.
+_PRINT_UNITS_H: tuple[tuple[str, float], ...] = (
+    ("d", 24.0),
+    ("h", 1.0),
+    ("min", 1.0 / 60.0),
+    ("s", 1.0 / 3600.0),
+    ("ms", 1.0 / 3_600_000.0),
+)
+
+
+def format_duration_h(hours: float, smallest: str = "ms") -> str:
+    """Render a duration in the largest unit that keeps it readable (for tables and timelines).
+
+    `smallest` is the finest unit the quantity is read in: repair waits and restore times are
+    hours or days, so a zero wait prints `0 h` (not `0 ms`) and a 20-minute one `0.3 h`;
+    failover interruptions keep milliseconds. Days from two days up (`36.0 h`, `2.0 d`).
+    """
+    names = [name for name, _ in _PRINT_UNITS_H]
+    floor = names.index(smallest)
+    for index, (name, unit_h) in enumerate(_PRINT_UNITS_H):
+        threshold = 2.0 if name == "d" else 1.0
+        if index == floor or hours >= threshold * unit_h:
+            value = hours / unit_h
+            if value == 0:
+                return f"0 {name}"
+            return f"{value:.0f} {name}" if name == "ms" else f"{value:.1f} {name}"
+    raise AssertionError("unreachable: the ladder ends at its floor")

@@ -25,3 +25,25 @@ def test_a_truncated_contingency_table_says_how_many_it_shows(
     assert f"2 of {total:,} shown; `--top N` or `--json` for all" in capsys.readouterr().out
     assert main([*argv, "--top", str(total)]) == 0
     assert "shown;" not in capsys.readouterr().out
+
+
+def test_durations_print_in_units_that_fit_them() -> None:
+    from twin.units import WAIT_UNIT, format_duration_h
+
+    assert format_duration_h(0.0, WAIT_UNIT) == "0 h"  # a zero repair wait
+    assert format_duration_h(0.5, WAIT_UNIT) == "0.5 h"  # not "30.0 min" for a wait
+    assert format_duration_h(9.9 * 24, WAIT_UNIT) == "9.9 d"
+    assert format_duration_h(44.85 / 3600) == "44.9 s"  # failover keeps its small units
+    assert format_duration_h(0.0) == "0 ms"
+    assert format_duration_h(36.0) == "36.0 h" and format_duration_h(48.0) == "2.0 d"
+
+
+def test_a_run_prints_a_zero_repair_wait_in_hours(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The good scenario's vessel never waits (one job): its waits are 0, shown as 0 h.
+    monkeypatch.setenv("COLUMNS", "200")
+    assert main(["run", str(GOOD / "scenario.yaml"), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if "vessel" in line)
+    assert "0 h" in row and "ms" not in row

@@ -19,7 +19,7 @@ from typing import Any
 from twin.errors import InputError
 from twin.json_input import check_shape
 from twin.results import RUN_SCHEMA, DemandResult, Outage, SimulationResult
-from twin.units import HOURS_PER_YEAR, format_duration_h
+from twin.units import HOURS_PER_YEAR, WAIT_UNIT, format_duration_h
 
 __all__ = [
     "ElementDown",
@@ -256,9 +256,8 @@ def outage_blame(downs: list[ElementDown], demand: DemandResult) -> list[tuple[s
 
 def _repair_words(down: ElementDown) -> str:
     if down.wait_h > 0 and down.resource:
-        return (
-            f"repair of {down.element} waited {format_duration_h(down.wait_h)} for {down.resource}"
-        )
+        wait = format_duration_h(down.wait_h, WAIT_UNIT)
+        return f"repair of {down.element} waited {wait} for {down.resource}"
     if down.resource:
         return f"{down.element} repaired by {down.resource} in {format_duration_h(down.duration_h)}"
     return ""

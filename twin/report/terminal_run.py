@@ -7,7 +7,7 @@ from rich.console import Console
 from twin.report.terminal_text import add_row, joined, styled, titled_table
 from twin.report.terminal_truncation import shown_of
 from twin.results import SimulationResult
-from twin.units import format_duration_h
+from twin.units import WAIT_UNIT, format_duration_h
 
 FAILED_LINKS_SHOWN = 10
 
@@ -46,7 +46,9 @@ def print_run_summary(console: Console, result: SimulationResult) -> None:
             target,
             f"{d.sla_downtime_min_per_year:.1f}",
             str(d.outage_count),
-            "-" if d.max_time_to_restore_h is None else format_duration_h(d.max_time_to_restore_h),
+            "-"
+            if d.max_time_to_restore_h is None
+            else format_duration_h(d.max_time_to_restore_h, WAIT_UNIT),
             "-" if d.rtt_p99_ms is None else f"{d.rtt_p99_ms:.1f}",
             str(d.failovers),
             f"{d.traffic_lost_gbit:.3g}",
@@ -73,8 +75,8 @@ def print_run_summary(console: Console, result: SimulationResult) -> None:
                 r.kind,
                 str(r.count),
                 str(r.jobs),
-                format_duration_h(r.mean_wait_h),
-                format_duration_h(r.max_wait_h),
+                format_duration_h(r.mean_wait_h, WAIT_UNIT),
+                format_duration_h(r.max_wait_h, WAIT_UNIT),
                 _pct(r.busy_fraction),
             )
         console.print(res)
