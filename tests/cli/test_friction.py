@@ -47,3 +47,23 @@ def test_a_run_prints_a_zero_repair_wait_in_hours(
     out = capsys.readouterr().out
     row = next(line for line in out.splitlines() if "vessel" in line)
     assert "0 h" in row and "ms" not in row
+
+
+def test_the_diff_table_fits_120_columns_and_says_still_disconnected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "120")
+    out = tmp_path / "diff.json"
+    base, head = ROOT / "topologies/silk-road-2021.yaml", ROOT / "topologies/silk-road-2026.yaml"
+    main(["diff", str(base), str(head), "--json", str(out)])
+    text = capsys.readouterr().out
+    assert max(len(line) for line in text.splitlines()) <= 120
+    for demand in json.loads(out.read_text())["demands"]:
+        rows = [line for line in text.splitlines() if line.startswith(f"│ {demand['demand_id']} ")]
+        assert len(rows) == 1, text  # one line per demand: no 13-line cells
+        never = (
+            demand["before"]["n1_worst_rtt_ms"] is None
+            and demand["after"]["n1_worst_rtt_ms"] is None
+        )
+        assert ("still disconnected" in rows[0]) == never
+    assert "unreachable → unreachable" not in text

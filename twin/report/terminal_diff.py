@@ -5,11 +5,11 @@ from __future__ import annotations
 from rich.console import Console
 
 from twin.analysis.topology_diff import TopologyDiff
-from twin.report.terminal_text import add_row, joined, plain, styled, titled_table
+from twin.report.terminal_text import add_row, plain, styled, titled_table
 
 
 def _number(value: float | None, digits: int = 1) -> str:
-    return "unreachable" if value is None else f"{value:.{digits}f}"
+    return "disconnected" if value is None else f"{value:.{digits}f}"
 
 
 def print_diff(console: Console, diff: TopologyDiff) -> None:
@@ -27,34 +27,40 @@ def print_diff(console: Console, diff: TopologyDiff) -> None:
     if not diff.demands:
         return
     demands = titled_table("per demand (base → head)")
-    for column in (
-        "demand",
-        "best RTT ms",
-        "disjoint link/SRLG",
-        "SPOFs",
-        "availability",
-        "N-1 worst RTT ms",
-        "verdict",
-    ):
-        demands.add_column(column, overflow="fold")
+    for column in ("demand", "best RTT ms", "paths L/S", "SPOFs", "availability", "N-1 worst RTT"):
+        demands.add_column(column, no_wrap=True)
+    demands.add_column("verdict", no_wrap=True)
+    details: list[str] = []
     for d in diff.demands:
         b, a = d.before, d.after
         if d.regressions:
-            verdict = joined(styled("worse", "bold red"), ": " + "; ".join(d.regressions))
+            verdict = styled("worse", "bold red")
+            details.append(f"{d.demand_id} worse: " + "; ".join(d.regressions))
         elif d.improvements:
-            verdict = joined(styled("better", "green"), ": " + "; ".join(d.improvements))
+            verdict = styled("better", "green")
+            details.append(f"{d.demand_id} better: " + "; ".join(d.improvements))
         else:
             verdict = plain("unchanged")
         add_row(
             demands,
-            f"{d.demand_id} ({d.source}→{d.destination})",
-            f"{_number(b.rtt_ms)} → {_number(a.rtt_ms)}",
+            d.demand_id,
+            _change(b.rtt_ms, a.rtt_ms, 1),
             f"{b.link_disjoint_paths}/{b.srlg_disjoint_paths} → "
             f"{a.link_disjoint_paths}/{a.srlg_disjoint_paths}",
-            f"{', '.join(b.spof_links + b.spof_srlgs) or '-'} → "
-            f"{', '.join(a.spof_links + a.spof_srlgs) or '-'}",
-            f"{_number(b.availability, 7)} → {_number(a.availability, 7)}",
-            f"{_number(b.n1_worst_rtt_ms)} → {_number(a.n1_worst_rtt_ms)}",
+            f"{len(b.spof_links) + len(b.spof_srlgs)} → {len(a.spof_links) + len(a.spof_srlgs)}",
+            _change(b.availability, a.availability, 7),
+            _change(b.n1_worst_rtt_ms, a.n1_worst_rtt_ms, 1),
             verdict,
         )
     console.print(demands)
+    # What changed, one line per demand below the table: lists of links do not fit in a cell
+    # of a table meant to stay within 120 columns.
+    for line in details:
+        console.print(plain(line))
+
+
+def _change(before: float | None, after: float | None, digits: int) -> str:
+    """`42.6 → 40.1`; a value missing on both sides (no path) is 'still disconnected'."""
+    if before is None and after is None:
+        return "still disconnected"
+    return f"{_number(before, digits)} → {_number(after, digits)}"
