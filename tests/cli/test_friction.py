@@ -67,3 +67,27 @@ def test_the_diff_table_fits_120_columns_and_says_still_disconnected(
         )
         assert ("still disconnected" in rows[0]) == never
     assert "unreachable → unreachable" not in text
+
+
+def test_every_writer_says_what_it_wrote(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    run_json, timeline = tmp_path / "run.json", tmp_path / "t.csv"
+    scenario = str(GOOD / "scenario.yaml")
+    argv = ["run", scenario, "--quiet", "--json", str(run_json), "--timeline", str(timeline)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert f"wrote {run_json}" in out and f"wrote {timeline}" in out
+    # With the JSON on standard output, stdout holds it alone; the message goes to stderr.
+    assert main(["run", scenario, "--quiet", "--json", "-", "--timeline", str(timeline)]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["schema"] == "silkroad-twin/run/1"
+    assert f"wrote {timeline}" in captured.err
+    junit, exported = tmp_path / "j.xml", tmp_path / "t.graphml"
+    assert main(["check", scenario, "--junit", str(junit)]) == 0
+    assert f"wrote {junit}" in capsys.readouterr().out
+    assert (
+        main(["export", str(GOOD / "base.yaml"), "--format", "graphml", "-o", str(exported)]) == 0
+    )
+    assert f"wrote {exported}" in capsys.readouterr().out

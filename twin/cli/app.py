@@ -151,6 +151,7 @@ def human_console(*outputs: str | Path | None) -> Console:
     (`--json -`, `--markdown -`) goes to standard output, so that stdout carries that document
     alone and people still see the tables. Two machine outputs cannot share standard output.
     """
+    global _messages_on_stderr
     on_stdout = sum(is_stdout(p) for p in outputs)
     if on_stdout > 1:
         raise InputError.at(
@@ -160,7 +161,19 @@ def human_console(*outputs: str | Path | None) -> Console:
             "more than one output was given as '-' (standard output)",
             "send one of them to standard output and write the others to files",
         )
+    _messages_on_stderr = bool(on_stdout)
     return stderr_console() if on_stdout else stdout_console()
+
+
+# Set by `human_console` when a machine output goes to standard output: messages for people
+# (such as `wrote FILE`) then go to standard error, so stdout carries that document alone.
+_messages_on_stderr = False
+
+
+def announce_written(path: str | Path) -> None:
+    """`wrote PATH`: every output file a command writes is named, on the people's stream."""
+    console = stderr_console() if _messages_on_stderr else stdout_console()
+    console.print(f"wrote {path}", markup=False, highlight=False)
 
 
 class _ReaderGone(TwinError):
@@ -198,6 +211,7 @@ def emit_json(path: str | Path | None, document: Any) -> None:
         _write_stdout(canonical_json(document))
     else:
         write_json_atomic(path, document)
+        announce_written(path)
 
 
 def emit_text(path: str | Path | None, text: str) -> None:
@@ -212,6 +226,7 @@ def emit_text(path: str | Path | None, text: str) -> None:
         _write_stdout(text if text.endswith("\n") else text + "\n")
     else:
         write_text_atomic(path, text)
+        announce_written(path)
 
 
 def _load_commands() -> None:
@@ -225,6 +240,8 @@ def _load_commands() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns (and exits with) a CI-friendly status."""
+    global _messages_on_stderr
+    _messages_on_stderr = False  # per command (tests and embedders call main more than once)
     _load_commands()
     err = stderr_console()
     status = EXIT_OK

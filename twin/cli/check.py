@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from twin.atomic import write_text_atomic
-from twin.cli.app import EXIT_CHECK_FAILED, EXIT_OK, app, emit_json, emit_text, human_console
+from twin.cli.app import (
+    EXIT_CHECK_FAILED,
+    EXIT_OK,
+    announce_written,
+    app,
+    emit_json,
+    emit_text,
+    human_console,
+)
 from twin.errors import InputError, Problem
 from twin.option_values import WORKERS_HELP, require_replications, require_workers
 
@@ -145,6 +153,7 @@ def check_command(
     print_check_report(console, report)
     if junit is not None:
         write_text_atomic(junit, render_junit(report))
+        announce_written(junit)
     if markdown is not None:
         emit_text(markdown, render_check_markdown(report))
     emit_json(json_path, report.to_dict())

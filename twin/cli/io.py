@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from twin.atomic import write_text_atomic
-from twin.cli.app import EXIT_OK, app, emit_text, is_stdout, stderr_console, stdout_console
+from twin.cli.app import EXIT_OK, app, emit_text, stderr_console, stdout_console
 from twin.errors import InputError
 from twin.report.terminal_text import plain
 
@@ -155,12 +155,5 @@ def export_command(
         raise InputError.at(
             "--format", 0, 0, f"unknown format {format_!r}", f"use {', '.join(EXPORTERS)}"
         )
-    loaded = load_topology(topology)
-    text = EXPORTERS[format_](loaded)
-    emit_text(output, text)
-    if not is_stdout(output):  # standard output carries the document alone
-        stdout_console().print(
-            f"wrote {output} ({format_}: {len(loaded.nodes)} nodes, {len(loaded.links)} links)",
-            markup=False,
-        )
+    emit_text(output, EXPORTERS[format_](load_topology(topology)))  # says what it wrote
     return EXIT_OK

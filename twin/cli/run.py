@@ -13,6 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from twin.cli.app import (
     EXIT_INTERRUPTED,
     EXIT_OK,
+    announce_written,
     app,
     emit_json,
     human_console,
@@ -178,10 +179,12 @@ def run_command(
         emit_json(json_path, document)
         if timeline is not None:
             write_timeline_csv(timeline, result)
+            announce_written(timeline)
         if report is not None:
             from twin.report.html import render_report
 
             render_report(result, loaded.topology, report, bases=(Path("."), scenario.parent))
+            announce_written(report)
     return EXIT_INTERRUPTED if interrupts.requested else EXIT_OK
 
 
@@ -232,6 +235,7 @@ def _montecarlo(
             write_montecarlo_report(
                 document, loaded.topology, report, bases=(Path("."), scenario_path.parent)
             )
+            announce_written(report)
     if interrupts.requested and not result.partial:
         stderr_console().print("twin: interrupted after the last replication; results complete")
     return EXIT_INTERRUPTED if result.partial or interrupts.requested else EXIT_OK
