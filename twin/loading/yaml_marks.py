@@ -128,6 +128,12 @@ class _Builder:
     def mark(self, node: yaml.Node) -> Mark:
         return Mark(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
 
+    def refusal(self, node: yaml.Node, message: str, hint: str) -> InputError:
+        """Bad input located at `node`."""
+        return InputError(
+            Problem(self.path, node.start_mark.line + 1, node.start_mark.column + 1, message, hint)
+        )
+
     def build(self, node: yaml.Node, via_alias: bool = False) -> Any:
         """Build `node`; `via_alias` when it is reached again through an alias (`*name`).
 
@@ -140,29 +146,21 @@ class _Builder:
         if via_alias:
             self.expanded += 1
             if self.expanded > MAX_ALIAS_VALUES:
-                raise InputError(
-                    Problem(
-                        self.path,
-                        node.start_mark.line + 1,
-                        node.start_mark.column + 1,
-                        f"aliases expand to more than {MAX_ALIAS_VALUES:,} values (the limit)",
-                        "YAML aliases that multiply content (an 'alias bomb') are refused; "
-                        "write the content out or split the file",
-                    )
+                raise self.refusal(
+                    node,
+                    f"aliases expand to more than {MAX_ALIAS_VALUES:,} values (the limit)",
+                    "YAML aliases that multiply content (an 'alias bomb') are refused; "
+                    "write the content out or split the file",
                 )
         else:
             self.seen.add(id(node))
         if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
             # Collections are built here, not by SafeConstructor, so refuse foreign tags
             # (e.g. !!python/object) explicitly rather than silently reading them as plain data.
-            raise InputError(
-                Problem(
-                    self.path,
-                    node.start_mark.line + 1,
-                    node.start_mark.column + 1,
-                    f"tag '{node.tag}' is not allowed",
-                    "remove the tag: files hold plain mappings, lists and scalars",
-                )
+            raise self.refusal(
+                node,
+                f"tag '{node.tag}' is not allowed",
+                "remove the tag: files hold plain mappings, lists and scalars",
             )
         if isinstance(node, yaml.MappingNode):
             result = MDict(self.mark(node))
