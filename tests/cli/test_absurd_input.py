@@ -125,11 +125,11 @@ def test_alias_expansion_alone_is_limited(
     per_copy = MAX_ALIAS_VALUES // 10
     items = ", ".join("1" for _ in range(per_copy))
     path = tmp_path / "bomb.yaml"
-    path.write_text(f"name: x\nbase: &b [{items}]\ncopies: [{', '.join(['*b'] * 10)}]\n")
+    path.write_text(f"name: x\nnodes: &b [{items}]\nlinks: [{', '.join(['*b'] * 10)}]\n")
     assert main(["validate", str(path)]) == 2
     assert f"more than {MAX_ALIAS_VALUES:,} values" in capsys.readouterr().err
     # One copy fewer stays within it: the written values (the anchor's list) are not counted.
-    path.write_text(f"name: x\nbase: &b [{items}]\ncopies: [{', '.join(['*b'] * 9)}]\n")
+    path.write_text(f"name: x\nnodes: &b [{items}]\nlinks: [{', '.join(['*b'] * 9)}]\n")
     main(["validate", str(path)])
     assert "aliases expand" not in capsys.readouterr().err
 
