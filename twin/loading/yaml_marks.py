@@ -128,12 +128,6 @@ class _Builder:
     def mark(self, node: yaml.Node) -> Mark:
         return Mark(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
 
-    def refusal(self, node: yaml.Node, message: str, hint: str) -> InputError:
-        """Bad input located at `node`."""
-        return InputError(
-            Problem(self.path, node.start_mark.line + 1, node.start_mark.column + 1, message, hint)
-        )
-
     def build(self, node: yaml.Node, via_alias: bool = False) -> Any:
         """Build `node`; `via_alias` when it is reached again through an alias (`*name`).
 
@@ -146,7 +140,7 @@ class _Builder:
         if via_alias:
             self.expanded += 1
             if self.expanded > MAX_ALIAS_VALUES:
-                raise self.refusal(
+                raise self.refused(
                     node,
                     f"aliases expand to more than {MAX_ALIAS_VALUES:,} values (the limit)",
                     "YAML aliases that multiply content (an 'alias bomb') are refused; "
@@ -157,7 +151,7 @@ class _Builder:
         if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
             # Collections are built here, not by SafeConstructor, so refuse foreign tags
             # (e.g. !!python/object) explicitly rather than silently reading them as plain data.
-            raise self.refusal(
+            raise self.refused(
                 node,
                 f"tag '{node.tag}' is not allowed",
                 "remove the tag: files hold plain mappings, lists and scalars",
@@ -213,6 +207,10 @@ class _Builder:
                 )
             )
         return value
+
+    def refused(self, node: yaml.Node, message: str, hint: str) -> InputError:
+        """Bad input at `node`, ready to raise."""
+        return InputError(self.problem(node, message, hint))
 
     def problem(self, node: yaml.Node, message: str, hint: str) -> Problem:
         """A problem at `node`'s position in this file."""
