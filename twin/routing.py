@@ -17,11 +17,14 @@ import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import networkx as nx
 
 from twin.model import Demand, Link, Topology
+
+if TYPE_CHECKING:
+    from twin.replacement_paths import ReplacementPaths
 
 FailureState = frozenset[str]
 Metric = Literal["latency", "hops", "igp"]
@@ -41,6 +44,8 @@ LANDMARK_MIN_NODES = 64
 # failure state, and evaluating the bound was two fifths of a search. Past this many remembered
 # values (about 100 MB) they are forgotten and rebuilt as needed.
 BOUND_MEMO_MAX_VALUES = 1_500_000
+# What `_detour` says when a search must decide (None already means "no path").
+UNKNOWN: Any = object()
 
 
 @dataclass(frozen=True)
@@ -153,6 +158,7 @@ class Router:
         self.link_delay_ms: Mapping[str, float] = {
             lid: link.delay_ms for lid, link in topology.links.items()
         }
+        self._link_length_km = {lid: link.length_km for lid, link in topology.links.items()}
         self.adjacency = self._build_adjacency()
         # The same lists with each step's search cost: the link's cost plus, for latency, the
         # equipment delay of the node it enters (one addition per edge in the searches).
@@ -163,6 +169,7 @@ class Router:
         self._landmarks: dict[str, tuple[tuple[float, ...], tuple[float, ...]]] | None = None
         self._bound_memo: dict[tuple[str, str], dict[str, float]] = {}
         self._bound_memo_values = 0
+        self._replacements: ReplacementPaths | None = None
 
     def _search_cost(self, v: str, cost: float) -> float:
         return cost + (self._node_delay_ms[v] if self.metric == "latency" else 0.0)
@@ -284,11 +291,13 @@ class Router:
 
     def path_over(self, nodes: Sequence[str], link_ids: Sequence[str]) -> Path:
         """The Path along `nodes` over the given links, with its length and latency."""
-        links = [self.topology.links[lid] for lid in link_ids]
-        length_km = sum(link.length_km for link in links)
-        one_way_ms = sum(link.delay_ms for link in links) + sum(
-            self._node_delay_ms[n] for n in nodes
+        length_of, delay_of, node_delay = (
+            self._link_length_km,
+            self.link_delay_ms,
+            self._node_delay_ms,
         )
+        length_km = sum([length_of[lid] for lid in link_ids])
+        one_way_ms = sum([delay_of[lid] for lid in link_ids]) + sum([node_delay[n] for n in nodes])
         return Path(tuple(nodes), tuple(link_ids), length_km, one_way_ms)
 
     def make_path(
@@ -321,6 +330,10 @@ class Router:
             return None
         if source == destination:
             return Path((source,), (), 0.0, self._node_delay_ms[source])
+        if residual is None and len(state) == 1:
+            found = self._detour(source, destination, state)
+            if found is not UNKNOWN:
+                return cast(Path | None, found)
         steps = self._steps
         bound = self._bound_to(source, destination)
         known = self._bound_memo.get((source, destination))
@@ -372,6 +385,23 @@ class Router:
         nodes.reverse()
         link_ids.reverse()
         return self.path_over(nodes, link_ids)
+
+    def _detour(self, source: str, destination: str, state: FailureState) -> Any:
+        """The path with one link down, from the demand's replacement paths (see
+        `twin.replacement_paths`), or UNKNOWN where only a search can say.
+
+        On large graphs, N-1 asks for every link of every demand's path in turn: two
+        shortest-path trees per demand answer all of them, where each search would settle a
+        good part of the graph. Small graphs search: that is cheaper than building trees.
+        """
+        (failed,) = state
+        if failed in self._node_delay_ms or len(self.adjacency) <= LANDMARK_MIN_NODES:
+            return UNKNOWN
+        if self._replacements is None:
+            from twin.replacement_paths import ReplacementPaths
+
+            self._replacements = ReplacementPaths(self._steps, self.path_over)
+        return self._replacements.detour(source, destination, failed)
 
 
 def _no_bound(_v: str) -> float:

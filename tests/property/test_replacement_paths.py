@@ -1,0 +1,161 @@
+"""Single-link detours from shortest-path trees give the router's search result, ties included.
+
+The router answers a failure state of one link from the demand's replacement paths
+(`twin.replacement_paths`) on large graphs and by searching otherwise. Both must return the
+same Path object, byte for byte, whichever equal-cost path the search would pick. Graphs here
+are made to have many ties: IGP metrics drawn from {1, 2, 3} and the hop metric give many
+equal-cost paths, parallel links included; latency over random lengths gives few. The
+reference is the same router with the tree answer switched off: the search of today.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from twin import routing
+from twin.model import Link, Node, Topology
+from twin.replacement_paths import ReplacementPaths
+from twin.routing import LANDMARK_MIN_NODES, UNKNOWN, Metric, Router
+
+PROPS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _node(nid: str, rng: random.Random, delay_ms: float | None = None) -> Node:
+    delay = rng.choice([0.0, 0.05, 0.1]) if delay_ms is None else delay_ms
+    lat, lon = 35.0 + rng.random() * 10.0, 40.0 + rng.random() * 30.0
+    return Node(nid, nid, "AZ", "pop", lat, lon, equipment_delay_ms=delay)
+
+
+def _link(lid: str, a: str, b: str, length_km: float, igp: float | None = None) -> Link:
+    return Link(lid, a, b, "terrestrial", length_km, 100.0, "cut", igp_metric=igp)
+
+
+def _random_topology(seed: int, nodes: int, extra: int, tied_lengths: bool) -> Topology:
+    """A random tree plus extra links (parallel ones possible); lengths from a few values when
+    `tied_lengths`, so equal-cost paths abound, and IGP metrics always from {1, 2, 3}."""
+    rng = random.Random(seed)
+    ids = [f"n{i:03d}" for i in range(nodes)]
+    pairs = [(ids[i], ids[rng.randrange(i)]) for i in range(1, nodes)]
+    pairs += [tuple(rng.sample(ids, 2)) for _ in range(extra)]  # type: ignore[misc]
+    links = {}
+    for i, (a, b) in enumerate(pairs):
+        length = rng.choice([100.0, 200.0, 300.0]) if tied_lengths else 50.0 + rng.random() * 900
+        links[f"l{i:03d}"] = _link(f"l{i:03d}", a, b, length, float(rng.choice([1, 2, 3])))
+    node_delay = 0.0 if tied_lengths else None
+    return Topology("random", {n: _node(n, rng, node_delay) for n in ids}, links)
+
+
+def _reference(topology: Topology, metric: Metric) -> Router:
+    router = Router(topology, metric=metric)
+    router._detour = lambda *_args: UNKNOWN  # type: ignore[method-assign]
+    return router
+
+
+@PROPS
+@given(
+    seed=st.integers(0, 10**6),
+    nodes=st.integers(LANDMARK_MIN_NODES + 1, LANDMARK_MIN_NODES + 40),
+    extra=st.integers(0, 60),
+    tied=st.booleans(),
+    metric=st.sampled_from(["latency", "igp", "hops"]),
+)
+def test_single_link_failures_give_the_search_path_ties_included(
+    seed: int, nodes: int, extra: int, tied: bool, metric: Metric
+) -> None:
+    topology = _random_topology(seed, nodes, extra, tied)
+    fast, slow = Router(topology, metric=metric), _reference(topology, metric)
+    rng = random.Random(seed)
+    ids = sorted(topology.nodes)
+    for _ in range(6):
+        source, destination = rng.sample(ids, 2)
+        base = slow.shortest_path(source, destination)
+        others = rng.sample(sorted(topology.links), 3)
+        for lid in (*(base.links if base else ()), *others):
+            state = frozenset({lid})
+            expected = slow.shortest_path(source, destination, state)
+            assert fast.shortest_path(source, destination, state) == expected, (
+                f"{source}->{destination} without {lid}"
+            )
+
+
+@PROPS
+@given(seed=st.integers(0, 10**6), extra=st.integers(0, 30), tied=st.booleans())
+def test_detours_on_small_graphs_match_dijkstra(seed: int, extra: int, tied: bool) -> None:
+    """Below the landmark threshold the router searches with plain Dijkstra; the trees must
+    agree with it too (the class is used directly here, as the router does not on so few
+    nodes)."""
+    topology = _random_topology(seed, 12, extra, tied)
+    router = Router(topology)
+    trees = ReplacementPaths(router._steps, router.path_over)
+    rng = random.Random(seed)
+    ids = sorted(topology.nodes)
+    for _ in range(8):
+        source, destination = rng.sample(ids, 2)
+        base = router.shortest_path(source, destination)
+        for lid in sorted(topology.links):
+            answer = trees.detour(source, destination, lid)
+            if answer is UNKNOWN:
+                continue
+            assert answer == router.shortest_path(source, destination, frozenset({lid}))
+            if base is None:
+                assert answer is None
+
+
+def _ring(nodes: int, equal: bool) -> Topology:
+    rng = random.Random(7)
+    ids = [f"r{i:03d}" for i in range(nodes)]
+    links = {
+        f"k{i:03d}": _link(f"k{i:03d}", ids[i], ids[(i + 1) % nodes], 100.0 if equal else 100.0 + i)
+        for i in range(nodes)
+    }
+    return Topology("ring", {n: _node(n, rng, 0.0) for n in ids}, links)
+
+
+def test_a_ring_detours_the_long_way_round_without_searching(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On a ring with distinct lengths every detour is unique: the trees answer it, and it is
+    the other arc of the ring, whatever the search would have cost."""
+    nodes = LANDMARK_MIN_NODES + 6
+    topology = _ring(nodes, equal=False)
+    router = Router(topology)
+    calls = []
+    search = routing.Router._bound_to
+    monkeypatch.setattr(
+        routing.Router, "_bound_to", lambda self, *a: calls.append(a) or search(self, *a)
+    )
+    path = router.shortest_path("r000", "r001", frozenset({"k000"}))
+    assert calls == [], "the detour was searched, not read from the trees"
+    assert path is not None
+    assert path.nodes == ("r000", *(f"r{i:03d}" for i in range(nodes - 1, 0, -1)))
+    assert path.links == tuple(f"k{i:03d}" for i in range(nodes - 1, 0, -1))
+
+
+def test_an_exact_tie_is_left_to_the_search() -> None:
+    """On a ring of equal links, the two arcs between opposite nodes cost the same: the trees
+    cannot say which one the search keeps, so they answer UNKNOWN."""
+    topology = _ring(LANDMARK_MIN_NODES + 6, equal=True)
+    router = Router(topology)
+    trees = ReplacementPaths(router._steps, router.path_over)
+    # r000 -> r035: two arcs of 35 links each, a tie on the base path itself.
+    assert trees.detour("r000", "r035", "k010") is UNKNOWN
+    assert Router(topology).shortest_path("r000", "r035", frozenset({"k010"})) == _reference(
+        topology, "latency"
+    ).shortest_path("r000", "r035", frozenset({"k010"}))
+
+
+def test_a_bridge_failure_leaves_no_path() -> None:
+    topology = _ring(LANDMARK_MIN_NODES + 6, equal=False)
+    links = dict(topology.links)
+    links["spur"] = _link("spur", "r000", "x", 10.0)
+    nodes = dict(topology.nodes)
+    nodes["x"] = _node("x", random.Random(1), 0.0)
+    topology = Topology("ring+spur", nodes, links)
+    router = Router(topology)
+    trees = ReplacementPaths(router._steps, router.path_over)
+    assert trees.detour("x", "r005", "spur") is None
+    assert router.shortest_path("x", "r005", frozenset({"spur"})) is None

@@ -1,0 +1,263 @@
+"""Every single-link detour of one demand from two shortest-path trees (replacement paths).
+
+N-1 contingency on a backbone reroutes each demand once per link of its path: a thousand demands
+of forty hops are forty thousand searches, and a search in Python over thousands of nodes is the
+whole cost of the analysis. For an undirected graph with positive costs, all those detours
+follow from two trees (Malik, Mittal and Gupta, "The k most vital arcs in the shortest path
+problem", Oper. Res. Letters 8, 1989): with T_s the shortest-path tree from the source and T_t
+the one toward the destination, removing the path's k-th link e_k splits T_s into the side that
+keeps the source (S) and the side below e_k (U). Every detour crosses from S to U by some other
+link (x, y), and the cheapest one is T_s's path to x, then (x, y), then T_t's path from y, which
+never uses e_k. So one pass over the links per path position gives every detour.
+
+Costs here are the router's search costs (a link's cost plus the equipment delay of the node it
+enters). They are not symmetric, but a path's cost one way and back differ only by the delays of
+its two ends, so shortest paths are those of an undirected graph and the argument holds.
+
+Results must be *the* path the router's search returns, ties included, so a detour is given only
+when it is provably the one shortest path: the best crossing link beats every other by a margin
+far above float rounding, and the tree paths on both sides have no rival of near-equal cost at
+any node. Anything else (ties, node failures, several failed links, capacity limits) is answered
+"unknown" and the caller searches as before. The trees come from SciPy's compiled Dijkstra.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from twin.routing import UNKNOWN
+
+# Two costs closer than this (relative) are treated as a tie, which the fast path refuses.
+# Float rounding over a path of thousands of additions is below 1e-12 relative.
+TIE_REL = 1e-9
+
+PathBuilder = Callable[[Sequence[str], Sequence[str]], Any]  # (nodes, link ids) -> Path
+
+
+@dataclass(frozen=True)
+class _Arcs:
+    """Directed arcs as parallel arrays: from, to, search cost, and an index into `links`."""
+
+    tail: np.ndarray
+    head: np.ndarray
+    cost: np.ndarray
+    link: np.ndarray
+
+
+class ReplacementPaths:
+    """Single-link detours of demands over one graph, built on first use per demand.
+
+    `adjacency` is the router's search adjacency: node -> [(neighbour, link id, search cost)].
+    `make_path` turns node and link ids into the router's Path (so lengths and latencies are
+    computed by the same code whichever way a path was found).
+    """
+
+    def __init__(
+        self,
+        adjacency: dict[str, list[tuple[str, str, float]]],
+        make_path: PathBuilder,
+        max_tables: int = 200_000,
+    ) -> None:
+        from scipy.sparse import csr_array
+
+        self._make_path = make_path
+        self.nodes = sorted(adjacency)
+        self._index = {n: i for i, n in enumerate(self.nodes)}
+        self.links = sorted({key for hops in adjacency.values() for _, key, _ in hops})
+        link_index = self._link_index = {lid: i for i, lid in enumerate(self.links)}
+        tails, heads, costs, keys = [], [], [], []
+        # The cheapest link of each ordered node pair, lowest id among equal costs: the rule
+        # the router's search applies to parallel links.
+        best: dict[tuple[int, int], tuple[float, str]] = {}
+        for u, hops in adjacency.items():
+            ui = self._index[u]
+            for v, key, cost in hops:
+                vi = self._index[v]
+                tails.append(ui)
+                heads.append(vi)
+                costs.append(cost)
+                keys.append(link_index[key])
+                known = best.get((ui, vi))
+                if known is None or (cost, key) < known:
+                    best[(ui, vi)] = (cost, key)
+        self.arcs = _Arcs(
+            np.asarray(tails, dtype=np.int64),
+            np.asarray(heads, dtype=np.int64),
+            np.asarray(costs, dtype=np.float64),
+            np.asarray(keys, dtype=np.int64),
+        )
+        # The argument needs positive costs (a zero-cost link could carry a tree path both ways).
+        self.usable = bool(costs) and min(costs) > 0.0
+        pairs = sorted(best)
+        self._pair_link = {pair: best[pair][1] for pair in pairs}
+        n = len(self.nodes)
+        self._pair_tail = np.asarray([p[0] for p in pairs], dtype=np.int64)
+        self._pair_head = np.asarray([p[1] for p in pairs], dtype=np.int64)
+        self._pair_cost = np.asarray([best[p][0] for p in pairs], dtype=np.float64)
+        shape = (n, n)
+        self._forward = csr_array((self._pair_cost, (self._pair_tail, self._pair_head)), shape)
+        self._backward = csr_array((self._pair_cost, (self._pair_head, self._pair_tail)), shape)
+        self._tables: dict[tuple[str, str], _Table] = {}
+        self._max_tables = max_tables
+
+    def detour(self, source: str, destination: str, failed_link: str) -> Any:
+        """The router's path from source to destination with `failed_link` down, None when
+        there is none, or UNKNOWN when it is not provably unique (search instead)."""
+        if not self.usable or source == destination:
+            return UNKNOWN
+        key = (source, destination)
+        table = self._tables.get(key)
+        if table is None:
+            if len(self._tables) >= self._max_tables:
+                self._tables.clear()
+            table = self._tables[key] = self._build(source, destination)
+        return table.answer(failed_link)
+
+    def _trees(self, source: int, destination: int) -> tuple[np.ndarray, ...]:
+        from scipy.sparse.csgraph import dijkstra
+
+        dist_s, pred_s = dijkstra(self._forward, indices=source, return_predecessors=True)
+        dist_t, pred_t = dijkstra(self._backward, indices=destination, return_predecessors=True)
+        return dist_s, pred_s, dist_t, pred_t
+
+    def _rivals(self, dist: np.ndarray, toward: bool) -> np.ndarray:
+        """Nodes with two or more tight tree arcs: a rival path of equal cost.
+
+        Away from the root (`toward` False) the arcs counted enter the node and costs add up
+        from the source, in the order and with the float results of the router's search
+        (which keeps the first of exactly equal costs and otherwise the lower): only exact
+        ties are rivals. Toward the root (the destination's tree), costs add up the other
+        way, so a rival is any arc leaving the node within `TIE_REL` of tight.
+        """
+        tail, head, cost = self._pair_tail, self._pair_head, self._pair_cost
+        near, far = (head, tail) if toward else (tail, head)
+        with np.errstate(invalid="ignore"):
+            if toward:
+                gap = np.abs(dist[near] + cost - dist[far])
+                tight = gap <= TIE_REL * np.maximum(1.0, dist[far])
+            else:
+                tight = dist[near] + cost == dist[far]
+        counts = np.bincount(far[tight], minlength=len(self.nodes))
+        rivals: np.ndarray = counts > 1
+        return rivals
+
+    def _build(self, source: str, destination: str) -> _Table:
+        s, t = self._index.get(source), self._index.get(destination)
+        if s is None or t is None:
+            return _Table({}, default=UNKNOWN)
+        dist_s, pred_s, dist_t, pred_t = self._trees(s, t)
+        if not np.isfinite(dist_s[t]):
+            return _Table({}, default=None)  # no path now, none with a link less
+        rival_s = self._rivals(dist_s, toward=False)
+        rivals_s = rival_s.tolist()
+        pred_s_list = pred_s.tolist()
+        path = [t]
+        while path[-1] != s:
+            if rivals_s[path[-1]]:
+                return _Table({}, default=UNKNOWN)  # the demand's own path has a tie
+            path.append(pred_s_list[path[-1]])
+        path.reverse()
+        on_path_links = [self._pair_link[(a, b)] for a, b in itertools.pairwise(path)]
+        base = self._make_path([self.nodes[i] for i in path], on_path_links)
+        side = self._side_labels(path, pred_s)
+        walker = _Walker(
+            self, pred_s_list, rivals_s, pred_t.tolist(), self._rivals(dist_t, toward=True).tolist()
+        )
+        answers: dict[str, Any] = {}
+        arcs, link_index = self.arcs, self._link_index
+        cost = dist_s[arcs.tail] + arcs.cost + dist_t[arcs.head]
+        low, high = side[arcs.tail], side[arcs.head]
+        crossing = np.flatnonzero((low < high) & np.isfinite(cost))
+        order = crossing[np.argsort(cost[crossing], kind="stable")]
+        low, high, cost_sorted = low[order], high[order], cost[order]
+        link_sorted = arcs.link[order]
+        for k, lid in enumerate(on_path_links, start=1):
+            covers = np.flatnonzero((low < k) & (high >= k) & (link_sorted != link_index[lid]))
+            if covers.size == 0:
+                answers[lid] = None  # the link is a bridge between source and destination
+                continue
+            first = covers[0]
+            if covers.size > 1:
+                best, second = cost_sorted[first], cost_sorted[covers[1]]
+                if second - best <= TIE_REL * max(1.0, best):
+                    answers[lid] = UNKNOWN
+                    continue
+            arc = order[first]
+            answers[lid] = walker.detour(
+                int(arcs.tail[arc]), int(arcs.head[arc]), self.links[int(arcs.link[arc])]
+            )
+        return _Table(answers, default=base)
+
+    def _side_labels(self, path: list[int], pred_s: np.ndarray) -> np.ndarray:
+        """For every node, the position on `path` of the last path node on its tree path from
+        the source (so e_k, the k-th link, separates labels below k from labels k and up).
+        Nodes the source does not reach get -1. Pointer jumping: O(n log depth), vectorised."""
+        n = len(self.nodes)
+        label = np.full(n, -1, dtype=np.int64)
+        path_arr = np.asarray(path, dtype=np.int64)
+        label[path_arr] = np.arange(len(path), dtype=np.int64)
+        up = pred_s.astype(np.int64)
+        root = up < 0
+        up[root] = np.flatnonzero(root)
+        up[path_arr] = path_arr  # path nodes are their own answer: jumps stop at the nearest
+        while True:
+            open_ = label < 0
+            if not open_.any():
+                break
+            label = np.where(open_, label[up], label)
+            nxt = up[up]
+            if np.array_equal(nxt, up):
+                break
+            up = nxt
+        return label
+
+
+class _Walker:
+    """Detours spelled out as node and link ids along the two trees, refusing rival paths."""
+
+    def __init__(
+        self,
+        owner: ReplacementPaths,
+        pred_s: list[int],
+        rivals_s: list[bool],
+        next_t: list[int],
+        rivals_t: list[bool],
+    ) -> None:
+        self.owner = owner
+        self.pred_s, self.rivals_s = pred_s, rivals_s
+        self.next_t, self.rivals_t = next_t, rivals_t
+
+    def detour(self, x: int, y: int, crossing_link: str) -> Any:
+        head = [x]
+        while self.pred_s[head[-1]] >= 0:
+            if self.rivals_s[head[-1]]:
+                return UNKNOWN
+            head.append(self.pred_s[head[-1]])
+        head.reverse()
+        tail = [y]
+        while self.next_t[tail[-1]] >= 0:
+            if self.rivals_t[tail[-1]]:
+                return UNKNOWN
+            tail.append(self.next_t[tail[-1]])
+        pair_link = self.owner._pair_link
+        links = [pair_link[(a, b)] for a, b in itertools.pairwise(head)]
+        links.append(crossing_link)
+        links += [pair_link[(a, b)] for a, b in itertools.pairwise(tail)]
+        names = self.owner.nodes
+        return self.owner._make_path([names[i] for i in head + tail], links)
+
+
+@dataclass(frozen=True)
+class _Table:
+    """One demand's answers: per failed link on its path; `default` for any other link."""
+
+    answers: dict[str, Any]
+    default: Any
+
+    def answer(self, failed_link: str) -> Any:
+        return self.answers.get(failed_link, self.default)
