@@ -105,9 +105,10 @@ class ReplacementPaths:
         self._tables: dict[tuple[str, str], _Table] = {}
         self._max_tables = max_tables
 
-    def detour(self, source: str, destination: str, failed_link: str) -> Any:
-        """The router's path from source to destination with `failed_link` down, None when
-        there is none, or UNKNOWN when it is not provably unique (search instead)."""
+    def detour(self, source: str, destination: str, failed_link: str | None) -> Any:
+        """The router's path from source to destination with `failed_link` down (or nothing,
+        for None), None when there is none, or UNKNOWN when it is not provably unique (search
+        instead)."""
         if not self.usable or source == destination:
             return UNKNOWN
         key = (source, destination)
@@ -259,5 +260,7 @@ class _Table:
     answers: dict[str, Any]
     default: Any
 
-    def answer(self, failed_link: str) -> Any:
+    def answer(self, failed_link: str | None) -> Any:
+        if failed_link is None:
+            return self.default
         return self.answers.get(failed_link, self.default)

@@ -330,7 +330,7 @@ class Router:
             return None
         if source == destination:
             return Path((source,), (), 0.0, self._node_delay_ms[source])
-        if residual is None and len(state) == 1:
+        if residual is None and len(state) <= 1:
             found = self._detour(source, destination, state)
             if found is not UNKNOWN:
                 return cast(Path | None, found)
@@ -387,14 +387,14 @@ class Router:
         return self.path_over(nodes, link_ids)
 
     def _detour(self, source: str, destination: str, state: FailureState) -> Any:
-        """The path with one link down, from the demand's replacement paths (see
+        """The path with at most one link down, from the demand's replacement paths (see
         `twin.replacement_paths`), or UNKNOWN where only a search can say.
 
         On large graphs, N-1 asks for every link of every demand's path in turn: two
         shortest-path trees per demand answer all of them, where each search would settle a
         good part of the graph. Small graphs search: that is cheaper than building trees.
         """
-        (failed,) = state
+        failed = next(iter(state), None)  # no failure: the demand's own path, same trees
         if failed in self._node_delay_ms or len(self.adjacency) <= LANDMARK_MIN_NODES:
             return UNKNOWN
         if self._replacements is None:
