@@ -13,6 +13,7 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,16 @@ from twin.errors import InputError
 def write_bytes_atomic(path: str | Path, data: bytes) -> None:
     """Write `data` to `path` atomically; an unwritable path is the user's input error (a
     directory, a read-only or missing mount), reported with the path, not as a crash."""
-    target = Path(path)
+    _write_or_refuse(Path(path), [data])
+
+
+def write_chunks_atomic(path: str | Path, chunks: Iterable[str]) -> None:
+    """Write text produced piece by piece (a long result) atomically, without ever holding the
+    whole of it: the file appears complete or not at all."""
+    _write_or_refuse(Path(path), (chunk.encode("utf-8") for chunk in chunks))
+
+
+def _write_or_refuse(target: Path, data: Iterable[bytes]) -> None:
     if target.is_dir():
         raise InputError.at(
             str(target),
@@ -60,7 +70,7 @@ def _remove_stale_temporaries(directory: Path, target: Path) -> None:
             continue
 
 
-def _write(target: Path, data: bytes) -> None:
+def _write(target: Path, data: Iterable[bytes]) -> None:
     directory = target.parent if str(target.parent) else Path(".")
     directory.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(directory, target)
@@ -71,7 +81,8 @@ def _write(target: Path, data: bytes) -> None:
     os.chmod(tmp, 0o666 & ~umask)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for piece in data:
+                handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
@@ -88,6 +99,34 @@ def write_text_atomic(path: str | Path, text: str) -> None:
 def canonical_json(data: Any) -> str:
     """The one JSON spelling of a result: sorted keys, no NaN, two-space indent, final newline."""
     return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def canonical_json_chunks(head: Mapping[str, Any], key: str, items: Iterable[Any]) -> Iterator[str]:
+    """`canonical_json({**head, key: list(items)})`, the same bytes, a piece at a time.
+
+    For results with one long list (a contingency's failures): each item is encoded as it
+    comes and indented to its depth, so neither the list's encoding nor the list itself need
+    exist whole. JSON strings never hold a raw newline, so re-indenting by lines is exact.
+    """
+    if key in head:
+        raise ValueError(f"{key!r} is both streamed and in the head")
+    yield "{"
+    for position, name in enumerate(sorted([*head, key])):
+        yield ("\n  " if position == 0 else ",\n  ") + _encode(name, 0) + ": "
+        if name != key:
+            yield _encode(head[name], 1)
+            continue
+        empty = True
+        for item in items:
+            yield ("[\n    " if empty else ",\n    ") + _encode(item, 2)
+            empty = False
+        yield "[]" if empty else "\n  ]"
+    yield "\n}\n"
+
+
+def _encode(value: Any, depth: int) -> str:
+    text = json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
+    return text.replace("\n", "\n" + "  " * depth) if depth else text
 
 
 def write_json_atomic(path: str | Path, data: Any) -> None:

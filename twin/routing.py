@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-import networkx as nx
-
 from twin.model import Demand, Link, Topology
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from twin.replacement_paths import ReplacementPaths
 
 FailureState = frozenset[str]
@@ -117,14 +117,24 @@ class RoutingResult:
     link_load_gbps: Mapping[str, float] = field(default_factory=dict)
 
 
+def in_service(topology: Topology, include_planned: bool = False) -> list[Link]:
+    """The links in service (and planned ones if asked), in the topology's order."""
+    return [
+        link
+        for link in topology.links.values()
+        if link.status == "active" or (include_planned and link.status == "planned")
+    ]
+
+
 def build_graph(topology: Topology, include_planned: bool = False) -> nx.MultiGraph:
     """The graph of links in service (and planned ones if asked), keyed by link id."""
+    import networkx as nx  # a third of a second to import: only for the analyses that use it
+
     graph = nx.MultiGraph()
     for node in topology.nodes.values():
         graph.add_node(node.id, equipment_delay_ms=node.equipment_delay_ms)
-    for link in topology.links.values():
-        if link.status == "active" or (include_planned and link.status == "planned"):
-            graph.add_edge(link.a, link.b, key=link.id, link=link)
+    for link in in_service(topology, include_planned):
+        graph.add_edge(link.a, link.b, key=link.id, link=link)
     return graph
 
 
@@ -152,7 +162,8 @@ class Router:
     ) -> None:
         self.topology = topology
         self.metric: Metric = metric
-        self.graph = build_graph(topology, include_planned)
+        self.include_planned = include_planned
+        self.links_in_service = in_service(topology, include_planned)
         self._node_delay_ms = {n.id: n.equipment_delay_ms for n in topology.nodes.values()}
         self.node_delay_ms: Mapping[str, float] = self._node_delay_ms
         self.link_delay_ms: Mapping[str, float] = {
@@ -170,6 +181,13 @@ class Router:
         self._bound_memo: dict[tuple[str, str], dict[str, float]] = {}
         self._bound_memo_values = 0
         self._replacements: ReplacementPaths | None = None
+
+    @cached_property
+    def graph(self) -> nx.MultiGraph:
+        """The NetworkX graph of the links in service, for analyses that want one (searches
+        use `adjacency`): built on first use, so commands that only search never import
+        NetworkX."""
+        return build_graph(self.topology, self.include_planned)
 
     def _search_cost(self, v: str, cost: float) -> float:
         return cost + (self._node_delay_ms[v] if self.metric == "latency" else 0.0)
@@ -270,11 +288,11 @@ class Router:
         Parallel links appear once each; the cost excludes the neighbour's equipment delay,
         which `shortest_path` adds (so ECMP and the analyses can use link costs alone).
         """
-        adjacency: dict[str, list[tuple[str, str, float]]] = {n: [] for n in self.graph.nodes}
-        for u, v, key, data in self.graph.edges(keys=True, data=True):
-            cost = link_cost(data["link"], self.metric)
-            adjacency[u].append((v, key, cost))
-            adjacency[v].append((u, key, cost))
+        adjacency: dict[str, list[tuple[str, str, float]]] = {n: [] for n in self.topology.nodes}
+        for link in self.links_in_service:
+            cost = link_cost(link, self.metric)
+            adjacency[link.a].append((link.b, link.id, cost))
+            adjacency[link.b].append((link.a, link.id, cost))
         for hops in adjacency.values():
             hops.sort()
         return adjacency
@@ -282,10 +300,13 @@ class Router:
     def _best_link(
         self, u: str, v: str, state: FailureState, residual: Mapping[str, float] | None
     ) -> Link:
+        links = self.topology.links
         candidates: list[Link] = [
-            data["link"]
-            for key, data in self.graph[u][v].items()
-            if key not in state and (residual is None or residual.get(key, 0.0) > _EPS_GBPS)
+            links[key]
+            for w, key, _cost in self.adjacency[u]
+            if w == v
+            and key not in state
+            and (residual is None or residual.get(key, 0.0) > _EPS_GBPS)
         ]
         return min(candidates, key=lambda link: (link_cost(link, self.metric), link.id))
 

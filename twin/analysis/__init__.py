@@ -1,5 +1,20 @@
 """Static analyses: paths and SPOFs, contingency, analytic availability, checks, diffs."""
 
-from twin.analysis.paths import PathAnalysis, analyze
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from twin.analysis.paths import PathAnalysis, analyze
 
 __all__ = ["PathAnalysis", "analyze"]
+
+
+def __getattr__(name: str) -> Any:
+    """`analyze` and `PathAnalysis` on first use: importing a sibling module (contingency,
+    demand sets) must not pull in the path analysis and NetworkX with it."""
+    if name in __all__:
+        from twin.analysis import paths
+
+        return getattr(paths, name)
+    raise AttributeError(f"module 'twin.analysis' has no attribute {name!r}")

@@ -26,7 +26,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, Literal
 
@@ -106,13 +106,24 @@ class ContingencyResult:
         return best
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = self.document_head()
+        data["failures"] = [failure_document(f) for f in self.failures]
+        return data
+
+    def document_head(self) -> dict[str, Any]:
+        """The JSON document but its "failures" (which `failure_document` gives one by one,
+        so that a large N-2 can be written as a stream)."""
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "failures"}
         data["schema"] = CONTINGENCY_SCHEMA
         data["worst"] = [f.label for f in self.worst()]
-        for failure in data["failures"]:
-            if failure["utilisation"] is None:
-                del failure["utilisation"]  # not asked for: keep N-1/N-2 files small
         return data
+
+
+def failure_document(failure: FailureImpact) -> dict[str, Any]:
+    data = asdict(failure)
+    if data["utilisation"] is None:
+        del data["utilisation"]  # not asked for: keep N-1/N-2 files small
+    return data
 
 
 _EPS_LOAD = 1e-9  # Gbit/s below this is float residue of removing and re-adding a demand
@@ -332,12 +343,12 @@ def _summarise(
 def _failures(
     router: Router, topology: Topology, mode: Mode, include_nodes: bool
 ) -> list[tuple[str, tuple[str, ...], FailureState]]:
-    links = sorted({key for _, _, key in router.graph.edges(keys=True)})
+    links = sorted(link.id for link in router.links_in_service)
     out: list[tuple[str, tuple[str, ...], FailureState]] = []
     if mode == "n-1":
         out += [(f"link {lid}", (lid,), frozenset({lid})) for lid in links]
         if include_nodes:
-            out += [(f"node {n}", (n,), frozenset({n})) for n in sorted(router.graph.nodes)]
+            out += [(f"node {n}", (n,), frozenset({n})) for n in sorted(router.adjacency)]
     elif mode == "n-2":
         out += [
             (f"links {a}+{b}", (a, b), frozenset({a, b}))

@@ -10,13 +10,20 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
-from twin.atomic import canonical_json, write_json_atomic, write_text_atomic
+from twin.atomic import (
+    canonical_json,
+    canonical_json_chunks,
+    write_chunks_atomic,
+    write_json_atomic,
+    write_text_atomic,
+)
 from twin.errors import CheckFailed, InputError, Problem, TwinError
 from twin.report.terminal_text import plain
 
@@ -186,14 +193,21 @@ class _ReaderGone(TwinError):
 
 def _write_stdout(text: str) -> None:
     """The document as UTF-8 bytes, the same bytes a file would hold, whatever the locale."""
+    _write_stdout_chunks([text])
+
+
+def _write_stdout_chunks(chunks: Iterable[str]) -> None:
     try:
         sys.stdout.flush()
         buffer = getattr(sys.stdout, "buffer", None)
+        for chunk in chunks:
+            if buffer is not None:
+                buffer.write(chunk.encode("utf-8"))
+            else:
+                sys.stdout.write(chunk)
         if buffer is not None:
-            buffer.write(text.encode("utf-8"))
             buffer.flush()
         else:
-            sys.stdout.write(text)
             sys.stdout.flush()
     except BrokenPipeError as exc:
         _discard_stdout()
@@ -212,6 +226,20 @@ def emit_json(path: str | Path | None, document: Any) -> None:
     else:
         write_json_atomic(path, document)
         announce_written(path)
+
+
+def emit_json_stream(
+    path: str | Path | None, head: Mapping[str, Any], key: str, items: Iterable[Any]
+) -> None:
+    """`emit_json` of `{**head, key: [*items]}`, same bytes, encoded and written item by item:
+    a result of millions of entries never exists as one string (or one dict) in memory."""
+    if path is None:
+        return
+    chunks = canonical_json_chunks(head, key, items)
+    if is_stdout(path):
+        _write_stdout_chunks(chunks)
+    else:
+        write_chunks_atomic(path, chunks)
 
 
 def emit_text(path: str | Path | None, text: str) -> None:

@@ -10,7 +10,7 @@ from typing import Annotated, cast
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from twin.cli.app import EXIT_OK, app, emit_json, human_console, stderr_console
+from twin.cli.app import EXIT_OK, app, emit_json_stream, human_console, stderr_console
 from twin.errors import InputError
 from twin.model import Demand, Topology
 from twin.option_values import MAX_WORKERS, require_at_least, require_workers, usable_workers
@@ -98,7 +98,7 @@ class ContingencyRequest:
 
 def run_contingency(topology: Topology, demands: list[Demand], request: ContingencyRequest) -> int:
     """The one code path of `twin contingency` and `twin analyze --contingency`."""
-    from twin.analysis.contingency import Mode, Routing, contingency
+    from twin.analysis.contingency import Mode, Routing, contingency, failure_document
     from twin.report.terminal_contingency import print_contingency
     from twin.routing import Metric
 
@@ -130,7 +130,9 @@ def run_contingency(topology: Topology, demands: list[Demand], request: Continge
             link_utilisation=request.link_utilisation,
         )
     print_contingency(human_console(request.json_path), result, request.top)
-    emit_json(request.json_path, result.to_dict())
+    # Streamed: an N-2 document runs to hundreds of MB, which building whole would double.
+    failures = (failure_document(f) for f in result.failures)
+    emit_json_stream(request.json_path, result.document_head(), "failures", failures)
     return EXIT_OK
 
 
