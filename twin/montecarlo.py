@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from twin import student_t
+from twin.dask_client import DASK_CONNECT_TIMEOUT_S, connect
 from twin.errors import InputError
 from twin.interrupts import Interrupts, ignore_sigint, sigint_deferred
 from twin.model import Scenario
@@ -46,9 +47,6 @@ from twin.units import HOURS_PER_YEAR
 MC_SCHEMA = "silkroad-twin/montecarlo/1"
 DEFAULT_BATCH = 8
 PROGRESS_INTERVAL_S = 0.25
-# How long to wait for a Dask scheduler before saying it cannot be reached: long enough for a
-# scheduler on another machine of the same network, short enough that a typo fails quickly.
-DASK_CONNECT_TIMEOUT_S = 10.0
 # How many of a demand's outage causes the result keeps (the report names the first).
 TOP_CAUSES = 3
 
@@ -432,29 +430,7 @@ def _executor(
     workers: int, scheduler: str | None, scenario: Scenario
 ) -> tuple[Any, Callable[[], None]]:
     if scheduler is not None:
-        try:
-            from distributed import Client
-        except ModuleNotFoundError:
-            raise InputError.at(
-                "--scheduler",
-                0,
-                0,
-                "Dask distributed is not installed",
-                "pip install 'silkroad-twin[dask]'",
-            ) from None
-        try:
-            client = Client(  # type: ignore[no-untyped-call]
-                scheduler, timeout=DASK_CONNECT_TIMEOUT_S
-            )
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise InputError.at(
-                "--scheduler",
-                0,
-                0,
-                f"cannot reach the Dask scheduler at {scheduler}: is `dask scheduler` running? "
-                f"({type(exc).__name__}: {exc})",
-                "start one with `dask scheduler` and pass the tcp://HOST:8786 address it prints",
-            ) from None
+        client = connect(scheduler, DASK_CONNECT_TIMEOUT_S)
         return client, client.close
     if workers > 1:
         pool = ProcessPoolExecutor(

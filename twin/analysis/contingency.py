@@ -24,6 +24,8 @@ a large backbone it would multiply the size of the results many times over.
 from __future__ import annotations
 
 import itertools
+import threading
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, fields
@@ -368,6 +370,12 @@ _WORKER_EVALUATOR: _Evaluator | None = None
 _WORKER_FAILURES: list[tuple[str, tuple[str, ...], FailureState]] = []
 
 
+# On a Dask worker: the evaluator of the analysis running now, keyed by a token per run, and
+# a lock, since a worker's threads share it (and its routing caches).
+_DASK_EVALUATOR: dict[str, tuple[_Evaluator, list[tuple[str, tuple[str, ...], FailureState]]]] = {}
+_DASK_LOCK = threading.Lock()
+
+
 def _install_evaluator(
     topology: Topology,
     demands: Sequence[Demand],
@@ -391,6 +399,52 @@ def _evaluate_range(start: int, stop: int) -> list[FailureImpact]:
     return [_WORKER_EVALUATOR.evaluate(*f) for f in _WORKER_FAILURES[start:stop]]
 
 
+def _evaluate_range_dask(
+    token: str, init: tuple[Any, ...], start: int, stop: int
+) -> list[FailureImpact]:
+    """A Dask task: failures [start, stop) of the run `token`, whose base routing the worker
+    builds on its first task of that run (and keeps for the next ones, dropping older runs)."""
+    with _DASK_LOCK:
+        if token not in _DASK_EVALUATOR:
+            _DASK_EVALUATOR.clear()
+            topology, demands, routing, metric, planned, mode, nodes, utilisation = init
+            evaluator = _Evaluator(topology, demands, routing, metric, planned, utilisation)
+            failures = _failures(evaluator.router, topology, mode, nodes)
+            _DASK_EVALUATOR[token] = (evaluator, failures)
+        evaluator, failures = _DASK_EVALUATOR[token]
+        return [evaluator.evaluate(*f) for f in failures[start:stop]]
+
+
+def _ranges(total: int, slots: int) -> list[tuple[int, int]]:
+    """Contiguous ranges of failures, a few per worker (so a slow one does not hold the rest)."""
+    size = max(1, -(-total // (slots * _CHUNKS_PER_WORKER)))
+    return [(start, min(total, start + size)) for start in range(0, total, size)]
+
+
+def _on_dask(
+    client: Any, init: tuple[Any, ...], total: int, progress: ProgressFn | None
+) -> list[FailureImpact]:
+    """Failures spread over a Dask cluster and put back in order: the same list as in one
+    process (a failure's impact depends on the failure alone)."""
+    slots = max(1, sum(client.nthreads().values()))
+    [data] = client.scatter([init], broadcast=True)
+    token = uuid.uuid4().hex
+    futures = [
+        client.submit(_evaluate_range_dask, token, data, start, stop, pure=False)
+        for start, stop in _ranges(total, slots)
+    ]
+    impacts: list[FailureImpact] = []
+    try:
+        for future in futures:
+            impacts.extend(future.result())
+            if progress is not None:
+                progress(len(impacts), total)
+    except BaseException:
+        client.cancel(futures)
+        raise
+    return impacts
+
+
 def contingency(
     topology: Topology,
     demands: Sequence[Demand],
@@ -403,39 +457,69 @@ def contingency(
     workers: int = 1,
     progress: ProgressFn | None = None,
     link_utilisation: bool = False,
+    scheduler: str | None = None,
 ) -> ContingencyResult:
     """Evaluate every failure of `mode`; see the module docstring for what is reported.
 
     With `workers` > 1 the failures are split into contiguous ranges evaluated in worker
     processes (each routes the base case once) and put back in order, so the result is the
-    same whatever the number of workers. `link_utilisation` keeps each failure's utilisation
-    of every loaded directed link.
+    same whatever the number of workers; with `scheduler` (a Dask address), the same ranges
+    run on that cluster's workers. `link_utilisation` keeps each failure's utilisation of
+    every loaded directed link.
     """
+    client = None
+    if scheduler is not None:
+        from twin.dask_client import connect
+
+        client = connect(scheduler)  # before any work: a wrong address fails at once
+    try:
+        return _contingency(
+            topology,
+            demands,
+            (mode, routing, metric, include_nodes, include_planned, link_utilisation),
+            workers,
+            progress,
+            client,
+        )
+    finally:
+        if client is not None:
+            client.close()
+
+
+def _contingency(
+    topology: Topology,
+    demands: Sequence[Demand],
+    options: tuple[Mode, Routing, Metric, bool, bool, bool],
+    workers: int,
+    progress: ProgressFn | None,
+    client: Any,
+) -> ContingencyResult:
+    mode, routing, metric, include_nodes, include_planned, link_utilisation = options
     evaluator = _Evaluator(topology, demands, routing, metric, include_planned, link_utilisation)
     base_worst, base_link, _ = evaluator.utilisation(evaluator.base_loads)
     failures = _failures(evaluator.router, topology, mode, include_nodes)
     total = len(failures)
     impacts: list[FailureImpact] = []
-    if workers <= 1 or total < 2 * workers:
+    init = (
+        topology,
+        demands,
+        routing,
+        metric,
+        include_planned,
+        mode,
+        include_nodes,
+        link_utilisation,
+    )
+    if client is not None:
+        impacts = _on_dask(client, init, total, progress)
+    elif workers <= 1 or total < 2 * workers:
         for i, failure in enumerate(failures, start=1):
             impacts.append(evaluator.evaluate(*failure))
             if progress is not None and (i % 64 == 0 or i == total):
                 progress(i, total)
     else:
-        size = -(-total // (workers * _CHUNKS_PER_WORKER))
-        ranges = [(start, min(total, start + size)) for start in range(0, total, size)]
-        init = (
-            topology,
-            demands,
-            routing,
-            metric,
-            include_planned,
-            mode,
-            include_nodes,
-            link_utilisation,
-        )
         with ProcessPoolExecutor(workers, initializer=_install_evaluator, initargs=init) as pool:
-            futures = [pool.submit(_evaluate_range, start, stop) for start, stop in ranges]
+            futures = [pool.submit(_evaluate_range, *span) for span in _ranges(total, workers)]
             for future in futures:
                 impacts.extend(future.result())
                 if progress is not None:

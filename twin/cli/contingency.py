@@ -54,6 +54,14 @@ WorkersOption = Annotated[
         "cores and 64.",
     ),
 ]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Evaluate failures on the Dask cluster at this address (tcp://HOST:8786; "
+        "needs the dask extra). Same result as one process.",
+    ),
+]
 LinkUtilisationOption = Annotated[
     bool,
     typer.Option(
@@ -85,6 +93,7 @@ class ContingencyRequest:
     workers: int = 1
     link_utilisation: bool = False
     json_path: Path | None = None
+    scheduler: str | None = None
 
     def checked(self) -> ContingencyRequest:
         """Every option checked before any work: exit 2 naming the option."""
@@ -92,6 +101,14 @@ class ContingencyRequest:
         _choice("--routing", self.routing, ROUTINGS)
         _choice("--metric", self.metric, METRICS)
         require_workers(self.workers)
+        if self.scheduler is not None and self.workers > 1:
+            raise InputError.at(
+                "--workers",
+                0,
+                0,
+                "--workers and --scheduler both say where to evaluate",
+                "give one: --workers N for local processes, --scheduler ADDRESS for Dask",
+            )
         require_at_least("--top", self.top, 0, "the number of worst failures to list, e.g. 15")
         return self
 
@@ -128,6 +145,7 @@ def run_contingency(topology: Topology, demands: list[Demand], request: Continge
             workers=workers,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
             link_utilisation=request.link_utilisation,
+            scheduler=request.scheduler,
         )
     print_contingency(human_console(request.json_path), result, request.top)
     # Streamed: an N-2 document runs to hundreds of MB, which building whole would double.
@@ -150,6 +168,7 @@ def contingency_command(
     top: TopOption = 15,
     workers: WorkersOption = 1,
     link_utilisation: LinkUtilisationOption = False,
+    scheduler: SchedulerOption = None,
     json_path: Annotated[
         Path | None,
         typer.Option("--json", help="Write results as JSON to FILE, or - for standard output."),
@@ -172,6 +191,8 @@ def contingency_command(
             --scenario scenarios/annual-reliability.yaml
 
         twin contingency net.yaml --mode n-2 --routing ecmp --metric hops --gravity 1000
+
+        twin contingency net.yaml --mode n-2 --gravity 1000 --scheduler tcp://HOST:8786
     """
     from twin.analysis.demand_sets import select_demands
     from twin.loading import load_topology
@@ -186,6 +207,7 @@ def contingency_command(
         workers=workers,
         link_utilisation=link_utilisation,
         json_path=json_path,
+        scheduler=scheduler,
     ).checked()
     topo = load_topology(topology)
     demands = select_demands(
