@@ -23,6 +23,7 @@ a large backbone it would multiply the size of the results many times over.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import threading
 import uuid
@@ -133,7 +134,10 @@ _TIE = 1e-12  # utilisations this close are a tie, broken by link id
 _OVERLOAD = 1.0 + 1e-9
 
 
+@functools.lru_cache(maxsize=65_536)
 def _label(link: DirectedLink) -> str:
+    """One string per directed link, shared by every failure that names it: an N-2 lists the
+    same overloaded links thousands of times (on ta2 the copies were a third of the result)."""
     return f"{link[2]} ({link[0]}->{link[1]})"
 
 
