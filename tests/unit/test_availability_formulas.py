@@ -2,7 +2,9 @@
 
 Each component is built with a `per_link` failure class and a fixed repair time, so its
 availability p = MTBF / (MTBF + MTTR) is known exactly; the network formulas follow from
-series (product), parallel (1 - product of unavailabilities) and pivoting on one edge.
+series (product), parallel (1 - product of unavailabilities) and pivoting on one edge. Every
+exact answer must match to 1e-12, and so must the factoring engine that came before the frontier
+diagram (`_factoring_reference`), on random networks with failing nodes and SRLGs.
 """
 
 from __future__ import annotations
@@ -10,8 +12,18 @@ from __future__ import annotations
 import math
 
 import pytest
+from _factoring_reference import factoring_availability
 
-from twin.analysis.availability import demand_availability
+from twin.analysis.availability import (
+    BeyondAnalytic,
+    ExactTooLarge,
+    Settings,
+    availability_of_demands,
+    demand_availability,
+)
+from twin.analysis.availability_network import build_network
+from twin.analysis.frontier import Diagram, bounded_pair
+from twin.analysis.frontier_plan import build_plan
 from twin.model import FailureClass, Link, Node, RepairTime, Srlg, Topology
 from twin.units import HOURS_PER_YEAR
 
@@ -28,6 +40,7 @@ def _topology(
     edges: list[tuple[str, str, str, str]],
     srlgs: dict[str, str | None] | None = None,
     link_srlgs: dict[str, tuple[str, ...]] | None = None,
+    node_classes: dict[str, str] | None = None,
 ) -> Topology:
     classes = {
         name: FailureClass(name, "per_link", rate, RepairTime("fixed", MTTR_H))
@@ -36,7 +49,8 @@ def _topology(
     nodes = {}
     for _, a, b, _ in edges:
         for n in (a, b):
-            nodes[n] = Node(n, n, "KZ", "pop", 43.0, 50.0 + len(nodes))
+            fc = (node_classes or {}).get(n)
+            nodes[n] = Node(n, n, "KZ", "pop", 43.0, 50.0 + len(nodes), failure_class=fc)
     links = {
         lid: Link(lid, a, b, "terrestrial", 1000.0, 10.0, fc, srlgs=(link_srlgs or {}).get(lid, ()))
         for lid, a, b, fc in edges
@@ -106,27 +120,6 @@ def test_shared_risk_group_in_series_with_a_parallel_pair() -> None:
     assert demand_availability(topo, "s", "t").value == pytest.approx(expected, abs=1e-12)
 
 
-def test_bounds_bracket_the_exact_value_and_tighten() -> None:
-    topo = _topology(
-        [
-            ("e1", "s", "a", "r1"),
-            ("e2", "s", "b", "r2"),
-            ("e3", "a", "t", "r3"),
-            ("e4", "b", "t", "r4"),
-            ("e5", "a", "b", "r5"),
-        ]
-    )
-    exact = _bridge_formula()
-    loose = demand_availability(topo, "s", "t", method="bounds", max_states=6)
-    assert not loose.exact
-    assert loose.lower <= exact <= loose.upper
-    tight = demand_availability(topo, "s", "t", method="bounds", tolerance=1e-12)
-    assert not tight.exact
-    assert tight.lower <= exact <= tight.upper
-    assert tight.upper - tight.lower < loose.upper - loose.lower
-    assert tight.upper - tight.lower <= 1e-12
-
-
 def test_adding_redundancy_never_lowers_availability() -> None:
     base = [("e1", "s", "x", "r1"), ("e2", "x", "t", "r2")]
     before = demand_availability(_topology(base), "s", "t").value
@@ -141,88 +134,188 @@ def test_disconnected_demand_has_zero_availability() -> None:
     assert r.value == 0.0 and math.isclose(r.upper, 0.0)
 
 
-def _bridge() -> Topology:
-    return _topology(
+def test_failing_node_in_series_and_at_a_demand_end() -> None:
+    """A node with a failure class is a series element of every path through it, and takes the
+    demand down when it is an end: p(e1) p(x) p(e2), and p(s) p(e1) p(x) p(e2)."""
+    edges = [("e1", "s", "x", "r1"), ("e2", "x", "t", "r2")]
+    through = _topology(edges, node_classes={"x": "r3"})
+    expected = p_of(1) * p_of(4) * p_of(2)
+    assert demand_availability(through, "s", "t").value == pytest.approx(expected, abs=1e-12)
+    at_end = _topology(edges, node_classes={"x": "r3", "s": "r5"})
+    expected *= p_of(0.5)
+    assert demand_availability(at_end, "s", "t").value == pytest.approx(expected, abs=1e-12)
+
+
+def test_srlg_across_two_disjoint_paths_is_correlated() -> None:
+    """One trench under s-a (path 1) and b-t (path 2): the paths are link-disjoint but not
+    independent. Up, the trench leaves two independent paths; down, neither survives:
+    p_g (1 - (1 - p1 p3)(1 - p2 p4)). Treating the links as independent would give more."""
+    topo = _topology(
+        [
+            ("e1", "s", "a", "r1"),
+            ("e2", "s", "b", "r2"),
+            ("e3", "a", "t", "r3"),
+            ("e4", "b", "t", "r4"),
+        ],
+        srlgs={"trench": "r5"},
+        link_srlgs={"e1": ("trench",), "e4": ("trench",)},
+    )
+    p1, p2, p3, p4, pg = (p_of(RATES[k]) for k in ("r1", "r2", "r3", "r4", "r5"))
+    expected = pg * (1 - (1 - p1 * p3) * (1 - p2 * p4))
+    assert demand_availability(topo, "s", "t").value == pytest.approx(expected, abs=1e-12)
+
+
+def test_bridge_with_an_srlg_on_the_bridge_and_one_side() -> None:
+    """Condition on the group by hand: up, the plain bridge; down, e1 and e5 are gone and what
+    is left is the path s-b-t (p2 p4)."""
+    topo = _topology(
         [
             ("e1", "s", "a", "r1"),
             ("e2", "s", "b", "r2"),
             ("e3", "a", "t", "r3"),
             ("e4", "b", "t", "r4"),
             ("e5", "a", "b", "r5"),
-        ]
+        ],
+        srlgs={"g": "r3"},
+        link_srlgs={"e1": ("g",), "e5": ("g",)},
     )
+    pg, p2, p4 = p_of(4), p_of(2), p_of(8)
+    expected = pg * _bridge_formula() + (1 - pg) * p2 * p4
+    assert demand_availability(topo, "s", "t").value == pytest.approx(expected, abs=1e-12)
 
 
-@pytest.mark.parametrize("budget", [1, 2, 3, 5, 8, 13, 21, 31, 32])
-def test_bounds_bracket_the_bridge_wherever_they_stop(budget: int) -> None:
-    """Certified at every state budget: each examined state's probability is exact, so the
-    lower bound can only miss mass and the upper bound only include it. The bridge has 5
-    components, 32 states: with all 32 examined the bounds meet the formula."""
-    exact = _bridge_formula()
-    r = demand_availability(_bridge(), "s", "t", method="bounds", max_states=budget, tolerance=0)
-    assert r.lower <= exact + 1e-15 and exact <= r.upper + 1e-15
-    assert r.states_examined == budget
-    assert r.converged == (budget == 32)
-    if budget == 32:
-        assert r.upper - r.lower == pytest.approx(0.0, abs=1e-15)
+def test_unavailability_keeps_its_relative_precision_at_many_nines() -> None:
+    """Three parallel links each down 1e-4 of the time: U = 1e-12. 1 - availability would
+    carry an absolute error of ~1e-16 (1e-4 relative); the diagram sums failure states."""
 
-
-def test_an_early_stop_says_so_with_the_gap() -> None:
-    r = demand_availability(_bridge(), "s", "t", method="bounds", max_states=3, tolerance=1e-12)
-    assert not r.converged
-    assert f"tolerance not reached (gap {r.upper - r.lower:.3g} after 3 states)" in r.method
-    doc = r.to_dict()
-    assert doc["converged"] is False and doc["gap"] == pytest.approx(r.upper - r.lower)
-    done = demand_availability(_bridge(), "s", "t", method="bounds", tolerance=1e-6)
-    assert done.converged and "tolerance not reached" not in done.method
-    assert done.upper - done.lower <= 1e-6
-
-
-def test_states_come_most_probable_first_each_exactly_once() -> None:
-    """Against brute force over all 2^6 states, p from 0.3 to 0.999: one component is more
-    often down than up (p < 0.5), so its base state is down and flipping it means repairing."""
-    import itertools
-
-    from twin.analysis.availability import _states_by_probability
-
-    p_up = [0.999, 0.9, 0.3, 0.99, 0.6, 0.95]
-    got = list(_states_by_probability(p_up))
-    probs = [prob for prob, _ in got]
-    assert all(a >= b * (1 - 1e-12) for a, b in itertools.pairwise(probs))
-    base_down = {i for i, p in enumerate(p_up) if p < 0.5}
-    seen = {frozenset(base_down.symmetric_difference(flips)) for _, flips in got}
-    assert len(got) == len(seen) == 2 ** len(p_up)
-    for prob, flips in got:
-        failed = base_down.symmetric_difference(flips)
-        expected = math.prod((1 - p) if i in failed else p for i, p in enumerate(p_up))
-        assert prob == pytest.approx(expected, rel=1e-12)
-    assert math.fsum(probs) == pytest.approx(1.0, abs=1e-12)
-
-
-def test_probability_order_beats_failure_count_when_rates_differ() -> None:
-    """A reliable series link (p = 0.999999) beside a weak parallel pair: the pair failing
-    together (0.1^2 = 1e-2) is far more likely than the reliable link failing (1e-6). Ordering
-    by probability reaches a 1e-5 gap within the first few states; ordering by number of failed
-    components would spend them on the single failures first."""
-
-    # p = MTBF / (MTBF + MTTR) = 1 / (1 + rate * MTTR / year): the rate giving a chosen p.
     def rate_for(p: float) -> float:
         return (1 / p - 1) * HOURS_PER_YEAR / MTTR_H
 
-    cls = {
-        name: FailureClass(name, "per_link", rate_for(p), RepairTime("fixed", MTTR_H))
-        for name, p in (("weak", 0.9), ("solid", 1 - 1e-6))
-    }
-    nodes = {n: Node(n, n, "KZ", "pop", 43.0, 50.0 + i) for i, n in enumerate(("s", "x", "t"))}
-    links = {
-        "solid": Link("solid", "s", "x", "terrestrial", 1000.0, 10.0, "solid"),
-        "w1": Link("w1", "x", "t", "terrestrial", 1000.0, 10.0, "weak"),
-        "w2": Link("w2", "x", "t", "terrestrial", 1000.0, 10.0, "weak"),
-    }
-    topo = Topology("t", nodes, links, {}, cls)
-    exact = (1 - 1e-6) * (1 - 0.1**2)
-    r = demand_availability(topo, "s", "t", method="bounds", tolerance=1e-5)
-    assert r.converged and r.lower <= exact <= r.upper
-    # States by probability: all up (0.81), w1 down (0.09), w2 down (0.09), both down (0.01),
-    # then the solid link's failures (~1e-6): the gap is ~1e-6 after 4 states.
-    assert r.states_examined == 4
+    cls = {"c": FailureClass("c", "per_link", rate_for(1 - 1e-4), RepairTime("fixed", MTTR_H))}
+    nodes = {n: Node(n, n, "KZ", "pop", 43.0, 50.0 + i) for i, n in enumerate(("s", "t"))}
+    links = {f"e{i}": Link(f"e{i}", "s", "t", "terrestrial", 1000.0, 10.0, "c") for i in range(3)}
+    r = demand_availability(Topology("t", nodes, links, {}, cls), "s", "t")
+    q = 1 - cls["c"].availability(1000.0)
+    assert r.exact and r.down_lower == r.down_upper
+    assert r.unavailability == pytest.approx(q**3, rel=1e-12)
+
+
+def _random_network(seed: int) -> tuple[Topology, list[str]]:
+    """6-9 nodes, a spanning tree plus extra links (parallel ones too), a few failing nodes
+    and two SRLGs (one with a failure class, one without)."""
+    import random
+
+    rng = random.Random(f"availability/{seed}")
+    n = rng.randint(6, 9)
+    names = [f"v{i}" for i in range(n)]
+    edges = [
+        (f"t{i}", names[i], names[rng.randrange(i)], rng.choice(list(RATES))) for i in range(1, n)
+    ]
+    for j in range(rng.randint(2, 6)):
+        a, b = rng.sample(names, 2)
+        edges.append((f"x{j}", a, b, rng.choice(list(RATES))))
+    ids = [e[0] for e in edges]
+    link_srlgs: dict[str, tuple[str, ...]] = {}
+    for lid in rng.sample(ids, 3):
+        link_srlgs[lid] = ("g1",)
+    for lid in rng.sample(ids, 2):
+        link_srlgs[lid] = (*link_srlgs.get(lid, ()), "g2")
+    failing = {v: rng.choice(list(RATES)) for v in rng.sample(names, 2)}
+    topo = _topology(edges, {"g1": "r3", "g2": None}, link_srlgs, failing)
+    return topo, names
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_every_pair_matches_the_factoring_engine(seed: int) -> None:
+    """All pairs at once from the shared diagram against the previous engine, pair by pair."""
+    topo, names = _random_network(seed)
+    pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1 :]]
+    results = availability_of_demands(topo, pairs, settings=Settings(method="exact"))
+    for (s, t), r in zip(pairs, results, strict=True):
+        assert r.exact and (r.source, r.destination) == (s, t)
+        assert r.value == pytest.approx(factoring_availability(topo, s, t), abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_truncated_search_brackets_the_exact_value_at_every_cap(seed: int) -> None:
+    """Dropped states are unknown mass, never guessed: connected mass <= A <= 1 - disconnected
+    whatever the cap, and with room for every state nothing is dropped."""
+    topo, names = _random_network(seed)
+    s, t = names[0], names[-1]
+    exact = factoring_availability(topo, s, t)
+    network = build_network(topo, False, {s, t})
+    plan = build_plan(network.vertices, network.edges, network.component_p_up)
+    for cap in (1, 2, 3, 5, 8, 13, 10_000):
+        out = bounded_pair(Diagram(plan, remember=False), (s, t), max_states=cap)
+        assert out.connected <= exact + 1e-15 and exact <= 1 - out.disconnected + 1e-15
+        assert out.connected + out.disconnected + out.dropped == pytest.approx(1.0, abs=1e-12)
+    assert out.dropped == 0.0 and out.connected == pytest.approx(exact, abs=1e-12)
+
+
+def _grid(rows: int, cols: int, rate: str = "r1") -> Topology:
+    def v(r: int, c: int) -> str:
+        return f"g{r}-{c}"
+
+    edges = []
+    for r in range(rows):
+        for c in range(cols):
+            if c + 1 < cols:
+                edges.append((f"h{r}-{c}", v(r, c), v(r, c + 1), rate))
+            if r + 1 < rows:
+                edges.append((f"v{r}-{c}", v(r, c), v(r + 1, c), rate))
+    return _topology(edges)
+
+
+def test_bounds_on_a_grid_bracket_exact_and_report_their_relative_width() -> None:
+    """A 6 x 6 grid (60 links, frontier 7): bounds with a tight relative-width target against
+    the exact value of the same corners."""
+    topo = _grid(6, 6)
+    ends = ("g0-0", "g5-5")
+    exact = availability_of_demands(topo, [ends], settings=Settings(method="exact"))[0]
+    bounds = availability_of_demands(
+        topo, [ends], settings=Settings(method="bounds", relative_width=0.01, tolerance=0.0)
+    )[0]
+    assert exact.exact and not bounds.exact
+    assert bounds.lower <= exact.value + 1e-15 and exact.value <= bounds.upper + 1e-15
+    assert bounds.converged and bounds.relative_width <= 0.01
+    assert bounds.to_dict()["relative_width"] == pytest.approx(bounds.relative_width)
+
+
+def test_exact_refuses_a_network_too_wide_for_its_state_cap() -> None:
+    topo = _grid(8, 8)
+    settings = Settings(method="exact", max_exact_states=1000)
+    with pytest.raises(ExactTooLarge, match="frontier width"):
+        availability_of_demands(topo, [("g0-0", "g7-7")], settings=settings)
+
+
+def test_a_network_beyond_every_method_points_to_simulation() -> None:
+    """No time for even the smallest bounded search: refused at once, not run out of memory."""
+    topo = _grid(30, 30)
+    settings = Settings(method="auto", time_budget_s=0.001, max_exact_states=1000)
+    with pytest.raises(BeyondAnalytic, match="--replications"):
+        availability_of_demands(topo, [("g0-0", "g29-29")], settings=settings)
+
+
+def test_a_long_ladder_needs_no_recursion_in_proportion_to_its_length() -> None:
+    """2 x 1500 ladder under a recursion limit far below its length. Bounds derived by hand: at
+    least one of two link-disjoint paths (the top rail: n links; the bottom: n + 2) is up, and
+    at most: one of the two links at s is up."""
+    import sys
+
+    n = 1500
+    edges = []
+    for i in range(n + 1):
+        edges.append((f"r{i}", f"u{i}", f"w{i}", "r1"))
+        if i < n:
+            edges.append((f"a{i}", f"u{i}", f"u{i + 1}", "r1"))
+            edges.append((f"b{i}", f"w{i}", f"w{i + 1}", "r1"))
+    topo = _topology(edges)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(200)
+    try:
+        r = demand_availability(topo, "u0", f"u{n}")
+    finally:
+        sys.setrecursionlimit(limit)
+    p = p_of(1)
+    assert r.exact
+    assert 1 - (1 - p**n) * (1 - p ** (n + 2)) <= r.value <= 1 - (1 - p) ** 2

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,7 +22,13 @@ from twin.cli.contingency import (
     run_contingency,
 )
 from twin.errors import InputError
-from twin.option_values import require_non_negative
+from twin.option_values import require_non_negative, require_positive
+
+if TYPE_CHECKING:
+    from twin.analysis.availability import AvailabilityResult, Settings
+    from twin.model import Demand, Topology
+
+MAX_TIME_BUDGET_S = 86_400.0
 
 
 @app.command("analyze")
@@ -47,15 +53,33 @@ def analyze_command(
         ),
     ] = False,
     tolerance: Annotated[
-        float, typer.Option(help="Bound gap at which the availability computation stops.")
+        float,
+        typer.Option(help="Availability bounds: stop refining once the interval is this narrow."),
     ] = 1e-9,
+    relative_width: Annotated[
+        float,
+        typer.Option(
+            "--relative-width",
+            help="Availability bounds: stop refining once the interval is this fraction of the "
+            "unavailability (0.1: within 10 %).",
+        ),
+    ] = 0.1,
     availability_method: Annotated[
         str,
         typer.Option(
             "--availability-method",
-            help="auto (exact, falling back to bounds on large networks), exact or bounds.",
+            help="auto (exact from one decision diagram when its predicted size fits, else "
+            "certified bounds), exact or bounds.",
         ),
     ] = "auto",
+    time_budget: Annotated[
+        float,
+        typer.Option(
+            "--time-budget",
+            help="Seconds the availability analysis may take in all (1 to 86400). Bounds say "
+            "when it ran out; a network beyond it is refused with a pointer to simulation.",
+        ),
+    ] = 60.0,
     contingency: Annotated[
         str | None,
         typer.Option(
@@ -101,17 +125,7 @@ def analyze_command(
     from twin.loading import load_topology
     from twin.report.terminal_analysis import print_path_analysis
 
-    if availability_method not in ("auto", "exact", "bounds"):
-        raise InputError.at(
-            "--availability-method",
-            0,
-            0,
-            f"unknown method {availability_method!r}",
-            "use auto, exact or bounds",
-        )
-    require_non_negative(
-        "--tolerance", tolerance, "the largest bound gap to accept, e.g. 1e-9 (0: exact)"
-    )
+    settings = _availability_settings(availability_method, tolerance, relative_width, time_budget)
     request = None
     if contingency is not None:
         request = ContingencyRequest(
@@ -151,21 +165,79 @@ def analyze_command(
     print_path_analysis(console, result)
     doc = result.to_dict()
     if availability:
-        from twin.analysis.availability import demand_availability
         from twin.report.terminal_availability import print_availability
 
-        values = {
-            d.id: demand_availability(
-                topo,
-                d.source,
-                d.destination,
-                include_planned=include_planned,
-                tolerance=tolerance,
-                method=availability_method,
-            )
-            for d in demands
-        }
+        values = _availability(topo, demands, settings, include_planned)
         print_availability(console, values)
         doc["availability"] = {k: v.to_dict() for k, v in values.items()}
     emit_json(json_path, doc)
     return EXIT_OK
+
+
+def _availability_settings(
+    method: str, tolerance: float, relative_width: float, time_budget_s: float
+) -> Settings:
+    """The availability options, checked before any topology is read."""
+    from twin.analysis.availability import METHODS, Settings
+
+    if method not in METHODS:
+        raise InputError.at(
+            "--availability-method", 0, 0, f"unknown method {method!r}", "use auto, exact or bounds"
+        )
+    require_non_negative(
+        "--tolerance", tolerance, "the largest bound gap to accept, e.g. 1e-9 (0: exact)"
+    )
+    require_positive("--relative-width", relative_width, "e.g. 0.1 (within 10 %)")
+    require_positive("--time-budget", time_budget_s, "e.g. 60 (seconds)")
+    if relative_width > 1.0 or not 1.0 <= time_budget_s <= MAX_TIME_BUDGET_S:
+        option, value = (
+            ("--relative-width", relative_width)
+            if relative_width > 1.0
+            else ("--time-budget", time_budget_s)
+        )
+        raise InputError.at(
+            option,
+            0,
+            0,
+            f"{option} {value:g} is out of range",
+            "--relative-width is at most 1; --time-budget is 1 to 86400 seconds (a day)",
+        )
+    return Settings(
+        method=method,
+        tolerance=tolerance,
+        relative_width=relative_width,
+        time_budget_s=time_budget_s,
+    )
+
+
+def _availability(
+    topo: Topology, demands: list[Demand], settings: Settings, include_planned: bool
+) -> dict[str, AvailabilityResult]:
+    """Every demand's availability in one call (one diagram for all), with a progress bar on
+    a terminal's stderr (none when piped: rich turns it off, and NO_COLOR is honoured)."""
+    import sys
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from twin.analysis.availability import availability_of_demands
+    from twin.cli.app import stderr_console
+
+    pairs = [(d.source, d.destination) for d in demands]
+    with Progress(
+        TextColumn("availability"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} demands"),
+        TimeElapsedColumn(),
+        console=stderr_console(),
+        disable=not sys.stderr.isatty(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("availability", total=len(set(pairs)))
+        results = availability_of_demands(
+            topo,
+            pairs,
+            include_planned=include_planned,
+            settings=settings,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    return {d.id: r for d, r in zip(demands, results, strict=True)}
