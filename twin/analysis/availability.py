@@ -137,7 +137,7 @@ class BeyondAnalytic(TwinError):
 @dataclass(frozen=True)
 class Settings:
     method: Method = "auto"
-    tolerance: float = 1e-9
+    tolerance: float = 0.0
     relative_width: float = 0.1
     time_budget_s: float = DEFAULT_TIME_BUDGET_S
     max_exact_states: int = MAX_EXACT_STATES
@@ -162,6 +162,10 @@ def exact_estimate(plan: Plan) -> int:
     return max(
         (_catalan(w) << b for w, b in zip(plan.widths, plan.live_bits, strict=True)), default=1
     )
+
+
+def _count(n: int) -> str:
+    return f"{n:,}" if n < 10**9 else f"{float(n):.1e}"
 
 
 def _disconnected(s: str, t: str, components: int, note: str) -> AvailabilityResult:
@@ -211,7 +215,7 @@ def _exact_all(
     estimate = exact_estimate(plan)
     if estimate > settings.max_exact_states:
         return (
-            f"the diagram would hold about {estimate:,} states at its widest step (frontier "
+            f"the diagram would hold about {_count(estimate)} states at its widest step (frontier "
             f"width {plan.width}, limit {settings.max_exact_states:,})"
         )
     diagram = Diagram(plan)
@@ -381,7 +385,7 @@ def demand_availability(
     destination: str,
     *,
     include_planned: bool = False,
-    tolerance: float = 1e-9,
+    tolerance: float = 0.0,
     method: Method = "auto",
     time_budget_s: float = DEFAULT_TIME_BUDGET_S,
 ) -> AvailabilityResult:

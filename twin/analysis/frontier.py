@@ -134,6 +134,7 @@ class Diagram:
         self.remember = remember
         self.memo: list[dict[Key, list[Transition]]] = [{} for _ in plan.steps] if remember else []
         self.size = 0  # remembered states: the diagram's node count
+        self.widest = 0  # most states at one step, once a full forward pass has run
 
     def transitions(self, k: int, key: Key) -> list[Transition]:
         step = self.plan.steps[k]

@@ -65,6 +65,7 @@ def _forward(
         if time.monotonic() > deadline:
             raise OutOfTime
         states = _plain_step(diagram, k, states)
+        diagram.widest = max(diagram.widest, len(states))
         if len(states) > max_states:
             raise TooLarge(k, len(states))
     return kept

@@ -54,8 +54,11 @@ def analyze_command(
     ] = False,
     tolerance: Annotated[
         float,
-        typer.Option(help="Availability bounds: stop refining once the interval is this narrow."),
-    ] = 1e-9,
+        typer.Option(
+            help="Availability bounds: also stop refining once the interval is this narrow "
+            "(absolute; 0: only --relative-width decides)."
+        ),
+    ] = 0.0,
     relative_width: Annotated[
         float,
         typer.Option(
