@@ -171,7 +171,7 @@ def _previous_engine_rows(key: str, sample: int) -> list[Row]:
     return [
         Row(name, "pairs it finishes (200,000 sub-problems)", finished, "pairs", f"of {sample}"),
         Row(name, "its wall time on those pairs", spent, "s", "factoring, per pair"),
-        Row(name, "largest |difference| from the diagram", worst, "", "where it finishes"),
+        Row(name, "largest absolute difference from the diagram", worst, "", "where it finishes"),
     ]
 
 

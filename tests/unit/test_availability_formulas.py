@@ -72,6 +72,16 @@ def test_parallel_including_parallel_links_between_the_same_nodes() -> None:
     assert demand_availability(topo, "s", "t").value == pytest.approx(expected, abs=1e-12)
 
 
+# Wheatstone bridge: two paths s-a-t and s-b-t, and the bridge a-b.
+BRIDGE = [
+    ("e1", "s", "a", "r1"),
+    ("e2", "s", "b", "r2"),
+    ("e3", "a", "t", "r3"),
+    ("e4", "b", "t", "r4"),
+    ("e5", "a", "b", "r5"),
+]
+
+
 def _bridge_formula() -> float:
     """Wheatstone bridge s-a (p1), s-b (p2), a-t (p3), b-t (p4), a-b (p5).
 
@@ -85,15 +95,7 @@ def _bridge_formula() -> float:
 
 
 def test_wheatstone_bridge() -> None:
-    topo = _topology(
-        [
-            ("e1", "s", "a", "r1"),
-            ("e2", "s", "b", "r2"),
-            ("e3", "a", "t", "r3"),
-            ("e4", "b", "t", "r4"),
-            ("e5", "a", "b", "r5"),
-        ]
-    )
+    topo = _topology(BRIDGE)
     assert demand_availability(topo, "s", "t").value == pytest.approx(_bridge_formula(), abs=1e-12)
 
 
@@ -151,12 +153,7 @@ def test_srlg_across_two_disjoint_paths_is_correlated() -> None:
     independent. Up, the trench leaves two independent paths; down, neither survives:
     p_g (1 - (1 - p1 p3)(1 - p2 p4)). Treating the links as independent would give more."""
     topo = _topology(
-        [
-            ("e1", "s", "a", "r1"),
-            ("e2", "s", "b", "r2"),
-            ("e3", "a", "t", "r3"),
-            ("e4", "b", "t", "r4"),
-        ],
+        BRIDGE[:4],
         srlgs={"trench": "r5"},
         link_srlgs={"e1": ("trench",), "e4": ("trench",)},
     )
@@ -169,13 +166,7 @@ def test_bridge_with_an_srlg_on_the_bridge_and_one_side() -> None:
     """Condition on the group by hand: up, the plain bridge; down, e1 and e5 are gone and what
     is left is the path s-b-t (p2 p4)."""
     topo = _topology(
-        [
-            ("e1", "s", "a", "r1"),
-            ("e2", "s", "b", "r2"),
-            ("e3", "a", "t", "r3"),
-            ("e4", "b", "t", "r4"),
-            ("e5", "a", "b", "r5"),
-        ],
+        BRIDGE,
         srlgs={"g": "r3"},
         link_srlgs={"e1": ("g",), "e5": ("g",)},
     )
