@@ -12,9 +12,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
+import yaml
 
 from twin.cli.app import main
+from twin.loading.schema import CheckSpec, json_schemas
+from twin.model import ASSERTION_KINDS
 
 BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
 FILES = sorted(BAD.glob("*.yaml"))
@@ -84,3 +88,21 @@ def test_a_device_is_refused_without_being_read(
         pytest.skip(f"{device} not present")
     assert main(["validate", device]) == 2
     assert f"{device}: is not a regular file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["scenario-check-mistyped-key", "scenario-override-mistyped-key", "scenario-unknown-check"],
+)
+def test_the_editors_json_schema_refuses_mistyped_check_and_override_keys(name: str) -> None:
+    """The JSON Schema given to editors is generated from the same models as `twin validate`,
+    so it refuses a misspelt check kind, check key or override key too; fails if `checks:` or
+    `failures.classes` fall back to untyped mappings."""
+    schema = json_schemas()["scenario"]
+    document = yaml.safe_load((BAD / f"{name}.yaml").read_text())
+    with pytest.raises(jsonschema.ValidationError, match="Additional properties"):
+        jsonschema.validate(document, schema)
+
+
+def test_the_check_schema_names_every_assertion_kind_the_model_knows() -> None:
+    assert tuple(CheckSpec.model_fields) == ASSERTION_KINDS

@@ -16,6 +16,8 @@ from pydantic import ValidationError
 
 from twin.errors import InputError, Problem
 from twin.loading.errors import problems_from_validation
+from twin.loading.references import demand_reference_problems
+from twin.loading.salvage import distinct
 from twin.loading.scenario import demands_from_specs, load_scenario
 from twin.loading.schema import DemandSpec, Strict
 from twin.loading.topology import load_topology
@@ -74,16 +76,17 @@ def load_demands(path: str | Path, topology: Topology | None = None) -> tuple[De
     """
     file_path = Path(path)
     raw = load_yaml_with_marks(file_path)
+    problems: list[Problem] = []
+    if topology is not None:
+        problems += demand_reference_problems(raw.get("demands"), topology)
     try:
         spec = DemandsFile.model_validate(raw)
     except ValidationError as exc:
-        refused = problems_from_validation(exc, raw, DemandsFile, raw.mark)
-        refused.sort(key=lambda p: (p.path, p.line, p.col))
-        raise InputError(refused) from exc
-    problems: list[Problem] = []
-    demands = demands_from_specs(spec.demands, raw.get("demands"), topology, problems)
+        problems += problems_from_validation(exc, raw, DemandsFile, raw.mark)
+        raise InputError(distinct(problems)) from exc
+    demands = demands_from_specs(spec.demands, raw.get("demands"), problems)
     if problems:
-        raise InputError(problems)
+        raise InputError(distinct(problems))
     return tuple(demands)
 
 

@@ -39,14 +39,17 @@ def describe_loc(root: Any, loc: tuple[Any, ...]) -> str:
 def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
     """The pydantic model that owns the last key of `loc` (for did-you-mean on unknown keys)."""
     current: Any = model
+    mapping_key = False  # the key after a `dict[str, Model]` field names an entry, not a field
     for key in loc[:-1]:
-        if isinstance(key, int):
+        if isinstance(key, int) or mapping_key:
+            mapping_key = False
             continue
         if not (isinstance(current, type) and issubclass(current, BaseModel)):
             return None
         field = current.model_fields.get(key)
         if field is None:
             return None
+        mapping_key = getattr(field.annotation, "__origin__", None) is dict
         current = _inner_model(field.annotation)
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
@@ -91,7 +94,8 @@ def problems_from_validation(
             close = difflib.get_close_matches(key, names, n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(names)}"
             mark = _key_mark(root, loc_key) or locate(root, loc_key, fallback)
-            message = f"unknown key '{key}' in {describe_loc(root, loc_key[:-1]) or 'file'}"
+            noun = str(getattr(owner, "KEY_NOUN", "key"))
+            message = f"unknown {noun} '{key}' in {describe_loc(root, loc_key[:-1]) or 'file'}"
         elif kind == "missing":
             mark = locate(root, loc_key[:-1], fallback)
             where = describe_loc(root, loc_key[:-1]) or "file"
@@ -101,7 +105,8 @@ def problems_from_validation(
             mark = locate(root, loc_key, fallback)
             value = error.get("input")
             shown = _describe_value(value)
-            msg = str(error["msg"])
+            # A model's own rule (a ValueError in a validator) is already a sentence.
+            msg = str(error["msg"]).removeprefix("Value error, ")
             message = f"{where}: {msg[:1].lower()}{msg[1:]} (got {shown})"
             if kind == "literal_error":
                 hint = "allowed values: " + str(error.get("ctx", {}).get("expected", ""))
@@ -115,7 +120,9 @@ def problems_from_validation(
     return problems
 
 
-_RANGE_ERRORS = frozenset({"greater_than", "greater_than_equal", "less_than", "less_than_equal"})
+_RANGE_ERRORS = frozenset(
+    {"greater_than", "greater_than_equal", "less_than", "less_than_equal", "finite_number"}
+)
 
 
 def _field_description(model: type[BaseModel], loc: tuple[Any, ...]) -> str:

@@ -1,10 +1,12 @@
-"""Reference checks on raw (not yet schema-valid) topology data.
+"""Every reference check of the loaders: ids that a file names and something must declare.
 
-When the schema refuses a file, the typed model cannot be built, yet an author fixing a typo in
-one node deserves to hear about the misspelt node id in a link further down in the same run.
-This pass looks only at string values where references are expected, against every id that is
-declared (even in entries the schema refused), so it never invents an "unknown" complaint for
-an entry that merely has a bad field.
+The checks read the raw, marked data rather than the typed model, for two reasons. They run the
+same way whether or not the schema accepted the file, so an author fixing a typo in one node
+hears about the misspelt node id in a link further down in the same run; and they are the only
+copy, so a valid and a refused file get the same message at the same place. Only string values
+where references are expected are looked at, against every id that is declared (even in entries
+the schema refused), so no "unknown" complaint is invented for an entry that merely has a bad
+field.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 from twin.errors import Problem
 from twin.loading.errors import did_you_mean
-from twin.loading.yaml_marks import Mark, MDict, MList
+from twin.loading.yaml_marks import MDict, MList
 from twin.model import Topology
 
 
@@ -31,7 +33,11 @@ def _declared_ids(raw: MDict, section: str) -> set[str] | None:
 
 
 def _entries(raw: MDict, section: str) -> list[MDict]:
-    items = raw.get(section)
+    return _mappings(raw.get(section))
+
+
+def _mappings(items: Any) -> list[MDict]:
+    """The mapping entries of a raw list; nothing when it is not a list (the schema says so)."""
     if not isinstance(items, MList):
         return []
     return [e for e in items if isinstance(e, MDict)]
@@ -109,29 +115,44 @@ _EVENT_ACTIONS = ("cut", "maintenance")
 _TARGET_KINDS = {"link": "links", "links": "links", "srlg": "srlgs", "node": "nodes"}
 
 
-def raw_scenario_reference_problems(raw: MDict, topology: Topology) -> list[Problem]:
-    """Demand endpoints, event targets and check demands named in a schema-refused scenario."""
+def demand_reference_problems(items: Any, topology: Topology) -> list[Problem]:
+    """Demand ends that are not nodes of `topology`: a scenario's `demands:` or a demands file's
+    (`items` is the raw list)."""
     problems: list[Problem] = []
+    for demand in _mappings(items):
+        for end in ("source", "destination"):
+            node_id = demand.get(end)
+            if isinstance(node_id, str) and node_id not in topology.nodes:
+                problems.append(
+                    demand.mark_of(end).problem(
+                        f"unknown node '{node_id}' in demand {_demand_id(demand)} "
+                        f"(not in topology {topology.name})",
+                        did_you_mean(node_id, topology.nodes, "node"),
+                    )
+                )
+    return problems
+
+
+def raw_scenario_reference_problems(raw: MDict, topology: Topology) -> list[Problem]:
+    """Everything a scenario names in its topology or in itself: demand ends, event targets,
+    failure-class overrides, repair coverage and the demands of checks."""
+    return [
+        *demand_reference_problems(raw.get("demands"), topology),
+        *_event_target_problems(raw, topology),
+        *_class_override_problems(raw, topology),
+        *_coverage_problems(raw, topology),
+        *_check_demand_problems(raw),
+    ]
+
+
+def _event_target_problems(raw: MDict, topology: Topology) -> list[Problem]:
+    """Links, SRLGs and nodes named by `cut:` and `maintenance:` that the topology lacks."""
     pools: dict[str, Mapping[str, object]] = {
         "nodes": topology.nodes,
         "links": topology.links,
         "srlgs": topology.srlgs,
     }
-
-    def report(mark: Mark, message: str, hint: str) -> None:
-        problems.append(Problem(mark.path, mark.line, mark.col, message, hint))
-
-    demand_ids: set[str] = set()
-    for demand in _entries(raw, "demands"):
-        for end in ("source", "destination"):
-            node_id = demand.get(end)
-            if isinstance(node_id, str) and node_id not in topology.nodes:
-                report(
-                    demand.mark_of(end),
-                    f"unknown node '{node_id}' in demand {_demand_id(demand)}",
-                    did_you_mean(node_id, topology.nodes, "node"),
-                )
-        demand_ids.add(_demand_id(demand))
+    problems: list[Problem] = []
     for event in _entries(raw, "events"):
         for action in _EVENT_ACTIONS:
             target = event.get(action)
@@ -139,24 +160,73 @@ def raw_scenario_reference_problems(raw: MDict, topology: Topology) -> list[Prob
                 continue
             for kind, section in _TARGET_KINDS.items():
                 value = target.get(kind)
-                ids = value if isinstance(value, MList) else [value]
-                for element_id in ids:
+                for element_id in value if isinstance(value, MList) else [value]:
                     if isinstance(element_id, str) and element_id not in pools[section]:
                         what = "link" if kind == "links" else kind
-                        report(
-                            target.mark_of(kind),
-                            f"unknown {what} '{element_id}' in event target",
-                            did_you_mean(element_id, pools[section], what),
+                        problems.append(
+                            target.mark_of(kind).problem(
+                                f"unknown {what} '{element_id}' in event target",
+                                did_you_mean(element_id, pools[section], what),
+                            )
                         )
+    return problems
+
+
+def _class_override_problems(raw: MDict, topology: Topology) -> list[Problem]:
+    """Overrides (`failures.classes.ID`) of failure classes the topology does not declare,
+    reported at the misspelt id itself."""
+    failures = raw.get("failures")
+    classes = failures.get("classes") if isinstance(failures, MDict) else None
+    if not isinstance(classes, MDict):
+        return []
+    return [
+        classes.key_marks[class_id].problem(
+            f"unknown failure class '{class_id}' in failures.classes",
+            did_you_mean(class_id, topology.failure_classes, "failure class"),
+        )
+        for class_id in classes
+        if class_id not in topology.failure_classes
+    ]
+
+
+def _coverage_problems(raw: MDict, topology: Topology) -> list[Problem]:
+    """Seas (ships) and countries (crews) a repair pool covers that the topology has no trace
+    of: such a pool serves nothing, and its faults then skip the queue it was meant to model."""
+    seas = sorted({link.sea for link in topology.links.values() if link.sea is not None})
+    countries = sorted({node.country for node in topology.nodes.values()})
+    problems: list[Problem] = []
+    for resource in _entries(raw, "repair"):
+        kind, covers = resource.get("kind"), resource.get("covers")
+        if kind not in ("ship", "crew") or not isinstance(covers, MList):
+            continue
+        known, what = (seas, "sea") if kind == "ship" else (countries, "country")
+        trace = "submarine link names" if kind == "ship" else "node is in"
+        for index, covered in enumerate(covers):
+            if not isinstance(covered, str) or covered == "*" or covered in known:
+                continue
+            problems.append(
+                covers.mark_of(index).problem(
+                    f"repair resource {resource.get('id', '?')} covers {what} '{covered}', "
+                    f"which no {trace}",
+                    f"{did_you_mean(covered, known, what)} Known: {', '.join(known) or 'none'}"
+                    " ('*' covers everything)",
+                )
+            )
+    return problems
+
+
+def _check_demand_problems(raw: MDict) -> list[Problem]:
+    """Checks naming a demand the scenario does not declare."""
+    demand_ids = {_demand_id(demand) for demand in _entries(raw, "demands")}
+    problems: list[Problem] = []
     for check in _entries(raw, "checks"):
         for kind, params in check.items():
-            if not isinstance(params, MDict):
-                continue
-            demand_id = params.get("demand")
+            demand_id = params.get("demand") if isinstance(params, MDict) else None
             if isinstance(demand_id, str) and demand_id not in demand_ids:
-                report(
-                    params.mark_of("demand"),
-                    f"unknown demand '{demand_id}' in {kind}",
-                    did_you_mean(demand_id, demand_ids, "demand"),
+                problems.append(
+                    params.mark_of("demand").problem(
+                        f"unknown demand '{demand_id}' in {kind}",
+                        did_you_mean(demand_id, demand_ids, "demand"),
+                    )
                 )
     return problems

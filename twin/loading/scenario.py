@@ -1,4 +1,8 @@
-"""Scenario files → `twin.model.Scenario`, with command-line overrides and reference checks.
+"""Scenario files → `twin.model.Scenario`, with command-line overrides.
+
+The schema (`twin.loading.schema`) checks shape, `twin.loading.references` checks every id the
+file names; this module turns schema-valid data into the model and checks what needs the model
+(durations, the horizon, event timing, repair overrides).
 
 Overrides (`--seed`, `--horizon`, `twin sweep --set PATH=V`) are dotted paths applied to the raw
 file data before validation, so an overridden value is checked exactly like a written one and an
@@ -7,7 +11,6 @@ error still names the scenario file.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -20,11 +23,10 @@ from twin.loading.errors import did_you_mean, problems_from_validation
 from twin.loading.paths import resolve_reference
 from twin.loading.references import raw_scenario_reference_problems
 from twin.loading.salvage import distinct, salvage
-from twin.loading.schema import MAX_RTT_MS
+from twin.loading.schema import CheckSpec, FailureClassOverride, RepairOverride, ScenarioFile
 from twin.loading.topology import load_topology
 from twin.loading.yaml_marks import Mark, MDict, MList, load_yaml_with_marks
 from twin.model import (
-    ASSERTION_KINDS,
     DEFAULT_SWITCHOVER_MS,
     Assertion,
     AssertionKind,
@@ -43,34 +45,6 @@ from twin.units import HOURS_PER_YEAR, UnitError, hours_to_ms, parse_duration_h
 
 MAX_HORIZON_Y = 1_000
 MAX_HORIZON_H = MAX_HORIZON_Y * HOURS_PER_YEAR
-
-ASSERTION_PARAMS: Mapping[str, tuple[str, ...]] = {
-    "sla_availability": ("demand", "method", "min"),
-    "max_rtt": ("demand", "rtt_ms"),
-    "survives": ("demand", "scope"),
-    "n1_max_utilisation": ("max",),
-    "n1_rtt_budget": ("demand", "rtt_ms"),
-}
-# Assertion limits: (exclusive low, inclusive high, how the message states the range). An
-# infinite or NaN limit would make an assertion pass vacuously (every number is below inf).
-_LIMITS: Mapping[str, tuple[float, float, str]] = {
-    "min": (0.0, 1.0, "an availability above 0 and at most 1"),
-    "max": (0.0, 1e6, "a finite utilisation above 0 (1 is a full link)"),
-    "rtt_ms": (0.0, MAX_RTT_MS, f"a round trip above 0 and at most {MAX_RTT_MS:,.0f} ms"),
-}
-
-
-def _within(value: object, low: float, high: float) -> bool:
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
-        return False
-    return math.isfinite(value) and low < value <= high
-
-
-_NEEDS_DEMAND = {"sla_availability", "max_rtt", "survives", "n1_rtt_budget"}
-_CHOICES: Mapping[str, tuple[str, ...]] = {
-    "method": ("analytic", "montecarlo"),
-    "scope": ("link", "node", "srlg"),
-}
 
 
 def apply_overrides(raw: MDict, overrides: Mapping[str, object], origin: str) -> None:
@@ -155,54 +129,28 @@ def _failover(spec: Any, mark: Mark, problems: list[Problem]) -> Failover | None
     return Failover(spec.mechanism, hours_to_ms(detection_h), switchover_ms)
 
 
-def demands_from_specs(
-    specs: Sequence[Any],
-    items: Any,
-    topology: Topology | None,
-    problems: list[Problem],
-) -> list[Demand]:
+def demands_from_specs(specs: Sequence[Any], items: Any, problems: list[Problem]) -> list[Demand]:
     """Demands from their schema entries, for a scenario and a demands file alike.
 
     `items` is the raw `demands:` list (its marks locate each problem). Checks that a demand
-    has two different ends, a unique id (default SOURCE-DESTINATION) and, when `topology` is
-    given, ends that are its nodes.
+    has two different ends and a unique id (default SOURCE-DESTINATION); whether its ends are
+    nodes of a topology is a reference check (`twin.loading.references`).
     """
     demands: list[Demand] = []
     seen: dict[str, Mark] = {}
     for i, d in enumerate(specs):
         m = _mark(items, i) if isinstance(items, MList) else _mark(items)
         demand_id = d.id or f"{d.source}-{d.destination}"
-        if topology is not None:
-            for end in ("source", "destination"):
-                node_id = getattr(d, end)
-                if node_id not in topology.nodes:
-                    em = _mark(items, i, end) if isinstance(items, MList) else m
-                    problems.append(
-                        Problem(
-                            em.path,
-                            em.line,
-                            em.col,
-                            f"unknown node '{node_id}' in demand {demand_id} "
-                            f"(not in topology {topology.name})",
-                            did_you_mean(node_id, topology.nodes, "node"),
-                        )
-                    )
         if d.source == d.destination:
             problems.append(
-                Problem(
-                    m.path,
-                    m.line,
-                    m.col,
+                m.problem(
                     f"demand {demand_id} starts where it ends ({d.source})",
                     "a demand needs two different nodes; remove it or fix its destination",
                 )
             )
         if demand_id in seen:
             problems.append(
-                Problem(
-                    m.path,
-                    m.line,
-                    m.col,
+                m.problem(
                     f"duplicate demand id '{demand_id}' (first at line {seen[demand_id].line})",
                     "give the demands distinct ids (the default id is SOURCE-DESTINATION)",
                 )
@@ -210,79 +158,46 @@ def demands_from_specs(
         else:
             seen[demand_id] = m
         failover = _failover(d.failover, m, problems) if d.failover is not None else None
+        sla = Sla(d.sla.availability, d.sla.max_rtt_ms)
         demands.append(
-            Demand(
-                demand_id,
-                d.source,
-                d.destination,
-                d.gbps,
-                d.priority,
-                Sla(d.sla.availability, d.sla.max_rtt_ms),
-                failover,
-            )
+            Demand(demand_id, d.source, d.destination, d.gbps, d.priority, sla, failover)
         )
     return demands
 
 
 def _class_override(
-    base: FailureClass, fields: Mapping[str, object], mark: Mark, problems: list[Problem]
+    base: FailureClass, override: FailureClassOverride, mark: Mark, problems: list[Problem]
 ) -> FailureClass | None:
-    allowed = {"basis", "rate", "multiplier", "repair", "description"}
-    unknown = sorted(set(fields) - allowed)
-    if unknown:
-        problems.append(
-            Problem(
-                mark.path,
-                mark.line,
-                mark.col,
-                f"unknown key '{unknown[0]}' in override of failure class {base.id}",
-                did_you_mean(unknown[0], allowed, "field"),
-            )
-        )
-        return None
-    result = base
+    """`base` with the fields the scenario overrides; the schema has checked each field alone,
+    what is left is the repair time taken together with the base's."""
+    given = override.written()
+    result = replace(base, **{k: v for k, v in given.items() if k != "repair"})
+    if override.repair is None:
+        return result
     try:
-        if "rate" in fields:
-            rate = float(fields["rate"])  # type: ignore[arg-type]
-            if rate < 0:
-                raise ValueError("rate must not be negative")
-            result = replace(result, rate=rate)
-        if "multiplier" in fields:
-            multiplier = float(fields["multiplier"])  # type: ignore[arg-type]
-            if multiplier <= 0:
-                raise ValueError("multiplier must be positive")
-            result = replace(result, multiplier=multiplier)
-        if "basis" in fields:
-            if fields["basis"] not in ("per_1000km", "per_link"):
-                raise ValueError("basis must be per_1000km or per_link")
-            result = replace(result, basis=fields["basis"])
-        repair = fields.get("repair")
-        if repair is not None:
-            if not isinstance(repair, Mapping):
-                raise ValueError("repair must be a mapping")
-            kind = repair.get("kind", base.repair.kind)
-            if kind not in ("fixed", "exponential", "lognormal"):
-                raise ValueError(f"unknown repair kind {kind!r}")
-            median_h = (
-                parse_duration_h(repair["median"]) if "median" in repair else base.repair.median_h
-            )
-            p90_h = parse_duration_h(repair["p90"]) if "p90" in repair else base.repair.p90_h
-            if "median" in repair and "p90" not in repair and p90_h is not None:
-                # Changing only the median keeps the distribution's shape (its spread sigma):
-                # the p90 scales with the median.
-                p90_h = p90_h * median_h / base.repair.median_h
-            if kind == "lognormal" and (p90_h is None or p90_h <= median_h):
-                raise ValueError("lognormal p90 must be above the median")
-            result = replace(result, repair=RepairTime(kind, median_h, p90_h))
-    except (ValueError, TypeError, UnitError) as exc:
-        problems.append(
-            Problem(mark.path, mark.line, mark.col, f"override of failure class {base.id}: {exc}")
-        )
+        repair = _repair_override(base.repair, override.repair)
+    except UnitError as exc:
+        problems.append(mark.problem(f"override of failure class {base.id}: {exc}"))
         return None
-    return result
+    return replace(result, repair=repair)
 
 
-def _target(spec: Any, mark: Mark, topology: Topology, problems: list[Problem]) -> Target | None:
+def _repair_override(base: RepairTime, override: RepairOverride) -> RepairTime:
+    """The base repair time with the overridden keys. Changing only the median keeps the
+    distribution's shape (its spread sigma): the p90 scales with the median."""
+    kind = override.kind or base.kind
+    median_h = parse_duration_h(override.median) if override.median is not None else base.median_h
+    p90_h = parse_duration_h(override.p90) if override.p90 is not None else base.p90_h
+    if override.median is not None and override.p90 is None and p90_h is not None:
+        p90_h = p90_h * median_h / base.median_h
+    if kind == "lognormal" and (p90_h is None or p90_h <= median_h):
+        raise UnitError("lognormal p90 must be above the median")
+    return RepairTime(kind, median_h, p90_h)
+
+
+def _target(spec: Any, mark: Mark, problems: list[Problem]) -> Target | None:
+    """What an event acts on: exactly one of link, links, srlg, node (whether the ids exist is
+    a reference check)."""
     given = [
         (kind, value)
         for kind, value in (
@@ -295,10 +210,7 @@ def _target(spec: Any, mark: Mark, topology: Topology, problems: list[Problem]) 
     ]
     if len(given) != 1:
         problems.append(
-            Problem(
-                mark.path,
-                mark.line,
-                mark.col,
+            mark.problem(
                 "an event target needs exactly one of link, links, srlg, node",
                 "e.g. cut: {link: tcfo}",
             )
@@ -306,58 +218,11 @@ def _target(spec: Any, mark: Mark, topology: Topology, problems: list[Problem]) 
         return None
     kind, value = given[0]
     ids = tuple(value) if isinstance(value, list) else (value,)
-    pool: Mapping[str, object] = {
-        "link": topology.links,
-        "links": topology.links,
-        "srlg": topology.srlgs,
-        "node": topology.nodes,
-    }[kind]
-    for element_id in ids:
-        if element_id not in pool:
-            problems.append(
-                Problem(
-                    mark.path,
-                    mark.line,
-                    mark.col,
-                    f"unknown {'link' if kind == 'links' else kind} '{element_id}' in event target",
-                    did_you_mean(element_id, pool, "link" if kind == "links" else kind),
-                )
-            )
-            return None
     return Target(kind, ids)  # type: ignore[arg-type]
-
-
-def _references_despite_schema(raw: MDict, file_path: Path, known: list[Problem]) -> list[Problem]:
-    """Reference faults in a schema-refused scenario, so one run lists them all.
-
-    Needs the topology; if it cannot be found or loaded, the schema problems stand alone (the
-    topology's own faults are reported once the scenario's shape is fixed, or by validating it).
-    """
-    topology_ref = raw.get("topology")
-    if not isinstance(topology_ref, str):
-        return []
-    try:
-        topo_path = resolve_reference(topology_ref, file_path, raw.mark_of("topology"), "topology")
-    except InputError as exc:
-        return list(exc.problems)
-    if not topo_path.is_file():
-        return []
-    try:
-        topology = load_topology(topo_path)
-    except InputError:
-        return []
-    seen = {(p.path, p.line, p.col) for p in known}
-    return [
-        p
-        for p in raw_scenario_reference_problems(raw, topology)
-        if (p.path, p.line, p.col) not in seen
-    ]
 
 
 def load_scenario(path: str | Path, overrides: Mapping[str, object] | None = None) -> Scenario:
     """Load and check a scenario and its topology; InputError lists every problem found."""
-    from twin.loading.schema import ScenarioFile
-
     file_path = Path(path)
     raw = load_yaml_with_marks(file_path)
     if overrides:
@@ -365,11 +230,44 @@ def load_scenario(path: str | Path, overrides: Mapping[str, object] | None = Non
     try:
         spec = ScenarioFile.model_validate(raw)
     except ValidationError as exc:
-        refused = problems_from_validation(exc, raw, ScenarioFile, raw.mark)
-        refused += _references_despite_schema(raw, file_path, refused)
-        refused += _salvaged_problems(raw, file_path, exc)
-        raise InputError(distinct(refused)) from exc
-    return _scenario(spec, raw, file_path)
+        raise InputError(_refused_file_problems(raw, file_path, exc)) from exc
+    topology, topo_path = _topology(spec.topology, raw, file_path)
+    problems = raw_scenario_reference_problems(raw, topology)
+    scenario = _scenario(spec, raw, file_path, topology, topo_path, problems)
+    if scenario is None or problems:
+        raise InputError(distinct(problems))
+    return scenario
+
+
+def _topology(ref: str, raw: MDict, file_path: Path) -> tuple[Topology, Path]:
+    """The scenario's topology, loaded; its absence is a fault of the scenario's `topology:`
+    line, its own faults are reported in its own file."""
+    topo_mark = _mark(raw, "topology")
+    topo_path = resolve_reference(ref, file_path, topo_mark, "topology")
+    if not topo_path.is_file():
+        raise InputError(
+            topo_mark.problem(
+                f"topology file '{ref}' not found (looked for {topo_path})",
+                "the path is relative to the scenario file",
+            )
+        )
+    return load_topology(topo_path), topo_path
+
+
+def _refused_file_problems(raw: MDict, file_path: Path, exc: ValidationError) -> list[Problem]:
+    """Every fault of a file the schema refused, so one run lists them all: the schema's, the
+    references' (when the topology can be loaded) and those the refusal hid."""
+    problems = problems_from_validation(exc, raw, ScenarioFile, raw.mark)
+    ref = raw.get("topology")
+    if not isinstance(ref, str):
+        return distinct(problems)
+    try:
+        topology, topo_path = _topology(ref, raw, file_path)
+    except InputError as cannot:
+        return distinct(problems + cannot.problems)
+    problems += raw_scenario_reference_problems(raw, topology)
+    problems += _salvaged_problems(raw, file_path, exc, topology, topo_path)
+    return distinct(problems)
 
 
 # Scenario lists whose entries nothing else refers to: one refused entry can be left out and the
@@ -378,21 +276,21 @@ _SALVAGEABLE = ("events", "repair", "checks")
 _REQUIRED = ("name", "topology", "horizon", "demands")
 
 
-def _salvaged_problems(raw: MDict, file_path: Path, exc: ValidationError) -> list[Problem]:
-    """The faults a schema refusal hid (a horizon past the limit, an event after it, a repair
-    pool covering an unknown sea), from what the schema accepted: one run reports them all."""
-    from twin.loading.schema import ScenarioFile
-
+def _salvaged_problems(
+    raw: MDict, file_path: Path, exc: ValidationError, topology: Topology, topo_path: Path
+) -> list[Problem]:
+    """The faults a schema refusal hid (a horizon past the limit, an event after it), from what
+    the schema accepted: one run reports them all."""
     salvaged = salvage(_with_event_ids(raw), exc, _SALVAGEABLE, _REQUIRED)
     if salvaged is None:
         return []
     try:
-        _scenario(ScenarioFile.model_validate(salvaged), salvaged, file_path)
+        spec = ScenarioFile.model_validate(salvaged)
     except ValidationError:
         return []
-    except InputError as again:
-        return again.problems
-    return []
+    problems: list[Problem] = []
+    _scenario(spec, salvaged, file_path, topology, topo_path, problems)
+    return problems
 
 
 def _with_event_ids(raw: MDict) -> MDict:
@@ -417,195 +315,30 @@ def _with_event_ids(raw: MDict) -> MDict:
     return out
 
 
-def _scenario(spec: Any, raw: MDict, file_path: Path) -> Scenario:
-    """The scenario from schema-valid data, with its topology; InputError lists every fault."""
-    problems: list[Problem] = []
-    topo_mark = _mark(raw, "topology")
-    topo_path = resolve_reference(spec.topology, file_path, topo_mark, "topology")
-    if not topo_path.is_file():
-        raise InputError(
-            Problem(
-                topo_mark.path,
-                topo_mark.line,
-                topo_mark.col,
-                f"topology file '{spec.topology}' not found (looked for {topo_path})",
-                "the path is relative to the scenario file",
-            )
-        )
-    topology = load_topology(topo_path)
-    horizon_h = _duration(spec.horizon, _mark(raw, "horizon"), "horizon", problems)
-    if horizon_h is not None and not 0 < horizon_h <= MAX_HORIZON_H:
-        m = _mark(raw, "horizon")
-        problems.append(
-            Problem(
-                m.path,
-                m.line,
-                m.col,
-                f"horizon {spec.horizon!r} is outside the allowed range: above 0 and at most "
-                f"{MAX_HORIZON_Y:,} years",
-                "a bare number is hours; e.g. 90d or 10y (past 1,000 years the network, its "
-                "rates and its repair fleet are fiction, and a run would take hours)",
-            )
-        )
-
-    overrides_fc: dict[str, FailureClass] = {}
-    for class_id, fields in spec.failures.classes.items():
-        m = _mark(raw, "failures", "classes", class_id)
-        if class_id not in topology.failure_classes:
-            problems.append(
-                Problem(
-                    m.path,
-                    m.line,
-                    m.col,
-                    f"unknown failure class '{class_id}' in failures.classes",
-                    did_you_mean(class_id, topology.failure_classes, "failure class"),
-                )
-            )
-            continue
-        new = _class_override(topology.failure_classes[class_id], fields, m, problems)
-        if new is not None:
-            overrides_fc[class_id] = new
-    if overrides_fc:
-        topology = topology.with_failure_classes(overrides_fc)
-
+def _scenario(
+    spec: ScenarioFile,
+    raw: MDict,
+    file_path: Path,
+    topology: Topology,
+    topo_path: Path,
+    problems: list[Problem],
+) -> Scenario | None:
+    """The scenario from schema-valid data, adding every fault found to `problems`; None when
+    a fault leaves no horizon or failover to build it with."""
+    horizon_h = _horizon_h(spec, raw, problems)
+    topology = _with_class_overrides(topology, spec.failures.classes, raw, problems)
     default_failover = _failover(spec.failover.default, _mark(raw, "failover"), problems)
-
-    demands = demands_from_specs(spec.demands, raw.get("demands"), topology, problems)
-    seen_demands = {d.id: i for i, d in enumerate(demands)}
-
-    events: list[ScheduledEvent] = []
-    event_ids: set[str] = set()
-    for i, e in enumerate(spec.events):
-        m = _mark(raw, "events", i)
-        event_id = e.id or f"event-{i + 1}"
-        if event_id in event_ids:
-            problems.append(
-                Problem(
-                    m.path,
-                    m.line,
-                    m.col,
-                    f"duplicate event id '{event_id}'",
-                    "timelines and reports name events by id; give each event its own",
-                )
-            )
-        event_ids.add(event_id)
-        if e.restore is not None and e.duration is not None:
-            rm = _mark(raw, "events", i, "restore")
-            problems.append(
-                Problem(
-                    rm.path,
-                    rm.line,
-                    rm.col,
-                    f"event {event_id} has both restore: and duration:, which contradict each "
-                    "other",
-                    "keep one: duration: for a fixed outage length, restore: for an absolute "
-                    "time, 'repair' or 'never'",
-                )
-            )
-        at_h = _duration(e.at, _mark(raw, "events", i, "at"), f"event {event_id} at", problems)
-        if (e.cut is None) == (e.maintenance is None):
-            problems.append(
-                Problem(
-                    m.path,
-                    m.line,
-                    m.col,
-                    f"event {event_id} needs exactly one of 'cut' or 'maintenance'",
-                )
-            )
-            continue
-        action: Literal["cut", "maintenance"] = "cut" if e.cut is not None else "maintenance"
-        target = _target(
-            e.cut or e.maintenance, _mark(raw, "events", i, action), topology, problems
-        )
-        restore_at_h: float | None = None
-        repair = False
-        if e.restore is not None:
-            rm = _mark(raw, "events", i, "restore")
-            if e.restore == "repair":
-                repair = True
-            elif e.restore != "never":
-                restore_at_h = _duration(e.restore, rm, f"event {event_id} restore", problems)
-                if restore_at_h is not None and at_h is not None and restore_at_h <= at_h:
-                    problems.append(
-                        Problem(
-                            rm.path,
-                            rm.line,
-                            rm.col,
-                            f"event {event_id} is restored before it happens",
-                            "restore: is an absolute time; use duration: for a length",
-                        )
-                    )
-        duration_h = None
-        if e.duration is not None:
-            duration_h = _duration(
-                e.duration, _mark(raw, "events", i, "duration"), "duration", problems
-            )
-        if action == "maintenance" and duration_h is None:
-            problems.append(
-                Problem(m.path, m.line, m.col, f"maintenance {event_id} needs a duration")
-            )
-        if e.restore is None and duration_h is None and action == "cut":
-            repair = True  # a cut with no restore rule is handed to the repair model
-        if at_h is not None and horizon_h is not None and at_h > horizon_h:
-            am = _mark(raw, "events", i, "at")
-            problems.append(
-                Problem(
-                    am.path,
-                    am.line,
-                    am.col,
-                    f"event {event_id} at {e.at} is after the horizon ({spec.horizon})",
-                    "move it earlier or lengthen the horizon",
-                )
-            )
-        if target is not None and at_h is not None:
-            events.append(
-                ScheduledEvent(
-                    event_id, action, target, at_h, restore_at_h, duration_h, repair, e.note
-                )
-            )
-
-    resources: list[RepairResource] = []
-    seas = sorted({link.sea for link in topology.links.values() if link.sea is not None})
-    countries = sorted({node.country for node in topology.nodes.values()})
-    for i, r in enumerate(spec.repair):
-        mob = _duration(r.mobilisation, _mark(raw, "repair", i), "mobilisation", problems)
-        # A pool that covers a misspelt sea or country serves nothing, and its faults then skip
-        # the queue it was meant to model: refuse what the topology has no trace of.
-        known = seas if r.kind == "ship" else countries
-        what = "sea" if r.kind == "ship" else "country"
-        for j, covered in enumerate(r.covers):
-            if covered == "*" or covered in known:
-                continue
-            cm = _mark(raw, "repair", i, "covers", j)
-            problems.append(
-                Problem(
-                    cm.path,
-                    cm.line,
-                    cm.col,
-                    f"repair resource {r.id} covers {what} '{covered}', which no "
-                    + ("submarine link names" if r.kind == "ship" else "node is in"),
-                    f"{did_you_mean(covered, known, what)} Known: {', '.join(known) or 'none'}"
-                    " ('*' covers everything)",
-                )
-            )
-        resources.append(
-            RepairResource(r.id, r.kind, r.count, tuple(r.covers), mob or 0.0, r.description)
-        )
-    if len({r.id for r in resources}) != len(resources):
-        m = _mark(raw, "repair")
-        problems.append(Problem(m.path, m.line, m.col, "repair resource ids must be unique"))
-
-    checks = _checks(raw, spec.checks, seen_demands, problems)
-    sweep = {}
-    for key, values in spec.sweep.items():
-        if not values:
-            m = _mark(raw, "sweep", key)
-            problems.append(Problem(m.path, m.line, m.col, f"sweep '{key}' has no values"))
-        sweep[key] = tuple(values)
-
-    if problems:
-        raise InputError(problems)
-    assert horizon_h is not None and default_failover is not None
+    demands = demands_from_specs(spec.demands, raw.get("demands"), problems)
+    events = [
+        event
+        for i, e in enumerate(spec.events)
+        if (event := _event(i, e, raw, (horizon_h, spec.horizon), problems)) is not None
+    ]
+    _check_unique_event_ids(spec, raw, problems)
+    resources = _repair_resources(spec, raw, problems)
+    sweep = _sweep(spec, raw, problems)
+    if horizon_h is None or default_failover is None:
+        return None
     return Scenario(
         name=spec.name,
         topology=topology,
@@ -621,104 +354,164 @@ def _scenario(spec: Any, raw: MDict, file_path: Path) -> Scenario:
         description=spec.description,
         source_path=str(file_path),
         include_planned=spec.include_planned,
-        checks=tuple(checks),
+        checks=tuple(_checks(raw, spec.checks)),
         sweep=sweep,
     )
 
 
-def _checks(
+def _horizon_h(spec: ScenarioFile, raw: MDict, problems: list[Problem]) -> float | None:
+    """The horizon in hours, refused past `MAX_HORIZON_Y`: beyond it the network, its rates and
+    its repair fleet are fiction, and a run would take hours."""
+    mark = _mark(raw, "horizon")
+    horizon_h = _duration(spec.horizon, mark, "horizon", problems)
+    if horizon_h is not None and not 0 < horizon_h <= MAX_HORIZON_H:
+        problems.append(
+            mark.problem(
+                f"horizon {spec.horizon!r} is outside the allowed range: above 0 and at most "
+                f"{MAX_HORIZON_Y:,} years",
+                "a bare number is hours; e.g. 90d or 10y (past 1,000 years the network, its "
+                "rates and its repair fleet are fiction, and a run would take hours)",
+            )
+        )
+    return horizon_h
+
+
+def _with_class_overrides(
+    topology: Topology,
+    overrides: Mapping[str, FailureClassOverride],
     raw: MDict,
-    entries: list[dict[str, dict[str, object]]],
-    demand_ids: Mapping[str, int],
     problems: list[Problem],
-) -> list[Assertion]:
+) -> Topology:
+    """The topology with the scenario's failure-class overrides applied (an unknown class id is
+    a reference fault, reported elsewhere, and skipped here)."""
+    changed: dict[str, FailureClass] = {}
+    for class_id, override in overrides.items():
+        base = topology.failure_classes.get(class_id)
+        if base is None:
+            continue
+        mark = _mark(raw, "failures", "classes", class_id)
+        new = _class_override(base, override, mark, problems)
+        if new is not None:
+            changed[class_id] = new
+    return topology.with_failure_classes(changed) if changed else topology
+
+
+def _check_unique_event_ids(spec: ScenarioFile, raw: MDict, problems: list[Problem]) -> None:
+    """Timelines and reports name events by id, so each needs its own."""
+    event_ids: set[str] = set()
+    for i, e in enumerate(spec.events):
+        event_id = e.id or f"event-{i + 1}"
+        if event_id in event_ids:
+            problems.append(
+                _mark(raw, "events", i).problem(
+                    f"duplicate event id '{event_id}'",
+                    "timelines and reports name events by id; give each event its own",
+                )
+            )
+        event_ids.add(event_id)
+
+
+def _event(
+    i: int, e: Any, raw: MDict, horizon: tuple[float | None, object], problems: list[Problem]
+) -> ScheduledEvent | None:
+    """One scheduled event, or None when a fault leaves it without a target or a time.
+
+    `horizon` is the scenario's horizon in hours and as written (for the message).
+    """
+    horizon_h, horizon_written = horizon
+    m = _mark(raw, "events", i)
+    event_id = e.id or f"event-{i + 1}"
+    if e.restore is not None and e.duration is not None:
+        problems.append(
+            _mark(raw, "events", i, "restore").problem(
+                f"event {event_id} has both restore: and duration:, which contradict each other",
+                "keep one: duration: for a fixed outage length, restore: for an absolute "
+                "time, 'repair' or 'never'",
+            )
+        )
+    at_h = _duration(e.at, _mark(raw, "events", i, "at"), f"event {event_id} at", problems)
+    if (e.cut is None) == (e.maintenance is None):
+        problems.append(m.problem(f"event {event_id} needs exactly one of 'cut' or 'maintenance'"))
+        return None
+    action: Literal["cut", "maintenance"] = "cut" if e.cut is not None else "maintenance"
+    target = _target(e.cut or e.maintenance, _mark(raw, "events", i, action), problems)
+    restore_at_h, repair = _restore(i, e, event_id, at_h, raw, problems)
+    duration_h = None
+    if e.duration is not None:
+        mark = _mark(raw, "events", i, "duration")
+        duration_h = _duration(e.duration, mark, "duration", problems)
+    if action == "maintenance" and duration_h is None:
+        problems.append(m.problem(f"maintenance {event_id} needs a duration"))
+    if e.restore is None and duration_h is None and action == "cut":
+        repair = True  # a cut with no restore rule is handed to the repair model
+    if at_h is not None and horizon_h is not None and at_h > horizon_h:
+        problems.append(
+            _mark(raw, "events", i, "at").problem(
+                f"event {event_id} at {e.at} is after the horizon ({horizon_written})",
+                "move it earlier or lengthen the horizon",
+            )
+        )
+    if target is None or at_h is None:
+        return None
+    return ScheduledEvent(event_id, action, target, at_h, restore_at_h, duration_h, repair, e.note)
+
+
+def _restore(
+    i: int, e: Any, event_id: str, at_h: float | None, raw: MDict, problems: list[Problem]
+) -> tuple[float | None, bool]:
+    """(absolute restore time, handed to the repair model) from `restore:`: 'repair', 'never'
+    or a time, which must come after the event."""
+    if e.restore is None or e.restore == "never":
+        return None, False
+    if e.restore == "repair":
+        return None, True
+    mark = _mark(raw, "events", i, "restore")
+    restore_at_h = _duration(e.restore, mark, f"event {event_id} restore", problems)
+    if restore_at_h is not None and at_h is not None and restore_at_h <= at_h:
+        problems.append(
+            mark.problem(
+                f"event {event_id} is restored before it happens",
+                "restore: is an absolute time; use duration: for a length",
+            )
+        )
+    return restore_at_h, False
+
+
+def _repair_resources(
+    spec: ScenarioFile, raw: MDict, problems: list[Problem]
+) -> list[RepairResource]:
+    """The repair pools, with unique ids (what they cover is a reference check)."""
+    resources: list[RepairResource] = []
+    for i, r in enumerate(spec.repair):
+        mob = _duration(r.mobilisation, _mark(raw, "repair", i), "mobilisation", problems)
+        resources.append(
+            RepairResource(r.id, r.kind, r.count, tuple(r.covers), mob or 0.0, r.description)
+        )
+    if len({r.id for r in resources}) != len(resources):
+        problems.append(_mark(raw, "repair").problem("repair resource ids must be unique"))
+    return resources
+
+
+def _sweep(
+    spec: ScenarioFile, raw: MDict, problems: list[Problem]
+) -> dict[str, tuple[object, ...]]:
+    """The `twin sweep` grid; a parameter without values would sweep nothing."""
+    sweep: dict[str, tuple[object, ...]] = {}
+    for key, values in spec.sweep.items():
+        if not values:
+            problems.append(_mark(raw, "sweep", key).problem(f"sweep '{key}' has no values"))
+        sweep[key] = tuple(values)
+    return sweep
+
+
+def _checks(raw: MDict, entries: list[CheckSpec]) -> list[Assertion]:
+    """The assertions, each located at its entry so `twin check` reports where it was declared.
+    The schema has checked their keys and ranges, the references their demands."""
     checks: list[Assertion] = []
     for i, entry in enumerate(entries):
         m = _mark(raw, "checks", i)
-        if len(entry) != 1:
-            problems.append(
-                Problem(
-                    m.path,
-                    m.line,
-                    m.col,
-                    "each check is one assertion: a single key such as 'max_rtt:'",
-                )
-            )
-            continue
-        kind, params = next(iter(entry.items()))
-        if kind not in ASSERTION_KINDS:
-            problems.append(
-                Problem(
-                    m.path,
-                    m.line,
-                    m.col,
-                    f"unknown assertion '{kind}'",
-                    did_you_mean(kind, ASSERTION_KINDS, "assertion"),
-                )
-            )
-            continue
-        allowed = ASSERTION_PARAMS[kind]
-        bad = False
-        for key, value in params.items():
-            if key not in allowed:
-                problems.append(
-                    Problem(
-                        m.path,
-                        m.line,
-                        m.col,
-                        f"unknown key '{key}' in {kind}",
-                        f"allowed: {', '.join(allowed)}",
-                    )
-                )
-                bad = True
-            elif key in _CHOICES and value not in _CHOICES[key]:
-                problems.append(
-                    Problem(
-                        m.path,
-                        m.line,
-                        m.col,
-                        f"{kind} {key} must be one of {', '.join(_CHOICES[key])}, not {value!r}",
-                    )
-                )
-                bad = True
-            elif key in _LIMITS and not _within(value, *_LIMITS[key][:2]):
-                range_text = _LIMITS[key][2]
-                problems.append(
-                    Problem(
-                        m.path,
-                        m.line,
-                        m.col,
-                        f"{kind} {key} must be {range_text}, not {value!r}",
-                        "write a plain number (.nan and .inf are not limits)",
-                    )
-                )
-                bad = True
-        demand = params.get("demand")
-        if kind in _NEEDS_DEMAND:
-            if demand is None:
-                problems.append(Problem(m.path, m.line, m.col, f"{kind} needs a demand"))
-                bad = True
-            elif demand not in demand_ids:
-                problems.append(
-                    Problem(
-                        m.path,
-                        m.line,
-                        m.col,
-                        f"unknown demand '{demand}' in {kind}",
-                        did_you_mean(str(demand), demand_ids, "demand"),
-                    )
-                )
-                bad = True
-        if bad:
-            continue
-        values = {k: v for k, v in params.items() if k != "demand"}
-        checks.append(
-            Assertion(
-                cast(AssertionKind, kind),
-                str(demand) if demand is not None else None,
-                {k: v for k, v in values.items() if isinstance(v, (int, float, str))},
-                m.line,
-                m.col,
-            )
-        )
+        kind = entry.kind()
+        params = getattr(entry, kind).written()
+        demand = params.pop("demand", None)
+        checks.append(Assertion(cast(AssertionKind, kind), demand, params, m.line, m.col))
     return checks

@@ -1,17 +1,19 @@
 """The file schemas, as pydantic models: they validate files and generate the JSON Schemas.
 
 One definition serves both jobs so that what an editor checks while a person types
-(`twin schema` → `twin/schemas/*.json`) is exactly what `twin validate` enforces. Cross-file and
-cross-reference rules (unknown node ids, geodesic lengths, extends cycles) are not expressible in
-JSON Schema and live in `twin.loading.topology` / `twin.loading.scenario`.
+(`twin schema` → `twin/schemas/*.json`) is exactly what `twin validate` enforces: the shape of
+every entry, `checks:` and failure-class overrides included, is stated here and nowhere else.
+What JSON Schema cannot express lives elsewhere: references between ids in
+`twin.loading.references`, and rules that need the model (geodesic lengths, horizons, extends
+cycles) in `twin.loading.topology` / `twin.loading.scenario`.
 """
 
 from __future__ import annotations
 
 import copy
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 Duration = Annotated[
@@ -31,6 +33,41 @@ class Strict(BaseModel):
     # allow_inf_nan=False: '.inf' and '.nan' are valid YAML floats but meaningless as a length,
     # rate or capacity, and would otherwise pass every range check and poison the results.
     model_config = ConfigDict(extra="forbid", strict=False, allow_inf_nan=False)
+    # What this mapping's keys are called in an "unknown ..." message ("unknown assertion").
+    KEY_NOUN: ClassVar[str] = "key"
+
+
+def _no_null(schema: dict[str, Any]) -> None:
+    """A partial entry's optional keys may be left out, never written empty (`rate:`): say so
+    in the JSON Schema too, rather than pydantic's `anyOf [..., null]`."""
+    for prop in schema.get("properties", {}).values():
+        options = prop.get("anyOf")
+        if options and {"type": "null"} in options:
+            rest = [o for o in prop.pop("anyOf") if o != {"type": "null"}]
+            if len(rest) == 1:
+                prop.update(rest[0])
+            else:
+                prop["anyOf"] = rest
+        if "default" in prop and prop["default"] is None:
+            del prop["default"]
+
+
+class Partial(Strict):
+    """An entry whose keys are all optional: only the keys written count (an override changes
+    those fields and no other). An empty value (`rate:` alone) is refused, not read as absent."""
+
+    model_config = ConfigDict(json_schema_extra=_no_null)
+
+    @model_validator(mode="after")
+    def _written_keys_have_values(self) -> Self:
+        empty = sorted(k for k in self.model_fields_set if getattr(self, k) is None)
+        if empty:
+            raise ValueError(f"'{empty[0]}' has no value: give it one or leave the key out")
+        return self
+
+    def written(self) -> dict[str, Any]:
+        """The keys the file wrote, with their validated values."""
+        return {k: getattr(self, k) for k in type(self).model_fields if k in self.model_fields_set}
 
 
 class RepairSpec(Strict):
@@ -164,9 +201,29 @@ class EventSpec(Strict):
     note: str = ""
 
 
+class RepairOverride(Partial):
+    """The repair-time keys a scenario changes; a median alone keeps a lognormal's shape."""
+
+    kind: Literal["fixed", "exponential", "lognormal"] | None = None
+    median: Duration | None = None
+    p90: Duration | None = None
+
+
+class FailureClassOverride(Partial):
+    """A scenario's change to one failure class of its topology, merged field by field."""
+
+    basis: Literal["per_1000km", "per_link"] | None = None
+    rate: Annotated[float, Field(ge=0)] | None = None
+    multiplier: Annotated[float, Field(gt=0)] | None = None
+    repair: RepairOverride | None = None
+    description: str | None = None
+
+
 class FailuresSpec(Strict):
     stochastic: bool = False
-    classes: dict[str, dict[str, object]] = {}
+    classes: dict[str, FailureClassOverride] = Field(
+        default={}, description="per-scenario overrides, keyed by the topology's class id"
+    )
 
 
 class RepairResourceSpec(Strict):
@@ -180,6 +237,76 @@ class RepairResourceSpec(Strict):
 
 class FailoverDefaultsSpec(Strict):
     default: FailoverSpec = FailoverSpec()
+
+
+# Assertions (`checks:`): one model per kind, so editors check each kind's keys and ranges.
+# `demand` is a plain string: an unknown id gets "did you mean" from the reference checks.
+# A utilisation of 1 is a full link; a million is no limit anyone means but stays finite.
+MAX_UTILISATION = 1e6
+
+
+def _availability_target() -> Any:
+    return Field(default=None, description="an availability above 0 and at most 1")
+
+
+def _rtt_limit() -> Any:
+    return Field(default=None, description=f"a round trip above 0 and at most {MAX_RTT_MS:,.0f} ms")
+
+
+class SlaAvailabilityCheck(Partial):
+    demand: str
+    method: Literal["analytic", "montecarlo"] | None = None
+    min: Annotated[float, Field(gt=0, le=1)] | None = _availability_target()
+
+
+class MaxRttCheck(Partial):
+    demand: str
+    rtt_ms: Annotated[float, Field(gt=0, le=MAX_RTT_MS)] | None = _rtt_limit()
+
+
+class SurvivesCheck(Partial):
+    demand: str
+    scope: Literal["link", "node", "srlg"] | None = None
+
+
+class N1MaxUtilisationCheck(Partial):
+    max: Annotated[float, Field(gt=0, le=MAX_UTILISATION)] | None = Field(
+        default=None, description="a finite utilisation above 0 (1 is a full link)"
+    )
+
+
+class N1RttBudgetCheck(Partial):
+    demand: str
+    rtt_ms: Annotated[float, Field(gt=0, le=MAX_RTT_MS)] | None = _rtt_limit()
+
+
+def _one_assertion(schema: dict[str, Any]) -> None:
+    _no_null(schema)
+    schema["minProperties"] = schema["maxProperties"] = 1
+
+
+class CheckSpec(Partial):
+    """One assertion: a single key naming its kind, e.g. `max_rtt: {demand: d, rtt_ms: 90}`."""
+
+    model_config = ConfigDict(json_schema_extra=_one_assertion)
+    KEY_NOUN: ClassVar[str] = "assertion"
+
+    sla_availability: SlaAvailabilityCheck | None = None
+    max_rtt: MaxRttCheck | None = None
+    survives: SurvivesCheck | None = None
+    n1_max_utilisation: N1MaxUtilisationCheck | None = None
+    n1_rtt_budget: N1RttBudgetCheck | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _single_key(cls, data: Any) -> Any:
+        if isinstance(data, dict) and len(data) != 1:
+            raise ValueError("each check is one assertion: a single key such as 'max_rtt:'")
+        return data
+
+    def kind(self) -> str:
+        """The assertion's kind: its one key."""
+        return next(iter(self.written()))
 
 
 class ScenarioFile(Strict):
@@ -196,7 +323,7 @@ class ScenarioFile(Strict):
     failures: FailuresSpec = FailuresSpec()
     repair: list[RepairResourceSpec] = []
     failover: FailoverDefaultsSpec = FailoverDefaultsSpec()
-    checks: list[dict[str, dict[str, object]]] = []
+    checks: list[CheckSpec] = []
     sweep: dict[str, list[object]] = {}
 
 

@@ -44,105 +44,119 @@ def _merge_entry(parent: MDict, child: MDict) -> MDict:
 
 
 def _merge(parent: MDict, child: MDict) -> MDict:
-    """Apply a variant to its resolved parent (see docs/file-formats.md, "Variants")."""
+    """Apply a variant to its resolved parent (see docs/file-formats.md, "Variants").
+
+    The parent's keys come first, then the child's scalars replace them, its sections merge
+    entry by entry, and its `remove:` deletes entries; every slip found on the way (an id twice
+    in the variant, a removal of something the parent lacks) is reported together.
+    """
     result = MDict(child.mark)
     for key in parent:
         if key not in ("extends", "remove"):
-            result.set(key, parent[key], parent.key_marks[key], parent.value_marks[key])
+            _copy_key(parent, key, result)
     for key in _REPLACED_SCALARS:
         if key in child:
-            result.set(key, child[key], child.key_marks[key], child.value_marks[key])
+            _copy_key(child, key, result)
     problems: list[Problem] = []
     for section in SECTIONS:
-        base = result.get(section)
         extra = child.get(section)
-        if extra is None:
-            continue
-        if not isinstance(extra, MList):
-            continue  # schema validation reports the wrong type with its mark
-        merged = MList(extra.mark)
-        index: dict[str, int] = {}
-        if isinstance(base, MList):
-            for item, mark in zip(base, base.item_marks, strict=True):
-                entry_id = _entry_id(item)
-                if entry_id is not None:
-                    index[entry_id] = len(merged)
-                merged.add(item, mark)
-        in_child: set[str] = set()
-        for item, mark in zip(extra, extra.item_marks, strict=True):
-            entry_id = _entry_id(item)
-            if entry_id is not None and entry_id in in_child:
-                # Overriding a parent's entry is the point of a variant; naming the same id
-                # twice in the variant itself is a slip that would silently merge the two.
-                problems.append(
-                    Problem(
-                        mark.path,
-                        mark.line,
-                        mark.col,
-                        f"duplicate {section[:-1].replace('_', ' ')} id '{entry_id}' "
-                        "in this variant",
-                        "list each id once; one entry both adds to and overrides the parent",
-                    )
-                )
-                continue
-            if entry_id is not None:
-                in_child.add(entry_id)
-            if entry_id is not None and entry_id in index:
-                pos = index[entry_id]
-                merged[pos] = _merge_entry(merged[pos], item)
-                merged.item_marks[pos] = mark
-            else:
-                if entry_id is not None:
-                    index[entry_id] = len(merged)
-                merged.add(item, mark)
-        result.set(section, merged, child.key_marks[section], child.value_marks[section])
+        if isinstance(extra, MList):  # another type is the schema's to report, with its mark
+            merged = _merged_section(result.get(section), extra, section, problems)
+            result.set(section, merged, child.key_marks[section], child.value_marks[section])
     for key in child:
         if key not in result and key not in ("extends", "remove"):
-            result.set(key, child[key], child.key_marks[key], child.value_marks[key])
+            _copy_key(child, key, result)
     remove = child.get("remove")
     if isinstance(remove, MDict):
-        removed_nodes: set[str] = set()
-        for section in SECTIONS:
-            ids = remove.get(section)
-            if not isinstance(ids, MList):
-                continue
-            current = result.get(section)
-            present = {_entry_id(e) for e in current} if isinstance(current, MList) else set()
-            for rid, mark in zip(ids, ids.item_marks, strict=True):
-                if rid not in present:
-                    problems.append(
-                        Problem(
-                            mark.path,
-                            mark.line,
-                            mark.col,
-                            f"cannot remove {section[:-1].replace('_', ' ')} '{rid}': "
-                            "the parent has no such entry",
-                            did_you_mean(
-                                str(rid), [p for p in present if p], section[:-1].replace("_", " ")
-                            ),
-                        )
-                    )
-            wanted = {str(i) for i in ids}
-            if section == "nodes":
-                removed_nodes |= wanted
-            if isinstance(current, MList):
-                result[section] = _filtered(
-                    current, lambda e, gone=frozenset(wanted): _entry_id(e) not in gone
-                )
-        links = result.get("links")
-        if removed_nodes and isinstance(links, MList):
-            result["links"] = _filtered(
-                links,
-                lambda e: (
-                    not (
-                        isinstance(e, MDict)
-                        and (e.get("a") in removed_nodes or e.get("b") in removed_nodes)
-                    )
-                ),
-            )
+        _apply_removals(result, remove, problems)
     if problems:
         raise InputError(problems)
     return result
+
+
+def _copy_key(source: MDict, key: str, target: MDict) -> None:
+    """`key` with its value and both marks, so an error still points into the file it came from."""
+    target.set(key, source[key], source.key_marks[key], source.value_marks[key])
+
+
+def _merged_section(base: Any, extra: MList, section: str, problems: list[Problem]) -> MList:
+    """The parent's entries of one section, overridden field by field and extended by the
+    variant's; an id the variant itself lists twice is reported and its second entry ignored."""
+    merged = MList(extra.mark)
+    index: dict[str, int] = {}
+    if isinstance(base, MList):
+        for item, mark in zip(base, base.item_marks, strict=True):
+            entry_id = _entry_id(item)
+            if entry_id is not None:
+                index[entry_id] = len(merged)
+            merged.add(item, mark)
+    in_child: set[str] = set()
+    for item, mark in zip(extra, extra.item_marks, strict=True):
+        entry_id = _entry_id(item)
+        if entry_id is not None and entry_id in in_child:
+            # Overriding a parent's entry is the point of a variant; naming the same id
+            # twice in the variant itself is a slip that would silently merge the two.
+            problems.append(
+                mark.problem(
+                    f"duplicate {_singular(section)} id '{entry_id}' in this variant",
+                    "list each id once; one entry both adds to and overrides the parent",
+                )
+            )
+            continue
+        if entry_id is not None:
+            in_child.add(entry_id)
+        if entry_id is not None and entry_id in index:
+            pos = index[entry_id]
+            merged[pos] = _merge_entry(merged[pos], item)
+            merged.item_marks[pos] = mark
+        else:
+            if entry_id is not None:
+                index[entry_id] = len(merged)
+            merged.add(item, mark)
+    return merged
+
+
+def _singular(section: str) -> str:
+    """'failure class' for `failure_classes`: how messages name one entry of a section."""
+    return section[:-1].replace("_", " ")
+
+
+def _apply_removals(result: MDict, remove: MDict, problems: list[Problem]) -> None:
+    """Delete what `remove:` names, and the links of removed nodes (a link without its end
+    would only be reported as unknown); a removal of an absent entry is a problem."""
+    removed_nodes: set[str] = set()
+    for section in SECTIONS:
+        ids = remove.get(section)
+        if not isinstance(ids, MList):
+            continue
+        current = result.get(section)
+        present = {_entry_id(e) for e in current} if isinstance(current, MList) else set()
+        for rid, mark in zip(ids, ids.item_marks, strict=True):
+            if rid not in present:
+                problems.append(
+                    mark.problem(
+                        f"cannot remove {_singular(section)} '{rid}': the parent has no such entry",
+                        did_you_mean(str(rid), [p for p in present if p], _singular(section)),
+                    )
+                )
+        wanted = {str(i) for i in ids}
+        if section == "nodes":
+            removed_nodes |= wanted
+        if isinstance(current, MList):
+            result[section] = _filtered(
+                current, lambda e, gone=frozenset(wanted): _entry_id(e) not in gone
+            )
+    links = result.get("links")
+    if removed_nodes and isinstance(links, MList):
+        result["links"] = _filtered(
+            links,
+            lambda e: (
+                not (
+                    isinstance(e, MDict)
+                    and (e.get("a") in removed_nodes or e.get("b") in removed_nodes)
+                )
+            ),
+        )
 
 
 def _filtered(items: MList, keep: Any) -> MList:
@@ -221,20 +235,24 @@ def _repair(spec: Any, mark_for: Any) -> RepairTime:
 
 
 def load_topology(path: str | Path) -> Topology:
-    """Load, resolve and check a topology file; raise InputError listing every problem found."""
+    """Load, resolve and check a topology file; raise InputError listing every problem found:
+    the schema's, the references' (`twin.loading.references`) and the model's, in one run."""
     from twin.loading.schema import TopologyFile
 
     file_path = Path(path)
     with paused_gc():  # the raw tree, the schema models and the Topology hold no cycles
         raw = resolve_raw(file_path)
-        fallback = raw.mark
+        problems = raw_reference_problems(raw)
         try:
             spec = TopologyFile.model_validate(raw)
         except ValidationError as exc:
-            problems = problems_from_validation(exc, raw, TopologyFile, fallback)
-            problems += raw_reference_problems(raw) + _salvaged_problems(raw, exc)
+            problems += problems_from_validation(exc, raw, TopologyFile, raw.mark)
+            problems += _salvaged_problems(raw, exc)
             raise InputError(distinct(problems)) from exc
-        return _build(spec, raw, str(file_path))
+        topology = _build(spec, raw, str(file_path), problems)
+        if problems:
+            raise InputError(distinct(problems))
+        return topology
 
 
 def _salvaged_problems(raw: MDict, exc: ValidationError) -> list[Problem]:
@@ -246,10 +264,12 @@ def _salvaged_problems(raw: MDict, exc: ValidationError) -> list[Problem]:
     if salvaged is None:
         return []
     try:
-        _build(TopologyFile.model_validate(salvaged), salvaged, "", references=False)
-    except (ValidationError, InputError) as again:
-        return again.problems if isinstance(again, InputError) else []
-    return []
+        spec = TopologyFile.model_validate(salvaged)
+    except ValidationError:
+        return []
+    problems: list[Problem] = []
+    _build(spec, salvaged, "", problems)
+    return problems
 
 
 def _entry_mark(raw: MDict, section: str, index: int, key: str | None = None) -> Mark:
@@ -262,47 +282,59 @@ def _entry_mark(raw: MDict, section: str, index: int, key: str | None = None) ->
     return items.mark_of(index)
 
 
-def _build(spec: Any, raw: MDict, name: str, references: bool = True) -> Topology:
-    """The model from schema-valid data; InputError listing every problem found.
+def _build(spec: Any, raw: MDict, name: str, problems: list[Problem]) -> Topology:
+    """The model from schema-valid data, adding every fault found to `problems`.
 
-    `references=False` leaves out unknown ids and self-loops: for data salvaged from a refused
-    file (see `_salvage`) those were found on the whole raw file already, and the entries the
-    schema refused would otherwise be reported again as missing.
+    References (unknown ids, self-loops) are not checked here but in `twin.loading.references`
+    on the raw file; a link whose ends are not both known nodes is left out of the model, which
+    is then only good for finding the remaining faults.
     """
-    problems: list[Problem] = []
+    for section in SECTIONS:
+        _check_unique(raw, section, getattr(spec, section), problems)
+    nodes = {n.id: _node(n) for n in spec.nodes}
+    links: dict[str, Link] = {}
+    for i, link_spec in enumerate(spec.links):
+        link = _link(spec, i, link_spec, raw, nodes, problems)
+        if link is not None:
+            links[link.id] = link
+    return Topology(
+        name=spec.name,
+        nodes=nodes,
+        links=links,
+        srlgs={s.id: Srlg(s.id, s.description, s.failure_class) for s in spec.srlgs},
+        failure_classes=_failure_classes(spec, raw, problems),
+        description=spec.description,
+        route_factor=spec.route_factor,
+        source_path=name,
+    )
 
-    def problem(mark: Mark, message: str, hint: str = "") -> None:
-        problems.append(Problem(mark.path, mark.line, mark.col, message, hint))
 
-    def reference(mark: Mark, message: str, hint: str = "") -> None:
-        if references:
-            problem(mark, message, hint)
-
-    def unique(section: str, items: list[Any]) -> None:
-        seen: dict[str, int] = {}
-        for i, item in enumerate(items):
-            if item.id in seen:
-                first = _entry_mark(raw, section, seen[item.id], "id")
-                problem(
-                    _entry_mark(raw, section, i, "id"),
-                    f"duplicate {section[:-1].replace('_', ' ')} id '{item.id}' "
+def _check_unique(raw: MDict, section: str, items: list[Any], problems: list[Problem]) -> None:
+    """Ids name elements in events, reports and variants: two entries with one id are refused."""
+    seen: dict[str, int] = {}
+    for i, item in enumerate(items):
+        if item.id in seen:
+            first = _entry_mark(raw, section, seen[item.id], "id")
+            problems.append(
+                _entry_mark(raw, section, i, "id").problem(
+                    f"duplicate {_singular(section)} id '{item.id}' "
                     f"(first defined at {first.path}:{first.line})",
                     "ids must be unique; rename one, or override it in a variant",
                 )
-            else:
-                seen[item.id] = i
+            )
+        else:
+            seen[item.id] = i
 
-    for section in SECTIONS:
-        unique(section, getattr(spec, section))
 
+def _failure_classes(spec: Any, raw: MDict, problems: list[Problem]) -> dict[str, FailureClass]:
+    """The failure classes whose repair time makes sense; each other one is a problem."""
     classes: dict[str, FailureClass] = {}
     for i, fc in enumerate(spec.failure_classes):
         try:
             repair = _repair(fc.repair, None)
         except UnitError as exc:
-            problem(
-                _entry_mark(raw, "failure_classes", i, "repair"), f"failure class {fc.id}: {exc}"
-            )
+            mark = _entry_mark(raw, "failure_classes", i, "repair")
+            problems.append(mark.problem(f"failure class {fc.id}: {exc}"))
             continue
         classes[fc.id] = FailureClass(
             fc.id,
@@ -314,141 +346,105 @@ def _build(spec: Any, raw: MDict, name: str, references: bool = True) -> Topolog
             tuple(fc.source),
             fc.estimate,
         )
-    known_classes = {fc.id for fc in spec.failure_classes}
+    return classes
 
-    srlgs: dict[str, Srlg] = {}
-    for i, s in enumerate(spec.srlgs):
-        if s.failure_class is not None and s.failure_class not in known_classes:
-            reference(
-                _entry_mark(raw, "srlgs", i, "failure_class"),
-                f"unknown failure class '{s.failure_class}' in SRLG {s.id}",
-                did_you_mean(s.failure_class, known_classes, "failure class"),
-            )
-        srlgs[s.id] = Srlg(s.id, s.description, s.failure_class)
 
-    nodes: dict[str, Node] = {}
-    for i, n in enumerate(spec.nodes):
-        if n.failure_class is not None and n.failure_class not in known_classes:
-            reference(
-                _entry_mark(raw, "nodes", i, "failure_class"),
-                f"unknown failure class '{n.failure_class}' in node {n.id}",
-                did_you_mean(n.failure_class, known_classes, "failure class"),
-            )
-        nodes[n.id] = Node(
-            n.id,
-            n.name,
-            n.country,
-            n.role,
-            n.lat,
-            n.lon,
-            n.equipment_delay_ms,
-            n.failure_class,
-            tuple(n.source),
-            n.estimate,
-        )
+def _node(n: Any) -> Node:
+    return Node(
+        n.id,
+        n.name,
+        n.country,
+        n.role,
+        n.lat,
+        n.lon,
+        n.equipment_delay_ms,
+        n.failure_class,
+        tuple(n.source),
+        n.estimate,
+    )
 
-    links: dict[str, Link] = {}
-    for i, link in enumerate(spec.links):
-        at = _entry_mark(raw, "links", i)
-        ok = True
-        for end in ("a", "b"):
-            node_id = getattr(link, end)
-            if node_id not in nodes:
-                ok = False
-                reference(
-                    _entry_mark(raw, "links", i, end),
-                    f"unknown node '{node_id}' in link {link.id}",
-                    did_you_mean(node_id, nodes, "node"),
-                )
-        if link.a == link.b:
-            ok = False
-            reference(
-                _entry_mark(raw, "links", i, "b"),
-                f"link {link.id} connects node '{link.a}' to itself",
-                "a link needs two different ends",
-            )
-        if link.failure_class not in known_classes:
-            reference(
-                _entry_mark(raw, "links", i, "failure_class"),
-                f"unknown failure class '{link.failure_class}' in link {link.id}",
-                did_you_mean(link.failure_class, known_classes, "failure class"),
-            )
-        for srlg_id in link.srlgs:
-            if srlg_id not in srlgs:
-                reference(
-                    _entry_mark(raw, "links", i, "srlgs"),
-                    f"unknown SRLG '{srlg_id}' in link {link.id}",
-                    did_you_mean(srlg_id, srlgs, "SRLG"),
-                )
-        if link.kind == "terrestrial" and link.sea is not None:
-            problem(
-                _entry_mark(raw, "links", i, "sea"),
+
+def _link(
+    spec: Any, i: int, link: Any, raw: MDict, nodes: dict[str, Node], problems: list[Problem]
+) -> Link | None:
+    """One link, or None when it cannot be placed (an end unknown, both ends one node, a cable
+    without a length): a link's latency comes from its length, so none may be guessed."""
+    placeable = link.a in nodes and link.b in nodes and link.a != link.b
+    if link.kind == "terrestrial" and link.sea is not None:
+        problems.append(
+            _entry_mark(raw, "links", i, "sea").problem(
                 f"link {link.id} is terrestrial but names a sea",
                 "remove 'sea:' or set 'kind: submarine'",
             )
-        if link.kind == "submarine" and link.length_km is None:
-            ok = False
-            problem(
-                at,
+        )
+    if link.kind == "submarine" and link.length_km is None:
+        problems.append(
+            _entry_mark(raw, "links", i).problem(
                 f"submarine link {link.id} needs length_km",
                 "cable lengths are published (or measurable on the route map); a geodesic "
                 "guess is not good enough under water",
             )
-        if not ok:
-            continue
-        a, b = nodes[link.a], nodes[link.b]
-        length = link.length_km
-        derived = length is None
-        if length is None:
-            length = geodesic_km(a.lat, a.lon, b.lat, b.lon) * spec.route_factor
-            if length <= 0.0:
-                problem(
-                    at,
+        )
+        return None
+    if not placeable:
+        return None
+    length_km = _length_km(link, nodes, spec.route_factor, raw, i, problems)
+    return Link(
+        link.id,
+        link.a,
+        link.b,
+        link.kind,
+        float(length_km),
+        link.capacity_gbps,
+        link.failure_class,
+        tuple(link.srlgs),
+        link.status,
+        link.name,
+        link.sea,
+        link.length_km is None,
+        tuple(link.source),
+        link.estimate,
+        link.igp_metric,
+    )
+
+
+def _length_km(
+    link: Any,
+    nodes: dict[str, Node],
+    route_factor: float,
+    raw: MDict,
+    i: int,
+    problems: list[Problem],
+) -> float:
+    """The stated length, or the geodesic times the route factor; physics first: a stated
+    length shorter than the geodesic (light faster than in fibre) is a problem."""
+    a, b = nodes[link.a], nodes[link.b]
+    at = _entry_mark(raw, "links", i)
+    length: float | None = link.length_km
+    if length is None:
+        length = geodesic_km(a.lat, a.lon, b.lat, b.lon) * route_factor
+        if length <= 0.0:
+            problems.append(
+                at.problem(
                     f"link {link.id}: {link.a} and {link.b} stand at the same coordinates, so "
                     "no length can be derived from them",
                     "state length_km, or correct the nodes' lat/lon",
                 )
-        elif length < shortest_credible_length_km(
-            geodesic_upper_bound_km(a.lat, a.lon, b.lat, b.lon)
-        ):
-            # Only a length within about 1 % of the bound needs the exact geodesic to be judged.
-            geodesic = geodesic_km(a.lat, a.lon, b.lat, b.lon)
-            shortest = shortest_credible_length_km(geodesic)
-            if length < shortest:
-                problem(
-                    _entry_mark(raw, "links", i, "length_km"),
-                    f"link {link.id}: length_km {length:g} is shorter than the geodesic "
-                    f"{geodesic:.1f} km between {link.a} and {link.b} (light would travel "
-                    "faster than in fibre)",
-                    f"use at least {shortest:.1f} km (the geodesic less the coordinates' "
-                    "uncertainty), or check the ends' coordinates",
-                )
-        links[link.id] = Link(
-            link.id,
-            link.a,
-            link.b,
-            link.kind,
-            float(length),
-            link.capacity_gbps,
-            link.failure_class,
-            tuple(link.srlgs),
-            link.status,
-            link.name,
-            link.sea,
-            derived,
-            tuple(link.source),
-            link.estimate,
-            link.igp_metric,
+            )
+        return length
+    if length >= shortest_credible_length_km(geodesic_upper_bound_km(a.lat, a.lon, b.lat, b.lon)):
+        return length
+    # Only a length within about 1 % of the bound needs the exact geodesic to be judged.
+    geodesic = geodesic_km(a.lat, a.lon, b.lat, b.lon)
+    shortest = shortest_credible_length_km(geodesic)
+    if length < shortest:
+        problems.append(
+            _entry_mark(raw, "links", i, "length_km").problem(
+                f"link {link.id}: length_km {length:g} is shorter than the geodesic "
+                f"{geodesic:.1f} km between {link.a} and {link.b} (light would travel "
+                "faster than in fibre)",
+                f"use at least {shortest:.1f} km (the geodesic less the coordinates' "
+                "uncertainty), or check the ends' coordinates",
+            )
         )
-    if problems:
-        raise InputError(problems)
-    return Topology(
-        name=spec.name,
-        nodes=nodes,
-        links=links,
-        srlgs=srlgs,
-        failure_classes=classes,
-        description=spec.description,
-        route_factor=spec.route_factor,
-        source_path=name,
-    )
+    return length

@@ -42,6 +42,10 @@ class Mark:
     line: int
     col: int
 
+    def problem(self, message: str, hint: str = "") -> Problem:
+        """A fault written here: every loader reports through this, so none forgets a place."""
+        return Problem(self.path, self.line, self.col, message, hint)
+
 
 class MDict(dict[str, Any]):
     """A mapping that knows where it, its keys and its values were written."""
@@ -214,8 +218,7 @@ class _Builder:
 
     def problem(self, node: yaml.Node, message: str, hint: str) -> Problem:
         """A problem at `node`'s position in this file."""
-        mark = self.mark(node)
-        return Problem(mark.path, mark.line, mark.col, message, hint)
+        return self.mark(node).problem(message, hint)
 
 
 # PyYAML quotes what it stumbled on ('found character %r', 'found undefined alias %r'); its
