@@ -161,54 +161,54 @@ class _Builder:
                 "remove the tag: files hold plain mappings, lists and scalars",
             )
         if isinstance(node, yaml.MappingNode):
-            result = MDict(self.mark(node))
-            self.loader.flatten_mapping(node)
-            for key_node, value_node in node.value:
-                key = self.build(key_node, via_alias)
-                if not isinstance(key, str):
-                    key = str(key)
-                if key in result:
-                    first = result.key_marks[key]
-                    raise InputError(
-                        Problem(
-                            self.path,
-                            key_node.start_mark.line + 1,
-                            key_node.start_mark.column + 1,
-                            f"duplicate key '{key}' (first at line {first.line})",
-                            "remove one of them; YAML would silently keep only the last",
-                        )
-                    )
-                value = self.build(value_node, via_alias)
-                result.set(key, value, self.mark(key_node), self.mark(value_node))
-            return result
+            return self._mapping(node, via_alias)
         if isinstance(node, yaml.SequenceNode):
             seq = MList(self.mark(node))
             for item in node.value:
                 seq.add(self.build(item, via_alias), self.mark(item))
             return seq
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, via_alias: bool) -> MDict:
+        """A mapping with its marks; a key written twice is refused, since YAML would silently
+        keep only the last and the first (often the intended one) would vanish."""
+        result = MDict(self.mark(node))
+        self.loader.flatten_mapping(node)
+        for key_node, value_node in node.value:
+            key = self.build(key_node, via_alias)
+            if not isinstance(key, str):
+                key = str(key)
+            if key in result:
+                first = result.key_marks[key]
+                raise self.refused(
+                    key_node,
+                    f"duplicate key '{key}' (first at line {first.line})",
+                    "remove one of them; YAML would silently keep only the last",
+                )
+            value = self.build(value_node, via_alias)
+            result.set(key, value, self.mark(key_node), self.mark(value_node))
+        return result
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        """A scalar through PyYAML's safe constructor, refusing what it lets escape as plain
+        Python errors and text hiding control characters behind escapes."""
         try:
             value = self.loader.construct_object(node, deep=True)
         except (ValueError, TypeError, OverflowError) as exc:
             # SafeConstructor lets some malformed scalars escape as plain Python errors, e.g. a
             # timestamp with month 13 or an invalid !!binary payload.
-            raise InputError(
-                Problem(
-                    self.path,
-                    node.start_mark.line + 1,
-                    node.start_mark.column + 1,
-                    f"cannot read value {node.value!r} as {node.tag.rsplit(':', 1)[-1]}: {exc}",
-                    "quote it to keep it as text",
-                )
+            raise self.refused(
+                node,
+                f"cannot read value {node.value!r} as {node.tag.rsplit(':', 1)[-1]}: {exc}",
+                "quote it to keep it as text",
             ) from exc
         if isinstance(value, str) and (char := first_control_char(value)) is not None:
             # The reader refuses raw control bytes; these came from escapes ("\e", "\0").
-            raise InputError(
-                self.problem(
-                    node,
-                    f"text contains the control character {code_point(char)}",
-                    "names, descriptions and ids are plain text: remove the escape "
-                    "(such as \\e, \\a, \\0 or \\u202e)",
-                )
+            raise self.refused(
+                node,
+                f"text contains the control character {code_point(char)}",
+                "names, descriptions and ids are plain text: remove the escape "
+                "(such as \\e, \\a, \\0 or \\u202e)",
             )
         return value
 
@@ -279,60 +279,7 @@ def load_yaml_with_marks(path: str | Path) -> MDict:
     here gives one clear message instead of a cascade of type errors later.
     """
     name = str(path)
-    file_path = Path(path)
-    try:
-        size = file_path.stat().st_size
-    except OSError as exc:
-        raise InputError(
-            Problem(name, 0, 0, f"cannot read file: {exc.strerror}", "check the path")
-        ) from exc
-    if file_path.is_dir():
-        raise InputError(Problem(name, 0, 0, "is a directory, not a YAML file"))
-    if not file_path.is_file():
-        # A device or pipe reports size 0 and may never end (/dev/zero): refuse, don't read.
-        raise InputError(
-            Problem(name, 0, 0, "is not a regular file", "give the path of a YAML file")
-        )
-    if size > MAX_FILE_BYTES:
-        raise InputError(
-            Problem(
-                name,
-                1,
-                1,
-                f"file is {size} bytes, over the {MAX_FILE_BYTES} byte limit",
-                "split it (e.g. with extends:) or check that it is the right file",
-            )
-        )
-    with file_path.open("rb") as handle:  # bounded: the file may grow after stat()
-        raw = handle.read(MAX_FILE_BYTES + 1)
-    if len(raw) > MAX_FILE_BYTES:
-        raise InputError(
-            Problem(
-                name,
-                1,
-                1,
-                f"file is over the {MAX_FILE_BYTES} byte limit",
-                "split it (e.g. with extends:) or check that it is the right file",
-            )
-        )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(
-            Problem(name, line, 1, "file is not UTF-8 text", "save it as UTF-8")
-        ) from exc
-    if "\x00" in text:
-        at = text.index("\x00")
-        raise InputError(
-            Problem(
-                name,
-                text.count("\n", 0, at) + 1,
-                at - (text.rfind("\n", 0, at) + 1) + 1,
-                "file contains NUL bytes: not a YAML text file",
-                "is this a binary file, or saved as UTF-16? save it as UTF-8 text",
-            )
-        )
+    text = _read_text(name, Path(path))
     try:
         # The reader checks printable characters in its constructor, so it belongs in the try.
         yaml.reader.Reader(text)  # the printable-character check LibYAML does not make
@@ -356,6 +303,62 @@ def load_yaml_with_marks(path: str | Path) -> MDict:
     if not isinstance(data, MDict):  # _refuse_foreign lets only mappings through
         raise InputError(Problem(name, 1, 1, "the top level must be a mapping (key: value)"))
     return data
+
+
+def _read_text(name: str, file_path: Path) -> str:
+    """The file's text, read only once it is known to be a regular file within the size limit
+    (a device reports size 0 and may never end), and refused unless it is UTF-8 without NULs."""
+    raw = _read_bounded(name, file_path)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            Problem(name, line, 1, "file is not UTF-8 text", "save it as UTF-8")
+        ) from exc
+    if "\x00" in text:
+        at = text.index("\x00")
+        raise InputError(
+            Problem(
+                name,
+                text.count("\n", 0, at) + 1,
+                at - (text.rfind("\n", 0, at) + 1) + 1,
+                "file contains NUL bytes: not a YAML text file",
+                "is this a binary file, or saved as UTF-16? save it as UTF-8 text",
+            )
+        )
+    return text
+
+
+def _read_bounded(name: str, file_path: Path) -> bytes:
+    """At most `MAX_FILE_BYTES` of a regular file; anything else is refused before reading."""
+    try:
+        size = file_path.stat().st_size
+    except OSError as exc:
+        raise InputError(
+            Problem(name, 0, 0, f"cannot read file: {exc.strerror}", "check the path")
+        ) from exc
+    if file_path.is_dir():
+        raise InputError(Problem(name, 0, 0, "is a directory, not a YAML file"))
+    if not file_path.is_file():
+        # A device or pipe reports size 0 and may never end (/dev/zero): refuse, don't read.
+        raise InputError(
+            Problem(name, 0, 0, "is not a regular file", "give the path of a YAML file")
+        )
+    too_big = "split it (e.g. with extends:) or check that it is the right file"
+    if size > MAX_FILE_BYTES:
+        raise InputError(
+            Problem(
+                name, 1, 1, f"file is {size} bytes, over the {MAX_FILE_BYTES} byte limit", too_big
+            )
+        )
+    with file_path.open("rb") as handle:  # bounded: the file may grow after stat()
+        raw = handle.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(
+            Problem(name, 1, 1, f"file is over the {MAX_FILE_BYTES} byte limit", too_big)
+        )
+    return raw
 
 
 def _refuse_foreign(name: str, node: yaml.Node) -> None:
