@@ -268,6 +268,27 @@ def _srlg_list(value: Any) -> list[str]:
     return []
 
 
+@dataclass
+class _Source:
+    """What every step of one import needs to know about its source."""
+
+    name: str
+    own: bool  # written by our exporter: keeps its ids, classes and provenance
+    route_factor: float
+    planar_scale_km: float | None
+    class_ids: set[str]
+    report: ImportReport
+
+
+@dataclass
+class _Nodes:
+    """The nodes an import kept, and how the source's node keys map to their ids."""
+
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    ids: dict[Any, str] = field(default_factory=dict)
+    planar_xy: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+
 def from_node_link(
     data: dict[str, Any],
     source: str,
@@ -285,14 +306,9 @@ def from_node_link(
     if not isinstance(graph_attrs, dict):
         raise _fail(source, "'graph' must be an object", "node-link data has graph: {...}")
     own = bool(graph_attrs.get(EXPORT_MARKER))
-    if route_factor is None:
-        stored = graph_attrs.get("route_factor") if own else None
-        route_factor = float(stored) if isinstance(stored, (int, float)) else DEFAULT_ROUTE_FACTOR
-    check_route_factor(route_factor)
-    name = _slug(str(graph_attrs.get("name") or source.split("/")[-1].split(":")[-1]))
-    edges_key = "edges" if "edges" in data else "links"
+    route_factor = _route_factor(route_factor, graph_attrs, own)
     raw_nodes = data.get("nodes")
-    raw_edges = data.get(edges_key)
+    raw_edges = data.get("edges" if "edges" in data else "links")
     if not isinstance(raw_nodes, list) or not isinstance(raw_edges, list):
         raise _fail(
             source,
@@ -302,82 +318,163 @@ def from_node_link(
     failure_classes = (
         _graph_list(graph_attrs, "failure_classes", source) if own else []
     ) or DEFAULT_FAILURE_CLASSES
-    class_ids = {str(fc.get("id")) for fc in failure_classes}
+    ctx = _Source(
+        source,
+        own,
+        route_factor,
+        planar_scale_km,
+        {str(fc.get("id")) for fc in failure_classes},
+        report,
+    )
+    # Read (and a malformed one refused) before any node: the source's faults come in order.
     srlg_defs = {
         str(s["id"]): s for s in _graph_list(graph_attrs, "srlgs", source) if own and "id" in s
     }
+    nodes = _nodes(raw_nodes, ctx)
+    links, srlg_ids = _links(raw_edges, nodes, ctx)
+    demands = _demands(graph_attrs.get("demands"), nodes.ids, source, report)
+    report.nodes, report.links, report.demands = len(nodes.entries), len(links), len(demands)
+    topology: dict[str, Any] = {
+        "name": _slug(str(graph_attrs.get("name") or source.split("/")[-1].split(":")[-1])),
+        "description": _description(graph_attrs, ctx),
+        "route_factor": route_factor,
+        "failure_classes": failure_classes,
+        "srlgs": [_srlg_entry(sid, srlg_defs.get(sid), ctx.class_ids) for sid in sorted(srlg_ids)],
+        "nodes": nodes.entries,
+        "links": links,
+    }
+    if not srlg_ids:
+        del topology["srlgs"]
+    return Imported(topology, demands, report)
 
-    ids: dict[Any, str] = {}
+
+def _route_factor(given: float | None, graph_attrs: dict[str, Any], own: bool) -> float:
+    """The stated route factor, else our export's own, else the default; checked either way."""
+    if given is None:
+        stored = graph_attrs.get("route_factor") if own else None
+        given = float(stored) if isinstance(stored, (int, float)) else DEFAULT_ROUTE_FACTOR
+    check_route_factor(given)
+    return given
+
+
+def _description(graph_attrs: dict[str, Any], ctx: _Source) -> str:
+    """Our export's description, else where the topology came from; planar placement is said
+    in the file itself, so nobody reading it later mistakes the positions for geography."""
+    description = graph_attrs.get("description") if ctx.own else None
+    if not (isinstance(description, str) and description):
+        description = f"Imported from {ctx.name} by twin import."
+    if ctx.planar_scale_km is not None:
+        description += (
+            f" Planar coordinates at {ctx.planar_scale_km:g} km per unit, placed around 0°N 0°E: "
+            "node positions are not geographic and link lengths are estimates."
+        )
+    return description
+
+
+def _nodes(raw_nodes: list[Any], ctx: _Source) -> _Nodes:
+    """Every node that can be placed; nodes without coordinates, or with planar ones and no
+    stated scale, fail the import all together, listed, rather than one per run."""
+    nodes = _Nodes()
     taken: set[str] = set()
-    nodes: list[dict[str, Any]] = []
     missing: list[str] = []
     planar: list[str] = []
-    planar_xy: dict[str, tuple[float, float]] = {}  # node id -> (x, y) with a planar scale
     unmapped_countries: Counter[str] = Counter()
     for index, node in enumerate(raw_nodes):
-        if not isinstance(node, dict):
-            raise _fail(
-                source,
-                f"node {index} is {json.dumps(node)[:40]}, not an object",
-                'node-link nodes are objects, e.g. {"id": 1, "name": "Paris", '
-                '"pos": [2.35, 48.86]}',
-            )
-        key = node.get("id")
-        if not isinstance(key, (str, int)) or isinstance(key, bool):
-            raise _fail(
-                source,
-                f"node {index} has no usable 'id' (got {key!r})",
-                "give every node a string or integer id",
-            )
-        if key in ids:
-            raise _fail(source, f"node id {key!r} appears twice", "make the node ids unique")
+        key = _node_key(index, node, nodes.ids, ctx.name)
         label = _label(node, key)
-        where = f"node {key!r} ({label})"
-        coords = _coordinates(node, source, where)
+        coords = _coordinates(node, ctx.name, f"node {key!r} ({label})")
         if coords is None:
             missing.append(label)
             continue
         lat, lon = coords
-        if planar_scale_km is None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        if ctx.planar_scale_km is None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
             planar.append(f"{label} at ({lon:g}, {lat:g})")
             continue
-        if own and isinstance(key, str) and ID_PATTERN.fullmatch(key) and len(key) <= 64:
+        if ctx.own and isinstance(key, str) and ID_PATTERN.fullmatch(key) and len(key) <= 64:
             node_id = key
             taken.add(node_id)
         else:
             node_id = _unique(_slug(label), taken, MAX_NODE_ID)
-        ids[key] = node_id
-        if planar_scale_km is not None:
-            planar_xy[node_id] = (lon, lat)  # x in the longitude slot, y in the latitude one
-        entry: dict[str, Any] = {"id": node_id, "name": label}
-        entry["country"] = _country(node, own, report, unmapped_countries)
-        role = node.get("role")
-        if role in NODE_ROLES:
-            entry["role"] = role
-        elif node.get("type") == LANDING_NODE_TYPE:
-            entry["role"] = "landing"
-            report.mapped[f"landing nodes ({LANDING_NODE_TYPE})"] += 1
-        else:
-            entry["role"] = "pop"
-            if node.get("type") == WAYPOINT_NODE_TYPE:
-                report.defaulted[f"{WAYPOINT_NODE_TYPE}s kept as nodes (role pop)"] += 1
-        entry["lat"], entry["lon"] = round(lat, 6), round(lon, 6)
-        delay = _number(node.get("equipment_delay_ms"), source, where, "equipment_delay_ms")
-        if delay is not None and delay > 0:
-            entry["equipment_delay_ms"] = delay
-        node_class = node.get("failure_class")
-        if own and isinstance(node_class, str) and node_class in class_ids:
-            entry["failure_class"] = node_class
-        if own:
-            _own_fields(node, entry)
-        else:
-            entry["estimate"] = True
-        nodes.append(entry)
+        nodes.ids[key] = node_id
+        if ctx.planar_scale_km is not None:
+            nodes.planar_xy[node_id] = (lon, lat)  # x in the longitude slot, y in the latitude one
+        entry = _node_entry(node, node_id, label, (lat, lon), ctx, unmapped_countries)
+        nodes.entries.append(entry)
+    _refuse_unplaceable(planar, missing, len(raw_nodes), ctx.name)
+    if ctx.planar_scale_km is not None:
+        _place_planar(nodes.entries, nodes.planar_xy, ctx.planar_scale_km, ctx.name, ctx.report)
+    if unmapped_countries:
+        ctx.report.notes.append(
+            "countries not recognised as ISO 3166 names (country ZZ): "
+            + _listed(sorted(unmapped_countries))
+        )
+    return nodes
+
+
+def _node_key(index: int, node: Any, ids: dict[Any, str], source: str) -> str | int:
+    """The source's key of a node: a string or integer, once per source."""
+    if not isinstance(node, dict):
+        raise _fail(
+            source,
+            f"node {index} is {json.dumps(node)[:40]}, not an object",
+            'node-link nodes are objects, e.g. {"id": 1, "name": "Paris", "pos": [2.35, 48.86]}',
+        )
+    key = node.get("id")
+    if not isinstance(key, (str, int)) or isinstance(key, bool):
+        raise _fail(
+            source,
+            f"node {index} has no usable 'id' (got {key!r})",
+            "give every node a string or integer id",
+        )
+    if key in ids:
+        raise _fail(source, f"node id {key!r} appears twice", "make the node ids unique")
+    return key
+
+
+def _node_entry(
+    node: dict[str, Any],
+    node_id: str,
+    label: str,
+    lat_lon: tuple[float, float],
+    ctx: _Source,
+    unmapped_countries: Counter[str],
+) -> dict[str, Any]:
+    """A node's entry: what the source says, mapped, and what it does not, defaulted."""
+    report = ctx.report
+    entry: dict[str, Any] = {"id": node_id, "name": label}
+    entry["country"] = _country(node, ctx.own, report, unmapped_countries)
+    role = node.get("role")
+    if role in NODE_ROLES:
+        entry["role"] = role
+    elif node.get("type") == LANDING_NODE_TYPE:
+        entry["role"] = "landing"
+        report.mapped[f"landing nodes ({LANDING_NODE_TYPE})"] += 1
+    else:
+        entry["role"] = "pop"
+        if node.get("type") == WAYPOINT_NODE_TYPE:
+            report.defaulted[f"{WAYPOINT_NODE_TYPE}s kept as nodes (role pop)"] += 1
+    entry["lat"], entry["lon"] = round(lat_lon[0], 6), round(lat_lon[1], 6)
+    where = f"node {node.get('id')!r} ({label})"
+    delay = _number(node.get("equipment_delay_ms"), ctx.name, where, "equipment_delay_ms")
+    if delay is not None and delay > 0:
+        entry["equipment_delay_ms"] = delay
+    node_class = node.get("failure_class")
+    if ctx.own and isinstance(node_class, str) and node_class in ctx.class_ids:
+        entry["failure_class"] = node_class
+    if ctx.own:
+        _own_fields(node, entry)
+    else:
+        entry["estimate"] = True
+    return entry
+
+
+def _refuse_unplaceable(planar: list[str], missing: list[str], total: int, source: str) -> None:
+    """The twin measures latency from geography: nodes it cannot place stop the import."""
     if planar:
         raise _fail(
             source,
             f"the source has planar (non-geographic) coordinates: {len(planar)} of "
-            f"{len(raw_nodes)} nodes lie outside longitude -180..180 / latitude -90..90 "
+            f"{total} nodes lie outside longitude -180..180 / latitude -90..90 "
             f"({_listed(planar, 3)}), so it cannot be placed on the globe",
             "the twin measures latency from geography: give the nodes longitude and latitude, "
             "or state the km one coordinate unit stands for with --planar-scale-km KM to import "
@@ -386,108 +483,110 @@ def from_node_link(
     if missing:
         raise _fail(
             source,
-            f"{len(missing)} of {len(raw_nodes)} nodes have no coordinates: {_listed(missing)}",
+            f"{len(missing)} of {total} nodes have no coordinates: {_listed(missing)}",
             "the twin measures latency from geography; add coordinates to the source",
         )
-    if planar_scale_km is not None:
-        _place_planar(nodes, planar_xy, planar_scale_km, source, report)
-    if unmapped_countries:
-        report.notes.append(
-            "countries not recognised as ISO 3166 names (country ZZ): "
-            + _listed(sorted(unmapped_countries))
-        )
 
+
+def _links(
+    raw_edges: list[Any], nodes: _Nodes, ctx: _Source
+) -> tuple[list[dict[str, Any]], set[str]]:
+    """The links between kept nodes and the SRLG ids they name; edges to a dropped node and
+    self-loops are left out and counted, and a topology without links is refused."""
     positions: dict[str, tuple[float, float]] = {
-        str(n["id"]): (float(n["lat"]), float(n["lon"])) for n in nodes
+        str(n["id"]): (float(n["lat"]), float(n["lon"])) for n in nodes.entries
     }
     links: list[dict[str, Any]] = []
     link_ids: set[str] = set()
     srlg_ids: set[str] = set()
     for index, edge in enumerate(raw_edges):
-        if not isinstance(edge, dict):
-            raise _fail(
-                source,
-                f"edge {index} is {json.dumps(edge)[:40]}, not an object",
-                'node-link edges are objects, e.g. {"source": 1, "target": 2, "dist": 340}',
-            )
-        ends = (edge.get("source"), edge.get("target"))
-        if not all(isinstance(e, (str, int)) for e in ends):
-            raise _fail(
-                source,
-                f"edge {index} has no usable 'source'/'target' (got {ends!r})",
-                "give every edge the ids of its two nodes",
-            )
-        a, b = ids.get(ends[0]), ids.get(ends[1])
+        ends = _edge_ends(index, edge, ctx.name)
+        a, b = nodes.ids.get(ends[0]), nodes.ids.get(ends[1])
         if a is None or b is None:
-            report.notes.append(f"edge {ends[0]}-{ends[1]} skipped: unknown end")
+            ctx.report.notes.append(f"edge {ends[0]}-{ends[1]} skipped: unknown end")
             continue
         if a == b:
-            report.defaulted["self-loops dropped"] += 1
+            ctx.report.defaulted["self-loops dropped"] += 1
             continue
         where = f"edge {index} ({ends[0]}-{ends[1]})"
-        link = _link(edge, a, b, own, class_ids, link_ids, source, where, report)
-        if planar_scale_km is not None:
-            planar_km = planar_distance_km(planar_xy, a, b, planar_scale_km)
-            geodesic = geodesic_km(*positions[a], *positions[b])
-            link.update(_planar_length(planar_km, geodesic, route_factor, planar_scale_km, report))
-        else:
-            link.update(
-                _length(
-                    edge,
-                    link["kind"],
-                    positions[a],
-                    positions[b],
-                    route_factor,
-                    own,
-                    source,
-                    where,
-                    report,
-                )
-            )
-        link.update(_capacity(edge, source, where, report))
+        link = _link(edge, a, b, ctx.own, ctx.class_ids, link_ids, ctx.name, where, ctx.report)
+        link.update(_link_length(edge, link["kind"], (a, b), positions, nodes, ctx, where))
+        link.update(_capacity(edge, ctx.name, where, ctx.report))
         srlgs = _srlg_list(edge.get("srlgs"))
         if srlgs:
             link["srlgs"] = srlgs
             srlg_ids.update(srlgs)
-        status = edge.get("status")
-        if status in LINK_STATUSES:
-            link["status"] = status
-        if own:
-            metric = _number(edge.get("igp_metric"), source, where, "igp_metric")
-            if metric is not None and metric > 0:
-                link["igp_metric"] = metric
-        link["failure_class"] = _link_class(edge, link["kind"], own, class_ids, report)
-        if own:
-            _own_fields(edge, link)
-        else:
-            link["estimate"] = True
+        _link_extras(edge, link, ctx, where)
         links.append(link)
     if not links:
         raise _fail(
-            source, "the source has no usable links", "a topology needs links between its nodes"
+            ctx.name, "the source has no usable links", "a topology needs links between its nodes"
         )
-    demands = _demands(graph_attrs.get("demands"), ids, source, report)
-    report.nodes, report.links, report.demands = len(nodes), len(links), len(demands)
-    description = graph_attrs.get("description") if own else None
-    if not (isinstance(description, str) and description):
-        description = f"Imported from {source} by twin import."
-    if planar_scale_km is not None:
-        description += (
-            f" Planar coordinates at {planar_scale_km:g} km per unit, placed around 0°N 0°E: "
-            "node positions are not geographic and link lengths are estimates."
+    return links, srlg_ids
+
+
+def _edge_ends(index: int, edge: Any, source: str) -> tuple[str | int, str | int]:
+    """The source keys of an edge's two nodes."""
+    if not isinstance(edge, dict):
+        raise _fail(
+            source,
+            f"edge {index} is {json.dumps(edge)[:40]}, not an object",
+            'node-link edges are objects, e.g. {"source": 1, "target": 2, "dist": 340}',
         )
-    topology: dict[str, Any] = {
-        "name": name,
-        "description": description,
-        "route_factor": route_factor,
-        "failure_classes": failure_classes,
-        "srlgs": [_srlg_entry(sid, srlg_defs.get(sid), class_ids) for sid in sorted(srlg_ids)],
-        "nodes": nodes,
-        "links": links,
-    }
-    if not srlg_ids:
-        del topology["srlgs"]
-    return Imported(topology, demands, report)
+    ends = (edge.get("source"), edge.get("target"))
+    if not all(isinstance(e, (str, int)) for e in ends):
+        raise _fail(
+            source,
+            f"edge {index} has no usable 'source'/'target' (got {ends!r})",
+            "give every edge the ids of its two nodes",
+        )
+    return ends  # type: ignore[return-value]
+
+
+def _link_length(
+    edge: dict[str, Any],
+    kind: str,
+    ends: tuple[str, str],
+    positions: dict[str, tuple[float, float]],
+    nodes: _Nodes,
+    ctx: _Source,
+    where: str,
+) -> dict[str, Any]:
+    """`length_km` from the drawing at a planar scale, else from the source's lengths."""
+    a, b = ends
+    if ctx.planar_scale_km is not None:
+        planar_km = planar_distance_km(nodes.planar_xy, a, b, ctx.planar_scale_km)
+        geodesic = geodesic_km(*positions[a], *positions[b])
+        return _planar_length(
+            planar_km, geodesic, ctx.route_factor, ctx.planar_scale_km, ctx.report
+        )
+    return _length(
+        edge,
+        kind,
+        positions[a],
+        positions[b],
+        ctx.route_factor,
+        ctx.own,
+        ctx.name,
+        where,
+        ctx.report,
+    )
+
+
+def _link_extras(edge: dict[str, Any], link: dict[str, Any], ctx: _Source, where: str) -> None:
+    """Status, our export's IGP metric and provenance, and the failure class of one link."""
+    status = edge.get("status")
+    if status in LINK_STATUSES:
+        link["status"] = status
+    if ctx.own:
+        metric = _number(edge.get("igp_metric"), ctx.name, where, "igp_metric")
+        if metric is not None and metric > 0:
+            link["igp_metric"] = metric
+    link["failure_class"] = _link_class(edge, link["kind"], ctx.own, ctx.class_ids, ctx.report)
+    if ctx.own:
+        _own_fields(edge, link)
+    else:
+        link["estimate"] = True
 
 
 def _country(node: dict[str, Any], own: bool, report: ImportReport, unmapped: Counter[str]) -> str:
@@ -755,56 +854,73 @@ def load_source(
     """`topohub:KEY`, a GraphML file or a node-link JSON file.
 
     `route_factor` None means the source's own (our export) or the default; `planar_scale_km`
-    (km per coordinate unit) imports a source whose coordinates are planar x/y.
+    (km per coordinate unit) imports a source whose coordinates are planar x/y. Both are
+    checked before the source is read, so a bad option costs no download or parse.
     """
     if route_factor is not None:
         check_route_factor(route_factor)
     if planar_scale_km is not None:
         check_planar_scale(planar_scale_km)
     if source.startswith("topohub:"):
-        try:
-            import topohub
-        except ImportError as exc:
-            raise InputError(
-                Problem(
-                    source, 0, 0, "topohub is not installed", "pip install 'silkroad-twin[import]'"
-                )
-            ) from exc
-        key = source.split(":", 1)[1]
-        try:
-            data = topohub.get(key)
-        except (KeyError, FileNotFoundError, OSError) as exc:
-            raise InputError(
-                Problem(
-                    source,
-                    0,
-                    0,
-                    f"topohub has no topology '{key}'",
-                    "keys look like topozoo/Abilene, sndlib/germany50, backbone/eurasia",
-                )
-            ) from exc
-        return from_node_link(data, source, route_factor, planar_scale_km)
-    path = Path(source)
-    if not path.is_file():
-        raise InputError(Problem(source, 0, 0, "no such file", "give topohub:KEY or a file"))
-    if path.suffix.lower() == ".graphml":
-        import networkx as nx
+        data = _topohub_data(source)
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise InputError(Problem(source, 0, 0, "no such file", "give topohub:KEY or a file"))
+        if path.suffix.lower() == ".graphml":
+            data = _graphml_data(path, source)
+        else:
+            data = _json_data(path, source)
+    return from_node_link(data, source, route_factor, planar_scale_km)
 
-        try:
-            graph = nx.read_graphml(path, force_multigraph=True)
-        except Exception as exc:  # networkx raises many parser errors
-            raise InputError(
-                Problem(
-                    source,
-                    0,
-                    0,
-                    f"cannot read GraphML: {exc}",
-                    "give a GraphML file as Topology Zoo, Gephi, yEd or `twin export` write it",
-                )
-            ) from exc
-        data = nx.node_link_data(graph, edges="edges")
-        data.setdefault("graph", {}).setdefault("name", path.stem)
-        return from_node_link(data, source, route_factor, planar_scale_km)
+
+def _topohub_data(source: str) -> dict[str, Any]:
+    """topohub's node-link data for `topohub:KEY` (an optional extra, said so when missing)."""
+    try:
+        import topohub
+    except ImportError as exc:
+        raise InputError(
+            Problem(source, 0, 0, "topohub is not installed", "pip install 'silkroad-twin[import]'")
+        ) from exc
+    key = source.split(":", 1)[1]
+    try:
+        data: dict[str, Any] = topohub.get(key)
+    except (KeyError, FileNotFoundError, OSError) as exc:
+        raise InputError(
+            Problem(
+                source,
+                0,
+                0,
+                f"topohub has no topology '{key}'",
+                "keys look like topozoo/Abilene, sndlib/germany50, backbone/eurasia",
+            )
+        ) from exc
+    return data
+
+
+def _graphml_data(path: Path, source: str) -> dict[str, Any]:
+    """A GraphML file as node-link data, named after the file when the graph has no name."""
+    import networkx as nx
+
+    try:
+        graph = nx.read_graphml(path, force_multigraph=True)
+    except Exception as exc:  # networkx raises many parser errors
+        raise InputError(
+            Problem(
+                source,
+                0,
+                0,
+                f"cannot read GraphML: {exc}",
+                "give a GraphML file as Topology Zoo, Gephi, yEd or `twin export` write it",
+            )
+        ) from exc
+    data: dict[str, Any] = nx.node_link_data(graph, edges="edges")
+    data.setdefault("graph", {}).setdefault("name", path.stem)
+    return data
+
+
+def _json_data(path: Path, source: str) -> dict[str, Any]:
+    """A node-link JSON object, read within the JSON limits; Infinity and NaN are refused."""
     try:
         data = loads_bounded(
             path.read_text(encoding="utf-8"),
@@ -842,4 +958,4 @@ def load_source(
                 'node-link JSON looks like {"nodes": [...], "edges": [...]}',
             )
         )
-    return from_node_link(data, source, route_factor, planar_scale_km)
+    return data
