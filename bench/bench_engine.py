@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 from bench.__main__ import Row
+from twin.units import HOURS_PER_YEAR
 
 SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "annual-reliability.yaml"
 REPLICATIONS = 20
@@ -55,7 +56,7 @@ def _lives(scenario):  # type: ignore[no-untyped-def]
 
 def _bare_life(env, up_rng, repair_rng, fc, length_km):  # type: ignore[no-untyped-def]
     """Up for an exponential time, down for a repair time, forever: nothing else."""
-    rate_per_h = fc.failures_per_year(length_km) / 8766.0
+    rate_per_h = fc.failures_per_year(length_km) / HOURS_PER_YEAR
     while True:
         yield env.timeout(up_rng.expovariate(rate_per_h))
         yield env.timeout(fc.repair.sample_h(repair_rng))
@@ -138,7 +139,7 @@ def run() -> list[Row]:
     mc_s, ours_s = _median(times["mc"]), _median(times["timeline"])
     bare_s = _median(times["bare"])
     total = sum(kernel_events)
-    span = f"{REPLICATIONS} x {scenario.horizon_h / 8766:.0f} y"
+    span = f"{REPLICATIONS} x {scenario.horizon_h / HOURS_PER_YEAR:.0f} y"
     rows.append(
         Row(
             name,

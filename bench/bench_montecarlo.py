@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bench.__main__ import Row
+from twin.units import HOURS_PER_YEAR
 
 if TYPE_CHECKING:
     from twin.model import Scenario
@@ -143,7 +144,7 @@ def _throughput(scenario: Scenario) -> list[Row]:
         raise RuntimeError(f"results differ between 1 and {WORKERS} workers")
     serial_rate = replications / serial_s
     pooled_rate = replications / pooled_s
-    span = f"{replications} x {scenario.horizon_h / 8766:.0f} y"
+    span = f"{replications} x {scenario.horizon_h / HOURS_PER_YEAR:.0f} y"
     return [
         Row(
             name,

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from bench.__main__ import Row
+from twin.units import HOURS_PER_YEAR
 
 DEMANDS = 1000
 
@@ -92,7 +93,7 @@ def run() -> list[Row]:
             name="scale",
             topology=topology,
             topology_path=key,
-            horizon_h=8766.0,
+            horizon_h=HOURS_PER_YEAR,
             seed=1,
             demands=tuple(demands[:100]),
             stochastic_failures=True,

@@ -20,7 +20,6 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-import re
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -41,6 +40,7 @@ from twin.option_values import (
 )
 from twin.provenance import NO_INPUT, InputRecord, file_record
 from twin.results import SimulationResult
+from twin.results.records import NO_PATH_AT_START, cause_elements
 from twin.sim import simulate
 from twin.units import HOURS_PER_YEAR
 
@@ -229,19 +229,11 @@ class _Sample:
     links: dict[str, tuple[int, float]] = field(default_factory=dict)
 
 
-# The simulator names a stochastic fault "link tcfo failed (submarine-caspian)" and a scheduled
-# one "tcfo-cut (link tcfo)": both reduce to the element whose loss disconnected the demand.
-_FAILED_RE = re.compile(r"^(?:link|node|srlg) (?P<element>\S+) failed\b")
-_SCHEDULED_RE = re.compile(r"^\S+ \((?:link|node|srlg|links|nodes) (?P<element>[^)]+)\)$")
-
-
-def outage_cause_element(cause: str) -> str:
-    """The element an outage's cause text names, or the text itself when it names none."""
-    for pattern in (_FAILED_RE, _SCHEDULED_RE):
-        match = pattern.match(cause)
-        if match:
-            return match.group("element")
-    return cause or "unknown"
+def outage_cause_key(result: SimulationResult, caused_by: Sequence[int]) -> str:
+    """What a demand's outage is blamed on: the elements whose faults cut its last path
+    (joined with "," when several went at once), from the run's element outage records."""
+    elements = cause_elements(result.element_outages, caused_by)
+    return ",".join(elements) if elements else NO_PATH_AT_START
 
 
 def _causes(result: SimulationResult) -> dict[str, dict[str, tuple[int, float]]]:
@@ -249,7 +241,7 @@ def _causes(result: SimulationResult) -> dict[str, dict[str, tuple[int, float]]]
     for d in result.demands:
         per: dict[str, tuple[int, float]] = {}
         for outage in d.outages:
-            key = outage_cause_element(outage.cause)
+            key = outage_cause_key(result, outage.caused_by)
             count, hours = per.get(key, (0, 0.0))
             per[key] = (count + 1, hours + outage.duration_h)
         out[d.id] = per

@@ -17,8 +17,9 @@ from twin.errors import InputError
 from twin.loading import load_scenario
 from twin.model import Demand, Failover, FailureClass, Link, Node, RepairTime, Scenario, Topology
 from twin.montecarlo import Interval, run_replications, t95
+from twin.units import HOURS_PER_YEAR
 
-HORIZON_H = 20 * 8766.0
+HORIZON_H = 20 * HOURS_PER_YEAR
 
 
 def _scenario(edges: list[tuple[str, str, str, float]], source: str, dest: str) -> Scenario:
@@ -93,7 +94,7 @@ def test_coverage_over_independent_seeds() -> None:
     """Across 40 seeds the 95 % interval should miss the true value about twice; seeing 8 or
     more misses has probability < 0.1 % if the intervals are right (binomial 40, 0.05)."""
     edges, s, t = CASES["series"]
-    scenario = replace(_scenario(edges, s, t), horizon_h=5 * 8766.0)
+    scenario = replace(_scenario(edges, s, t), horizon_h=5 * HOURS_PER_YEAR)
     exact = demand_availability(scenario.topology, s, t).value
     misses = 0
     for seed in range(40):

@@ -143,7 +143,11 @@ def test_load_run_round_trips_and_rejects_other_documents(run: SimulationResult)
     with pytest.raises(InputError, match="not a run results file"):
         load_run({"schema": "silkroad-twin/validate/1"}, "x.json")
     with pytest.raises(InputError, match="malformed"):
-        load_run({"schema": "silkroad-twin/run/1", "demands": []}, "x.json")
+        load_run({"schema": "silkroad-twin/run/2", "demands": []}, "x.json")
+    # Version 1 files named causes in prose only: refused with the way out, not misread.
+    v1 = {**run.to_dict(), "schema": "silkroad-twin/run/1"}
+    with pytest.raises(InputError, match=r"run/1.*prose(.|\n)*re-run the scenario"):
+        load_run(v1, "old.json")
 
 
 @pytest.mark.parametrize(

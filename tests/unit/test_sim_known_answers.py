@@ -27,6 +27,7 @@ from twin.results import SimulationResult
 from twin.routing import Router
 from twin.sim import simulate
 from twin.sim.engine import element_rng
+from twin.units import HOURS_PER_YEAR
 
 FIXED_12H = FailureClass("fixed", "per_link", 0.0, RepairTime("fixed", 12.0))
 
@@ -217,14 +218,17 @@ def test_stochastic_availability_matches_mtbf_over_mtbf_plus_mttr() -> None:
         {"exp": fc},
     )
     scenario = _scenario(
-        topo, (Demand("d", "a", "b", 1.0),), stochastic_failures=True, horizon_h=200 * 8766.0
+        topo,
+        (Demand("d", "a", "b", 1.0),),
+        stochastic_failures=True,
+        horizon_h=200 * HOURS_PER_YEAR,
     )
     result = simulate(scenario)
-    mtbf, mttr = 8766.0 / 20.0, 24.0
+    mtbf, mttr = HOURS_PER_YEAR / 20.0, 24.0
     expected = mtbf / (mtbf + mttr)
     assert result.demands[0].availability == pytest.approx(expected, abs=0.0025)
     # And the failure count is Poisson-like: ~ horizon / (MTBF + MTTR) within 4 sigma.
-    cycles = 200 * 8766.0 / (mtbf + mttr)
+    cycles = 200 * HOURS_PER_YEAR / (mtbf + mttr)
     assert abs(result.links[0].failures - cycles) < 4 * math.sqrt(cycles)
 
 
@@ -232,7 +236,10 @@ def test_same_seed_gives_byte_identical_results() -> None:
     fc = FailureClass("exp", "per_1000km", 2.0, RepairTime("lognormal", 12.0, 36.0))
     topo = replace(_chain(), failure_classes={"fixed": fc})
     scenario = _scenario(
-        topo, (Demand("ac", "a", "c", 10.0),), stochastic_failures=True, horizon_h=5 * 8766.0
+        topo,
+        (Demand("ac", "a", "c", 10.0),),
+        stochastic_failures=True,
+        horizon_h=5 * HOURS_PER_YEAR,
     )
     one = json.dumps(simulate(scenario).to_dict(), sort_keys=True)
     two = json.dumps(simulate(scenario).to_dict(), sort_keys=True)
@@ -250,7 +257,7 @@ def test_adding_an_unrelated_link_leaves_other_failure_histories_unchanged() -> 
     demands = (Demand("ac", "a", "c", 10.0),)
     # 50 years: the shortest link (100 km, 2 faults per 1000 km a year) expects 10 faults, so
     # the chance that one has none and the comparison below is empty is e^-10.
-    horizon_h = 8766.0 * 50
+    horizon_h = HOURS_PER_YEAR * 50
     small_run = simulate(_scenario(topo, demands, stochastic_failures=True, horizon_h=horizon_h))
     big_run = simulate(_scenario(bigger, demands, stochastic_failures=True, horizon_h=horizon_h))
 
@@ -304,7 +311,9 @@ def test_loss_window_on_an_over_budget_detour_is_not_counted_twice() -> None:
     d = result.demands[0]
     assert d.failovers == 1
     assert _sla_downtime_h(result) == pytest.approx(10.0, abs=1e-9)
-    assert d.sla_downtime_min_per_year == pytest.approx(10.0 * 60.0 * 8766.0 / 1000.0, rel=1e-12)
+    assert d.sla_downtime_min_per_year == pytest.approx(
+        10.0 * 60.0 * HOURS_PER_YEAR / 1000.0, rel=1e-12
+    )
     assert d.availability == 1.0  # connected throughout: the detour carries it
 
 

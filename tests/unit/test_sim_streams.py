@@ -12,9 +12,9 @@ from twin.model import RepairKind, RepairTime, Scenario
 from twin.results import SimulationResult
 from twin.routing import expand_srlgs
 from twin.sim import simulate
+from twin.units import HOURS_PER_YEAR
 
 SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "annual-reliability.yaml"
-HOURS_PER_YEAR = 8766.0
 
 
 def _with_repairs(scenario: Scenario, kind: RepairKind) -> Scenario:

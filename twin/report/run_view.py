@@ -11,14 +11,15 @@ caspian-vessel") is a fact about the result, not about its layout, hence it live
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from twin.errors import InputError
 from twin.json_input import check_shape
-from twin.results import RUN_SCHEMA, DemandResult, Outage, SimulationResult
+from twin.results import RUN_SCHEMA, RUN_SCHEMA_V1, DemandResult, Outage, SimulationResult
+from twin.results.prose import describe
+from twin.results.records import NO_PATH_AT_START, ElementOutage, cause_elements
 from twin.units import HOURS_PER_YEAR, WAIT_UNIT, format_duration_h
 
 __all__ = [
@@ -35,7 +36,8 @@ __all__ = [
 
 @dataclass(frozen=True)
 class ElementDown:
-    """One down interval of a network element, for the failure timeline and the map.
+    """One down interval of a network element, for the failure timeline and the map: a view of
+    one `ElementOutage` record (`record` is its id).
 
     `wait_h` is the part of the interval spent queueing for `resource` before repair started.
     """
@@ -46,7 +48,8 @@ class ElementDown:
     cause: str = "failure"
     wait_h: float = 0.0
     resource: str = ""
-    detail: str = ""  # the simulator's description, also the cause text of demand outages
+    detail: str = ""  # the fault as people read it (rendered from the record)
+    record: int = -1
 
     @property
     def duration_h(self) -> float:
@@ -70,6 +73,15 @@ def load_run(
     if isinstance(data, SimulationResult):
         return data
     schema = data.get("schema")
+    if schema == RUN_SCHEMA_V1:
+        raise InputError.at(
+            path,
+            1,
+            1,
+            f"run results of schema {RUN_SCHEMA_V1!r} (an earlier twin) name outage causes in "
+            f"prose only; this twin reads the structured records of {RUN_SCHEMA!r}",
+            "re-run the scenario to rewrite the file: `twin run SCENARIO --json FILE`",
+        )
     if schema != RUN_SCHEMA:
         raise InputError.at(
             path,
@@ -96,101 +108,26 @@ def load_run(
     return result
 
 
-_STOCHASTIC_RE = re.compile(r"^(?P<label>.+?) failed \((?P<fc>[^)]*)\)$")
-_SCHEDULED_RE = re.compile(r"^(?P<label>\S+) \((?P<target>[^)]*)\)$")
-_WAIT_RE = re.compile(r"after (?P<wait>[0-9.]+) h wait")
-
-
-def _resource_in(detail: str, resource_ids: list[str]) -> str:
-    """The repair resource id named in a timeline detail ('' if none)."""
-    for rid in sorted(resource_ids, key=len, reverse=True):
-        if re.search(rf"(?<![\w-]){re.escape(rid)}(?![\w-])", detail):
-            return rid
-    return ""
-
-
-def _episode(detail: str) -> tuple[str, str]:
-    """(label, cause) of a failure entry: the label ties it to its repair and restore entries.
-
-    The simulator writes stochastic faults as "link tcfo failed (submarine-caspian)" (repairs
-    labelled "link tcfo") and scheduled events as "tcfo-cut (link tcfo)" (repairs labelled with
-    the event id); an event that cuts several elements repairs each on its own, as
-    "red-sea/aae-1 (links aae-1,seacom)" with repairs labelled "red-sea/aae-1".
-    """
-    match = _STOCHASTIC_RE.match(detail)
-    if match:
-        return match.group("label"), "failure"
-    match = _SCHEDULED_RE.match(detail)
-    if match:
-        return match.group("label"), "cut"
-    return detail, "failure"
-
-
-def _restore_label(detail: str) -> str:
-    for suffix in (" repaired", " restored"):
-        if detail.endswith(suffix):
-            return detail[: -len(suffix)]
-    return detail
-
-
-@dataclass
-class _Open:
-    start_h: float
-    element: str
-    cause: str
-    detail: str
-    queued_h: float | None = None
-    resource: str = ""
-    wait_h: float = 0.0
+def _element_down(record: ElementOutage, horizon_h: float) -> ElementDown:
+    return ElementDown(
+        element=record.element,
+        start_h=record.failed_at_h,
+        end_h=record.end_h(horizon_h),
+        cause=record.cause_kind,
+        wait_h=record.wait_h,
+        resource=record.resource or "",
+        detail=describe(record),
+        record=record.id,
+    )
 
 
 def element_downs(result: SimulationResult) -> list[ElementDown]:
-    """Down intervals of links, nodes and SRLGs, rebuilt from the run's timeline.
+    """Down intervals of links, nodes and SRLGs: the run's element outage records, in time order.
 
-    Each failure (or maintenance) entry opens an episode; `repair-queued` / `repair-start`
-    entries with the episode's label give the repair resource and the time spent waiting for
-    it; the `restore` entry closes it. Episodes still open at the horizon end there.
+    An SRLG fault is one interval of the SRLG; a scheduled event that cut several elements is
+    one interval per element (each had a repair of its own).
     """
-    resource_ids = [r.id for r in result.resources]
-    open_: dict[str, _Open] = {}
-    downs: list[ElementDown] = []
-
-    def close(label: str, end_h: float) -> None:
-        ep = open_.pop(label)
-        wait = ep.wait_h
-        if ep.queued_h is not None and not wait:
-            wait = end_h - ep.queued_h  # still queueing at the horizon
-        downs.append(
-            ElementDown(ep.element, ep.start_h, end_h, ep.cause, wait, ep.resource, ep.detail)
-        )
-
-    for entry in sorted(result.timeline, key=lambda e: e.t_h):
-        kind = entry.kind
-        if kind in ("failure", "maintenance"):
-            label, cause = _episode(entry.detail)
-            if label in open_:
-                continue
-            cause = "maintenance" if kind == "maintenance" else cause
-            open_[label] = _Open(entry.t_h, entry.element, cause, entry.detail)
-        elif kind == "repair-queued" and entry.element in open_:
-            ep = open_[entry.element]
-            ep.queued_h = entry.t_h
-            ep.resource = _resource_in(entry.detail, resource_ids) or ep.resource
-        elif kind == "repair-start" and entry.element in open_:
-            ep = open_[entry.element]
-            ep.resource = _resource_in(entry.detail, resource_ids) or ep.resource
-            match = _WAIT_RE.search(entry.detail)
-            if match:
-                ep.wait_h = float(match.group("wait"))
-            elif ep.queued_h is not None:
-                ep.wait_h = entry.t_h - ep.queued_h
-            ep.queued_h = None
-        elif kind == "restore":
-            label = _restore_label(entry.detail)
-            if label in open_:
-                close(label, entry.t_h)
-    for label in sorted(open_):
-        close(label, result.horizon_h)
+    downs = [_element_down(r, result.horizon_h) for r in result.element_outages]
     return sorted(downs, key=lambda d: (d.start_h, d.element))
 
 
@@ -202,10 +139,9 @@ def repair_waits(result: SimulationResult) -> list[RepairWait]:
     ]
 
 
-def outage_elements(outage: Outage, known: set[str]) -> list[str]:
-    """Element ids named in an outage's cause text (e.g. 'tcfo cut' -> ['tcfo'])."""
-    words = re.findall(r"[a-z0-9][a-z0-9-]*", outage.cause.lower())
-    return [w for w in dict.fromkeys(words) if w in known]
+def outage_elements(result: SimulationResult, outage: Outage) -> list[str]:
+    """Ids of the elements whose faults cut the demand's last path at the outage's start."""
+    return list(cause_elements(result.element_outages, outage.caused_by))
 
 
 def longest_outage(demand: DemandResult) -> Outage | None:
@@ -228,11 +164,15 @@ def over_budget(demand: DemandResult, horizon_h: float) -> list[tuple[float, flo
     return spans
 
 
-def _culprit(downs: list[ElementDown], start_h: float, cause: str = "") -> ElementDown | None:
-    """The element down that explains trouble beginning at `start_h` (or named by `cause`)."""
-    named = [d for d in downs if cause and d.detail == cause]
+def _culprit(
+    downs: list[ElementDown], start_h: float, caused_by: tuple[int, ...] = ()
+) -> ElementDown | None:
+    """The element down that explains trouble beginning at `start_h`: among the faults an
+    outage names (`caused_by`) if it names any, else among those down at that moment; the
+    latest to fail (then the last by id) when several qualify."""
+    named = [d for d in downs if d.record in caused_by]
     if named:
-        return min(named, key=lambda d: abs(d.start_h - start_h))
+        return max(named, key=lambda d: (d.start_h, d.element))
     live = [d for d in downs if d.start_h <= start_h + 1e-6 and d.end_h >= start_h - 1e-6]
     if not live:
         return None
@@ -247,8 +187,11 @@ def outage_blame(downs: list[ElementDown], demand: DemandResult) -> list[tuple[s
     """
     totals: dict[str, tuple[int, float]] = {}
     for outage in demand.outages:
-        found = _culprit(downs, outage.start_h, outage.cause)
-        key = found.element if found is not None else (outage.cause or "unknown")
+        found = _culprit(downs, outage.start_h, outage.caused_by)
+        if found is not None:
+            key = found.element
+        else:
+            key = "unknown" if outage.caused_by else NO_PATH_AT_START
         count, hours = totals.get(key, (0, 0.0))
         totals[key] = (count + 1, hours + outage.duration_h)
     return sorted(((k, c, h) for k, (c, h) in totals.items()), key=lambda t: (-t[2], -t[1], t[0]))
@@ -290,7 +233,7 @@ def verdict(result: SimulationResult, demand: DemandResult) -> tuple[str, str]:
         if worst.cause:
             text += f" after {worst.cause}"
         parts.append(text)
-        found = _culprit(downs, worst.start_h, worst.cause)
+        found = _culprit(downs, worst.start_h, worst.caused_by)
         if found is not None:
             culprits.append(found)
     else:
@@ -307,7 +250,7 @@ def verdict(result: SimulationResult, demand: DemandResult) -> tuple[str, str]:
         if worst.cause:
             text += f" after {worst.cause}"
         parts.append(text)
-        found = _culprit(downs, worst.start_h, worst.cause)
+        found = _culprit(downs, worst.start_h, worst.caused_by)
         if found is not None and found.wait_h > 0:
             culprits.append(found)
     slow = over_budget(demand, result.horizon_h)

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from twin.atomic import write_json_atomic
+from twin.results.records import ElementOutage
 
-RUN_SCHEMA = "silkroad-twin/run/1"
+RUN_SCHEMA = "silkroad-twin/run/2"
+# Version 1 named outage causes in prose only; see docs/file-formats.md for why it is refused.
+RUN_SCHEMA_V1 = "silkroad-twin/run/1"
 
 
 def _clean(value: Any) -> Any:
@@ -33,9 +35,17 @@ def _clean(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class Outage:
+    """A demand without any path from `start_h` to `end_h`.
+
+    `caused_by` are the ids of the element outages (`SimulationResult.element_outages`) whose
+    faults cut its last path, empty when it had no path from the start; `cause` is the same
+    rendered as a phrase for people (`twin.results.records.describe_causes`), never read back.
+    """
+
     start_h: float
     end_h: float
     cause: str
+    caused_by: tuple[int, ...] = ()
 
     @property
     def duration_h(self) -> float:
@@ -109,11 +119,6 @@ class TimelineEntry(NamedTuple):
     detail: str
 
 
-def timeline_entries(raw: Iterable[tuple[float, str, str, str]]) -> tuple[TimelineEntry, ...]:
-    """Entries from (t_h, kind, element, detail) tuples, as the observer records them."""
-    return tuple(map(TimelineEntry._make, raw))
-
-
 @dataclass(frozen=True)
 class SimulationResult:
     scenario: str
@@ -128,6 +133,8 @@ class SimulationResult:
     links: tuple[LinkResult, ...]
     resources: tuple[ResourceResult, ...]
     timeline: tuple[TimelineEntry, ...]
+    # Every fault of the run in the order it happened; an element outage's id is its index.
+    element_outages: tuple[ElementOutage, ...] = ()
     routing_states: int = 0
     events_processed: int = 0
     partial: bool = False
@@ -141,8 +148,9 @@ class SimulationResult:
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
-        # asdict keeps named tuples as tuples: the JSON has one object per timeline entry.
+        # asdict keeps named tuples as tuples: the JSON has one object per entry and record.
         data["timeline"] = [entry._asdict() for entry in self.timeline]
+        data["element_outages"] = [record.to_dict() for record in self.element_outages]
         data["schema"] = RUN_SCHEMA
         for demand, src in zip(data["demands"], self.demands, strict=True):
             demand["outage_count"] = src.outage_count
@@ -152,10 +160,14 @@ class SimulationResult:
     def from_dict(cls, data: dict[str, Any]) -> SimulationResult:
         if data.get("schema") != RUN_SCHEMA:
             raise ValueError(f"not a run result (schema {data.get('schema')!r})")
+        records = tuple(ElementOutage.from_dict(r) for r in data["element_outages"])
+        for position, record in enumerate(records):
+            if record.id != position:
+                raise ValueError(f"element outage at position {position} has id {record.id}")
         demands = []
         for d in data["demands"]:
             d = {k: v for k, v in d.items() if k != "outage_count"}
-            d["outages"] = tuple(Outage(**o) for o in d["outages"])
+            d["outages"] = tuple(_outage(o, len(records)) for o in d["outages"])
             d["rtt_series"] = tuple((float(t), r) for t, r in d["rtt_series"])
             demands.append(DemandResult(**d))
         return cls(
@@ -171,11 +183,20 @@ class SimulationResult:
             links=tuple(LinkResult(**x) for x in data["links"]),
             resources=tuple(ResourceResult(**x) for x in data["resources"]),
             timeline=tuple(TimelineEntry(**x) for x in data["timeline"]),
+            element_outages=records,
             routing_states=data.get("routing_states", 0),
             events_processed=data.get("events_processed", 0),
             partial=data.get("partial", False),
             notes=tuple(data.get("notes", ())),
         )
+
+
+def _outage(data: dict[str, Any], record_count: int) -> Outage:
+    caused_by = tuple(int(i) for i in data["caused_by"])
+    for index in caused_by:
+        if not 0 <= index < record_count:
+            raise ValueError(f"outage caused_by names element outage {index}, which is not there")
+    return Outage(float(data["start_h"]), float(data["end_h"]), str(data["cause"]), caused_by)
 
 
 def write_result_json(path: str, result: SimulationResult) -> None:

@@ -43,8 +43,12 @@ import simpy
 
 from twin.model import FailureClass, Link, RepairResource, Scenario, ScheduledEvent
 from twin.results import ResourceResult, SimulationResult
+from twin.results.prose import render_timeline
+from twin.results.records import CauseKind, ElementKind
 from twin.routing import Router, RoutingCache, expand_srlgs
+from twin.sim.faults import Fault
 from twin.sim.observer import Observer, ObserverMemo
+from twin.units import HOURS_PER_YEAR
 
 ProgressFn = Callable[[float], None]
 PROGRESS_STEPS = 100
@@ -123,19 +127,20 @@ class Engine:
         self.events_processed = 0
         self.kernel_events = 0
         self._pool_memo: dict[tuple[str | None, tuple[str, ...]], _Pool | None] = {}
+        # Every fault of the run, in the order they happen (a fault's id is its index).
+        self.faults: list[Fault] = []
         # What changed at the current instant, applied by `_settle` once time moves on.
         self._pending = False
         self._pending_down: set[str] = set()
-        self._pending_causes: list[str] = []
+        self._pending_faults: list[Fault] = []
         self._pending_planned = True
 
     # --- state changes -----------------------------------------------------------------------
 
     def _apply(
-        self, element_ids: Iterable[str], delta: int, cause: str, planned: bool, failure: bool
+        self, element_ids: Iterable[str], delta: int, fault: Fault, planned: bool, failure: bool
     ) -> None:
         now = self.env.now
-        self.events_processed += 1
         flipped: set[str] = set()
         for element_id in element_ids:
             before = self.down_count.get(element_id, 0)
@@ -156,8 +161,7 @@ class Engine:
         self._pending = True
         if delta > 0:
             self._pending_down |= flipped
-        if cause not in self._pending_causes:
-            self._pending_causes.append(cause)
+            self._pending_faults.append(fault)
         self._pending_planned = self._pending_planned and planned
 
     def _settle(self) -> None:
@@ -169,26 +173,31 @@ class Engine:
             self.state = state
             self.states_seen.add(state)
             new = self.cache.route(state)
-            cause = "; ".join(self._pending_causes)
-            self.observer.change(self.env.now, new, failed, cause, self._pending_planned)
+            faults = self._pending_faults
+            self.observer.change(self.env.now, new, failed, faults, self._pending_planned)
         self._pending = False
         self._pending_down = set()
-        self._pending_causes = []
+        self._pending_faults = []
         self._pending_planned = True
 
-    def down(
-        self, ids: Iterable[str], cause: str, planned: bool = False, failure: bool = True
-    ) -> None:
-        ids = tuple(ids)
-        self.observer.note(
-            self.env.now, "maintenance" if planned else "failure", ",".join(ids), cause
-        )
-        self._apply(ids, +1, cause, planned, failure)
+    def fail(self, *faults: Fault, planned: bool = False, failure: bool = True) -> None:
+        """Faults that happen now, as one change (one event, however many elements)."""
+        self.events_processed += 1
+        kind = "maintenance" if planned else "failure"
+        for fault in faults:
+            fault.id = len(self.faults)
+            self.faults.append(fault)
+            self.observer.note(fault.failed_at_h, kind, fault.id, None)
+            self._apply(fault.elements, +1, fault, planned, failure)
 
-    def up(self, ids: Iterable[str], cause: str) -> None:
-        ids = tuple(ids)
-        self.observer.note(self.env.now, "restore", ",".join(ids), cause)
-        self._apply(ids, -1, cause, False, False)
+    def restore(self, *faults: Fault) -> None:
+        """Faults that end now, as one change."""
+        self.events_processed += 1
+        now = self.env.now
+        for fault in faults:
+            fault.restored_at_h = now
+            self.observer.note(now, "restore", fault.id, None)
+            self._apply(fault.elements, -1, fault, False, False)
 
     # --- repairs -------------------------------------------------------------------------------
 
@@ -213,7 +222,7 @@ class Engine:
         return tuple(codes)
 
     def repair(
-        self, label: str, repair_h: float, link: Link | None, node_ids: Iterable[str]
+        self, fault: Fault, repair_h: float, link: Link | None, node_ids: Iterable[str]
     ) -> Generator[Any, Any, None]:
         """Wait for a repair unit (if one covers the fault), then hold it for the repair."""
         node_ids = tuple(node_ids)
@@ -222,28 +231,30 @@ class Engine:
             pool = self._pool_memo[key]
         else:
             pool = self._pool_memo[key] = self._pool_for(link, self._countries(node_ids))
-        if pool is None:
-            yield self.env.timeout(repair_h)
-            return
         env = self.env
+        fault.repair_h = repair_h
+        if pool is None:
+            fault.repair_started_at_h = env.now
+            yield env.timeout(repair_h)
+            return
         asked = env.now
         resource = pool.resource
+        fault.resource, fault.mobilisation_h = pool.spec.id, pool.spec.mobilisation_h
         # Request and release by hand rather than `with`: nothing interrupts a repair, and this
         # runs for every fault of every replication.
         request = resource.request()
         if resource.count >= resource.capacity and not request.triggered:
-            self.observer.note(asked, "repair-queued", label, f"waiting for {pool.spec.id}")
+            self.observer.note(asked, "repair-queued", fault.id, None)
         yield request
         start = env.now
         wait = start - asked
+        fault.repair_started_at_h, fault.wait_h = start, wait
         pool.jobs += 1
         pool.total_wait_h += wait
         if wait > pool.max_wait_h:
             pool.max_wait_h = wait
-        hold = pool.spec.mobilisation_h + repair_h
-        detail = f"{pool.spec.id} after {wait:.1f} h wait; {hold:.1f} h to fix"
-        self.observer.note(start, "repair-start", label, detail)
-        yield env.timeout(hold)
+        self.observer.note(start, "repair-start", fault.id, None)
+        yield env.timeout(pool.spec.mobilisation_h + repair_h)
         pool.busy_h += env.now - start
         resource.release(request)
 
@@ -251,7 +262,7 @@ class Engine:
 
     def life(
         self,
-        kind: str,
+        kind: ElementKind,
         element_id: str,
         fc: FailureClass,
         length_km: float,
@@ -261,17 +272,17 @@ class Engine:
     ) -> Generator[Any, Any, None]:
         up_rng = element_rng(self.seed, self.replication, kind, element_id, "failure")
         repair_rng = element_rng(self.seed, self.replication, kind, element_id, "repair")
-        rate_per_h = fc.failures_per_year(length_km) / 8766.0
-        label = f"{kind} {element_id}"
-        failed_cause, repaired_cause = f"{label} failed ({fc.id})", f"{label} repaired"
-        timeout = self.env.timeout
+        rate_per_h = fc.failures_per_year(length_km) / HOURS_PER_YEAR
+        env = self.env
+        timeout = env.timeout
         sample_repair_h = fc.repair.sample_h
         while True:
             yield timeout(up_rng.expovariate(rate_per_h))
             repair_h = sample_repair_h(repair_rng)
-            self.down(targets, failed_cause)
-            yield from self.repair(label, repair_h, link, node_ids)
-            self.up(targets, repaired_cause)
+            fault = Fault(kind, element_id, targets, "failure", fc.id, env.now)
+            self.fail(fault)
+            yield from self.repair(fault, repair_h, link, node_ids)
+            self.restore(fault)
 
     def _event_elements(self, event: ScheduledEvent) -> tuple[str, ...]:
         target = event.target
@@ -279,48 +290,63 @@ class Engine:
             return tuple(sorted(expand_srlgs(self.topology, target.ids)))
         return target.ids
 
+    def _event_faults(self, event: ScheduledEvent, repaired: bool) -> list[Fault]:
+        """The faults of a scheduled event, each named by the event: one of the SRLG when it
+        cuts one SRLG and is not repaired (its members go and come back together), else one
+        per element it takes down (each repaired on its own)."""
+        cause_kind: CauseKind = "maintenance" if event.action == "maintenance" else "cut"
+        now = self.env.now
+        target = event.target
+        if target.kind == "srlg" and len(target.ids) == 1 and not repaired:
+            members = self._event_elements(event)
+            return [Fault("srlg", target.ids[0], members, cause_kind, event.id, now)]
+        links = self.topology.links
+        return [
+            Fault("link" if e in links else "node", e, (e,), cause_kind, event.id, now)
+            for e in self._event_elements(event)
+        ]
+
     def scheduled(self, event: ScheduledEvent) -> Generator[Any, Any, None]:
         yield self.env.timeout(event.at_h)
-        elements = self._event_elements(event)
         planned = event.action == "maintenance"
-        target = f"{event.target.kind} {','.join(event.target.ids)}"
         timed = event.restore_at_h is not None or event.duration_h is not None
+        faults = self._event_faults(event, repaired=event.repair and not timed)
         if timed or not event.repair:
-            self.down(elements, f"{event.id} ({target})", planned=planned, failure=not planned)
+            self.fail(*faults, planned=planned, failure=not planned)
         if event.restore_at_h is not None:
             yield self.env.timeout(event.restore_at_h - event.at_h)
         elif event.duration_h is not None:
             yield self.env.timeout(event.duration_h)
         elif event.repair:
-            # One repair job per cut element, each its own episode (labelled "EVENT/ELEMENT"
-            # when the event cut several), started in the event's element order so that they
-            # queue first come, first served; each element is back when its own job ends. The
-            # cuts happen at one instant, so the network still moves once (see `_settle`).
-            for element in elements:
-                label = self._episode_label(event, elements, element)
-                self.down((element,), f"{label} ({target})", planned, not planned)
-            jobs = [self.env.process(self._repair_element(event, e)) for e in elements]
+            # One repair job per cut element, each a fault of its own, started in the event's
+            # element order so that they queue first come, first served; each element is back
+            # when its own job ends. The cuts happen at one instant, so the network still moves
+            # once (see `_settle`).
+            for fault in faults:
+                self.fail(fault, planned=planned, failure=not planned)
+            several = len(faults) > 1
+            jobs = [self.env.process(self._repair_element(event, f, several)) for f in faults]
             yield self.env.all_of(jobs)
             return
         else:
             return  # never restored within the horizon
-        self.up(elements, f"{event.id} restored")
+        self.restore(*faults)
 
-    def _repair_element(self, event: ScheduledEvent, element: str) -> Generator[Any, Any, None]:
+    def _repair_element(
+        self, event: ScheduledEvent, fault: Fault, several: bool
+    ) -> Generator[Any, Any, None]:
         """Repair one element cut by `event`: a cable cut is a repair job of its own, whatever
-        else the event cut (two cables 330 km apart are two repairs, each queuing for a ship)."""
+        else the event cut (two cables 330 km apart are two repairs, each queuing for a ship).
+
+        Its repair time comes from the stream of "EVENT" when the event cut one element and of
+        "EVENT/ELEMENT" when it cut several."""
+        element = fault.element
         link, fc = self._repair_basis(event, element)
         nodes = (link.a, link.b) if link is not None else (element,)
-        label = self._episode_label(event, self._event_elements(event), element)
-        rng = element_rng(self.seed, self.replication, "event", label, "repair")
-        yield from self.repair(label, fc.repair.sample_h(rng), link, nodes)
-        self.up((element,), f"{label} restored")
-
-    @staticmethod
-    def _episode_label(event: ScheduledEvent, elements: tuple[str, ...], element: str) -> str:
-        """How the timeline names the repair of `element` after `event`: the event id when it
-        cut one element, "EVENT/ELEMENT" when it cut several (each is a repair of its own)."""
-        return event.id if len(elements) == 1 else f"{event.id}/{element}"
+        stream = f"{event.id}/{element}" if several else event.id
+        rng = element_rng(self.seed, self.replication, "event", stream, "repair")
+        yield from self.repair(fault, fc.repair.sample_h(rng), link, nodes)
+        self.restore(fault)
 
     def _repair_basis(
         self, event: ScheduledEvent, element: str
@@ -410,7 +436,8 @@ class Engine:
             )
             for p in self.pools
         ]
-        demands, links, resource_results = self.observer.finish(self.horizon_h, resources)
+        records = tuple(fault.freeze(self.horizon_h) for fault in self.faults)
+        demands, links, resource_results = self.observer.finish(self.horizon_h, resources, records)
         return SimulationResult(
             scenario=self.scenario.name,
             scenario_path=self.scenario.source_path,
@@ -423,7 +450,8 @@ class Engine:
             demands=tuple(demands),
             links=tuple(links),
             resources=tuple(resource_results),
-            timeline=tuple(self.observer.timeline),
+            timeline=render_timeline(self.observer.raw_timeline, records),
+            element_outages=records,
             routing_states=len(self.states_seen),
             events_processed=self.events_processed,
         )

@@ -14,18 +14,15 @@ windows that overlap count their union, and a window is cut at the end of the ho
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from twin.model import Demand, Scenario
-from twin.results import (
-    DemandResult,
-    LinkResult,
-    Outage,
-    ResourceResult,
-    TimelineEntry,
-    timeline_entries,
-)
+from twin.results import DemandResult, ElementOutage, LinkResult, Outage, ResourceResult
+from twin.results.prose import RawTimelineEntry, describe_causes
 from twin.routing import DemandRoute, RoutingResult
+from twin.sim.faults import Fault
 from twin.units import HOURS_PER_YEAR, ms_to_hours
 
 
@@ -54,9 +51,10 @@ class _DemandAcc:
     failovers: int = 0
     rtt_dwell_h: dict[float, float] = field(default_factory=dict)  # RTT -> time spent at it
     rtt_series: list[tuple[float, float | None]] = field(default_factory=list)
-    outages: list[Outage] = field(default_factory=list)
+    # (start_h, end_h, ids of the faults that cut the last path); rendered in `finish`.
+    outages: list[tuple[float, float, tuple[int, ...]]] = field(default_factory=list)
     down_since: float | None = None
-    down_cause: str = ""
+    down_by: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,7 +98,8 @@ class Observer:
         self.scenario = scenario
         self.demands = {d.id: _DemandAcc(d) for d in scenario.demands}
         self.links = {lid: _LinkAcc() for lid in sorted(scenario.topology.links)}
-        self.raw_timeline: list[tuple[float, str, str, str]] = []
+        # What happened, as numbers and ids (see `twin.results.records.render_timeline`).
+        self.raw_timeline: list[RawTimelineEntry] = []
         if not timeline:
             self.note = self._skip_note  # type: ignore[method-assign]
         self.current = initial
@@ -122,17 +121,14 @@ class Observer:
             route = initial.routes[acc.demand.id]
             acc.rtt_series.append((0.0, route.rtt_ms))
             if not route.connected:
-                acc.down_since, acc.down_cause = 0.0, "no path at start"
+                acc.down_since, acc.down_by = 0.0, ()
 
-    def _skip_note(self, t_h: float, kind: str, element: str, detail: str = "") -> None:
+    def _skip_note(self, t_h: float, kind: str, subject: int | str, payload: Any) -> None:
         pass
 
-    def note(self, t_h: float, kind: str, element: str, detail: str = "") -> None:
-        self.raw_timeline.append((t_h, kind, element, detail))
-
-    @property
-    def timeline(self) -> tuple[TimelineEntry, ...]:
-        return timeline_entries(self.raw_timeline)
+    def note(self, t_h: float, kind: str, subject: int | str, payload: Any) -> None:
+        """Log what happened for the timeline: `subject` is a fault id or a demand id."""
+        self.raw_timeline.append((t_h, kind, subject, payload))
 
     def link_down(self, t_h: float, link_id: str, counts_as_failure: bool) -> None:
         acc = self.links.get(link_id)
@@ -256,9 +252,15 @@ class Observer:
         return result
 
     def change(
-        self, t_h: float, new: RoutingResult, failed: frozenset[str], cause: str, planned: bool
+        self,
+        t_h: float,
+        new: RoutingResult,
+        failed: frozenset[str],
+        faults: Sequence[Fault],
+        planned: bool,
     ) -> None:
-        """The network moved to `new` at `t_h` because `failed` went down (or came back)."""
+        """The network moved to `new` at `t_h` because `failed` went down (or came back);
+        `faults` are those that began now (those still down are what cut a lost path)."""
         self._credit_loss_windows(t_h)
         self._close_interval(t_h)
         old = self.current
@@ -281,28 +283,23 @@ class Observer:
                     self._loss_until[index] = max(until, t_h + lost_h)
                     acc.lost_gbit += hit_gbps * lost_h * 3600.0
             if before.connected and not after.connected:
-                acc.down_since, acc.down_cause = t_h, cause
-                self.note(t_h, "disconnect", acc.demand.id, f"after {cause}")
+                acc.down_since = t_h
+                acc.down_by = _culprits(before, faults)
+                self.note(t_h, "disconnect", acc.demand.id, acc.down_by)
             elif not before.connected and after.connected:
                 if acc.down_since is not None:
-                    acc.outages.append(Outage(acc.down_since, t_h, acc.down_cause))
+                    acc.outages.append((acc.down_since, t_h, acc.down_by))
                 acc.down_since = None
-                self.note(t_h, "reconnect", acc.demand.id, f"RTT {after.rtt_ms:.1f} ms")
+                self.note(t_h, "reconnect", acc.demand.id, after.rtt_ms)
             elif after.connected:
-                old_rtt = before.rtt_ms
-                assert after.rtt_ms is not None
-                self.note(
-                    t_h,
-                    "reroute",
-                    acc.demand.id,
-                    f"RTT {old_rtt:.1f} -> {after.rtt_ms:.1f} ms"
-                    if old_rtt is not None
-                    else f"RTT {after.rtt_ms:.1f} ms",
-                )
+                self.note(t_h, "reroute", acc.demand.id, (before.rtt_ms, after.rtt_ms))
         self.current = new
 
     def finish(
-        self, horizon_h: float, resources: list[ResourceResult]
+        self,
+        horizon_h: float,
+        resources: list[ResourceResult],
+        records: Sequence[ElementOutage] = (),
     ) -> tuple[list[DemandResult], list[LinkResult], list[ResourceResult]]:
         self._credit_loss_windows(horizon_h)
         self._close_interval(horizon_h)
@@ -311,7 +308,11 @@ class Observer:
         for acc in self.demands.values():
             d = acc.demand
             if acc.down_since is not None:
-                acc.outages.append(Outage(acc.down_since, horizon_h, acc.down_cause))
+                acc.outages.append((acc.down_since, horizon_h, acc.down_by))
+            outages = tuple(
+                Outage(start_h, end_h, describe_causes(records, by), by)
+                for start_h, end_h, by in acc.outages
+            )
             # Sums of interval lengths can overshoot the horizon by a rounding error: clamp, so
             # an always-up demand reads availability 1 and downtime 0, never -0 ms.
             connected_h = min(acc.connected_h, horizon_h)
@@ -320,7 +321,7 @@ class Observer:
             sla_availability = sla_ok / horizon_h
             downtime_h = horizon_h - connected_h
             per_year = HOURS_PER_YEAR / horizon_h
-            durations = [o.duration_h for o in acc.outages]
+            durations = [o.duration_h for o in outages]
             rtts = list(acc.rtt_dwell_h.items())
             base = self.base.routes[d.id].rtt_ms
             held, note = _sla_verdict(d, sla_availability, weighted_quantile(rtts, 1.0))
@@ -337,7 +338,7 @@ class Observer:
                     downtime_min=downtime_h * 60.0,
                     downtime_min_per_year=downtime_h * 60.0 * per_year,
                     sla_downtime_min_per_year=(horizon_h - sla_ok) * 60.0 * per_year,
-                    outages=tuple(acc.outages),
+                    outages=outages,
                     mean_time_to_restore_h=sum(durations) / len(durations) if durations else None,
                     max_time_to_restore_h=max(durations) if durations else None,
                     rtt_p50_ms=weighted_quantile(rtts, 0.5),
@@ -372,6 +373,22 @@ class Observer:
                 )
             )
         return demand_results, link_results, resources
+
+
+def _culprits(before: DemandRoute, faults: Sequence[Fault]) -> tuple[int, ...]:
+    """Ids of the faults that began now, are still down and hit a path `before` used.
+
+    Faults elsewhere in the network at the same instant did not disconnect the demand; if none
+    of them hit its paths (a case the engine should not produce), all of them are named rather
+    than none.
+    """
+    live = [f for f in faults if f.restored_at_h is None]
+    on_path = [
+        f.id
+        for f in live
+        if any(e in path.links or e in path.nodes for path, _ in before.flows for e in f.elements)
+    ]
+    return tuple(on_path) if on_path else tuple(f.id for f in live)
 
 
 def _sla_verdict(
