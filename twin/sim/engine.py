@@ -20,6 +20,12 @@ Processes:
 - repair jobs: a fault covered by a repair resource (`simpy.Resource`, one per pool) waits for a
   free unit, then holds it for mobilisation + repair time; faults queue first come, first served.
 
+Records: every fault (a stochastic failure, or what a scheduled event takes down) is a `Fault`
+filled in as it goes through failure, queueing, repair and restoration, and frozen into a
+`twin.results.ElementOutage` at the end; demand outages name the faults that cut their last path
+by id. The engine formats no text: the readable timeline is rendered from the records and a log
+of ids and numbers, after the run, and only when a timeline is asked for.
+
 An element can be down for several reasons at once (a scheduled cut and a stochastic fault); a
 down-count per element changes the *failure state* only on 0 <-> 1 transitions, and routing is
 recomputed only then, through a cache keyed by the state.

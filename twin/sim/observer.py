@@ -301,78 +301,79 @@ class Observer:
         resources: list[ResourceResult],
         records: Sequence[ElementOutage] = (),
     ) -> tuple[list[DemandResult], list[LinkResult], list[ResourceResult]]:
+        """The measures of the run; `records` are its faults, which outages refer to."""
         self._credit_loss_windows(horizon_h)
         self._close_interval(horizon_h)
         folded_h = self._fold_dwell()
-        demand_results = []
-        for acc in self.demands.values():
-            d = acc.demand
-            if acc.down_since is not None:
-                acc.outages.append((acc.down_since, horizon_h, acc.down_by))
-            outages = tuple(
-                Outage(start_h, end_h, describe_causes(records, by), by)
-                for start_h, end_h, by in acc.outages
-            )
-            # Sums of interval lengths can overshoot the horizon by a rounding error: clamp, so
-            # an always-up demand reads availability 1 and downtime 0, never -0 ms.
-            connected_h = min(acc.connected_h, horizon_h)
-            availability = connected_h / horizon_h
-            sla_ok = min(max(0.0, acc.sla_ok_h - acc.loss_in_sla_h), horizon_h)
-            sla_availability = sla_ok / horizon_h
-            downtime_h = horizon_h - connected_h
-            per_year = HOURS_PER_YEAR / horizon_h
-            durations = [o.duration_h for o in outages]
-            rtts = list(acc.rtt_dwell_h.items())
-            base = self.base.routes[d.id].rtt_ms
-            held, note = _sla_verdict(d, sla_availability, weighted_quantile(rtts, 1.0))
-            demand_results.append(
-                DemandResult(
-                    id=d.id,
-                    source=d.source,
-                    destination=d.destination,
-                    gbps=d.gbps,
-                    sla_availability_target=d.sla.availability,
-                    sla_max_rtt_ms=d.sla.max_rtt_ms,
-                    availability=availability,
-                    sla_availability=sla_availability,
-                    downtime_min=downtime_h * 60.0,
-                    downtime_min_per_year=downtime_h * 60.0 * per_year,
-                    sla_downtime_min_per_year=(horizon_h - sla_ok) * 60.0 * per_year,
-                    outages=outages,
-                    mean_time_to_restore_h=sum(durations) / len(durations) if durations else None,
-                    max_time_to_restore_h=max(durations) if durations else None,
-                    rtt_p50_ms=weighted_quantile(rtts, 0.5),
-                    rtt_p99_ms=weighted_quantile(rtts, 0.99),
-                    rtt_max_ms=max((r for r, _ in rtts), default=None),
-                    base_rtt_ms=base,
-                    rtt_series=tuple(acc.rtt_series),
-                    failovers=acc.failovers,
-                    traffic_lost_gbit=acc.lost_gbit,
-                    sla_held=held,
-                    sla_note=note,
-                )
-            )
-        link_results = []
-        for lid, link_acc in self.links.items():
-            if link_acc.down_since is not None:
-                link_acc.downtime_h += horizon_h - link_acc.down_since
-                link_acc.down_since = None
-            utils = list(link_acc.util_dwell_h.items())
-            idle_h = folded_h - sum(dt for _, dt in utils)
-            if idle_h > 1e-9 * folded_h or not utils:
-                utils.append((0.0, max(idle_h, 0.0)))
-            total = folded_h
-            link_results.append(
-                LinkResult(
-                    id=lid,
-                    failures=link_acc.failures,
-                    downtime_h=link_acc.downtime_h,
-                    utilisation_mean=sum(u * dt for u, dt in utils) / total if total else 0.0,
-                    utilisation_p99=weighted_quantile(utils, 0.99) or 0.0,
-                    utilisation_max=max((u for u, _ in utils), default=0.0),
-                )
-            )
+        demand_results = [self._demand_result(acc, horizon_h, records) for acc in self._accs]
+        link_results = [
+            self._link_result(lid, acc, horizon_h, folded_h) for lid, acc in self.links.items()
+        ]
         return demand_results, link_results, resources
+
+    def _demand_result(
+        self, acc: _DemandAcc, horizon_h: float, records: Sequence[ElementOutage]
+    ) -> DemandResult:
+        d = acc.demand
+        if acc.down_since is not None:
+            acc.outages.append((acc.down_since, horizon_h, acc.down_by))
+        outages = tuple(
+            Outage(start_h, end_h, describe_causes(records, by), by)
+            for start_h, end_h, by in acc.outages
+        )
+        # Sums of interval lengths can overshoot the horizon by a rounding error: clamp, so
+        # an always-up demand reads availability 1 and downtime 0, never -0 ms.
+        connected_h = min(acc.connected_h, horizon_h)
+        sla_ok = min(max(0.0, acc.sla_ok_h - acc.loss_in_sla_h), horizon_h)
+        sla_availability = sla_ok / horizon_h
+        downtime_h = horizon_h - connected_h
+        per_year = HOURS_PER_YEAR / horizon_h
+        durations = [o.duration_h for o in outages]
+        rtts = list(acc.rtt_dwell_h.items())
+        held, note = _sla_verdict(d, sla_availability, weighted_quantile(rtts, 1.0))
+        return DemandResult(
+            id=d.id,
+            source=d.source,
+            destination=d.destination,
+            gbps=d.gbps,
+            sla_availability_target=d.sla.availability,
+            sla_max_rtt_ms=d.sla.max_rtt_ms,
+            availability=connected_h / horizon_h,
+            sla_availability=sla_availability,
+            downtime_min=downtime_h * 60.0,
+            downtime_min_per_year=downtime_h * 60.0 * per_year,
+            sla_downtime_min_per_year=(horizon_h - sla_ok) * 60.0 * per_year,
+            outages=outages,
+            mean_time_to_restore_h=sum(durations) / len(durations) if durations else None,
+            max_time_to_restore_h=max(durations) if durations else None,
+            rtt_p50_ms=weighted_quantile(rtts, 0.5),
+            rtt_p99_ms=weighted_quantile(rtts, 0.99),
+            rtt_max_ms=max((r for r, _ in rtts), default=None),
+            base_rtt_ms=self.base.routes[d.id].rtt_ms,
+            rtt_series=tuple(acc.rtt_series),
+            failovers=acc.failovers,
+            traffic_lost_gbit=acc.lost_gbit,
+            sla_held=held,
+            sla_note=note,
+        )
+
+    @staticmethod
+    def _link_result(lid: str, acc: _LinkAcc, horizon_h: float, folded_h: float) -> LinkResult:
+        if acc.down_since is not None:
+            acc.downtime_h += horizon_h - acc.down_since
+            acc.down_since = None
+        utils = list(acc.util_dwell_h.items())
+        idle_h = folded_h - sum(dt for _, dt in utils)
+        if idle_h > 1e-9 * folded_h or not utils:
+            utils.append((0.0, max(idle_h, 0.0)))
+        return LinkResult(
+            id=lid,
+            failures=acc.failures,
+            downtime_h=acc.downtime_h,
+            utilisation_mean=sum(u * dt for u, dt in utils) / folded_h if folded_h else 0.0,
+            utilisation_p99=weighted_quantile(utils, 0.99) or 0.0,
+            utilisation_max=max((u for u, _ in utils), default=0.0),
+        )
 
 
 def _culprits(before: DemandRoute, faults: Sequence[Fault]) -> tuple[int, ...]:
