@@ -18,19 +18,7 @@ from typing import Any
 import pytest
 
 import twin
-from twin.model import (
-    Demand,
-    FailureClass,
-    Link,
-    Node,
-    RepairResource,
-    RepairTime,
-    Scenario,
-    ScheduledEvent,
-    Srlg,
-    Target,
-    Topology,
-)
+from twin import model
 from twin.montecarlo import run_replications
 from twin.report.run_view import element_downs, outage_blame, outage_elements
 from twin.results import ElementOutage, SimulationResult
@@ -43,33 +31,33 @@ T_X_H, T_Y_H = 100.0, 130.0  # cable x is cut at 100 h, cable y at 130 h
 MOB_H, REPAIR_H = 24.0, 240.0  # one vessel: fixed mobilisation, fixed repair time
 
 
-def _node(node_id: str, lon: float) -> Node:
-    return Node(node_id, node_id.upper(), "AZ", "pop", 40.0, lon)
+def _node(node_id: str, lon: float) -> model.Node:
+    return model.Node(node_id, node_id.upper(), "AZ", "pop", 40.0, lon)
 
 
-def _two_cables() -> Topology:
-    fc = FailureClass("sub", "per_link", 0.0, RepairTime("fixed", REPAIR_H))
+def _two_cables() -> model.Topology:
+    fc = model.FailureClass("sub", "per_link", 0.0, model.RepairTime("fixed", REPAIR_H))
     nodes = {"a": _node("a", 50.0), "b": _node("b", 51.0)}
     links = {
-        "x": Link("x", "a", "b", "submarine", 400.0, 10.0, "sub", sea="caspian"),
-        "y": Link("y", "a", "b", "submarine", 450.0, 10.0, "sub", sea="caspian"),
+        "x": model.Link("x", "a", "b", "submarine", 400.0, 10.0, "sub", sea="caspian"),
+        "y": model.Link("y", "a", "b", "submarine", 450.0, 10.0, "sub", sea="caspian"),
     }
-    return Topology("two", nodes, links, {}, {"sub": fc})
+    return model.Topology("two", nodes, links, {}, {"sub": fc})
 
 
-def _cut_scenario(horizon_h: float = 1000.0) -> Scenario:
+def _cut_scenario(horizon_h: float = 1000.0) -> model.Scenario:
     events = (
-        ScheduledEvent("cut-x", "cut", Target("link", ("x",)), T_X_H, repair=True),
-        ScheduledEvent("cut-y", "cut", Target("link", ("y",)), T_Y_H, repair=True),
+        model.ScheduledEvent("cut-x", "cut", model.Target("link", ("x",)), T_X_H, repair=True),
+        model.ScheduledEvent("cut-y", "cut", model.Target("link", ("y",)), T_Y_H, repair=True),
     )
-    vessel = RepairResource("vessel", "ship", 1, ("caspian",), mobilisation_h=MOB_H)
-    return Scenario(
+    vessel = model.RepairResource("vessel", "ship", 1, ("caspian",), mobilisation_h=MOB_H)
+    return model.Scenario(
         "two-cuts",
         _two_cables(),
         "two.yaml",
         horizon_h,
         1,
-        (Demand("ab", "a", "b", 1.0),),
+        (model.Demand("ab", "a", "b", 1.0),),
         events,
         repair_resources=(vessel,),
     )
@@ -145,10 +133,10 @@ def test_records_and_outage_links_survive_json() -> None:
 def test_a_timed_srlg_cut_is_one_record_of_the_srlg() -> None:
     topo = replace(
         _two_cables(),
-        srlgs={"g": Srlg("g")},
+        srlgs={"g": model.Srlg("g")},
         links={k: replace(v, srlgs=("g",)) for k, v in _two_cables().links.items()},
     )
-    cut = ScheduledEvent("trench", "cut", Target("srlg", ("g",)), 10.0, duration_h=5.0)
+    cut = model.ScheduledEvent("trench", "cut", model.Target("srlg", ("g",)), 10.0, duration_h=5.0)
     scenario = replace(_cut_scenario(), topology=topo, events=(cut,))
     result = simulate(scenario)
     (record,) = result.element_outages
@@ -164,30 +152,30 @@ def test_a_timed_srlg_cut_is_one_record_of_the_srlg() -> None:
 # --- a stochastic run: records consistent with the streams and with the measures -------------
 
 
-def _stochastic_scenario() -> Scenario:
+def _stochastic_scenario() -> model.Scenario:
     """A ring a-b-c-d with its own lognormal repairs, an SRLG over two links that fails on its
     own (so faults overlap on a link), and one crew for everything (so faults queue)."""
-    land = FailureClass("land", "per_1000km", 4.0, RepairTime("lognormal", 12.0, 48.0))
-    duct = FailureClass("duct", "per_link", 3.0, RepairTime("lognormal", 24.0, 96.0))
+    land = model.FailureClass("land", "per_1000km", 4.0, model.RepairTime("lognormal", 12.0, 48.0))
+    duct = model.FailureClass("duct", "per_link", 3.0, model.RepairTime("lognormal", 24.0, 96.0))
     nodes = {n: _node(n, lon) for n, lon in (("a", 50.0), ("b", 51.0), ("c", 52.0), ("d", 51.5))}
     links = {
-        "ab": Link("ab", "a", "b", "terrestrial", 300.0, 100.0, "land", srlgs=("duct",)),
-        "bc": Link("bc", "b", "c", "terrestrial", 300.0, 100.0, "land", srlgs=("duct",)),
-        "cd": Link("cd", "c", "d", "terrestrial", 400.0, 100.0, "land"),
-        "da": Link("da", "d", "a", "terrestrial", 400.0, 100.0, "land"),
+        "ab": model.Link("ab", "a", "b", "terrestrial", 300.0, 100.0, "land", srlgs=("duct",)),
+        "bc": model.Link("bc", "b", "c", "terrestrial", 300.0, 100.0, "land", srlgs=("duct",)),
+        "cd": model.Link("cd", "c", "d", "terrestrial", 400.0, 100.0, "land"),
+        "da": model.Link("da", "d", "a", "terrestrial", 400.0, 100.0, "land"),
     }
-    topo = Topology(
-        "ring", nodes, links, {"duct": Srlg("duct", failure_class="duct")},
+    topo = model.Topology(
+        "ring", nodes, links, {"duct": model.Srlg("duct", failure_class="duct")},
         {"land": land, "duct": duct},
     )  # fmt: skip
-    crew = RepairResource("crew", "crew", 1, ("*",), mobilisation_h=6.0)
-    return Scenario(
+    crew = model.RepairResource("crew", "crew", 1, ("*",), mobilisation_h=6.0)
+    return model.Scenario(
         "ring",
         topo,
         "ring.yaml",
         20 * HOURS_PER_YEAR,
         11,
-        (Demand("ac", "a", "c", 1.0), Demand("ab", "a", "b", 1.0)),
+        (model.Demand("ac", "a", "c", 1.0), model.Demand("ab", "a", "b", 1.0)),
         stochastic_failures=True,
         repair_resources=(crew,),
     )
@@ -312,7 +300,7 @@ def _facts(result: SimulationResult) -> Any:
     return data, downs, [outage_blame(element_downs(result), d) for d in result.demands]
 
 
-def _mc(scenario: Scenario) -> dict[str, Any]:
+def _mc(scenario: model.Scenario) -> dict[str, Any]:
     return run_replications(scenario, replications=4).to_dict()
 
 
