@@ -101,6 +101,27 @@ def test_bad_results_exit_2_with_location(
     assert not (tmp_path / "r.html").exists()
 
 
+@pytest.mark.parametrize("command", ["report", "plot"])
+def test_a_version_1_run_file_is_refused_with_the_way_out(
+    results_json: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """Version 1 named outage causes in prose only: refused (exit 2, nothing written), and the
+    message says to re-run, since reading it would mean parsing that prose."""
+    data = json.loads(results_json.read_text())
+    del data["element_outages"]
+    for demand in data["demands"]:
+        for outage in demand["outages"]:
+            del outage["caused_by"]
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps({**data, "schema": "silkroad-twin/run/1"}))
+    out = tmp_path / ("r.html" if command == "report" else "p.png")
+    assert main([command, str(old), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"{old}:") and "silkroad-twin/run/1" in err
+    assert "twin run SCENARIO --json FILE" in err and "Traceback" not in err
+    assert not out.exists()
+
+
 def test_plot_png_and_svg(results_json: Path, tmp_path: Path) -> None:
     topo = ROOT / "topologies" / "silk-road-2026.yaml"
     png = tmp_path / "map.png"

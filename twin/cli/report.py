@@ -434,6 +434,7 @@ def plot_command(
         twin plot out/annual.json --kind availability -o availability.svg
     """
     from twin.report.plots import FORMATS, PLOT_KINDS, plot
+    from twin.report.run_view import load_run
 
     if kind not in PLOT_KINDS:
         raise InputError.at(
@@ -458,6 +459,8 @@ def plot_command(
             f"render the diff as a page with `twin report {results} -o diff.html`",
         )
     topo = _topology_for(data, results, topology) if kind == "map" else None
-    plot(data, topo, kind, output)
+    # A run file is read here, so a refusal names the file (Monte Carlo results plot as they are).
+    figure_of = data if data.get("schema") == MC_SCHEMA else load_run(data, str(results))
+    plot(figure_of, topo, kind, output)
     stdout_console().print(plain(f"wrote {output}"))
     return EXIT_OK
