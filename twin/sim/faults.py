@@ -56,19 +56,26 @@ class Fault:
         wait_h = self.wait_h
         if self.resource is not None and self.repair_started_at_h is None:
             wait_h = horizon_h - self.failed_at_h  # still queueing when the horizon came
-        return ElementOutage(
-            self.id,
-            self.element,
-            self.kind,
-            self.elements,
-            self.cause_kind,
-            self.cause,
-            self.failed_at_h,
-            self.failed_at_h,  # detected: the engine dispatches a repair as the fault happens
-            self.repair_started_at_h,
-            self.restored_at_h,
-            self.resource,
-            wait_h,
-            self.mobilisation_h,
-            self.repair_h,
+        # Built as the tuple it is (`_make`), skipping the keyword-checking constructor: this
+        # runs for every fault of every Monte Carlo replication.
+        return _make_record(
+            (
+                self.id,
+                self.element,
+                self.kind,
+                self.elements,
+                self.cause_kind,
+                self.cause,
+                self.failed_at_h,
+                self.failed_at_h,  # detected: the engine dispatches a repair as the fault happens
+                self.repair_started_at_h,
+                self.restored_at_h,
+                self.resource,
+                wait_h,
+                self.mobilisation_h,
+                self.repair_h,
+            )
         )
+
+
+_make_record = ElementOutage._make
