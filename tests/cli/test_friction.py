@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from twin.cli.app import main
+from twin.results import RUN_SCHEMA
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = ROOT / "tests" / "data" / "good"
@@ -82,7 +83,7 @@ def test_every_writer_says_what_it_wrote(
     # With the JSON on standard output, stdout holds it alone; the message goes to stderr.
     assert main(["run", scenario, "--quiet", "--json", "-", "--timeline", str(timeline)]) == 0
     captured = capsys.readouterr()
-    assert json.loads(captured.out)["schema"] == "silkroad-twin/run/1"
+    assert json.loads(captured.out)["schema"] == RUN_SCHEMA
     assert f"wrote {timeline}" in captured.err
     junit, exported = tmp_path / "j.xml", tmp_path / "t.graphml"
     assert main(["check", scenario, "--junit", str(junit)]) == 0
