@@ -170,6 +170,14 @@ def demand_flows(
     for u in reversed(on_paths):
         worst[u] = node_delay[u] + max(link_delay[key] + worst[v] for v, key in next_hops[u])
     rtts = {s: (0.0 if s == dag.destination else 2.0 * worst[s]) for s in offered if s in worst}
+    calibration = router.topology.latency_calibration
+    if calibration is not None:  # the same reported RTT as `Path.rtt_ms`: routing stays on fibre
+        nodes = router.topology.nodes
+        to = nodes[destination].country
+        rtts = {
+            s: (rtt if s == destination else calibration.rtt_ms(rtt, nodes[s].country, to))
+            for s, rtt in rtts.items()
+        }
     return DestinationFlows(loads, rtts)
 
 

@@ -121,6 +121,9 @@ class Node:
     failure_class: str | None = None
     source: tuple[str, ...] = ()
     estimate: bool = False
+    # The node that stands for its country when measurements come per country pair
+    # (`twin calibrate` on a RIPE Atlas table); at most one per country.
+    hub: bool = False
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,53 @@ class Link:
 
 
 @dataclass(frozen=True)
+class CorridorCalibration:
+    """A stretch and overhead for paths between two countries of one corridor (a region whose
+    traffic really follows the modelled route, fitted on its own pairs)."""
+
+    name: str
+    countries: tuple[str, ...]
+    stretch: float
+    overhead_ms: float
+
+    def covers(self, country_a: str, country_b: str) -> bool:
+        """Both ends lie in the corridor (a border node `GE/AZ` counts for either country)."""
+        inside = set(self.countries)
+        return bool(set(country_a.split("/")) & inside) and bool(set(country_b.split("/")) & inside)
+
+
+@dataclass(frozen=True)
+class LatencyCalibration:
+    """How measured round trips relate to the fibre model: RTT = stretch × fibre RTT + overhead.
+
+    Fibre RTT (length × 4.897 µs/km, plus equipment, both ways) is what physics allows; real
+    traffic adds access networks, queueing, routing that does not follow the shortest fibre and
+    slack in cable routes. `twin calibrate` fits the numbers on measurements and writes them as
+    this block of an overlay: one pair for the whole network, and optionally one per corridor
+    (the first corridor holding both ends of a path applies). The calibrated figure never falls
+    below the fibre figure (stretch ≥ 1, overhead ≥ 0), and routing decisions stay on fibre
+    latency: the calibration changes what an RTT reads, not which path carries the traffic.
+    """
+
+    stretch: float
+    overhead_ms: float
+    source: str = ""
+    fitted_on: str = ""
+    date: str = ""
+    out_of_sample_mae_ms: float | None = None
+    corridors: tuple[CorridorCalibration, ...] = ()
+
+    def rtt_ms(self, fibre_rtt_ms: float, country_a: str = "", country_b: str = "") -> float:
+        """The calibrated round trip of a path between nodes of the two countries."""
+        stretch, overhead_ms = self.stretch, self.overhead_ms
+        for corridor in self.corridors:
+            if corridor.covers(country_a, country_b):
+                stretch, overhead_ms = corridor.stretch, corridor.overhead_ms
+                break
+        return max(fibre_rtt_ms, stretch * fibre_rtt_ms + overhead_ms)
+
+
+@dataclass(frozen=True)
 class Topology:
     """A whole network: what `twin validate` checks and every analysis starts from."""
 
@@ -173,6 +223,7 @@ class Topology:
     description: str = ""
     route_factor: float = 1.3
     source_path: str = ""
+    latency_calibration: LatencyCalibration | None = None
 
     def active_links(self) -> list[Link]:
         """Links in service; planned and retired links are kept in the file but carry no traffic."""

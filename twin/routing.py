@@ -50,15 +50,27 @@ UNKNOWN: Any = object()
 
 @dataclass(frozen=True)
 class Path:
-    """A route: the nodes it visits, the link taken between each pair, and its latency."""
+    """A route: the nodes it visits, the link taken between each pair, and its latency.
+
+    `one_way_ms` is physics (fibre plus equipment). `rtt_ms` is what the twin reports and checks
+    budgets against: the calibrated round trip when the topology carries a
+    `latency_calibration`, else the fibre one; `fibre_rtt_ms` is always the physical figure.
+    """
 
     nodes: tuple[str, ...]
     links: tuple[str, ...]
     length_km: float
     one_way_ms: float
+    calibrated_rtt_ms: float | None = None
+
+    @property
+    def fibre_rtt_ms(self) -> float:
+        return 2.0 * self.one_way_ms
 
     @property
     def rtt_ms(self) -> float:
+        if self.calibrated_rtt_ms is not None:
+            return self.calibrated_rtt_ms
         return 2.0 * self.one_way_ms
 
     @property
@@ -319,7 +331,12 @@ class Router:
         )
         length_km = sum([length_of[lid] for lid in link_ids])
         one_way_ms = sum([delay_of[lid] for lid in link_ids]) + sum([node_delay[n] for n in nodes])
-        return Path(tuple(nodes), tuple(link_ids), length_km, one_way_ms)
+        calibration = self.topology.latency_calibration
+        calibrated = None
+        if calibration is not None:
+            ends = self.topology.nodes[nodes[0]].country, self.topology.nodes[nodes[-1]].country
+            calibrated = calibration.rtt_ms(2.0 * one_way_ms, *ends)
+        return Path(tuple(nodes), tuple(link_ids), length_km, one_way_ms, calibrated)
 
     def make_path(
         self,

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from twin.analysis.check_results import CheckOutcome, CheckReport
 from twin.model import Assertion, Demand, Scenario
-from twin.routing import FailureState, Router
+from twin.routing import FailureState, Path, Router
 
 MonteCarloFn = Callable[[Scenario, str], tuple[float, float, float]]
 
@@ -85,6 +85,13 @@ def _single_failures(router: Router, scope: str) -> list[tuple[str, FailureState
     return [(f"link {lid}", frozenset({lid})) for lid in link_ids]
 
 
+def _rtt_text(path: Path) -> str:
+    """The checked RTT, and the fibre one beside it when a calibration makes them differ."""
+    if path.calibrated_rtt_ms is None:
+        return f"{path.rtt_ms:.1f} ms"
+    return f"{path.rtt_ms:.1f} ms (fibre {path.fibre_rtt_ms:.1f} ms, calibrated)"
+
+
 def _check_max_rtt(scenario: Scenario, router: Router, a: Assertion) -> CheckOutcome:
     demand = _demand(scenario, a.demand)
     limit = _param(a, "rtt_ms") or demand.sla.max_rtt_ms
@@ -92,14 +99,14 @@ def _check_max_rtt(scenario: Scenario, router: Router, a: Assertion) -> CheckOut
     if path is None:
         return _outcome(scenario, a, False, f"{demand.id} has no path at all", None, limit)
     if limit is None:
-        return _outcome(scenario, a, True, f"RTT {path.rtt_ms:.1f} ms (no limit)", path.rtt_ms)
+        return _outcome(scenario, a, True, f"RTT {_rtt_text(path)} (no limit)", path.rtt_ms)
     ok = path.rtt_ms <= limit
     verb = "within" if ok else "exceeds"
     return _outcome(
         scenario,
         a,
         ok,
-        f"RTT {path.rtt_ms:.1f} ms {verb} {limit:g} ms",
+        f"RTT {_rtt_text(path)} {verb} {limit:g} ms",
         path.rtt_ms,
         limit,
         detail="path: " + " - ".join(path.nodes),

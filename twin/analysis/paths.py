@@ -33,11 +33,12 @@ class PathInfo:
     nodes: tuple[str, ...]
     links: tuple[str, ...]
     length_km: float
-    rtt_ms: float
+    rtt_ms: float  # calibrated when the topology has a latency_calibration, else = fibre
+    fibre_rtt_ms: float  # physics: fibre plus equipment, both ways
 
     @classmethod
     def of(cls, path: Path) -> PathInfo:
-        return cls(path.nodes, path.links, path.length_km, path.rtt_ms)
+        return cls(path.nodes, path.links, path.length_km, path.rtt_ms, path.fibre_rtt_ms)
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,8 @@ def analyse_demand(router: Router, demand: Demand) -> DemandPaths:
         destination=demand.destination,
         best=PathInfo.of(best),
         floor_rtt_ms=floor,
-        stretch=best.rtt_ms / floor if floor > 0 else None,
+        # Physics: how much longer than the geodesic the fibre path is (calibration aside).
+        stretch=best.fibre_rtt_ms / floor if floor > 0 else None,
         link_disjoint=tuple(
             PathInfo.of(p) for p in link_disjoint_paths(router, demand.source, demand.destination)
         ),

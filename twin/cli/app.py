@@ -38,6 +38,7 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as the shell reports a tool whose reade
 COMMAND_MODULES: tuple[str, ...] = (
     "twin.cli.validate",
     "twin.cli.analyze",
+    "twin.cli.calibrate",
     "twin.cli.contingency",
     "twin.cli.run",
     "twin.cli.check",

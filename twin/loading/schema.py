@@ -107,6 +107,11 @@ class NodeSpec(Strict):
     failure_class: Id | None = None
     source: SourceTags = []
     estimate: bool = False
+    hub: bool = Field(
+        default=False,
+        description="the node that stands for its country in per-country measurements "
+        "(twin calibrate); at most one per country",
+    )
 
 
 class LinkSpec(Strict):
@@ -130,6 +135,27 @@ class LinkSpec(Strict):
     estimate: bool = False
 
 
+class CorridorCalibrationSpec(Strict):
+    """A corridor's own fit: applies to paths with both ends in `countries`."""
+
+    name: Id
+    countries: Annotated[list[Annotated[str, Field(pattern=r"^[A-Z]{2}$")]], Field(min_length=1)]
+    stretch: Annotated[float, Field(ge=1.0, le=10.0)]
+    overhead_ms: Annotated[float, Field(ge=0.0, le=1000.0)]
+
+
+class LatencyCalibrationSpec(Strict):
+    """Measured RTT = stretch × fibre RTT + overhead_ms, as fitted by `twin calibrate`."""
+
+    stretch: Annotated[float, Field(ge=1.0, le=10.0)]
+    overhead_ms: Annotated[float, Field(ge=0.0, le=1000.0)]
+    source: str = ""
+    fitted_on: str = ""
+    date: str = ""
+    out_of_sample_mae_ms: Annotated[float, Field(ge=0.0)] | None = None
+    corridors: list[CorridorCalibrationSpec] = []
+
+
 class RemoveSpec(Strict):
     nodes: list[Id] = []
     links: list[Id] = []
@@ -145,6 +171,7 @@ class TopologyFile(Strict):
     description: str = ""
     extends: str | None = None
     route_factor: Annotated[float, Field(ge=1.0, le=5.0)] = 1.3
+    latency_calibration: LatencyCalibrationSpec | None = None
     failure_classes: list[FailureClassSpec] = []
     srlgs: list[SrlgSpec] = []
     nodes: list[NodeSpec]

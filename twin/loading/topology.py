@@ -20,11 +20,21 @@ from twin.loading.paths import resolve_reference
 from twin.loading.references import raw_reference_problems
 from twin.loading.salvage import distinct, salvage
 from twin.loading.yaml_marks import Mark, MDict, MList, load_yaml_with_marks
-from twin.model import FailureClass, Link, Node, RepairTime, Srlg, Topology
+from twin.model import (
+    CorridorCalibration,
+    FailureClass,
+    LatencyCalibration,
+    Link,
+    Node,
+    RepairTime,
+    Srlg,
+    Topology,
+)
 from twin.units import UnitError, parse_duration_h
 
 SECTIONS = ("failure_classes", "srlgs", "nodes", "links")
-_REPLACED_SCALARS = ("name", "description", "route_factor", "schema")
+# Replaced whole when a variant names them (a calibration block is one fit, never merged).
+_REPLACED_SCALARS = ("name", "description", "route_factor", "schema", "latency_calibration")
 MAX_EXTENDS_DEPTH = 16
 
 
@@ -292,6 +302,7 @@ def _build(spec: Any, raw: MDict, name: str, problems: list[Problem]) -> Topolog
     for section in SECTIONS:
         _check_unique(raw, section, getattr(spec, section), problems)
     nodes = {n.id: _node(n) for n in spec.nodes}
+    _check_hubs(spec, raw, problems)
     links: dict[str, Link] = {}
     for i, link_spec in enumerate(spec.links):
         link = _link(spec, i, link_spec, raw, nodes, problems)
@@ -306,6 +317,7 @@ def _build(spec: Any, raw: MDict, name: str, problems: list[Problem]) -> Topolog
         description=spec.description,
         route_factor=spec.route_factor,
         source_path=name,
+        latency_calibration=_calibration(spec.latency_calibration),
     )
 
 
@@ -361,6 +373,7 @@ def _node(n: Any) -> Node:
         n.failure_class,
         tuple(n.source),
         n.estimate,
+        n.hub,
     )
 
 
@@ -448,3 +461,53 @@ def _length_km(
             )
         )
     return length
+
+
+def _calibration(spec: Any) -> LatencyCalibration | None:
+    if spec is None:
+        return None
+    return LatencyCalibration(
+        spec.stretch,
+        spec.overhead_ms,
+        spec.source,
+        spec.fitted_on,
+        spec.date,
+        spec.out_of_sample_mae_ms,
+        tuple(
+            CorridorCalibration(c.name, tuple(c.countries), c.stretch, c.overhead_ms)
+            for c in spec.corridors
+        ),
+    )
+
+
+def _check_hubs(spec: Any, raw: MDict, problems: list[Problem]) -> None:
+    """At most one `hub: true` node per country: a country pair must map to one node pair."""
+    first: dict[str, int] = {}
+    for i, n in enumerate(spec.nodes):
+        if not n.hub:
+            continue
+        if "/" in n.country:
+            mark = _entry_mark(raw, "nodes", i, "hub")
+            problems.append(
+                Problem(
+                    mark.path,
+                    mark.line,
+                    mark.col,
+                    f"node {n.id} is marked hub but stands on a border ({n.country})",
+                    "mark a node of one country as its hub",
+                )
+            )
+        elif n.country in first:
+            mark = _entry_mark(raw, "nodes", i, "hub")
+            other = spec.nodes[first[n.country]].id
+            problems.append(
+                Problem(
+                    mark.path,
+                    mark.line,
+                    mark.col,
+                    f"node {n.id} is a second hub of {n.country} (node {other} is one already)",
+                    "keep hub: true on one node per country",
+                )
+            )
+        else:
+            first[n.country] = i

@@ -19,6 +19,7 @@ def print_path_analysis(console: Console, analysis: PathAnalysis) -> None:
     for column in (
         "demand",
         "RTT ms",
+        "fibre RTT ms",
         "length km",
         "floor ms",
         "stretch",
@@ -35,6 +36,7 @@ def print_path_analysis(console: Console, analysis: PathAnalysis) -> None:
                 name,
                 styled("no path", "bold red"),
                 "-",
+                "-",
                 f"{d.floor_rtt_ms:.1f}",
                 "-",
                 "0",
@@ -49,6 +51,7 @@ def print_path_analysis(console: Console, analysis: PathAnalysis) -> None:
             table,
             name,
             f"{d.best.rtt_ms:.1f}",
+            f"{d.best.fibre_rtt_ms:.1f}",
             f"{d.best.length_km:,.0f}",
             f"{d.floor_rtt_ms:.1f}",
             f"{d.stretch:.2f}" if d.stretch is not None else "-",

@@ -16,6 +16,12 @@ def _pct(value: float) -> str:
     return f"{100.0 * value:.3f}%"
 
 
+def _base_rtt(rtt_ms: float | None, fibre_rtt_ms: float | None) -> str:
+    if rtt_ms is None:
+        return "-"
+    return f"{rtt_ms:.1f}" if fibre_rtt_ms is None else f"{rtt_ms:.1f} ({fibre_rtt_ms:.1f})"
+
+
 def print_run_summary(console: Console, result: SimulationResult) -> None:
     title = (
         f"{result.scenario}: {format_duration_h(result.horizon_h)} on {result.topology}, "
@@ -30,6 +36,7 @@ def print_run_summary(console: Console, result: SimulationResult) -> None:
         "SLA down min/yr",
         "outages",
         "longest",
+        "base RTT ms (fibre)",
         "p99 RTT ms",
         "failovers",
         "lost Gbit",
@@ -49,6 +56,7 @@ def print_run_summary(console: Console, result: SimulationResult) -> None:
             "-"
             if d.max_time_to_restore_h is None
             else format_duration_h(d.max_time_to_restore_h, WAIT_UNIT),
+            _base_rtt(d.base_rtt_ms, d.base_fibre_rtt_ms),
             "-" if d.rtt_p99_ms is None else f"{d.rtt_p99_ms:.1f}",
             str(d.failovers),
             f"{d.traffic_lost_gbit:.3g}",

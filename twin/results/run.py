@@ -79,6 +79,9 @@ class DemandResult:
     traffic_lost_gbit: float
     sla_held: bool
     sla_note: str
+    # The base path's physical RTT beside `base_rtt_ms`, which is calibrated when the topology
+    # has a latency_calibration (else the two are equal).
+    base_fibre_rtt_ms: float | None = None
 
     @property
     def outage_count(self) -> int:

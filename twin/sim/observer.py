@@ -350,6 +350,9 @@ class Observer:
             rtt_p99_ms=weighted_quantile(rtts, 0.99),
             rtt_max_ms=max((r for r, _ in rtts), default=None),
             base_rtt_ms=self.base.routes[d.id].rtt_ms,
+            base_fibre_rtt_ms=max(
+                (path.fibre_rtt_ms for path, _ in self.base.routes[d.id].flows), default=None
+            ),
             rtt_series=tuple(acc.rtt_series),
             failovers=acc.failovers,
             traffic_lost_gbit=acc.lost_gbit,
