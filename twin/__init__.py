@@ -19,6 +19,8 @@ _EXPORTS: dict[str, str] = {
     "load_scenario": "twin.loading",
     "analyze": "twin.analysis",
     "simulate": "twin.sim",
+    "calibrate": "twin.calibrate",
+    "read_measurements": "twin.calibrate",
 }
 
 
