@@ -28,6 +28,9 @@ OUTSIDE = "outside the corridors calibrated (--only-corridors): its fibre RTT st
 # (half the range at least) and enough of them for three parameters plus a held-out pair each.
 MIN_SHARE_SPREAD = 0.5
 MIN_PAIRS_PER_KIND_FIT = 8
+# Slope and intercept separate only over a range of path lengths: below a factor 2 between
+# the shortest and longest fitted path, a constant overhead and a stretch look alike.
+MIN_RTT_RANGE_RATIO = 2.0
 
 
 @dataclass(frozen=True)
@@ -244,9 +247,15 @@ def identifiability_notes(
     x = [_fibre(p) for p in used]
     shares = [p.submarine_share or 0.0 for p in used]
     spread = max(shares) - min(shares)
+    narrow = max(x) < MIN_RTT_RANGE_RATIO * min(x)
     notes = [
-        f"{len(used)} pairs fitted; their fibre RTTs span {min(x):.1f}–{max(x):.1f} ms, which "
-        "is what separates the stretch (slope) from the overhead (intercept)",
+        f"{len(used)} pairs fitted; their fibre RTTs span {min(x):.1f}–{max(x):.1f} ms"
+        + (
+            f" (less than {MIN_RTT_RANGE_RATIO:g}×): stretch and overhead are hard to tell "
+            "apart, so trust the fit for paths of similar length only"
+            if narrow
+            else ", which is what separates the stretch (slope) from the overhead (intercept)"
+        ),
         f"one stretch for every link kind: the submarine share of the fitted paths' fibre RTT "
         f"spans {100 * min(shares):.0f}–{100 * max(shares):.0f} %"
         + (
