@@ -6,18 +6,21 @@ values are checked against the truth that made them, with tolerances derived bel
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from pathlib import Path
 
 import pytest
 
+from twin.analysis.checks import evaluate_scenario
 from twin.calibrate import calibrate, read_measurements
 from twin.calibrate.fit import huber_fit, least_squares_fit
 from twin.calibrate.fitting import Corridor
 from twin.errors import InputError
-from twin.loading import load_topology
-from twin.model import CorridorCalibration, LatencyCalibration
+from twin.loading import load_scenario, load_topology
+from twin.model import CorridorCalibration, LatencyCalibration, Scenario
 from twin.routing import Router
+from twin.sim import simulate
 
 ROOT = Path(__file__).resolve().parents[2]
 RIPE = ROOT / "topologies" / "measurements" / "ripe-atlas-country-rtt-2025.csv"
@@ -200,3 +203,32 @@ def test_second_hub_in_a_country_is_refused(tmp_path: Path) -> None:
     with allowed_paths([ROOT]), pytest.raises(InputError) as info:
         load_topology(tmp_path / "t.yaml")
     assert any("second hub of AZ" in p.message for p in info.value.problems)
+
+
+def _on_calibrated(scenario_name: str) -> tuple[Scenario, Scenario]:
+    plain = load_scenario(ROOT / "scenarios" / scenario_name)
+    calibrated = load_topology(ROOT / "topologies" / "silk-road-2026-calibrated.yaml")
+    return plain, dataclasses.replace(plain, topology=calibrated)
+
+
+def test_run_reports_calibrated_rtt_with_fibre_beside_it() -> None:
+    plain, calibrated = _on_calibrated("georgia-corridor-outage.yaml")
+    before = {d.id: d for d in simulate(plain).demands}
+    after = {d.id: d for d in simulate(calibrated).demands}
+    fibre = before["fra-baku"].base_rtt_ms
+    assert fibre is not None
+    assert before["fra-baku"].base_fibre_rtt_ms == fibre
+    assert after["fra-baku"].base_fibre_rtt_ms == pytest.approx(fibre)
+    corridor = calibrated.topology.latency_calibration
+    assert corridor is not None
+    west = corridor.corridors[0]
+    assert after["fra-baku"].base_rtt_ms == pytest.approx(west.stretch * fibre + west.overhead_ms)
+
+
+def test_rtt_budget_checks_use_the_calibrated_rtt() -> None:
+    plain, calibrated = _on_calibrated("georgia-corridor-outage.yaml")
+    (fibre_check,) = [o for o in evaluate_scenario(plain) if o.kind == "max_rtt"]
+    (calibrated_check,) = [o for o in evaluate_scenario(calibrated) if o.kind == "max_rtt"]
+    assert fibre_check.passed  # 42.6 ms of fibre within the 60 ms budget
+    assert not calibrated_check.passed  # 86.9 ms as measured is not
+    assert "fibre 42.6 ms" in calibrated_check.message

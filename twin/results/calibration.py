@@ -8,21 +8,12 @@ sees what the model could not explain rather than a fit quietly bent around it.
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass
 from typing import Any
 
+from twin.results.run import clean_json_value
+
 CALIBRATION_SCHEMA = "silkroad-twin/calibration/1"
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, float):
-        return round(value, 9) if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    return value
 
 
 @dataclass(frozen=True)
@@ -111,4 +102,4 @@ class CalibrationResult:
         data["schema"] = CALIBRATION_SCHEMA
         data["fitted_pairs"] = len(self.fitted)
         data["flagged_pairs"] = len(self.flagged)
-        return {str(k): _clean(v) for k, v in data.items()}
+        return {str(k): clean_json_value(v) for k, v in data.items()}

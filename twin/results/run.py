@@ -22,6 +22,8 @@ RUN_SCHEMA_V1 = "silkroad-twin/run/1"
 
 
 def _clean(value: Any) -> Any:
+    """Floats rounded to 9 decimals and non-finite ones as null, through dicts and lists: the
+    one JSON cleaning every result type uses, so files are compact and byte-stable."""
     if isinstance(value, float):
         if not math.isfinite(value):
             return None
@@ -31,6 +33,9 @@ def _clean(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_clean(v) for v in value]
     return value
+
+
+clean_json_value = _clean
 
 
 @dataclass(frozen=True)
