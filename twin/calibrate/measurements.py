@@ -54,7 +54,7 @@ def _fault(path: str, line: int, message: str, hint: str = "") -> InputError:
 
 def _rows(path: str) -> Iterator[tuple[int, list[str]]]:
     try:
-        with open(path, newline="", encoding="utf-8") as handle:
+        with open(path, newline="", encoding="utf-8-sig") as handle:  # Excel writes a BOM
             for number, row in enumerate(csv.reader(handle), start=1):
                 if number > MAX_ROWS:
                     raise _fault(path, number, f"more than {MAX_ROWS:,} rows", "split the file")
