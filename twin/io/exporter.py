@@ -69,6 +69,7 @@ def _node_attrs(topology: Topology, node_id: str) -> dict[str, Any]:
         **({"failure_class": n.failure_class} if n.failure_class is not None else {}),
         "source_tags": ",".join(n.source),
         "estimate": n.estimate,
+        **({"hub": True} if n.hub else {}),
     }
 
 

@@ -463,6 +463,8 @@ def _node_entry(
         entry["failure_class"] = node_class
     if ctx.own:
         _own_fields(node, entry)
+        if node.get("hub") is True:
+            entry["hub"] = True
     else:
         entry["estimate"] = True
     return entry
