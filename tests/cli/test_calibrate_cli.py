@@ -96,6 +96,16 @@ def test_overlay_outside_the_project_is_refused(tmp_path: Path) -> None:
     assert not (outside / "c.yaml").exists()
 
 
+def test_overlay_never_overwrites_its_topology(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    topology = project / "silk-road-2026.yaml"
+    before = topology.read_bytes()
+    done = _twin("calibrate", topology, RIPE, "-o", topology)
+    assert done.returncode == 2
+    assert "would overwrite the topology" in done.stderr
+    assert topology.read_bytes() == before
+
+
 def test_bad_options_exit_2(tmp_path: Path) -> None:
     project = _project(tmp_path)
     base = ("calibrate", project / "silk-road-2026.yaml", RIPE, "-o", project / "c.yaml")

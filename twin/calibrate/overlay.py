@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from twin.atomic import write_text_atomic
+from twin.errors import InputError
 from twin.loading.paths import resolve_reference
 from twin.loading.yaml_marks import Mark
 from twin.results.calibration import CalibrationResult
@@ -70,6 +71,14 @@ def write_overlay(result: CalibrationResult, topology_path: Path, out: Path, dat
     """Check confinement, write atomically, and load the file back to prove it validates."""
     from twin.loading import load_topology
 
+    if out.resolve() == topology_path.resolve():
+        raise InputError.at(
+            str(out),
+            0,
+            0,
+            "the overlay would overwrite the topology it extends",
+            "write the overlay to a new file, e.g. NAME-calibrated.yaml beside the topology",
+        )
     mark = Mark(str(out), 1, 1)
     resolve_reference(_extends(topology_path, out), out, mark, "extends")
     write_text_atomic(out, overlay_text(result, topology_path, out, date))
