@@ -28,12 +28,13 @@ import itertools
 import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, Literal
 
 from twin.ecmp import DestinationDag, DirectedLink, demand_flows, destination_dag, without_links
+from twin.interrupts import ignore_sigint
 from twin.model import Demand, Topology
 from twin.provenance import file_sha256
 from twin.routing import FailureState, Metric, Router, expand_srlgs
@@ -95,6 +96,9 @@ class ContingencyResult:
     base_unroutable_gbps: float = 0.0
     topology_path: str = ""  # absolute, so a report can find the file from any directory
     topology_sha256: str = ""  # of the file's bytes: says whether it changed since
+    # Ctrl-C: `failures` holds the first failures in order, of `failures_total` to evaluate.
+    partial: bool = False
+    failures_total: int = 0
 
     def worst(self, n: int = 10) -> list[FailureImpact]:
         return sorted(self.failures, key=lambda f: f.impact_key, reverse=True)[:n]
@@ -390,8 +394,11 @@ def _install_evaluator(
     include_nodes: bool,
     link_utilisation: bool,
 ) -> None:
-    """Process-pool initializer: each worker builds the base routing once."""
+    """Process-pool initializer: each worker builds the base routing once.
+
+    Ctrl-C in a terminal reaches the workers too; the parent decides (keep what finished)."""
     global _WORKER_EVALUATOR, _WORKER_FAILURES
+    ignore_sigint()
     _WORKER_EVALUATOR = _Evaluator(
         topology, demands, routing, metric, include_planned, link_utilisation
     )
@@ -462,6 +469,7 @@ def contingency(
     progress: ProgressFn | None = None,
     link_utilisation: bool = False,
     scheduler: str | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> ContingencyResult:
     """Evaluate every failure of `mode`; see the module docstring for what is reported.
 
@@ -469,7 +477,8 @@ def contingency(
     processes (each routes the base case once) and put back in order, so the result is the
     same whatever the number of workers; with `scheduler` (a Dask address), the same ranges
     run on that cluster's workers. `link_utilisation` keeps each failure's utilisation of
-    every loaded directed link.
+    every loaded directed link. When `stop()` turns true (Ctrl-C) the failures evaluated so
+    far, a prefix of the full list, make a result marked partial (on Dask: all of them).
     """
     client = None
     if scheduler is not None:
@@ -484,6 +493,7 @@ def contingency(
             workers,
             progress,
             client,
+            stop,
         )
     finally:
         if client is not None:
@@ -497,6 +507,7 @@ def _contingency(
     workers: int,
     progress: ProgressFn | None,
     client: Any,
+    stop: Callable[[], bool] | None = None,
 ) -> ContingencyResult:
     mode, routing, metric, include_nodes, include_planned, link_utilisation = options
     evaluator = _Evaluator(topology, demands, routing, metric, include_planned, link_utilisation)
@@ -518,6 +529,8 @@ def _contingency(
         impacts = _on_dask(client, init, total, progress)
     elif workers <= 1 or total < 2 * workers:
         for i, failure in enumerate(failures, start=1):
+            if stop is not None and stop():
+                break
             impacts.append(evaluator.evaluate(*failure))
             if progress is not None and (i % 64 == 0 or i == total):
                 progress(i, total)
@@ -525,6 +538,9 @@ def _contingency(
         with ProcessPoolExecutor(workers, initializer=_install_evaluator, initargs=init) as pool:
             futures = [pool.submit(_evaluate_range, *span) for span in _ranges(total, workers)]
             for future in futures:
+                if not _wait_unless_stopped(future, stop):
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    break
                 impacts.extend(future.result())
                 if progress is not None:
                     progress(len(impacts), total)
@@ -540,8 +556,23 @@ def _contingency(
         failures=tuple(impacts),
         base_unroutable=tuple(d.id for d in unroutable),
         base_unroutable_gbps=sum(d.gbps for d in unroutable),
+        partial=len(impacts) < total,
+        failures_total=total,
         **_file_identity(topology.source_path),
     )
+
+
+def _wait_unless_stopped(
+    future: Future[list[FailureImpact]], stop: Callable[[], bool] | None
+) -> bool:
+    """Wait for `future`, looking at `stop` every 0.1 s; False when it said stop first."""
+    if stop is None:
+        return True
+    while not stop():
+        done, _ = wait([future], timeout=0.1)
+        if done:
+            return True
+    return False
 
 
 def _file_identity(source_path: str) -> dict[str, str]:

@@ -5,15 +5,28 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from twin.cli.app import EXIT_OK, app, emit_json_stream, human_console, stderr_console
+from twin.cli.app import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    app,
+    emit_json_stream,
+    human_console,
+    stderr_console,
+)
 from twin.errors import InputError
+from twin.interrupts import sigint_deferred
 from twin.model import Demand, Topology
 from twin.option_values import MAX_WORKERS, require_at_least, require_workers, usable_workers
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from twin.analysis.contingency import ContingencyResult
 
 MODES = ("n-1", "n-2", "srlg")
 ROUTINGS = ("shortest", "ecmp")
@@ -115,11 +128,27 @@ class ContingencyRequest:
 
 def run_contingency(topology: Topology, demands: list[Demand], request: ContingencyRequest) -> int:
     """The one code path of `twin contingency` and `twin analyze --contingency`."""
-    from twin.analysis.contingency import Mode, Routing, contingency, failure_document
+    from twin.analysis.contingency import failure_document
     from twin.report.terminal_contingency import print_contingency
-    from twin.routing import Metric
 
     request.checked()
+    # Ctrl-C stops the evaluation; the failures evaluated so far are printed and written
+    # marked partial, and the write itself is never cut short (see twin.interrupts).
+    with sigint_deferred() as interrupts:
+        result = _evaluate(topology, demands, request, stop=lambda: interrupts.requested)
+        print_contingency(human_console(request.json_path), result, request.top)
+        # Streamed: an N-2 document runs to hundreds of MB, which building whole would double.
+        failures = (failure_document(f) for f in result.failures)
+        emit_json_stream(request.json_path, result.document_head(), "failures", failures)
+    return EXIT_INTERRUPTED if interrupts.requested else EXIT_OK
+
+
+def _evaluate(
+    topology: Topology, demands: list[Demand], request: ContingencyRequest, stop: Callable[[], bool]
+) -> ContingencyResult:
+    from twin.analysis.contingency import Mode, Routing, contingency
+    from twin.routing import Metric
+
     # Failures are split into ranges per worker; more workers than cores only time-share them.
     workers, capped = usable_workers(request.workers, MAX_WORKERS)
     if capped:
@@ -134,7 +163,7 @@ def run_contingency(topology: Topology, demands: list[Demand], request: Continge
         transient=True,
     ) as bar:
         task = bar.add_task("contingency", total=None)
-        result = contingency(
+        return contingency(
             topology,
             demands,
             mode=cast(Mode, request.mode),
@@ -146,12 +175,8 @@ def run_contingency(topology: Topology, demands: list[Demand], request: Continge
             progress=lambda done, total: bar.update(task, completed=done, total=total),
             link_utilisation=request.link_utilisation,
             scheduler=request.scheduler,
+            stop=stop,
         )
-    print_contingency(human_console(request.json_path), result, request.top)
-    # Streamed: an N-2 document runs to hundreds of MB, which building whole would double.
-    failures = (failure_document(f) for f in result.failures)
-    emit_json_stream(request.json_path, result.document_head(), "failures", failures)
-    return EXIT_OK
 
 
 @app.command("contingency")
@@ -209,8 +234,10 @@ def contingency_command(
         json_path=json_path,
         scheduler=scheduler,
     ).checked()
-    topo = load_topology(topology)
-    demands = select_demands(
-        topo, scenario=scenario, demands_file=demands_file, gravity_gbps=gravity
-    )
-    return run_contingency(topo, demands, request)
+    # Ctrl-C while loading waits for it: once the command has started, it writes something.
+    with sigint_deferred():
+        topo = load_topology(topology)
+        demands = select_demands(
+            topo, scenario=scenario, demands_file=demands_file, gravity_gbps=gravity
+        )
+        return run_contingency(topo, demands, request)

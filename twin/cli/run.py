@@ -172,8 +172,13 @@ def run_command(
             transient=True,
         ) as bar:
             task = bar.add_task(loaded.name, total=1.0)
-            with interrupts.interruptible():  # a single horizon: Ctrl-C stops it, unwritten
-                result = simulate(loaded, progress=lambda f: bar.update(task, completed=f))
+            # Ctrl-C ends the simulation at the current simulated time; the result covers the
+            # hours simulated and is written marked partial.
+            result = simulate(
+                loaded,
+                progress=lambda f: bar.update(task, completed=f),
+                stop=lambda: interrupts.requested,
+            )
         print_run_summary(human_console(json_path), result)
         document = result.to_dict() | input_hashes(result.scenario_path, result.topology_path)
         emit_json(json_path, document)

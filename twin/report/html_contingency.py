@@ -140,6 +140,8 @@ def read_contingency(data: Mapping[str, Any], path: str = "<results>") -> Contin
             topology_sha256=str(data.get("topology_sha256", "")),
             base_unroutable=tuple(str(d) for d in data.get("base_unroutable", ())),
             base_unroutable_gbps=float(data.get("base_unroutable_gbps", 0.0)),
+            partial=bool(data.get("partial", False)),
+            failures_total=int(data.get("failures_total", len(failures))),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise _bad(path, f"malformed failure entry: {type(exc).__name__}: {exc}") from exc

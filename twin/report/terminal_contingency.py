@@ -14,6 +14,8 @@ def print_contingency(console: Console, result: ContingencyResult, top: int = 15
         f"{result.topology}: {result.mode} with {result.routing} routing ({result.metric} metric), "
         f"{len(result.failures)} failures, {result.demands} demands"
     )
+    if result.partial:
+        title += f" (partial: interrupted after {len(result.failures)} of {result.failures_total})"
     worst = result.worst(top)
     table = titled_table(title, caption=shown_of(len(worst), len(result.failures)))
     for column in (

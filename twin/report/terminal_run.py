@@ -27,6 +27,8 @@ def print_run_summary(console: Console, result: SimulationResult) -> None:
         f"{result.scenario}: {format_duration_h(result.horizon_h)} on {result.topology}, "
         f"seed {result.seed}"
     )
+    if result.partial:
+        title += " (partial: interrupted)"
     table = titled_table(title)
     for column in (
         "demand",

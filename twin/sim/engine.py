@@ -40,6 +40,7 @@ event or two, and a state that lasts no time is never routed or counted.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
@@ -57,6 +58,8 @@ from twin.sim.observer import Observer, ObserverMemo
 from twin.units import HOURS_PER_YEAR
 
 ProgressFn = Callable[[float], None]
+# Asked after each simulated instant; True ends the run there (Ctrl-C), result marked partial.
+StopFn = Callable[[], bool]
 PROGRESS_STEPS = 100
 
 
@@ -416,20 +419,36 @@ class Engine:
                     self.life("srlg", sid, fc, length, members, first, (first.a, first.b))
                 )
 
-    def run(self, progress: ProgressFn | None = None) -> SimulationResult:
+    def run(
+        self, progress: ProgressFn | None = None, stop: StopFn | None = None
+    ) -> SimulationResult:
+        """Simulate to the horizon, or until `stop()` says so (Ctrl-C): then the result is
+        marked partial and covers the hours simulated, every measure computed over them."""
         self.start(progress)
         # Step by hand rather than env.run(until=...): the same events in the same order (those
         # at exactly the horizon are left, as run(until) leaves them), and a count of kernel
         # events for the throughput benchmark.
         env = self.env
         horizon_h = self.horizon_h
+        end_h = horizon_h
         steps = 0
         while env.peek() < horizon_h:
             env.step()
             steps += 1
             if self._pending and env.peek() != env.now:  # the last event of this instant
                 self._settle()
+            if stop is not None and env.peek() != env.now and stop():
+                # Nothing changes before the next event: the state is known up to it.
+                end_h = min(env.peek(), horizon_h)
+                break
         self.kernel_events = steps
+        result = self._result(end_h)
+        if end_h < horizon_h:
+            note = f"interrupted: simulated {end_h:.6g} h of the {horizon_h:.6g} h horizon"
+            result = dataclasses.replace(result, partial=True, notes=(*result.notes, note))
+        return result
+
+    def _result(self, end_h: float) -> SimulationResult:
         resources = [
             ResourceResult(
                 id=p.spec.id,
@@ -438,12 +457,12 @@ class Engine:
                 jobs=p.jobs,
                 mean_wait_h=p.total_wait_h / p.jobs if p.jobs else 0.0,
                 max_wait_h=p.max_wait_h,
-                busy_fraction=p.busy_h / (self.horizon_h * p.spec.count),
+                busy_fraction=p.busy_h / (end_h * p.spec.count),
             )
             for p in self.pools
         ]
-        records = tuple(fault.freeze(self.horizon_h) for fault in self.faults)
-        demands, links, resource_results = self.observer.finish(self.horizon_h, resources, records)
+        records = tuple(fault.freeze(end_h) for fault in self.faults)
+        demands, links, resource_results = self.observer.finish(end_h, resources, records)
         return SimulationResult(
             scenario=self.scenario.name,
             scenario_path=self.scenario.source_path,
@@ -451,7 +470,7 @@ class Engine:
             topology_path=self.scenario.topology_path,
             seed=self.seed,
             replication=self.replication,
-            horizon_h=self.horizon_h,
+            horizon_h=end_h,
             routing=self.scenario.routing,
             demands=tuple(demands),
             links=tuple(links),
@@ -471,6 +490,7 @@ def simulate(
     horizon_h: float | None = None,
     progress: ProgressFn | None = None,
     timeline: bool = True,
+    stop: StopFn | None = None,
 ) -> SimulationResult:
     """Run one replication of `scenario`; a pure function of its arguments.
 
@@ -485,4 +505,4 @@ def simulate(
         scenario.horizon_h if horizon_h is None else horizon_h,
         timeline=timeline,
     )
-    return engine.run(progress)
+    return engine.run(progress, stop)
