@@ -36,10 +36,80 @@ _MEAN_RADIUS_KM = 6371.0088
 _SPHERE_UPPER_FACTOR = 1.01
 
 
+# Vincenty's inverse (1975) converges to 1e-12 rad (about 6 um) in a few iterations for all but
+# nearly antipodal points, where it converges slowly or not at all: those go to Karney.
+_A_M = float(_WGS84.a)
+_F = float(_WGS84.f)
+_B_M = _A_M * (1.0 - _F)
+_VINCENTY_TOLERANCE_RAD = 1e-12
+_VINCENTY_MAX_ITERATIONS = 30
+
+
 def geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Shortest distance over the WGS84 ellipsoid, in km."""
-    result = _WGS84.Inverse(lat1, lon1, lat2, lon2, Geodesic.DISTANCE)
-    return float(result["s12"]) / 1000.0
+    """Shortest distance over the WGS84 ellipsoid, in km.
+
+    Vincenty's iteration first (sub-millimetre on WGS84, and about ten times faster than
+    GeographicLib's pure-Python series, which matters when 20,000 link lengths are derived
+    from coordinates); Karney's exact algorithm when it does not converge (nearly antipodal
+    points).
+    """
+    fast_m = _vincenty_m(lat1, lon1, lat2, lon2)
+    if fast_m is None:
+        fast_m = float(_WGS84.Inverse(lat1, lon1, lat2, lon2, Geodesic.DISTANCE)["s12"])
+    return fast_m / 1000.0
+
+
+def _vincenty_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float | None:
+    """Vincenty's inverse geodesic distance in metres; None when it does not converge."""
+    diff_lon = math.radians(math.remainder(lon2 - lon1, 360.0))
+    reduced1 = math.atan((1.0 - _F) * math.tan(math.radians(lat1)))
+    reduced2 = math.atan((1.0 - _F) * math.tan(math.radians(lat2)))
+    sin_u1, cos_u1 = math.sin(reduced1), math.cos(reduced1)
+    sin_u2, cos_u2 = math.sin(reduced2), math.cos(reduced2)
+    lam = diff_lon
+    for _ in range(_VINCENTY_MAX_ITERATIONS):
+        sin_lam, cos_lam = math.sin(lam), math.cos(lam)
+        sin_sigma = math.hypot(cos_u2 * sin_lam, cos_u1 * sin_u2 - sin_u1 * cos_u2 * cos_lam)
+        if sin_sigma == 0.0:
+            return 0.0  # the same point
+        cos_sigma = sin_u1 * sin_u2 + cos_u1 * cos_u2 * cos_lam
+        sigma = math.atan2(sin_sigma, cos_sigma)
+        sin_alpha = cos_u1 * cos_u2 * sin_lam / sin_sigma
+        cos2_alpha = 1.0 - sin_alpha * sin_alpha
+        # On the equator cos2_alpha is 0 and the term's limit is 0.
+        cos_2sm = cos_sigma - 2.0 * sin_u1 * sin_u2 / cos2_alpha if cos2_alpha else 0.0
+        c = _F / 16.0 * cos2_alpha * (4.0 + _F * (4.0 - 3.0 * cos2_alpha))
+        previous = lam
+        lam = diff_lon + (1.0 - c) * _F * sin_alpha * (
+            sigma + c * sin_sigma * (cos_2sm + c * cos_sigma * (2.0 * cos_2sm * cos_2sm - 1.0))
+        )
+        if abs(lam - previous) < _VINCENTY_TOLERANCE_RAD:
+            break
+    else:
+        return None
+    if abs(lam) > math.pi:
+        return None  # past the antipodal limit: the iteration's answer is not the geodesic
+    u2 = cos2_alpha * (_A_M * _A_M - _B_M * _B_M) / (_B_M * _B_M)
+    big_a = 1.0 + u2 / 16384.0 * (4096.0 + u2 * (-768.0 + u2 * (320.0 - 175.0 * u2)))
+    big_b = u2 / 1024.0 * (256.0 + u2 * (-128.0 + u2 * (74.0 - 47.0 * u2)))
+    delta_sigma = (
+        big_b
+        * sin_sigma
+        * (
+            cos_2sm
+            + big_b
+            / 4.0
+            * (
+                cos_sigma * (2.0 * cos_2sm * cos_2sm - 1.0)
+                - big_b
+                / 6.0
+                * cos_2sm
+                * (4.0 * sin_sigma * sin_sigma - 3.0)
+                * (4.0 * cos_2sm * cos_2sm - 3.0)
+            )
+        )
+    )
+    return _B_M * big_a * (sigma - delta_sigma)
 
 
 def destination(

@@ -326,3 +326,54 @@ def test_millisecond_conversions_round_trip() -> None:
 )
 def test_durations_are_shown_in_the_largest_readable_unit(hours: float, text: str) -> None:
     assert format_duration_h(hours) == text
+
+
+# --- the fast path (Vincenty's iteration) against GeographicLib's exact inverse ---------------
+
+_LAT = st.floats(-90.0, 90.0, allow_nan=False)
+_LON = st.floats(-180.0, 180.0, allow_nan=False)
+_NEAR = st.floats(-0.5, 0.5, allow_nan=False)
+
+
+def _karney_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    from geographiclib.geodesic import Geodesic
+
+    return float(Geodesic.WGS84.Inverse(lat1, lon1, lat2, lon2, Geodesic.DISTANCE)["s12"]) / 1e3
+
+
+@given(_LAT, _LON, _LAT, _LON)
+def test_geodesic_agrees_with_karney_on_random_pairs(
+    lat1: float, lon1: float, lat2: float, lon2: float
+) -> None:
+    assert geodesic_km(lat1, lon1, lat2, lon2) == pytest.approx(
+        _karney_km(lat1, lon1, lat2, lon2), abs=1e-3
+    )
+
+
+@given(_LAT, _LON, _NEAR, _NEAR)
+def test_geodesic_agrees_with_karney_near_the_antipode(
+    lat: float, lon: float, dlat: float, dlon: float
+) -> None:
+    # Where Vincenty's iteration converges slowly or not at all: the answer must stay exact.
+    lat2 = max(-90.0, min(90.0, -lat + dlat))
+    lon2 = lon + 180.0 + dlon
+    assert geodesic_km(lat, lon, lat2, lon2) == pytest.approx(
+        _karney_km(lat, lon, lat2, lon2), abs=1e-3
+    )
+
+
+@given(_LAT, _LON, _NEAR, _NEAR)
+def test_geodesic_agrees_with_karney_on_short_spans(
+    lat: float, lon: float, dlat: float, dlon: float
+) -> None:
+    lat2 = max(-90.0, min(90.0, lat + dlat / 100.0))
+    assert geodesic_km(lat, lon, lat2, lon + dlon / 100.0) == pytest.approx(
+        _karney_km(lat, lon, lat2, lon + dlon / 100.0), abs=1e-3
+    )
+
+
+def test_antipodal_points_on_the_equator_are_half_a_meridian_apart() -> None:
+    # Between (0, 0) and (0, 180) the shortest path runs over a pole: half the WGS84 meridian,
+    # 20,003.931 458 6 km (Karney 2013, table of WGS84 constants). Vincenty does not converge
+    # here; the exact algorithm must answer.
+    assert geodesic_km(0.0, 0.0, 0.0, 180.0) == pytest.approx(20_003.9314586, abs=1e-6)

@@ -21,7 +21,7 @@ from twin.loading.salvage import distinct
 from twin.loading.scenario import demands_from_specs, load_scenario
 from twin.loading.schema import DemandSpec, Strict
 from twin.loading.topology import load_topology
-from twin.loading.yaml_marks import load_yaml_with_marks
+from twin.loading.yaml_marks import load_yaml_with_marks, top_level_keys
 from twin.model import Demand, Scenario, Topology
 
 __all__ = [
@@ -53,10 +53,10 @@ def file_kind(path: Path) -> str:
 
     Decided by content, not by name: the same `*.yaml` glob feeds `twin validate`.
     """
-    data = load_yaml_with_marks(path)
-    if set(data) == {"demands"}:
+    keys = top_level_keys(path)  # the loader of the kind builds the file, once
+    if keys == {"demands"}:
         return "demands"
-    if "demands" in data or "topology" in data or "horizon" in data:
+    if "demands" in keys or "topology" in keys or "horizon" in keys:
         return "scenario"
     return "topology"
 
