@@ -10,7 +10,7 @@ the intervals of each variant alone.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,11 +36,14 @@ class Variant:
 class SweepResult:
     scenario: str
     variants: tuple[Variant, ...]
+    # Ctrl-C: the variants finished, and the one running, whose result says it is partial.
+    partial: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "schema": SWEEP_SCHEMA,
             "scenario": self.scenario,
+            "partial": self.partial,
             "variants": [
                 {"settings": dict(v.settings), "result": v.result.to_dict()} for v in self.variants
             ],
@@ -91,8 +94,12 @@ def run_sweep(
     workers: int = 1,
     scheduler: str | None = None,
     progress: ProgressFn | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> SweepResult:
-    """Every combination of the grid (cartesian product, in the order given)."""
+    """Every combination of the grid (cartesian product, in the order given).
+
+    When `stop()` turns true (Ctrl-C, which also ends the running variant's replications with
+    what finished) the variants so far make a result marked partial."""
     if not grid:
         grid = dict(load_scenario(scenario_path).sweep)
     if not grid:
@@ -106,9 +113,11 @@ def run_sweep(
             )
         )
     keys = list(grid)
-    variants = []
-    name = ""
+    variants: list[Variant] = []
+    name = scenario_path.stem  # until a variant is loaded
     for combo in itertools.product(*(grid[k] for k in keys)):
+        if stop is not None and stop():
+            return SweepResult(name, tuple(variants), partial=True)
         overrides = {k: _typed(v) for k, v in zip(keys, combo, strict=True)}
         scenario = load_scenario(scenario_path, overrides)
         name = scenario.name
@@ -120,4 +129,6 @@ def run_sweep(
             progress=progress,
         )
         variants.append(Variant(tuple(zip(keys, combo, strict=True)), result))
+        if result.partial:
+            return SweepResult(name, tuple(variants), partial=True)
     return SweepResult(name, tuple(variants))

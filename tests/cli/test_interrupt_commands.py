@@ -1,4 +1,4 @@
-"""Ctrl-C at any moment of a single `twin run` or of `twin contingency` leaves a parseable file.
+"""Ctrl-C in a single `twin run`, `twin contingency` or `twin sweep` leaves a parseable file.
 
 The rule (issue 13): once a command has started its work, Ctrl-C never leaves nothing: either
 the complete result or a valid one marked `partial: true` holding what was done. Real processes
@@ -27,7 +27,8 @@ HOURS_PER_YEAR = 8766.0  # what `--horizon 999y` means in hours (365.25 d)
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
 
-def _ready_s() -> float:
+@pytest.fixture(scope="module")
+def ready_s() -> float:
     """How long this machine, now, takes to start `twin` and load the topology: a process
     signalled later than this (with a margin) has surely installed its Ctrl-C handling."""
     started = time.monotonic()
@@ -46,8 +47,7 @@ def _interrupt(args: list[str], after_s: float) -> tuple[int, bytes]:
     return proc.returncode, err
 
 
-def _moments(count: int, step_s: float) -> list[float]:
-    ready_s = _ready_s()
+def _moments(ready_s: float, count: int, step_s: float) -> list[float]:
     return [1.2 * ready_s + 0.2 + step_s * k for k in range(count)]
 
 
@@ -63,9 +63,9 @@ def _check_run(document: dict[str, Any], requested_h: float) -> None:
     assert all(entry["t_h"] <= horizon_h for entry in document["timeline"])
 
 
-def test_single_run_interrupted_keeps_the_simulated_hours(tmp_path: Path) -> None:
+def test_single_run_interrupted_keeps_the_simulated_hours(tmp_path: Path, ready_s: float) -> None:
     requested_h = 999 * HOURS_PER_YEAR  # about 30 s of simulation: every signal lands in it
-    for step, after_s in enumerate(_moments(3, 0.7)):
+    for step, after_s in enumerate(_moments(ready_s, 3, 0.7)):
         out = tmp_path / f"run-{step}.json"
         status, err = _interrupt(
             [TWIN, "run", str(SCENARIO), "--horizon", "999y", "--json", str(out), "--quiet"],
@@ -82,9 +82,12 @@ def test_single_run_interrupted_keeps_the_simulated_hours(tmp_path: Path) -> Non
     assert not list(tmp_path.glob(".*.tmp"))
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_contingency_interrupted_keeps_the_failures_evaluated(tmp_path: Path, workers: int) -> None:
-    for step, after_s in enumerate(_moments(3, 0.8)):
+# With 2 workers one moment only: the ranges running when Ctrl-C comes finish first.
+@pytest.mark.parametrize(("workers", "moments"), [(1, 2), (2, 1)])
+def test_contingency_interrupted_keeps_the_failures_evaluated(
+    tmp_path: Path, workers: int, moments: int, ready_s: float
+) -> None:
+    for step, after_s in enumerate(_moments(ready_s, moments, 1.0)):
         out = tmp_path / f"n2-{step}.json"
         status, err = _interrupt(
             [
@@ -105,4 +108,28 @@ def test_contingency_interrupted_keeps_the_failures_evaluated(tmp_path: Path, wo
             assert evaluated == total
         labels = [f["label"] for f in document["failures"]]
         assert len(set(labels)) == evaluated
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_sweep_interrupted_keeps_the_variants_run(tmp_path: Path, ready_s: float) -> None:
+    grid = "failures.classes.submarine-caspian.repair.median=10d,30d,90d"
+    for step, after_s in enumerate(_moments(ready_s, 2, 1.5)):
+        out = tmp_path / f"sweep-{step}.json"
+        status, err = _interrupt(
+            [TWIN, "sweep", str(SCENARIO), "--set", grid, "--replications", "200",
+             "--json", str(out)],
+            after_s,
+        )  # fmt: skip
+        assert status in (0, 130), (step, err.decode())
+        assert b"Traceback" not in err
+        document = json.loads(out.read_text())
+        assert document["schema"] == "silkroad-twin/sweep/1"
+        variants = document["variants"]
+        assert len(variants) <= 3
+        # Only the last variant kept may have been cut short; the ones before ran in full.
+        assert all(v["result"]["replications"] == 200 for v in variants[:-1])
+        cut_short = bool(variants) and variants[-1]["result"]["partial"]
+        assert document["partial"] is (len(variants) < 3 or cut_short)
+        if status == 0:
+            assert document["partial"] is False
     assert not list(tmp_path.glob(".*.tmp"))

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from twin.cli.app import EXIT_OK, app, emit_json, human_console
+from twin.cli.app import EXIT_INTERRUPTED, EXIT_OK, app, emit_json, human_console
+from twin.interrupts import sigint_deferred
 from twin.option_values import WORKERS_HELP, require_replications, require_workers
 from twin.report.terminal_text import add_row, plain, titled_table
+
+if TYPE_CHECKING:
+    from twin.sweep import SweepResult
 
 
 @app.command("sweep")
@@ -45,12 +49,29 @@ def sweep_command(
     require_replications(replications)
     require_workers(workers)
     grid = parse_set_options(set_ or [])
-    result = run_sweep(
-        scenario, grid, replications=replications, workers=workers, scheduler=scheduler
-    )
-    table = titled_table(f"{result.scenario}: sweep ({replications} replications per variant)")
+    # Ctrl-C ends the running variant's replications and the sweep; what finished is printed
+    # and written marked partial, the writing never cut short (see twin.interrupts).
+    with sigint_deferred() as interrupts:
+        result = run_sweep(
+            scenario,
+            grid,
+            replications=replications,
+            workers=workers,
+            scheduler=scheduler,
+            stop=lambda: interrupts.requested,
+        )
+        _print_sweep(result, replications, json_path)
+        emit_json(json_path, result.to_dict())
+    return EXIT_INTERRUPTED if interrupts.requested else EXIT_OK
+
+
+def _print_sweep(result: SweepResult, replications: int, json_path: Path | None) -> None:
+    title = f"{result.scenario}: sweep ({replications} replications per variant)"
+    if result.partial:
+        title += f" (partial: interrupted after {len(result.variants)} variant(s))"
+    table = titled_table(title)
     table.add_column("variant")
-    demand_ids = [d.id for d in result.variants[0].result.demands]
+    demand_ids = [d.id for d in result.variants[0].result.demands] if result.variants else []
     for demand_id in demand_ids:
         table.add_column(plain(f"{demand_id} availability [95% CI]"))
     for variant in result.variants:
@@ -60,5 +81,3 @@ def sweep_command(
             cells.append(f"{a.mean:.6f} [{a.low:.6f}, {a.high:.6f}]")
         add_row(table, variant.label, *cells)
     human_console(json_path).print(table)
-    emit_json(json_path, result.to_dict())
-    return EXIT_OK
