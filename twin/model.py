@@ -372,6 +372,30 @@ class Assertion:
     col: int = 0
 
 
+ObservedMeasure = Literal["elements-up", "demand-connected"]
+OBSERVED_MEASURES: tuple[str, ...] = ("elements-up", "demand-connected")
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What a real incident's reports say about its restoration, for `twin backtest`.
+
+    `restored_h` is the reported central time to restore and `range_h` the reported range, both
+    from the scenario's t = 0 (the incident's start). `measure` says how the model's time is
+    read so that it means what the reports' "restored" means: `elements-up`, the time until all
+    `elements` are back; `demand-connected`, the time until `demand` has a path again.
+    """
+
+    id: str
+    restored_h: float
+    range_h: tuple[float, float]
+    measure: ObservedMeasure
+    elements: tuple[str, ...] = ()
+    demand: str | None = None
+    sources: tuple[str, ...] = ()
+    note: str = ""
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
@@ -391,6 +415,8 @@ class Scenario:
     checks: tuple[Assertion, ...] = ()
     # Parameter grid for `twin sweep`: dotted path into the scenario file -> values (as written).
     sweep: Mapping[str, tuple[object, ...]] = field(default_factory=dict)
+    # Reported restorations of the real incident this scenario replays (`twin backtest`).
+    observed: tuple[Observation, ...] = ()
 
     def failover_for(self, demand: Demand) -> Failover:
         return demand.failover or self.default_failover

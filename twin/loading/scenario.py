@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from twin.errors import InputError, Problem
 from twin.loading.errors import did_you_mean, problems_from_validation
+from twin.loading.observed import observations_from_specs
 from twin.loading.paths import resolve_reference
 from twin.loading.references import raw_scenario_reference_problems
 from twin.loading.salvage import distinct, salvage
@@ -337,6 +338,15 @@ def _scenario(
     _check_unique_event_ids(spec, raw, problems)
     resources = _repair_resources(spec, raw, problems)
     sweep = _sweep(spec, raw, problems)
+    observed = observations_from_specs(
+        spec.observed,
+        lambda i, *keys: _mark(raw, "observed", i, *keys),
+        topology,
+        events,
+        {d.id: i for i, d in enumerate(demands)},
+        horizon_h,
+        problems,
+    )
     if horizon_h is None or default_failover is None:
         return None
     return Scenario(
@@ -356,6 +366,7 @@ def _scenario(
         include_planned=spec.include_planned,
         checks=tuple(_checks(raw, spec.checks)),
         sweep=sweep,
+        observed=observed,
     )
 
 

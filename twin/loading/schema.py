@@ -336,6 +336,24 @@ class CheckSpec(Partial):
         return next(iter(self.written()))
 
 
+class ObservedSpec(Strict):
+    """A reported restoration of the incident a scenario replays (for `twin backtest`)."""
+
+    id: Id | None = None
+    restored_h: Annotated[
+        float, Field(gt=0, le=87660, description="reported central time to restore, hours")
+    ]
+    range_h: Annotated[
+        list[Annotated[float, Field(gt=0, le=87660)]],
+        Field(min_length=2, max_length=2, description="reported range [low, high], hours"),
+    ]
+    measure: Literal["elements-up", "demand-connected"]
+    elements: list[Id] = []
+    demand: Id | None = None
+    sources: Annotated[list[str], Field(min_length=1, description="URLs of the reports")]
+    note: str = ""
+
+
 class ScenarioFile(Strict):
     schema_: str | None = Field(default=None, alias="schema")
     name: Id
@@ -352,6 +370,7 @@ class ScenarioFile(Strict):
     failover: FailoverDefaultsSpec = FailoverDefaultsSpec()
     checks: list[CheckSpec] = []
     sweep: dict[str, list[object]] = {}
+    observed: list[ObservedSpec] = []
 
 
 _SECTION_DEFS = {
