@@ -13,6 +13,10 @@ and (3) the precision rule looks only at complete batches whose boundaries are f
 
 Interrupting (Ctrl-C) stops submitting work, keeps the contiguous prefix of replications already
 finished, and returns it marked `partial`.
+
+`run_replications` keeps the availability measures of each run and aggregates them;
+`replicate` runs the same replications and keeps any other `Measure` of each run (the
+back-test's restoration times), through the same executors.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from twin import student_t
 from twin.dask_client import DASK_CONNECT_TIMEOUT_S, connect
@@ -43,6 +47,9 @@ from twin.results import SimulationResult
 from twin.results.records import NO_PATH_AT_START, cause_elements
 from twin.sim import simulate
 from twin.units import HOURS_PER_YEAR
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 MC_SCHEMA = "silkroad-twin/montecarlo/1"
 DEFAULT_BATCH = 8
@@ -274,9 +281,36 @@ def _top_causes(samples: Sequence[_Sample], demand_id: str) -> tuple[tuple[str, 
     return tuple((cause, hours / all_h, count) for cause, (count, hours) in ranked[:TOP_CAUSES])
 
 
-def run_one(scenario: Scenario, seed: int, replication: int) -> _Sample:
+class Measure(Protocol[T_co]):
+    """What a replication keeps of its run: a picklable callable (a top-level function or a
+    frozen dataclass), so process pools and Dask can ship it with the task. `timeline` says
+    whether the measure reads the run's timeline (building it costs a share of a run)."""
+
+    @property
+    def timeline(self) -> bool: ...
+
+    def __call__(self, result: SimulationResult) -> T_co: ...
+
+
+@dataclass(frozen=True)
+class _AvailabilityMeasure:
+    """The measures `twin run` aggregates (availability, downtime, causes, links)."""
+
+    timeline: bool = False
+
+    def __call__(self, result: SimulationResult) -> _Sample:
+        return _sample(result)
+
+
+AVAILABILITY = _AvailabilityMeasure()
+
+
+def run_one(
+    scenario: Scenario, seed: int, replication: int, measure: Measure[Any] = AVAILABILITY
+) -> Any:
     """One replication (a top-level function, so process pools and Dask can ship it)."""
-    return _sample(simulate(scenario, seed=seed, replication=replication, timeline=False))
+    result = simulate(scenario, seed=seed, replication=replication, timeline=measure.timeline)
+    return measure(result)
 
 
 _WORKER_SCENARIO: Scenario | None = None
@@ -293,10 +327,10 @@ def _install_scenario(scenario: Scenario) -> None:
     ignore_sigint()
 
 
-def run_installed(seed: int, replication: int) -> _Sample:
+def run_installed(seed: int, replication: int, measure: Measure[Any] = AVAILABILITY) -> Any:
     """One replication of the scenario installed in this worker process."""
     assert _WORKER_SCENARIO is not None, "process pool started without _install_scenario"
-    return run_one(_WORKER_SCENARIO, seed, replication)
+    return run_one(_WORKER_SCENARIO, seed, replication, measure)
 
 
 def aggregate(
@@ -432,11 +466,12 @@ def _executor(
     return None, lambda: None
 
 
-def _result(handle: Any, scenario: Scenario, seed: int) -> _Sample:
+def _result(
+    handle: Any, scenario: Scenario, seed: int, measure: Measure[Any] = AVAILABILITY
+) -> Any:
     if isinstance(handle, tuple) and handle and handle[0] == "local":
-        return run_one(scenario, seed, handle[1])
-    sample: _Sample = handle.result()  # concurrent.futures or dask future
-    return sample
+        return run_one(scenario, seed, handle[1], measure)
+    return handle.result()  # concurrent.futures or dask future
 
 
 class _Stream:
@@ -447,10 +482,18 @@ class _Stream:
     Ctrl-C may abandon (see twin.interrupts).
     """
 
-    def __init__(self, executor: Any, scenario: Scenario, seed: int, ahead: int) -> None:
+    def __init__(
+        self,
+        executor: Any,
+        scenario: Scenario,
+        seed: int,
+        ahead: int,
+        measure: Measure[Any] = AVAILABILITY,
+    ) -> None:
         self.executor = executor
         self.scenario = scenario
         self.seed = seed
+        self.measure = measure
         self.ahead = ahead if executor is not None else 1
         self.pending: deque[Any] = deque()
         # Dask: scatter the scenario once, then submit pure tasks keyed by replication.
@@ -464,16 +507,18 @@ class _Stream:
         if self.executor is None:
             return ("local", replication)
         if isinstance(self.executor, Executor):
-            return self.executor.submit(run_installed, self.seed, replication)
-        return self.executor.submit(run_one, self.data, self.seed, replication, pure=False)
+            return self.executor.submit(run_installed, self.seed, replication, self.measure)
+        return self.executor.submit(
+            run_one, self.data, self.seed, replication, self.measure, pure=False
+        )
 
-    def results(self, replications: range, interrupts: Interrupts) -> Iterator[_Sample]:
+    def results(self, replications: range, interrupts: Interrupts) -> Iterator[Any]:
         upcoming = iter(replications)
         for replication in itertools.islice(upcoming, self.ahead):
             self.pending.append(self._submit(replication))
         while self.pending:
             with interrupts.interruptible():
-                sample = _result(self.pending[0], self.scenario, self.seed)
+                sample = _result(self.pending[0], self.scenario, self.seed, self.measure)
             self.pending.popleft()
             following = next(upcoming, None)
             if following is not None:
@@ -486,6 +531,53 @@ class _Stream:
             if cancel is not None:
                 cancel()
         self.pending.clear()
+
+
+@dataclass(frozen=True)
+class Replicated(Generic[T]):
+    """What `replicate` returns: one measured value per replication, in replication order
+    (0, 1, ...); `partial` when Ctrl-C stopped the run, keeping the finished prefix."""
+
+    seed: int
+    values: tuple[T, ...]
+    workers: int
+    partial: bool = False
+    workers_note: str = ""
+
+
+def replicate(
+    scenario: Scenario,
+    measure: Measure[T],
+    *,
+    replications: int,
+    workers: int = 1,
+    scheduler: str | None = None,
+    seed: int | None = None,
+) -> Replicated[T]:
+    """Run replications 0 .. `replications` - 1 of `scenario` and keep `measure` of each.
+
+    The same streams, executors, worker cap and Ctrl-C handling as `run_replications` (so the
+    values are the same whatever `workers`), for a caller that wants its own measure of each
+    run rather than the availability statistics: `twin backtest` reads restoration times.
+    """
+    require_replications(replications)
+    require_workers(workers)
+    seed_value = scenario.seed if seed is None else seed
+    used, note = usable_workers(workers, replications) if scheduler is None else (workers, "")
+    values: list[T] = []
+    partial = False
+    with sigint_deferred() as interrupts:
+        executor, close = _executor(used, scheduler, scenario)
+        stream = _Stream(executor, scenario, seed_value, ahead=2 * used, measure=measure)
+        try:
+            for value in stream.results(range(replications), interrupts):
+                values.append(value)  # one at a time: Ctrl-C keeps those finished
+        except KeyboardInterrupt:
+            stream.cancel()
+            partial = True
+        finally:
+            close()
+    return Replicated(seed_value, tuple(values), used, partial, note)
 
 
 def run_replications(

@@ -44,6 +44,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "twin.cli.check",
     "twin.cli.diff",
     "twin.cli.sweep",
+    "twin.cli.backtest",
     "twin.cli.io",
     "twin.cli.report",
     "twin.cli.schema",

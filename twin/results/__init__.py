@@ -6,6 +6,13 @@ display. Further result kinds (Monte Carlo, contingency, analysis, check, diff) 
 them, so a renderer reads one home and never re-derives or re-parses what a computation produced.
 """
 
+from twin.results.backtest import (
+    BACKTEST_SCHEMA,
+    BacktestResult,
+    BacktestSummary,
+    IncidentResult,
+    ObservationScore,
+)
 from twin.results.records import ElementOutage
 from twin.results.run import (
     RUN_SCHEMA,
@@ -20,11 +27,16 @@ from twin.results.run import (
 )
 
 __all__ = [
+    "BACKTEST_SCHEMA",
     "RUN_SCHEMA",
     "RUN_SCHEMA_V1",
+    "BacktestResult",
+    "BacktestSummary",
     "DemandResult",
     "ElementOutage",
+    "IncidentResult",
     "LinkResult",
+    "ObservationScore",
     "Outage",
     "ResourceResult",
     "SimulationResult",
