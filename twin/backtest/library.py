@@ -189,9 +189,9 @@ def backtest(
     done: list[IncidentResult] = []
     partial = False
     for position, scenario in enumerate(scenarios):
-        if progress is not None:
-            progress(scenario.name, position, len(scenarios))
         try:
+            if progress is not None:
+                progress(scenario.name, position, len(scenarios))
             incident, partial = run_incident(scenario, replications, used)
         except KeyboardInterrupt:
             partial = True
