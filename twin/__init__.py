@@ -21,6 +21,7 @@ _EXPORTS: dict[str, str] = {
     "simulate": "twin.sim",
     "calibrate": "twin.calibrate",
     "read_measurements": "twin.calibrate",
+    "backtest": "twin.backtest",
 }
 
 

@@ -183,3 +183,22 @@ def test_the_shipped_library_loads_and_scores(tmp_path: Path) -> None:
     assert len(result.incidents) >= 8
     assert result.summary.observations == sum(len(i.observations) for i in result.incidents)
     assert all(o.samples == 3 for _, o in result.rows())
+
+
+def test_an_element_down_for_two_reasons_is_back_when_both_end(tmp_path: Path) -> None:
+    events = (
+        "  - {id: first, at: 0h, cut: {link: bs}, duration: 10h}\n"
+        "  - {id: second, at: 5h, cut: {link: bs}, duration: 15h}\n"
+    )
+    library = _library(tmp_path, {"o": _scenario(_observed(20.0), events)})
+    ((_, o),) = backtest(library, replications=2).rows()
+    assert o.p10_h == o.p90_h == pytest.approx(20.0)
+
+
+def test_a_demand_that_is_rerouted_is_connected_at_once(tmp_path: Path) -> None:
+    # base.yaml is a chain baku - sumgait - aktau - almaty: cutting aktau-almaty (ka) leaves
+    # the demand aktau -> baku its path, so it is never disconnected.
+    events = "  - {id: far, at: 0h, cut: {link: ka}, restore: repair}\n"
+    library = _library(tmp_path, {"r": _scenario(_observed(1.0, "demand: d"), events)})
+    ((_, o),) = backtest(library, replications=2).rows()
+    assert o.p50_h == 0.0 and o.percentile == 100.0
