@@ -4,6 +4,7 @@ distributions, type-7 quantiles, the mid-rank percentile and the 10-90 % coverag
 from __future__ import annotations
 
 import math
+import random
 from statistics import NormalDist
 
 import pytest
@@ -126,3 +127,24 @@ def test_censored_replications_count_at_the_horizon() -> None:
     assert result.censored == 2
     assert result.p90_h == pytest.approx(1000.0) and result.p10_h == pytest.approx(10.0)
     assert result.mean_h == pytest.approx(505.0)
+
+
+def _crps_by_pairs(samples: list[float], y: float) -> float:
+    """The definition, term by term over all n^2 pairs (what the sorted formula must equal)."""
+    n = len(samples)
+    to_y = sum(abs(x - y) for x in samples) / n
+    spread = sum(abs(a - b) for a in samples for b in samples) / (n * n)
+    return to_y - spread / 2
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_sorted_crps_equals_the_pairwise_definition(seed: int) -> None:
+
+    rng = random.Random(seed)
+    samples = [rng.lognormvariate(3.0, 1.2) for _ in range(rng.randint(1, 60))]
+    samples += samples[:3]  # ties
+    y = rng.lognormvariate(3.0, 1.5)
+    value = crps(samples, y)
+    assert value == pytest.approx(_crps_by_pairs(samples, y), rel=1e-12, abs=1e-12)
+    # Bounds that hold for every distribution: 0 <= CRPS <= E|X - y|.
+    assert 0.0 <= value <= sum(abs(x - y) for x in samples) / len(samples) + 1e-12
