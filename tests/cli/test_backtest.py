@@ -151,7 +151,7 @@ def test_an_incident_without_observed_is_refused(
 
 
 @pytest.mark.parametrize(
-    "args", [["--replications", "0"], ["--replications", "1000000"], ["--workers", "0"]]
+    "args", [["--replications", "0"], ["--replications", "2000000"], ["--workers", "0"]]
 )
 def test_absurd_options_are_refused(tmp_path: Path, args: list[str]) -> None:
     library = _library(tmp_path, {"a": _scenario(_observed(R_H), LONE_CUT)})

@@ -10,7 +10,6 @@ the number of workers. Every file is loaded and checked before the first replica
 from __future__ import annotations
 
 import math
-import os
 import statistics
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -25,18 +24,18 @@ from twin.backtest.scoring import (
     quantile,
 )
 from twin.errors import InputError, Problem
+from twin.interrupts import sigint_deferred
 from twin.loading import load_scenario
 from twin.model import Observation, Scenario
 from twin.montecarlo import replicate
-from twin.option_values import require_at_least, require_workers
+from twin.option_values import require_replications, require_workers, usable_workers
 from twin.provenance import file_sha256
 from twin.results import BacktestResult, BacktestSummary, IncidentResult, ObservationScore
 
-# 400 replications of the whole library take ~20 s on one core of a 2-core laptop (see
-# bench/results.md); the 10 % and 90 % quantiles of 400 draws are within about +-1.5
+# 400 replications of the whole library take about 4 s on the 2-core reference machine when it
+# is idle (bench/results.md); the 10 % and 90 % quantiles of 400 draws are within about +-1.5
 # percentile points of the true ones (binomial standard error sqrt(0.09 / 400)).
 DEFAULT_REPLICATIONS = 400
-MAX_REPLICATIONS = 100_000
 LOG_SCORE_NOTE = (
     "not computed: a log score needs the modelled density at the reported time, and these "
     "distributions have point masses (a fixed mobilisation plus a queue) and reported times in "
@@ -171,39 +170,29 @@ def backtest(
 ) -> BacktestResult:
     """Back-test the incident library at `path` (a directory of incident scenarios, or one).
 
-    `workers` is capped at the machine's cores. Ctrl-C keeps the incidents finished so far
-    (and the finished replications of the one running) and marks the result partial.
+    `workers` is capped at the usable cores. Ctrl-C keeps the incidents finished so far (and
+    the finished replications of the one running) and marks the result partial.
     """
-    require_at_least("--replications", replications, 1, "e.g. 400 (the default)")
-    if replications > MAX_REPLICATIONS:
-        raise InputError.at(
-            "--replications",
-            0,
-            0,
-            f"--replications must be at most {MAX_REPLICATIONS}, not {replications}",
-            "the 10-90 % band is stable to a percentile point at a few thousand",
-        )
+    require_replications(replications)
     require_workers(workers)
-    used = min(workers, os.cpu_count() or 1)
+    used, note = usable_workers(workers, replications)
     scenarios = load_incidents(incident_files(Path(path)))
     done: list[IncidentResult] = []
     partial = False
-    for position, scenario in enumerate(scenarios):
-        try:
-            if progress is not None:
-                progress(scenario.name, position, len(scenarios))
-            incident, partial = run_incident(scenario, replications, used)
-        except KeyboardInterrupt:
-            partial = True
-            break
-        done.append(incident)
-        if partial:
-            break
-    notes = (
-        (f"--workers {workers} capped at the {used} cores of this machine",)
-        if used < workers
-        else ()
-    )
+    with sigint_deferred() as interrupts:
+        for position, scenario in enumerate(scenarios):
+            try:
+                with interrupts.interruptible():
+                    if progress is not None:
+                        progress(scenario.name, position, len(scenarios))
+                incident, partial = run_incident(scenario, replications, used)
+            except KeyboardInterrupt:
+                partial = True
+                break
+            done.append(incident)
+            if partial or interrupts.requested:
+                partial = True
+                break
     return BacktestResult(
         replications=replications,
         workers=used,
@@ -211,5 +200,5 @@ def backtest(
         summary=summarise(done),
         partial=partial,
         reason="interrupted" if partial else "",
-        notes=notes,
+        notes=(note,) if note else (),
     )

@@ -29,10 +29,10 @@ def backtest_command(
     ] = DEFAULT_LIBRARY,
     replications: Annotated[
         int | None,
-        typer.Option(help="Replications per incident (default 400; at most 100000)."),
+        typer.Option(help="Replications per incident (default 400)."),
     ] = None,
     workers: Annotated[
-        int, typer.Option(help="Local worker processes (capped at the machine's cores).")
+        int, typer.Option(help="Local worker processes (capped at the usable cores).")
     ] = 1,
     json_path: Annotated[
         Path | None,
