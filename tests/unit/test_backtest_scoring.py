@@ -9,16 +9,8 @@ from statistics import NormalDist
 
 import pytest
 
+from twin.backtest import scoring
 from twin.backtest.library import score, summarise
-from twin.backtest.scoring import (
-    LOG_FLOOR_H,
-    crps,
-    crps_log,
-    inside_band,
-    percentile,
-    probability_between,
-    quantile,
-)
 from twin.model import Observation
 from twin.results import IncidentResult
 
@@ -31,7 +23,7 @@ def _grid(n: int, inverse_cdf: object) -> list[float]:
 
 @pytest.mark.parametrize(("x", "y"), [(10.0, 12.0), (10.0, 10.0), (3.5, 0.25), (-4.0, 7.0)])
 def test_crps_of_a_point_mass_is_the_absolute_error(x: float, y: float) -> None:
-    assert crps([x] * 17, y) == pytest.approx(abs(x - y), abs=1e-12)
+    assert scoring.crps([x] * 17, y) == pytest.approx(abs(x - y), abs=1e-12)
 
 
 def _uniform_crps(a: float, b: float, y: float) -> float:
@@ -51,7 +43,7 @@ def test_crps_of_a_uniform_sample_matches_the_analytic_uniform(y: float) -> None
     a, b, n = 2.0, 10.0, 4000
     sample = _grid(n, lambda p: a + (b - a) * p)
     # The grid's mean |X - X'| is (b - a)(n^2 - 1)/(3 n^2): within (b - a)/n^2 of the truth.
-    assert crps(sample, y) == pytest.approx(_uniform_crps(a, b, y), abs=1e-5)
+    assert scoring.crps(sample, y) == pytest.approx(_uniform_crps(a, b, y), abs=1e-5)
 
 
 def _normal_crps(mu: float, sigma: float, y: float) -> float:
@@ -65,43 +57,43 @@ def test_crps_of_a_large_normal_sample_matches_the_closed_form(y: float) -> None
     mu, sigma, n = 100.0, 8.0, 20000
     sample = _grid(n, NormalDist(mu, sigma).inv_cdf)
     # A quantile grid misses only the far tails: error well below 1e-3 sigma at n = 20000.
-    assert crps(sample, y) == pytest.approx(_normal_crps(mu, sigma, y), abs=1e-3 * sigma)
+    assert scoring.crps(sample, y) == pytest.approx(_normal_crps(mu, sigma, y), abs=1e-3 * sigma)
 
 
 def test_crps_is_a_proper_score_a_sharper_right_forecast_scores_better() -> None:
     wide = _grid(1000, NormalDist(0, 4).inv_cdf)
     sharp = _grid(1000, NormalDist(0, 1).inv_cdf)
-    assert 0 <= crps(sharp, 0.0) < crps(wide, 0.0)
-    assert crps([v + 5 for v in sharp], 5.0) == pytest.approx(crps(sharp, 0.0))
+    assert 0 <= scoring.crps(sharp, 0.0) < scoring.crps(wide, 0.0)
+    assert scoring.crps([v + 5 for v in sharp], 5.0) == pytest.approx(scoring.crps(sharp, 0.0))
 
 
 def test_crps_on_log_time_of_a_point_mass_is_the_log_ratio() -> None:
-    assert crps_log([12.0] * 5, 6.0) == pytest.approx(math.log(2.0))
-    assert crps_log([0.0] * 5, LOG_FLOOR_H) == pytest.approx(0.0)
+    assert scoring.crps_log([12.0] * 5, 6.0) == pytest.approx(math.log(2.0))
+    assert scoring.crps_log([0.0] * 5, scoring.LOG_FLOOR_H) == pytest.approx(0.0)
 
 
 def test_percentile_counts_ties_half() -> None:
-    assert percentile([5.0] * 9, 5.0) == 50.0
-    assert percentile([5.0] * 9, 5.1) == 100.0
-    assert percentile([5.0] * 9, 4.9) == 0.0
-    assert percentile([float(i) for i in range(100)], 49.5) == 50.0
-    assert percentile([1.0, 2.0, 3.0, 4.0], 2.0) == pytest.approx(100 * 1.5 / 4)
+    assert scoring.percentile([5.0] * 9, 5.0) == 50.0
+    assert scoring.percentile([5.0] * 9, 5.1) == 100.0
+    assert scoring.percentile([5.0] * 9, 4.9) == 0.0
+    assert scoring.percentile([float(i) for i in range(100)], 49.5) == 50.0
+    assert scoring.percentile([1.0, 2.0, 3.0, 4.0], 2.0) == pytest.approx(100 * 1.5 / 4)
 
 
 def test_type_7_quantiles() -> None:
     data = [4.0, 1.0, 3.0, 2.0]
-    assert quantile(data, 0.5) == pytest.approx(2.5)
-    assert quantile(data, 0.1) == pytest.approx(1.3)  # position 0.3 between 1 and 2
-    assert quantile(data, 0.0) == 1.0 and quantile(data, 1.0) == 4.0
+    assert scoring.quantile(data, 0.5) == pytest.approx(2.5)
+    assert scoring.quantile(data, 0.1) == pytest.approx(1.3)  # position 0.3 between 1 and 2
+    assert scoring.quantile(data, 0.0) == 1.0 and scoring.quantile(data, 1.0) == 4.0
     with pytest.raises(ValueError):
-        quantile(data, 1.5)
+        scoring.quantile(data, 1.5)
 
 
 def test_band_and_range_on_a_uniform_grid() -> None:
     sample = [float(i) for i in range(101)]  # q10 = 10, q90 = 90 exactly
-    assert inside_band(sample, 10.0) and inside_band(sample, 90.0)
-    assert not inside_band(sample, 9.9) and not inside_band(sample, 90.1)
-    assert probability_between(sample, 20.0, 29.0) == pytest.approx(10 / 101)
+    assert scoring.inside_band(sample, 10.0) and scoring.inside_band(sample, 90.0)
+    assert not scoring.inside_band(sample, 9.9) and not scoring.inside_band(sample, 90.1)
+    assert scoring.probability_between(sample, 20.0, 29.0) == pytest.approx(10 / 101)
 
 
 def _incident(*observations: tuple[float, list[float | None]]) -> IncidentResult:
@@ -144,7 +136,7 @@ def test_the_sorted_crps_equals_the_pairwise_definition(seed: int) -> None:
     samples = [rng.lognormvariate(3.0, 1.2) for _ in range(rng.randint(1, 60))]
     samples += samples[:3]  # ties
     y = rng.lognormvariate(3.0, 1.5)
-    value = crps(samples, y)
+    value = scoring.crps(samples, y)
     assert value == pytest.approx(_crps_by_pairs(samples, y), rel=1e-12, abs=1e-12)
     # Bounds that hold for every distribution: 0 <= CRPS <= E|X - y|.
     assert 0.0 <= value <= sum(abs(x - y) for x in samples) / len(samples) + 1e-12
