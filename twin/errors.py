@@ -6,7 +6,7 @@ the CLI prints it as ``FILE:LINE:COL: message`` and exits 2, never showing a tra
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 class TwinError(Exception):
@@ -41,13 +41,3 @@ class InputError(TwinError):
     @classmethod
     def at(cls, path: str, line: int, col: int, message: str, hint: str = "") -> InputError:
         return cls(Problem(path, line, col, message, hint))
-
-
-@dataclass
-class CheckFailed(TwinError):
-    """A declared assertion did not hold (exit status 1)."""
-
-    failures: list[str] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        return "\n".join(self.failures)

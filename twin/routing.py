@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -509,27 +510,59 @@ def place_demands(
 
 
 class RoutingCache:
-    """Routing results keyed by failure state, for a fixed router and demand set."""
+    """Routing results keyed by failure state, for a fixed router and demand set.
+
+    Bounded: the `max_states` most recently used states are kept (least recently used goes
+    first), so a long Monte Carlo run that visits ever new failure combinations holds at most
+    that many results. An evicted state is routed again on its next visit; routing is a pure
+    function of the state, so results are identical whatever the bound, only slower. The
+    no-failure routing, the base of every other, is kept apart and never evicted.
+    """
+
+    # 4,096 states of a 50-node, 1,000-demand network are a few hundred MB at most; a run
+    # revisits far fewer (a handful of links down at once), so the bound is rarely reached.
+    DEFAULT_MAX_STATES = 4096
 
     def __init__(
-        self, router: Router, demands: Sequence[Demand], capacity_aware: bool = False
+        self,
+        router: Router,
+        demands: Sequence[Demand],
+        capacity_aware: bool = False,
+        max_states: int = DEFAULT_MAX_STATES,
     ) -> None:
+        if max_states < 1:
+            raise ValueError(f"max_states must be at least 1, got {max_states}")
         self.router = router
         self.demands = tuple(demands)
         self.capacity_aware = capacity_aware
-        self._results: dict[FailureState, RoutingResult] = {}
+        self.max_states = max_states
+        self._results: OrderedDict[FailureState, RoutingResult] = OrderedDict()
+        self._intact: RoutingResult | None = None
         self.hits = 0
         self.misses = 0
 
+    def __len__(self) -> int:
+        """Failure states held, the no-failure state included once it has been routed."""
+        return len(self._results) + (self._intact is not None)
+
     def route(self, state: FailureState) -> RoutingResult:
-        result = self._results.get(state)
-        if result is None:
-            self.misses += 1
-            base = None if self.capacity_aware or not state else self.route(NO_FAILURES)
-            result = place_demands(self.router, self.demands, state, self.capacity_aware, base)
-            self._results[state] = result
-        else:
+        if not state and self._intact is not None:
             self.hits += 1
+            return self._intact
+        result = self._results.get(state)
+        if result is not None:
+            self.hits += 1
+            self._results.move_to_end(state)
+            return result
+        self.misses += 1
+        base = None if self.capacity_aware or not state else self.route(NO_FAILURES)
+        result = place_demands(self.router, self.demands, state, self.capacity_aware, base)
+        if not state:
+            self._intact = result
+            return result
+        self._results[state] = result
+        if len(self._results) > self.max_states:
+            self._results.popitem(last=False)
         return result
 
 

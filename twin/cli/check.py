@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -17,67 +17,7 @@ from twin.cli.app import (
     emit_text,
     human_console,
 )
-from twin.errors import InputError, Problem
-from twin.option_values import WORKERS_HELP, require_replications, require_workers
-
-if TYPE_CHECKING:
-    from twin.model import Scenario
-
-
-def _scenario_paths(paths: list[Path]) -> list[Path]:
-    if not paths:
-        paths = [Path("scenarios")]
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")))
-        elif path.exists():
-            found.append(path)
-        else:
-            raise InputError(
-                Problem(str(path), 0, 0, "no such file or directory", "give scenario files")
-            )
-    return found
-
-
-def _require_assertions(given: list[Path], loaded: list[Scenario]) -> None:
-    """Refuse a gate that would check nothing: no scenario files, or none declaring checks.
-
-    "all 0 assertions hold" passes a CI job pointed at the wrong folder or at scenarios whose
-    `checks:` were deleted; a gate must fail loudly instead.
-    """
-    where = ", ".join(str(p) for p in given)
-    if not loaded:
-        raise InputError.at(
-            where,
-            0,
-            0,
-            "no scenario files (*.yaml, *.yml) found: there is nothing to check",
-            "give scenario files or a directory holding them (at least one is needed)",
-        )
-    if not any(s.checks for s in loaded):
-        names = ", ".join(s.source_path for s in loaded)
-        raise InputError.at(
-            where,
-            0,
-            0,
-            f"none of the {len(loaded)} scenario(s) declares a check ({names}): "
-            "there is nothing to check",
-            "add a checks: block (at least one assertion), see docs/file-formats.md",
-        )
-
-
-def _montecarlo_runner(replications: int, workers: int):  # type: ignore[no-untyped-def]
-    """Monte Carlo SLA availability of one demand: (mean, low, high) of its 95 % interval."""
-
-    def run(scenario, demand_id):  # type: ignore[no-untyped-def]
-        from twin.montecarlo import run_replications
-
-        result = run_replications(scenario, replications=replications, workers=workers)
-        stats = result.demand(demand_id).sla_availability
-        return stats.mean, stats.low, stats.high
-
-    return run
+from twin.option_values import WORKERS_HELP
 
 
 @app.command("check")
@@ -124,32 +64,13 @@ def check_command(
 
         twin check scenarios/*.yaml --junit out.xml --markdown "$GITHUB_STEP_SUMMARY"
     """
-    from twin.analysis.checks import CheckOptions, evaluate
-    from twin.loading import load_scenario
+    from twin.gate import check
     from twin.report.junit import render_junit
     from twin.report.markdown_check import render_check_markdown
     from twin.report.terminal_check import print_check_report
 
-    require_replications(replications)
-    require_workers(workers)
     console = human_console(markdown, json_path)
-    paths = _scenario_paths(list(scenarios or []))
-    problems: list[Problem] = []
-    loaded = []
-    for path in paths:
-        try:
-            loaded.append(load_scenario(path))
-        except InputError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise InputError(problems)
-    _require_assertions(list(scenarios or [Path("scenarios")]), loaded)
-    options = CheckOptions(
-        replications=replications,
-        workers=workers,
-        montecarlo=_montecarlo_runner(replications, workers),
-    )
-    report = evaluate(loaded, options)
+    report = check(list(scenarios or []), replications=replications, workers=workers)
     print_check_report(console, report)
     if junit is not None:
         write_text_atomic(junit, render_junit(report))

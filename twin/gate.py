@@ -1,0 +1,99 @@
+"""The CI gate as a library call: load scenarios, evaluate every declared assertion.
+
+`twin check` and the notebook's `twin.check` both call `check`; Monte Carlo assertions are run
+here, one layer above the analysis that judges them, so analysis never imports the simulator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from twin.analysis.check_results import CheckReport
+from twin.analysis.checks import CheckOptions, MonteCarloFn, evaluate
+from twin.errors import InputError, Problem
+from twin.loading import load_scenario
+from twin.model import Scenario
+from twin.montecarlo import run_replications
+from twin.option_values import require_replications, require_workers
+
+DEFAULT_SCENARIOS = Path("scenarios")
+
+
+def scenario_paths(paths: Sequence[str | Path]) -> list[Path]:
+    """The scenario files `paths` name: files as given, directories by their *.yaml/*.yml."""
+    found: list[Path] = []
+    for path in map(Path, paths or [DEFAULT_SCENARIOS]):
+        if path.is_dir():
+            found.extend(sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")))
+        elif path.exists():
+            found.append(path)
+        else:
+            raise InputError(
+                Problem(str(path), 0, 0, "no such file or directory", "give scenario files")
+            )
+    return found
+
+
+def require_assertions(given: Sequence[str | Path], loaded: Sequence[Scenario]) -> None:
+    """Refuse a gate that would check nothing: no scenario files, or none declaring checks.
+
+    "all 0 assertions hold" passes a CI job pointed at the wrong folder or at scenarios whose
+    `checks:` were deleted; a gate must fail loudly instead.
+    """
+    where = ", ".join(str(p) for p in given or [DEFAULT_SCENARIOS])
+    if not loaded:
+        raise InputError.at(
+            where,
+            0,
+            0,
+            "no scenario files (*.yaml, *.yml) found: there is nothing to check",
+            "give scenario files or a directory holding them (at least one is needed)",
+        )
+    if not any(s.checks for s in loaded):
+        names = ", ".join(s.source_path for s in loaded)
+        raise InputError.at(
+            where,
+            0,
+            0,
+            f"none of the {len(loaded)} scenario(s) declares a check ({names}): "
+            "there is nothing to check",
+            "add a checks: block (at least one assertion), see docs/file-formats.md",
+        )
+
+
+def montecarlo_runner(replications: int, workers: int) -> MonteCarloFn:
+    """Monte Carlo SLA availability of one demand: (mean, low, high) of its 95 % interval."""
+
+    def run(scenario: Scenario, demand_id: str) -> tuple[float, float, float]:
+        result = run_replications(scenario, replications=replications, workers=workers)
+        stats = result.demand(demand_id).sla_availability
+        return stats.mean, stats.low, stats.high
+
+    return run
+
+
+def check(
+    scenarios: Sequence[str | Path] = (), *, replications: int = 20, workers: int = 1
+) -> CheckReport:
+    """Evaluate every assertion the scenarios declare (their `checks:` blocks).
+
+    `scenarios` are files or directories (default: `scenarios/`). Every file is loaded before
+    any is evaluated, so all input problems are reported together (InputError). Assertions with
+    `method: montecarlo` use `replications` replications on `workers` processes.
+    `report.passed` is the gate's answer.
+    """
+    require_replications(replications)
+    require_workers(workers)
+    problems: list[Problem] = []
+    loaded: list[Scenario] = []
+    for path in scenario_paths(scenarios):
+        try:
+            loaded.append(load_scenario(path))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    require_assertions(scenarios, loaded)
+    runner = montecarlo_runner(replications, workers)
+    return evaluate(loaded, CheckOptions(replications, workers, runner))
