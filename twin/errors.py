@@ -6,6 +6,7 @@ the CLI prints it as ``FILE:LINE:COL: message`` and exits 2, never showing a tra
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -22,9 +23,15 @@ class Problem:
     col: int
     message: str
     hint: str = ""
+    # Set when the fault is a library call's argument (`workers`), not a file: `path` then
+    # holds the parameter's name, and a caller renames it the way its user knows it (the CLI
+    # shows `--workers`), so the library never speaks in command-line flags.
+    parameter: str = ""
 
-    def format(self) -> str:
-        where = f"{self.path}:{self.line}:{self.col}" if self.line > 0 else self.path
+    def format(self, name: Callable[[str], str] | None = None) -> str:
+        """`FILE:LINE:COL: message` and the hint; `name` renames a parameter's problem."""
+        path = name(self.parameter) if self.parameter and name else self.path
+        where = f"{path}:{self.line}:{self.col}" if self.line > 0 else path
         text = f"{where}: {self.message}"
         if self.hint:
             text += f"\n    hint: {self.hint}"
@@ -41,3 +48,8 @@ class InputError(TwinError):
     @classmethod
     def at(cls, path: str, line: int, col: int, message: str, hint: str = "") -> InputError:
         return cls(Problem(path, line, col, message, hint))
+
+    @classmethod
+    def for_parameter(cls, parameter: str, message: str, hint: str = "") -> InputError:
+        """A bad argument `parameter` (its Python name): shown as `parameter: message`."""
+        return cls(Problem(parameter, 0, 0, message, hint, parameter))

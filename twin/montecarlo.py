@@ -44,6 +44,7 @@ from twin.option_values import (
 )
 from twin.provenance import NO_INPUT, InputRecord, file_record
 from twin.results import SimulationResult
+from twin.results.frames import Frames
 from twin.results.records import NO_PATH_AT_START, cause_elements
 from twin.sim import simulate
 from twin.units import HOURS_PER_YEAR
@@ -145,7 +146,7 @@ class LinkStats:
 
 
 @dataclass(frozen=True)
-class MonteCarloResult:
+class MonteCarloResult(Frames):
     scenario: str
     seed: int
     replications: int
@@ -429,9 +430,9 @@ def check_options(
         require_replications(replications)
     if precision is not None:
         require_positive(
-            "--precision", precision, "a relative half-width such as 0.1 (±10 % of unavailability)"
+            "precision", precision, "a relative half-width such as 0.1 (±10 % of unavailability)"
         )
-    require_replications(max_replications, "--max-replications")
+    require_replications(max_replications, "max_replications")
     require_workers(workers)
     known = [d.id for d in scenario.demands]
     for demand_id in watch or ():

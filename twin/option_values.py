@@ -3,7 +3,9 @@
 Typer checks that `--workers 0` is an integer, not that it makes sense: without these, a zero
 or negative count either crashes deep inside (exit 3, an "internal error" that is the user's
 typo) or is silently accepted, and a NaN tolerance compares false with everything so a loop
-never stops or stops at once. Every refusal is exit 2 naming the option and a valid value.
+never stops or stops at once. Every refusal names the parameter (its Python name, e.g.
+`max_replications`) and a valid value; the CLI shows it as the option (`--max-replications`)
+and exits 2.
 """
 
 from __future__ import annotations
@@ -25,32 +27,32 @@ WORKERS_HELP = (
 )
 
 
-def require_at_least(option: str, value: int, minimum: int, hint: str) -> int:
-    """`value` when it is at least `minimum`, else InputError naming `option`."""
+def require_at_least(parameter: str, value: int, minimum: int, hint: str) -> int:
+    """`value` when it is at least `minimum`, else InputError naming `parameter`."""
     if value < minimum:
-        raise InputError.at(option, 0, 0, f"{option} must be at least {minimum}, not {value}", hint)
+        raise InputError.for_parameter(parameter, f"must be at least {minimum}, not {value}", hint)
     return value
 
 
-def require_positive(option: str, value: float, hint: str) -> float:
+def require_positive(parameter: str, value: float, hint: str) -> float:
     """A finite number above zero (a precision target, a traffic total)."""
     if not (math.isfinite(value) and value > 0):
-        raise InputError.at(option, 0, 0, f"{option} must be a positive number, not {value}", hint)
+        raise InputError.for_parameter(parameter, f"must be a positive number, not {value}", hint)
     return value
 
 
-def require_non_negative(option: str, value: float, hint: str) -> float:
+def require_non_negative(parameter: str, value: float, hint: str) -> float:
     """A finite number at or above zero (tolerances, thresholds)."""
     if not (math.isfinite(value) and value >= 0):
-        raise InputError.at(
-            option, 0, 0, f"{option} must be a finite number >= 0, not {value}", hint
+        raise InputError.for_parameter(
+            parameter, f"must be a finite number >= 0, not {value}", hint
         )
     return value
 
 
 def require_workers(value: int) -> int:
     return require_at_least(
-        "--workers", value, 1, "use 1 (in this process) or the number of cores to use"
+        "workers", value, 1, "use 1 (in this process) or the number of cores to use"
     )
 
 
@@ -77,17 +79,16 @@ def usable_workers(requested: int, tasks: int) -> tuple[int, str]:
     )
 
 
-def require_replications(value: int, option: str = "--replications") -> int:
+def require_replications(value: int, parameter: str = "replications") -> int:
     require_at_least(
-        option, value, 1, "one replication is one simulated horizon; use e.g. 20 or more"
+        parameter, value, 1, "one replication is one simulated horizon; use e.g. 20 or more"
     )
     if value > MAX_REPLICATIONS:
-        raise InputError.at(
-            option,
-            0,
-            0,
-            f"{option} must be between 1 and {MAX_REPLICATIONS:,}, not {value:,}",
+        raise InputError.for_parameter(
+            parameter,
+            f"must be between 1 and {MAX_REPLICATIONS:,}, not {value:,}",
             "a million replications already take days and pin an interval to about 0.1 % of "
-            "one horizon's spread; use --precision to stop when the intervals are tight enough",
+            "one horizon's spread; give a precision target to stop when the intervals are "
+            "tight enough",
         )
     return value

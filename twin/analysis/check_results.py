@@ -10,6 +10,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from twin.results.frames import Frames
+
 CHECK_SCHEMA = "silkroad-twin/check/1"
 
 
@@ -36,7 +38,7 @@ class CheckOutcome:
 
 
 @dataclass(frozen=True)
-class CheckReport:
+class CheckReport(Frames):
     outcomes: tuple[CheckOutcome, ...]
 
     @property

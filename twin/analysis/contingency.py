@@ -37,6 +37,7 @@ from twin.ecmp import DestinationDag, DirectedLink, demand_flows, destination_da
 from twin.interrupts import ignore_sigint
 from twin.model import Demand, Topology
 from twin.provenance import file_sha256
+from twin.results.frames import Frames
 from twin.routing import FailureState, Metric, Router, expand_srlgs
 
 CONTINGENCY_SCHEMA = "silkroad-twin/contingency/1"
@@ -82,7 +83,7 @@ class FailureImpact:
 
 
 @dataclass(frozen=True)
-class ContingencyResult:
+class ContingencyResult(Frames):
     topology: str
     mode: str
     routing: str

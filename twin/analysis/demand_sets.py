@@ -197,9 +197,9 @@ def select_demands(
         return load_demands_file(demands_file, topology)
     if gravity_gbps is not None:
         require_positive(
-            "--gravity",
+            "gravity_gbps",
             gravity_gbps,
-            "give the total traffic in Gbit/s to spread over the node pairs, e.g. --gravity 1000",
+            "give the total traffic in Gbit/s to spread over the node pairs, e.g. 1000",
         )
         return gravity_demands(topology, gravity_gbps)
     demands = default_demands(topology, *or_in)

@@ -22,6 +22,7 @@ import networkx as nx
 
 from twin.geo import floor_rtt_ms
 from twin.model import Demand, Topology
+from twin.results.frames import Frames
 from twin.routing import Path, Router, expand_srlgs
 
 ANALYSIS_SCHEMA = "silkroad-twin/analysis/1"
@@ -57,7 +58,7 @@ class DemandPaths:
 
 
 @dataclass(frozen=True)
-class PathAnalysis:
+class PathAnalysis(Frames):
     topology: str
     topology_path: str
     include_planned: bool

@@ -22,6 +22,7 @@ from twin.analysis.paths import (
     srlg_disjoint_paths,
 )
 from twin.model import Demand, Topology
+from twin.results.frames import Frames
 from twin.routing import Router
 
 DIFF_SCHEMA = "silkroad-twin/diff/1"
@@ -77,7 +78,7 @@ class DemandDelta:
 
 
 @dataclass(frozen=True)
-class TopologyDiff:
+class TopologyDiff(Frames):
     base: str
     head: str
     elements: tuple[ElementChange, ...]

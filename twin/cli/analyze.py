@@ -188,10 +188,10 @@ def _availability_settings(
             "--availability-method", 0, 0, f"unknown method {method!r}", "use auto, exact or bounds"
         )
     require_non_negative(
-        "--tolerance", tolerance, "the largest bound gap to accept, e.g. 1e-9 (0: exact)"
+        "tolerance", tolerance, "the largest bound gap to accept, e.g. 1e-9 (0: exact)"
     )
-    require_positive("--relative-width", relative_width, "e.g. 0.1 (within 10 %)")
-    require_positive("--time-budget", time_budget_s, "e.g. 60 (seconds)")
+    require_positive("relative_width", relative_width, "e.g. 0.1 (within 10 %)")
+    require_positive("time_budget", time_budget_s, "e.g. 60 (seconds)")
     if relative_width > 1.0 or not 1.0 <= time_budget_s <= MAX_TIME_BUDGET_S:
         option, value = (
             ("--relative-width", relative_width)

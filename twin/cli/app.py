@@ -142,9 +142,21 @@ def stdout_console() -> Console:
     return _Console(highlight=False, markup=False, emoji=False, width=_width(sys.stdout.isatty()))
 
 
+# Library parameters whose option is not `--` + the name with dashes.
+_FLAG_OF_PARAMETER = {"gravity_gbps": "--gravity", "fmt": "--output"}
+
+
+def flag_of(parameter: str) -> str:
+    """The option a library parameter comes from: `max_replications` is `--max-replications`."""
+    return _FLAG_OF_PARAMETER.get(parameter, "--" + parameter.replace("_", "-"))
+
+
 def print_problem(console: Console, problem: Problem) -> None:
-    """`FILE:LINE:COL: message` and its hint, as plain text whatever the file or message hold."""
-    console.print(plain(problem.format()), soft_wrap=True)
+    """`FILE:LINE:COL: message` and its hint, as plain text whatever the file or message hold.
+
+    A library call's bad argument is shown under the option the user typed (`--workers`).
+    """
+    console.print(plain(problem.format(flag_of)), soft_wrap=True)
 
 
 # Machine outputs (--json, --markdown, export -o) given as this go to standard output.

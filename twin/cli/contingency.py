@@ -122,7 +122,7 @@ class ContingencyRequest:
                 "--workers and --scheduler both say where to evaluate",
                 "give one: --workers N for local processes, --scheduler ADDRESS for Dask",
             )
-        require_at_least("--top", self.top, 0, "the number of worst failures to list, e.g. 15")
+        require_at_least("top", self.top, 0, "the number of worst failures to list, e.g. 15")
         return self
 
 

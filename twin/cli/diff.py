@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +9,6 @@ import typer
 
 from twin.cli.app import EXIT_CHECK_FAILED, EXIT_OK, app, emit_json, emit_text, human_console
 from twin.errors import InputError
-from twin.option_values import require_non_negative
 
 
 @app.command("diff")
@@ -61,39 +59,23 @@ def diff_command(
         twin diff main:topologies/silk-road-2026.yaml topologies/silk-road-2026.yaml \\
             --fail-on regression --markdown "$GITHUB_STEP_SUMMARY"
     """
-    from twin.analysis.demand_sets import select_demands
-    from twin.analysis.topology_diff import Thresholds, diff_topologies, measure_demand
-    from twin.loading import load_topology
+    from twin.api import diff
     from twin.report.markdown_check import render_diff_markdown
     from twin.report.terminal_diff import print_diff
-    from twin.revisions import materialise, relabel
 
     if fail_on not in (None, "regression"):
         raise InputError.at(
             "--fail-on", 0, 0, f"unknown value {fail_on!r}", "the only value is 'regression'"
         )
-    require_non_negative("--rtt-threshold-ms", rtt_threshold_ms, "e.g. 0.5 (ms)")
-    require_non_negative("--availability-threshold", availability_threshold, "e.g. 1e-7")
     console = human_console(markdown, json_path)
-    with ExitStack() as stack:
-        topologies = []
-        for spec in (base, head):
-            local = stack.enter_context(materialise(spec))
-            try:
-                topologies.append(load_topology(local))
-            except InputError as exc:
-                raise relabel(exc, local, spec) from exc
-    base_topology, head_topology = topologies
-    demands = select_demands(head_topology, specs=demand, scenario=scenario, or_in=(base_topology,))
-    thresholds = Thresholds(rtt_ms=rtt_threshold_ms, availability=availability_threshold)
-    result = diff_topologies(
-        base_topology,
-        head_topology,
-        demands,
-        lambda topology, d: measure_demand(topology, d, include_planned=include_planned),
-        base_label=base,
-        head_label=head,
-        thresholds=thresholds,
+    result = diff(
+        base,
+        head,
+        scenario=scenario,
+        demands=demand,
+        include_planned=include_planned,
+        rtt_threshold_ms=rtt_threshold_ms,
+        availability_threshold=availability_threshold,
     )
     print_diff(console, result)
     if markdown is not None:

@@ -327,23 +327,21 @@ def plot_bytes(
 ) -> bytes:
     """One figure as PNG or SVG bytes (deterministic for a given result)."""
     if kind not in PLOT_KINDS:
-        raise InputError.at(
-            "--kind", 0, 0, f"unknown plot kind {kind!r}", f"choose one of {', '.join(PLOT_KINDS)}"
+        raise InputError.for_parameter(
+            "kind", f"unknown plot kind {kind!r}", f"choose one of {', '.join(PLOT_KINDS)}"
         )
     if fmt not in FORMATS:
-        raise InputError.at(
-            "-o", 0, 0, f"cannot write a .{fmt} figure", "name the output file .png or .svg"
+        raise InputError.for_parameter(
+            "fmt", f"cannot write a .{fmt} figure", "name the output file .png or .svg"
         )
     if kind == "map" and topology is None:
-        raise InputError.at("--kind", 0, 0, "a map needs the topology", "pass --topology FILE")
+        raise InputError.for_parameter("kind", "a map needs the topology", "give the topology")
     if isinstance(result, Mapping) and result.get("schema") == MC_SCHEMA:
         if kind != "map":
-            raise InputError.at(
-                "--kind",
-                0,
-                0,
+            raise InputError.for_parameter(
+                "kind",
                 f"Monte Carlo results have no {kind} plot: it draws one replication",
-                "use --kind map, or `twin report RESULTS.json` for intervals per demand",
+                "plot the map, or write the report for intervals per demand",
             )
         assert topology is not None
         return _figure(lambda ax: _map(ax, _montecarlo_facts(result), topology), _SIZES["map"], fmt)

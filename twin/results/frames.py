@@ -21,6 +21,7 @@ from twin.errors import TwinError
 if TYPE_CHECKING:
     import pandas as pd
 
+
 class FramesUnavailable(TwinError):
     """pandas, which DataFrames need, is not installed."""
 
@@ -36,7 +37,9 @@ def _pandas() -> Any:
 
 
 def _is_record(value: object) -> bool:
-    return dataclasses.is_dataclass(value) and not isinstance(value, type)
+    """A dataclass instance, or a named tuple (a run's timeline entries)."""
+    dataclass_instance = dataclasses.is_dataclass(value) and not isinstance(value, type)
+    return dataclass_instance or (isinstance(value, tuple) and hasattr(value, "_asdict"))
 
 
 def _records(value: object) -> list[Any] | None:
@@ -77,17 +80,25 @@ def _declares_records(cls: type, name: str) -> bool:
         hint = typing.get_type_hints(cls)[name]
     except (NameError, TypeError, KeyError):  # an annotation only a type checker can resolve
         return False
-    return any(dataclasses.is_dataclass(arg) for arg in typing.get_args(hint))
+    return any(
+        dataclasses.is_dataclass(arg) or hasattr(arg, "_fields") for arg in typing.get_args(hint)
+    )
+
+
+def _fields(record: object) -> list[str]:
+    if dataclasses.is_dataclass(record):
+        return [f.name for f in dataclasses.fields(record)]
+    return list(record._fields)  # type: ignore[attr-defined]
 
 
 def _row(record: object, prefix: str = "") -> dict[str, Any]:
     row: dict[str, Any] = {}
-    for f in dataclasses.fields(record):  # type: ignore[arg-type]
-        value = getattr(record, f.name)
+    for name in _fields(record):
+        value = getattr(record, name)
         if _is_record(value):
-            row.update(_row(value, f"{prefix}{f.name}."))
+            row.update(_row(value, f"{prefix}{name}."))
         else:
-            row[f"{prefix}{f.name}"] = value
+            row[f"{prefix}{name}"] = value
     return row
 
 
@@ -103,7 +114,7 @@ def to_frame(result: object, table: str | None = None) -> pd.DataFrame:
     if name not in names:
         raise ValueError(f"{type(result).__name__} has no table {name!r}: it has {names}")
     records = _records(getattr(result, name)) or []
-    columns = [f.name for f in dataclasses.fields(records[0])] if records else None
+    columns = _fields(records[0]) if records else None
     rows = [_row(record) for record in records]
     frame: pd.DataFrame = _pandas().DataFrame(rows or None, columns=None if rows else columns)
     return frame

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from twin.atomic import write_json_atomic
+from twin.results.frames import Frames
 from twin.results.records import ElementOutage
 
 RUN_SCHEMA = "silkroad-twin/run/2"
@@ -128,7 +129,7 @@ class TimelineEntry(NamedTuple):
 
 
 @dataclass(frozen=True)
-class SimulationResult:
+class SimulationResult(Frames):
     scenario: str
     scenario_path: str
     topology: str
