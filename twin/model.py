@@ -24,7 +24,6 @@ RepairKind = Literal["fixed", "exponential", "lognormal"]
 FailureBasis = Literal["per_1000km", "per_link"]
 
 NODE_ROLES: tuple[str, ...] = ("pop", "landing", "border", "ixp", "datacenter")
-LINK_KINDS: tuple[str, ...] = ("terrestrial", "submarine")
 LINK_STATUSES: tuple[str, ...] = ("active", "planned", "retired")
 
 # z such that P(Z <= z) = 0.9 for a standard normal: turns a lognormal's median and p90 into sigma.
@@ -160,9 +159,6 @@ class Link:
         """One-way propagation delay of the span (fibre only; node equipment is added per hop)."""
         return self.length_km * FIBRE_DELAY_MS_PER_KM
 
-    def other_end(self, node_id: str) -> str:
-        return self.b if node_id == self.a else self.a
-
 
 @dataclass(frozen=True)
 class CorridorCalibration:
@@ -225,29 +221,14 @@ class Topology:
     source_path: str = ""
     latency_calibration: LatencyCalibration | None = None
 
-    def active_links(self) -> list[Link]:
-        """Links in service; planned and retired links are kept in the file but carry no traffic."""
-        return [link for link in self.links.values() if link.status == "active"]
-
     def links_in_srlg(self, srlg_id: str) -> list[Link]:
         return [link for link in self.links.values() if srlg_id in link.srlgs]
-
-    def links_at_node(self, node_id: str) -> list[Link]:
-        return [link for link in self.links.values() if node_id in (link.a, link.b)]
 
     def with_failure_classes(self, overrides: Mapping[str, FailureClass]) -> Topology:
         """A copy whose failure classes are replaced (scenario overrides); links are untouched."""
         merged = dict(self.failure_classes)
         merged.update(overrides)
         return replace(self, failure_classes=merged)
-
-    def with_planned_active(self) -> Topology:
-        """A copy in which planned links are in service ("what would the new cable buy us")."""
-        links = {
-            lid: (replace(link, status="active") if link.status == "planned" else link)
-            for lid, link in self.links.items()
-        }
-        return replace(self, links=links)
 
 
 # ----------------------------------------------------------------------------------------------

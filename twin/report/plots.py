@@ -19,7 +19,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 from twin.atomic import write_bytes_atomic
 from twin.errors import InputError
@@ -32,7 +32,6 @@ from twin.report.svg import nines, step_points, time_unit
 from twin.results import SimulationResult
 
 MC_SCHEMA = "silkroad-twin/montecarlo/1"
-PlotKind = Literal["map", "timeline", "latency", "availability"]
 PLOT_KINDS: tuple[str, ...] = ("map", "timeline", "latency", "availability")
 FORMATS: tuple[str, ...] = ("png", "svg")
 _RC: Any = {
