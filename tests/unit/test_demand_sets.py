@@ -14,6 +14,7 @@ from twin.analysis.demand_sets import (
     select_demands,
 )
 from twin.analysis.paths import srlg_disjoint_paths
+from twin.cli.app import flag_of
 from twin.errors import InputError
 from twin.io import render_yaml
 from twin.loading import file_kind, load_demands, load_topology
@@ -160,7 +161,8 @@ def test_two_sources_of_demands_are_refused(tmp_path: Path, topology) -> None:  
 def test_gravity_needs_a_positive_total(topology, gbps: float) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InputError) as info:
         select_demands(topology, gravity_gbps=gbps)
-    assert info.value.problems[0].path == "--gravity"
+    assert info.value.problems[0].parameter == "gravity_gbps"
+    assert flag_of(info.value.problems[0].parameter) == "--gravity"  # as the CLI shows it
 
 
 def test_a_topology_without_the_standard_pairs_asks_for_demands(tmp_path: Path) -> None:
