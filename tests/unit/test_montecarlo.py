@@ -199,13 +199,13 @@ def test_replications_cap_the_precision_rule_and_the_note_says_so() -> None:
 @pytest.mark.parametrize(
     ("options", "option", "words"),
     [
-        ({"replications": 0}, "--replications", "at least 1"),
-        ({"precision": 0.0}, "--precision", "positive"),
-        ({"precision": -0.1}, "--precision", "positive"),
-        ({"precision": math.nan}, "--precision", "positive"),
-        ({"precision": math.inf}, "--precision", "positive"),
-        ({"precision": 0.1, "max_replications": 0}, "--max-replications", "at least 1"),
-        ({"replications": 2, "workers": 0}, "--workers", "at least 1"),
+        ({"replications": 0}, "replications", "at least 1"),
+        ({"precision": 0.0}, "precision", "positive"),
+        ({"precision": -0.1}, "precision", "positive"),
+        ({"precision": math.nan}, "precision", "positive"),
+        ({"precision": math.inf}, "precision", "positive"),
+        ({"precision": 0.1, "max_replications": 0}, "max_replications", "at least 1"),
+        ({"replications": 2, "workers": 0}, "workers", "at least 1"),
         ({"precision": 0.1, "watch": ["nope"]}, "--demand", "no demand 'nope'"),
         ({"replications": 2, "watch": ["often"]}, "--demand", "--precision"),
     ],
@@ -216,7 +216,9 @@ def test_meaningless_options_are_input_errors(
     with pytest.raises(InputError) as caught:
         run_replications(_two_demand_scenario(), **options)
     problem = caught.value.problems[0]
+    # A parameter's problem is named as the parameter (the CLI shows it as its option).
     assert problem.path == option and words in problem.message
+    assert problem.parameter in ("", option)
 
 
 def test_unreachable_dask_scheduler_is_bad_input_not_a_bug(monkeypatch: pytest.MonkeyPatch) -> None:
