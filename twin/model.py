@@ -221,6 +221,10 @@ class Topology:
     source_path: str = ""
     latency_calibration: LatencyCalibration | None = None
 
+    def active_links(self) -> list[Link]:
+        """Links in service; planned and retired links are kept in the file but carry no traffic."""
+        return [link for link in self.links.values() if link.status == "active"]
+
     def links_in_srlg(self, srlg_id: str) -> list[Link]:
         return [link for link in self.links.values() if srlg_id in link.srlgs]
 
