@@ -40,9 +40,10 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("results", ("twin.results",)),
     ("loading", ("twin.loading", "twin.io", "twin.revisions")),
     ("routing", ("twin.routing", "twin.ecmp", "twin.replacement_paths")),
-    ("analysis, sim", ("twin.analysis", "twin.sim")),
-    # The gate evaluates checks, running Monte Carlo for `method: montecarlo` ones.
-    ("montecarlo", ("twin.montecarlo", "twin.sweep", "twin.gate")),
+    ("analysis, sim, calibrate", ("twin.analysis", "twin.sim", "twin.calibrate")),
+    # The gate evaluates checks, running Monte Carlo for `method: montecarlo` ones; the
+    # back-test replays incidents through the same replications.
+    ("montecarlo", ("twin.montecarlo", "twin.sweep", "twin.gate", "twin.backtest")),
     ("report", ("twin.report",)),
     # What a notebook calls (`twin.diff`, `twin.report`, ...); the CLI calls the same functions.
     ("notebook API", ("twin", "twin.api")),
