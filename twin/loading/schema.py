@@ -15,6 +15,11 @@ from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from twin.units import HOURS_PER_YEAR
+
+# A reported restoration longer than a decade is a typo, not an incident.
+MAX_OBSERVED_H = 10 * HOURS_PER_YEAR
+
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 Duration = Annotated[
     str | float,
@@ -341,10 +346,10 @@ class ObservedSpec(Strict):
 
     id: Id | None = None
     restored_h: Annotated[
-        float, Field(gt=0, le=87660, description="reported central time to restore, hours")
+        float, Field(gt=0, le=MAX_OBSERVED_H, description="reported central time to restore, hours")
     ]
     range_h: Annotated[
-        list[Annotated[float, Field(gt=0, le=87660)]],
+        list[Annotated[float, Field(gt=0, le=MAX_OBSERVED_H)]],
         Field(min_length=2, max_length=2, description="reported range [low, high], hours"),
     ]
     measure: Literal["elements-up", "demand-connected"]
