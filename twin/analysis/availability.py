@@ -29,7 +29,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from twin.analysis.availability_network import Network, build_network, relevant_network
+from twin.analysis.availability_blocks import Chain, Group, decompose
+from twin.analysis.availability_network import Network, build_network
 from twin.analysis.frontier import Diagram, OutOfTime, PairOutcome, bounded_pair
 from twin.analysis.frontier_exact import TooLarge, exact_pairs
 from twin.analysis.frontier_plan import Plan, build_plan
@@ -286,6 +287,80 @@ def _not_analysed(s: str, t: str, why: str) -> AvailabilityResult:
     )
 
 
+def _group_result(
+    group: Group, plan: Plan, settings: Settings, deadline: float
+) -> AvailabilityResult:
+    """One group of blocks: exact when its diagram fits (in half its time), else bounds."""
+    local, ends = group.network, (group.entry, group.exit)
+    if exact_estimate(plan) <= settings.max_exact_states:
+        exact_deadline = time.monotonic() + (deadline - time.monotonic()) / 2.0
+        diagram = Diagram(plan)
+        try:
+            outcome = exact_pairs(
+                diagram, [ends], max_states=settings.max_exact_states, deadline=exact_deadline
+            )[0]
+        except (TooLarge, OutOfTime):
+            pass
+        else:
+            method = f"exact (width {plan.width})"
+            return _from_outcome(outcome, method, local.random_components, settings, diagram.size)
+    return _bounds_one(local, plan, ends, settings, deadline)
+
+
+def _series_down(factor: float, downs: Sequence[float]) -> float:
+    """1 - factor x prod(1 - d): unavailability of independent parts in series, without the
+    cancellation of 1 - 0.9999999."""
+    if factor <= 0.0 or any(d >= 1.0 for d in downs):
+        return 1.0
+    return -math.expm1(math.log(factor) + sum(math.log1p(-d) for d in downs))
+
+
+def _chain_result(
+    s: str, t: str, chain: Chain, plans: Sequence[Plan], settings: Settings, deadline: float
+) -> AvailabilityResult:
+    """The demand from its independent groups in series, exact ones first, the rest sharing
+    what is left of the demand's time."""
+    order = sorted(range(len(plans)), key=lambda i: len(plans[i].steps) * plans[i].width)
+    parts: list[AvailabilityResult] = []
+    for n, i in enumerate(order):
+        share = (deadline - time.monotonic()) / (len(order) - n)
+        parts.append(_group_result(chain.groups[i], plans[i], settings, time.monotonic() + share))
+    lower = chain.factor * math.prod(r.lower for r in parts)
+    upper = chain.factor * math.prod(r.upper for r in parts)
+    down_lower = _series_down(chain.factor, [r.down_lower for r in parts])
+    down_upper = _series_down(chain.factor, [r.down_upper for r in parts])
+    exact = all(r.exact for r in parts)
+    hardest = max(parts, key=lambda r: (r.gap, r.states_examined))
+    method = (
+        f"{'exact' if exact else 'bounds'}: {len(parts)} independent part(s) in series "
+        f"({sum(r.exact for r in parts)} exact); hardest: {hardest.method}"
+    )
+    return AvailabilityResult(
+        s,
+        t,
+        (1.0 - down_lower) if exact else lower,
+        upper,
+        exact,
+        method,
+        sum(r.states_examined for r in parts),
+        sum(r.components for r in parts),
+        converged=exact or _close_enough(upper - lower, down_lower, settings),
+        tolerance=settings.tolerance,
+        down_lower=down_lower,
+        down_upper=down_lower if exact else down_upper,
+        budget_exhausted=any(r.budget_exhausted for r in parts),
+    )
+
+
+def _predicted_s(plans: Sequence[Plan], settings: Settings) -> float:
+    """Seconds of the smallest bounded round of the parts too large for exact."""
+    return sum(
+        len(p.steps) * FIRST_BOUND_STATES * max(1, p.width) * SECONDS_PER_STATE_SLOT
+        for p in plans
+        if exact_estimate(p) > settings.max_exact_states
+    )
+
+
 def _bounds_all(
     network: Network,
     pairs: Sequence[tuple[str, str]],
@@ -294,26 +369,30 @@ def _bounds_all(
     progress: Progress | None,
     why_not_exact: str,
 ) -> dict[tuple[str, str], AvailabilityResult]:
-    """Bounds for each pair within its share of what is left of the budget. A pair whose
-    smallest search is predicted to overrun its share is not started; when that is the first
-    pair, the network is beyond analysis (`BeyondAnalytic`)."""
+    """Each pair decomposed into independent parts in series (`availability_blocks`), within
+    its share of what is left of the budget. A pair whose smallest search is predicted to
+    overrun its share is not started; when that is the first pair, the network is beyond
+    analysis (`BeyondAnalytic`)."""
     results: dict[tuple[str, str], AvailabilityResult] = {}
     for n, (s, t) in enumerate(pairs):
         share = (deadline - time.monotonic()) / (len(pairs) - n)
-        local = relevant_network(network, s, t)
-        if not local.edges:
+        chain = decompose(network, s, t)
+        if not chain.groups:
             results[(s, t)] = _disconnected(s, t, 0, "disconnected: no path between the ends")
             continue
-        plan = build_plan(local.vertices, local.edges, local.component_p_up)
-        predicted = (
-            len(plan.steps) * FIRST_BOUND_STATES * max(1, plan.width) * SECONDS_PER_STATE_SLOT
-        )
+        plans = [
+            build_plan(g.network.vertices, g.network.edges, g.network.component_p_up)
+            for g in chain.groups
+        ]
+        predicted = _predicted_s(plans, settings)
         if predicted > share:
             if not results:
-                raise BeyondAnalytic(_beyond_message(plan, predicted, share, why_not_exact))
+                widest = max(plans, key=lambda p: p.width)
+                raise BeyondAnalytic(_beyond_message(widest, predicted, share, why_not_exact))
             results[(s, t)] = _not_analysed(s, t, "the time budget ran out")
         else:
-            results[(s, t)] = _bounds_one(local, plan, (s, t), settings, time.monotonic() + share)
+            end = time.monotonic() + share
+            results[(s, t)] = _chain_result(s, t, chain, plans, settings, end)
         if progress is not None:
             progress(n + 1, len(pairs))
     return results
