@@ -9,6 +9,9 @@ Properties:
   against brute force over all simple paths);
 - a path's RTT is >= the geodesic floor between its ends;
 - analytic availability is within [0, 1] (lower <= upper);
+- a demand solved as independent parts in series (blocks, node failures of the ends and cut
+  vertices factored out, SRLGs joining blocks, series-parallel reductions) equals the
+  whole-network diagram;
 - adding a parallel link (more redundancy) never lowers a demand's analytic availability;
 - failing more elements never shortens the shortest path.
 
@@ -28,7 +31,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from twin import routing
-from twin.analysis.availability import demand_availability
+from twin.analysis.availability import Settings, availability_of_demands, demand_availability
 from twin.geo import floor_rtt_ms, geodesic_km
 from twin.model import FailureClass, Link, Node, RepairTime, Srlg, Topology
 from twin.routing import LANDMARK_MIN_NODES, Path, Router
@@ -298,6 +301,16 @@ def test_analytic_availability_is_a_probability(case: Case) -> None:
     assert 0.0 <= result.lower <= result.upper <= 1.0
     assert 0.0 <= result.value <= 1.0
     assert result.unavailability_min_per_year >= -1e-6
+
+
+@given(networks(max_nodes=9, max_extra=7, max_cuts=1))
+@PROPS
+def test_demand_in_parts_equals_the_whole_network_diagram(case: Case) -> None:
+    pair = [(case.source, case.destination)]
+    whole = availability_of_demands(case.topology, pair, settings=Settings(method="exact"))[0]
+    parts = availability_of_demands(case.topology, pair, settings=Settings(method="bounds"))[0]
+    assert whole.exact and parts.exact
+    assert parts.down_lower == pytest.approx(whole.down_lower, rel=1e-9, abs=1e-15)
 
 
 @st.composite

@@ -245,15 +245,27 @@ def _exact_all(
     }
 
 
+def _next_cap(cap: int, round_s: float, deadline: float, settings: Settings) -> int:
+    """The next round's state cap: x4, or x2 when only that is predicted to finish before the
+    deadline (a round's time grows with its cap); 0 when neither would, so no round is
+    started only to be cut off and thrown away."""
+    left = deadline - time.monotonic()
+    for growth in (4, 2):
+        if cap * growth <= settings.max_bound_states and round_s * growth * 1.25 <= left:
+            return cap * growth
+    return 0
+
+
 def _bounds_one(
     local: Network, plan: Plan, ends: tuple[str, str], settings: Settings, deadline: float
 ) -> AvailabilityResult:
-    """Certified bounds for one demand on its relevant links, the state cap growing x4 per
-    round until the interval is narrow enough or the demand's time share is spent."""
+    """Certified bounds for one demand on its relevant links, the state cap growing per round
+    (`_next_cap`) until the interval is narrow enough or the demand's time share is spent."""
     diagram = Diagram(plan, remember=False)
     cap = FIRST_BOUND_STATES
     best: AvailabilityResult | None = None
     while True:
+        started = time.monotonic()
         outcome = bounded_pair(diagram, ends, max_states=cap, deadline=deadline)
         method = (
             f"bounds: truncated frontier search (width {plan.width}, up to {cap:,} states "
@@ -264,9 +276,12 @@ def _bounds_one(
             best = result
         if result.converged or not outcome.complete or outcome.peak_states < cap:
             break
-        if cap >= settings.max_bound_states:
+        following = _next_cap(cap, time.monotonic() - started, deadline, settings)
+        if following == 0:
+            if cap < settings.max_bound_states:  # stopped by the time share, not the cap
+                best = replace(best, budget_exhausted=True)
             break
-        cap *= 4
+        cap = following
     if not outcome.complete:
         best = replace(best, budget_exhausted=True)
     return best
@@ -292,6 +307,9 @@ def _group_result(
 ) -> AvailabilityResult:
     """One group of blocks: exact when its diagram fits (in half its time), else bounds."""
     local, ends = group.network, (group.entry, group.exit)
+    if len(local.edges) == 1 and not local.edges[0].components:  # reduced to one link
+        p = local.edges[0].p_up
+        return AvailabilityResult(*ends, p, p, True, "exact (series-parallel)", 1, 1)
     if exact_estimate(plan) <= settings.max_exact_states:
         exact_deadline = time.monotonic() + (deadline - time.monotonic()) / 2.0
         diagram = Diagram(plan)
