@@ -9,7 +9,9 @@ the previous engine for comparison, bounds beyond exact, and a 10,000-link netwo
   same demands on AttMpls and BtNorthAmerica, with its old budget of 200,000 sub-problems;
   agreement where it finishes.
 - bounds: backbone/europe_nosc (554 nodes, 846 links, frontier width 23), beyond the exact
-  state cap: time and relative width per demand (target <= 10 % of the unavailability).
+  state cap: time and relative width per demand (target <= 10 % of the unavailability); each
+  demand is split into independent parts in series, its 730-link core block reduced to
+  ~580 links of frontier width 20 and bounded, the small parts exact.
 - refusal: a 50 x 100 grid with 150 diagonals (5,000 nodes, 10,000 links): the time to a clean
   refusal (`BeyondAnalytic`, exit 2 in the CLI) and the peak memory.
 """
@@ -186,8 +188,9 @@ def _bounds_rows() -> list[Row]:
         topology, pairs, settings=Settings(method="auto", time_budget_s=BUDGET_S)
     )
     elapsed = time.perf_counter() - started
-    four_nines = [r for r in results if r.down_upper <= 1e-4 and not r.exact]
+    four_nines = [r for r in results if r.down_upper <= 1e-4]
     widths = [r.relative_width for r in four_nines]
+    within = sum(r.converged for r in four_nines)
     for r in results:
         print(f"   {r.source}-{r.destination}: U in [{r.down_lower:.3e}, {r.down_upper:.3e}]")
     return [
@@ -196,16 +199,18 @@ def _bounds_rows() -> list[Row]:
             "relative width, worst four-nines demand",
             max(widths, default=0.0),
             "x U",
-            f"target <= 0.1 (or gap <= 1e-12); {len(four_nines)} of {len(pairs)} random demands "
-            f"at four nines or better; {sum(r.budget_exhausted for r in results)} ran out of "
-            f"budget; median {statistics.median(widths) if widths else 0:.3f}",
+            f"target <= 0.1 (or gap <= 1e-12): {within} of {len(four_nines)} four-nines demands "
+            f"(of {len(pairs)} random) within it; {sum(r.exact for r in results)} exact; "
+            f"{sum(r.budget_exhausted for r in results)} stopped by the time budget; median "
+            f"{statistics.median(widths) if widths else 0:.2g}",
         ),
         Row(
             "availability bounds backbone/europe_nosc",
             "wall time per demand",
             elapsed / len(pairs),
             "s",
-            f"554 nodes, 846 links; {results[0].method}",
+            f"554 nodes, 846 links, budget {BUDGET_S:g} s for all; demands in independent "
+            "parts (blocks, series-parallel reductions), the core block bounded",
         ),
     ]
 
