@@ -11,8 +11,10 @@ order, not with the number of links or demands (see `frontier_plan`, `frontier`)
   whole network, shared by every demand: a forward pass, a backward pass, one marked pass per
   demand source. Nodes and SRLGs are diagram variables that guard their links, so correlated
   failures stay exact. Cost is measured before trying (`_exact_estimate`) and capped in states.
-- **bounds** (`frontier.bounded_pair`): per demand, on the links that can matter to it (its
-  biconnected block), the same search keeping only the most probable states of each step. The
+- **bounds**: per demand, independent parts in series (`availability_blocks`: the blocks on
+  its path, node failures of the ends and cut vertices factored out, series-parallel
+  reductions); a part whose diagram fits is exact, the others run the same search keeping
+  only the most probable states of each step (`frontier.bounded_pair`). The
   dropped mass is unknown, so the result is a certified interval. The kept-state cap grows
   (x4 per round) until the interval is within `tolerance`, or within `relative_width` of the
   unavailability, or the demand's share of the time budget is spent: the result says which.

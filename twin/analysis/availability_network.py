@@ -105,27 +105,3 @@ def _prune(edges: list[PlanEdge], terminals: set[str]) -> list[PlanEdge]:
         if part & terminals:
             useful |= part
     return [e for i, e in enumerate(edges) if alive[i] and e.u in useful]
-
-
-def relevant_network(network: Network, s: str, t: str) -> Network:
-    """The links on some simple s-t path: the biconnected block of the graph plus a virtual s-t
-    link that holds that link (a link outside it lies on no simple s-t path)."""
-    graph = nx.MultiGraph()
-    for i, e in enumerate(network.edges):
-        graph.add_edge(e.u, e.v, key=i)
-    if s not in graph or t not in graph or not nx.has_path(graph, s, t):
-        return Network(network.vertices, (), network.component_p_up, network.component_ids)
-    virtual = -1
-    graph.add_edge(s, t, key=virtual)
-    keep: list[int] = []
-    for block in nx.biconnected_component_edges(graph):
-        keys = {k for u, v in block for k in graph[u][v]}
-        if virtual in keys:
-            keep = sorted(k for k in keys if k != virtual)
-            break
-    return Network(
-        network.vertices,
-        tuple(network.edges[i] for i in keep),
-        network.component_p_up,
-        network.component_ids,
-    )
