@@ -31,7 +31,7 @@ from twin.units import HOURS_PER_YEAR
 
 if TYPE_CHECKING:
     from twin.model import Scenario
-    from twin.montecarlo import MonteCarloResult
+    from twin.results.montecarlo import MonteCarloResult
 
 SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "annual-reliability.yaml"
 # The replication count is chosen so that the 1-worker run takes about SERIAL_TARGET_S (a

@@ -42,9 +42,9 @@ from twin.option_values import (
     require_workers,
     usable_workers,
 )
-from twin.provenance import NO_INPUT, InputRecord, file_record
+from twin.provenance import file_record
 from twin.results import SimulationResult
-from twin.results.frames import Frames
+from twin.results.montecarlo import DemandStats, Interval, LinkStats, MonteCarloResult
 from twin.results.records import NO_PATH_AT_START, cause_elements
 from twin.sim import simulate
 from twin.units import HOURS_PER_YEAR
@@ -52,7 +52,6 @@ from twin.units import HOURS_PER_YEAR
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 
-MC_SCHEMA = "silkroad-twin/montecarlo/1"
 DEFAULT_BATCH = 8
 PROGRESS_INTERVAL_S = 0.25
 # How many of a demand's outage causes the result keeps (the report names the first).
@@ -71,155 +70,22 @@ def t95(dof: int) -> float:
     return student_t.quantile(0.975, dof)
 
 
-@dataclass(frozen=True)
-class Interval:
-    """Mean of the replication values and its 95 % confidence interval."""
-
-    mean: float
-    low: float
-    high: float
-    n: int
-
-    @property
-    def half_width(self) -> float:
-        return (self.high - self.low) / 2.0
-
-    @classmethod
-    def of(cls, values: Sequence[float], clip: tuple[float, float] | None = None) -> Interval:
-        n = len(values)
-        mean = math.fsum(values) / n if values else math.nan
-        if n < 2:
-            low, high = -math.inf, math.inf
-        else:
-            # Two-pass sample variance over correctly rounded sums: as deterministic as
-            # statistics.stdev and far cheaper (it works in exact fractions), which matters
-            # because the stopping rule recomputes every interval after each batch.
-            variance = math.fsum((x - mean) ** 2 for x in values) / (n - 1)
-            half = t95(n - 1) * math.sqrt(variance) / math.sqrt(n)
-            low, high = mean - half, mean + half
-        if clip is not None:
-            low, high = max(clip[0], low), min(clip[1], high)
-        return cls(mean, low, high, n)
-
-    def to_dict(self) -> dict[str, float | int | None]:
-        def finite(x: float) -> float | None:
-            return x if math.isfinite(x) else None
-
-        return {
-            "mean": finite(self.mean),
-            "low": finite(self.low),
-            "high": finite(self.high),
-            "n": self.n,
-        }
-
-
-@dataclass(frozen=True)
-class DemandStats:
-    id: str
-    availability: Interval
-    sla_availability: Interval
-    downtime_min_per_year: Interval
-    sla_downtime_min_per_year: Interval
-    traffic_lost_gbit: Interval
-    sla_target: float | None
-    # (element or cause, share of the demand's downtime over all replications, outages), worst
-    # first: which element's failures take the demand down most, the thing a planner acts on.
-    downtime_causes: tuple[tuple[str, float, int], ...] = ()
-    source: str = ""
-    destination: str = ""
-
-    def relative_precision(self) -> float:
-        """Half-width of the unavailability interval over its mean (inf when undefined)."""
-        unavailability = 1.0 - self.availability.mean
-        if unavailability <= 0:
-            return math.inf
-        return self.availability.half_width / unavailability
-
-
-@dataclass(frozen=True)
-class LinkStats:
-    """A link's mean failures and downtime per simulated year, over the replications."""
-
-    id: str
-    failures_per_year: float
-    downtime_h_per_year: float
-
-
-@dataclass(frozen=True)
-class MonteCarloResult(Frames):
-    scenario: str
-    seed: int
-    replications: int
-    demands: tuple[DemandStats, ...]
-    partial: bool = False
-    reason: str = ""
-    precision_target: float | None = None
-    precision_reached: bool | None = None
-    notes: tuple[str, ...] = field(default_factory=tuple)
-    topology: str = ""
-    scenario_input: InputRecord = NO_INPUT
-    topology_input: InputRecord = NO_INPUT
-    horizon_h: float = 0.0
-    # The demands the precision rule looked at (all of them unless --demand narrowed it).
-    precision_demands: tuple[str, ...] = ()
-    links: tuple[LinkStats, ...] = ()
-
-    def demand(self, demand_id: str) -> DemandStats:
-        for d in self.demands:
-            if d.id == demand_id:
-                return d
-        raise KeyError(demand_id)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "schema": MC_SCHEMA,
-            "scenario": self.scenario,
-            "seed": self.seed,
-            "replications": self.replications,
-            "partial": self.partial,
-            "reason": self.reason,
-            "precision_target": self.precision_target,
-            "precision_reached": self.precision_reached,
-            "precision_demands": list(self.precision_demands),
-            "notes": list(self.notes),
-            "topology": self.topology,
-            "horizon_h": self.horizon_h,
-            "scenario_path": self.scenario_input.path,
-            "scenario_sha256": self.scenario_input.sha256,
-            "topology_path": self.topology_input.path,
-            "topology_sha256": self.topology_input.sha256,
-            "links": [
-                {
-                    "id": lk.id,
-                    "failures_per_year": round(lk.failures_per_year, 9),
-                    "downtime_h_per_year": round(lk.downtime_h_per_year, 9),
-                }
-                for lk in self.links
-            ],
-            "demands": [
-                {
-                    "id": d.id,
-                    "source": d.source,
-                    "destination": d.destination,
-                    "sla_target": d.sla_target,
-                    "availability": d.availability.to_dict(),
-                    "sla_availability": d.sla_availability.to_dict(),
-                    "downtime_min_per_year": d.downtime_min_per_year.to_dict(),
-                    "sla_downtime_min_per_year": d.sla_downtime_min_per_year.to_dict(),
-                    "traffic_lost_gbit": d.traffic_lost_gbit.to_dict(),
-                    "downtime_causes": [
-                        {"cause": cause, "share": round(share, 9), "outages": count}
-                        for cause, share, count in d.downtime_causes
-                    ],
-                    "relative_precision": (
-                        None
-                        if not math.isfinite(d.relative_precision())
-                        else d.relative_precision()
-                    ),
-                }
-                for d in self.demands
-            ],
-        }
+def interval_of(values: Sequence[float], clip: tuple[float, float] | None = None) -> Interval:
+    """The mean of `values` and its 95 % interval (exact t quantile), clipped to `clip`."""
+    n = len(values)
+    mean = math.fsum(values) / n if values else math.nan
+    if n < 2:
+        low, high = -math.inf, math.inf
+    else:
+        # Two-pass sample variance over correctly rounded sums: as deterministic as
+        # statistics.stdev and far cheaper (it works in exact fractions), which matters
+        # because the stopping rule recomputes every interval after each batch.
+        variance = math.fsum((x - mean) ** 2 for x in values) / (n - 1)
+        half = t95(n - 1) * math.sqrt(variance) / math.sqrt(n)
+        low, high = mean - half, mean + half
+    if clip is not None:
+        low, high = max(clip[0], low), min(clip[1], high)
+    return Interval(mean, low, high, n)
 
 
 @dataclass(frozen=True)
@@ -350,17 +216,17 @@ def aggregate(
         stats.append(
             DemandStats(
                 id=d.id,
-                availability=Interval.of([s.availability[d.id] for s in samples], (0.0, 1.0)),
-                sla_availability=Interval.of(
+                availability=interval_of([s.availability[d.id] for s in samples], (0.0, 1.0)),
+                sla_availability=interval_of(
                     [s.sla_availability[d.id] for s in samples], (0.0, 1.0)
                 ),
-                downtime_min_per_year=Interval.of(
+                downtime_min_per_year=interval_of(
                     [s.downtime_min_per_year[d.id] for s in samples], (0.0, math.inf)
                 ),
-                sla_downtime_min_per_year=Interval.of(
+                sla_downtime_min_per_year=interval_of(
                     [s.sla_downtime_min_per_year[d.id] for s in samples], (0.0, math.inf)
                 ),
-                traffic_lost_gbit=Interval.of(
+                traffic_lost_gbit=interval_of(
                     [s.lost_gbit[d.id] for s in samples], (0.0, math.inf)
                 ),
                 sla_target=d.sla.availability,

@@ -11,43 +11,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from twin.errors import InputError, Problem
 from twin.loading import load_scenario
-from twin.montecarlo import MonteCarloResult, ProgressFn, run_replications
-
-SWEEP_SCHEMA = "silkroad-twin/sweep/1"
-
-
-@dataclass(frozen=True)
-class Variant:
-    settings: tuple[tuple[str, object], ...]
-    result: MonteCarloResult
-
-    @property
-    def label(self) -> str:
-        return ", ".join(f"{'.'.join(k.split('.')[-2:])}={v}" for k, v in self.settings)
-
-
-@dataclass(frozen=True)
-class SweepResult:
-    scenario: str
-    variants: tuple[Variant, ...]
-    # Ctrl-C: the variants finished, and the one running, whose result says it is partial.
-    partial: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "schema": SWEEP_SCHEMA,
-            "scenario": self.scenario,
-            "partial": self.partial,
-            "variants": [
-                {"settings": dict(v.settings), "result": v.result.to_dict()} for v in self.variants
-            ],
-        }
+from twin.montecarlo import ProgressFn, run_replications
+from twin.results.sweep import SweepResult, Variant
 
 
 def parse_set_options(options: Sequence[str]) -> dict[str, tuple[str, ...]]:

@@ -249,7 +249,7 @@ def diff_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
         measure_demand,
         base_label=labels[0],
         head_label=labels[1],
-    ).to_dict()
+    )
     out = tmp_path_factory.mktemp("browser-diff") / "diff.html"
     sides = [load_side(label, [ROOT]) for label in labels]
     out.write_text(render_diff_html(data, sides[1], sides[0]), "utf-8")
@@ -295,9 +295,9 @@ def montecarlo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     os.chdir(ROOT)
     try:
         scenario = load_scenario(Path("scenarios/annual-reliability.yaml"))
-        data = run_replications(scenario, replications=4).to_dict()
+        result = run_replications(scenario, replications=4)
         out = tmp_path_factory.mktemp("browser-mc") / "mc.html"
-        write_montecarlo_report(data, scenario.topology, out)
+        write_montecarlo_report(result, scenario.topology, out)
     finally:
         os.chdir(here)
     return out
@@ -325,9 +325,9 @@ def contingency_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from twin.report.html_contingency import render_contingency_html
 
     topology = load_topology(ROOT / "topologies" / "silk-road-2026.yaml")
-    data = contingency(topology, default_demands(topology), mode="n-1").to_dict()
+    result = contingency(topology, default_demands(topology), mode="n-1")
     out = tmp_path_factory.mktemp("browser-cont") / "cont.html"
-    out.write_text(render_contingency_html(data, topology), "utf-8")
+    out.write_text(render_contingency_html(result, topology), "utf-8")
     return out
 
 

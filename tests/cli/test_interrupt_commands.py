@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from twin.analysis.contingency import CONTINGENCY_SCHEMA
+from twin.results.contingency import CONTINGENCY_SCHEMA
 from twin.results.run import RUN_SCHEMA
-from twin.sweep import SWEEP_SCHEMA
+from twin.results.sweep import SWEEP_SCHEMA
 
 ROOT = Path(__file__).resolve().parents[2]
 TOPOLOGY = ROOT / "topologies" / "silk-road-2026.yaml"

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from twin.analysis import PathAnalysis, analyze
-from twin.analysis.paths import ANALYSIS_SCHEMA, DemandPaths, PathInfo
 from twin.geo import FIBRE_DELAY_MS_PER_KM, floor_rtt_ms
 from twin.loading import load_topology
 from twin.model import Demand, Topology
+from twin.results.analysis import ANALYSIS_SCHEMA, DemandPaths, PathInfo
 
 LinkSpec = tuple[str, str, str, float, Sequence[str]]  # (id, a, b, length_km, srlgs)
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from twin.analysis.checks import CheckOptions, evaluate_scenario, montecarlo_verdict
+from twin.analysis.checks import CheckOptions, evaluate_scenario
 from twin.loading import load_scenario
 from twin.model import Assertion
+from twin.results.montecarlo import Interval, Verdict, sla_verdict
 
 ROOT = Path(__file__).resolve().parents[2]
 TARGET = 0.9999
@@ -43,11 +44,13 @@ def test_a_whole_interval_above_passes_and_a_whole_interval_below_fails() -> Non
 @pytest.mark.parametrize(
     ("low", "high", "verdict"),
     [
-        (TARGET, 1.0, "pass"),  # touching the target from above counts as clearing it
-        (0.99, TARGET, "undecided"),  # the target is still inside the interval
-        (0.99, 0.99989, "fail"),
-        (0.99989, 0.99991, "undecided"),
+        (TARGET, 1.0, Verdict.HELD),  # touching the target from above counts as clearing it
+        (0.99, TARGET, Verdict.UNDECIDED),  # the target is still inside the interval
+        (0.99, 0.99989, Verdict.MISSED),
+        (0.99989, 0.99991, Verdict.UNDECIDED),
     ],
 )
-def test_verdict_at_the_edges(low: float, high: float, verdict: str) -> None:
-    assert montecarlo_verdict(low, high, TARGET) == verdict
+def test_verdict_at_the_edges(low: float, high: float, verdict: Verdict) -> None:
+    assert sla_verdict(Interval((low + high) / 2, low, high, 20), TARGET) is verdict
+    # twin check passes exactly the intervals the shared rule calls held.
+    assert _outcome(((low + high) / 2, low, high)).passed is (verdict is Verdict.HELD)

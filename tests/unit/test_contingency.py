@@ -274,5 +274,5 @@ def test_reports_state_the_base_unroutable_traffic_once() -> None:
     print_contingency(console, result)
     text = console.export_text()
     assert "unroutable in the base state" in text and "1 demands, 7 Gbit/s" in text
-    html = render_contingency_html(result.to_dict(), topo)
+    html = render_contingency_html(result, topo)
     assert "1 demands unroutable in the base state (7 Gbit/s)" in html

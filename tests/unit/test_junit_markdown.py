@@ -7,9 +7,9 @@ from pathlib import Path
 
 import xmlschema
 
-from twin.analysis.check_results import CheckOutcome, CheckReport
 from twin.report.junit import render_junit
 from twin.report.markdown_check import render_check_markdown
+from twin.results.check import CheckOutcome, CheckReport
 
 XSD = Path(__file__).parents[1] / "data" / "junit" / "junit-jenkins.xsd"
 

@@ -16,7 +16,7 @@ from twin.analysis.availability import demand_availability
 from twin.errors import InputError
 from twin.loading import load_scenario
 from twin.model import Demand, Failover, FailureClass, Link, Node, RepairTime, Scenario, Topology
-from twin.montecarlo import Interval, run_replications, t95
+from twin.montecarlo import interval_of, run_replications, t95
 from twin.units import HOURS_PER_YEAR
 
 HORIZON_H = 20 * HOURS_PER_YEAR
@@ -156,7 +156,7 @@ def test_interrupt_returns_the_completed_prefix_marked_partial() -> None:
 
 
 def test_student_t_interval() -> None:
-    interval = Interval.of([1.0, 2.0, 3.0])
+    interval = interval_of([1.0, 2.0, 3.0])
     assert interval.mean == 2.0
     assert interval.half_width == pytest.approx(t95(2) * 1.0 / math.sqrt(3))
 

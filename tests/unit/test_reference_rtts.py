@@ -22,10 +22,10 @@ import pytest
 
 from twin.analysis import analyze
 from twin.analysis.demand_sets import default_demands
-from twin.analysis.paths import DemandPaths
 from twin.geo import geodesic_km
 from twin.loading import load_topology
 from twin.model import Topology
+from twin.results.analysis import DemandPaths
 
 ROOT = Path(__file__).resolve().parents[2]
 TOPOLOGY = ROOT / "topologies" / "silk-road-2026.yaml"

@@ -14,22 +14,24 @@ from twin.errors import InputError
 from twin.report.html_contingency import (
     IMPACT_CLASSES,
     link_paint,
-    read_contingency,
     render_contingency_html,
 )
+from twin.results.contingency import ContingencyResult
 
 COLOUR = {key: colour for key, colour, _ in IMPACT_CLASSES}
 
 
 @pytest.fixture(scope="module")
-def document() -> dict[str, object]:
+def document() -> ContingencyResult:
+    """The result as `twin report` sees it: written to JSON and read back."""
     scenario = small_scenario()
-    return contingency(scenario.topology, scenario.demands, mode="n-1").to_dict()
+    written = contingency(scenario.topology, scenario.demands, mode="n-1").to_dict()
+    return ContingencyResult.from_dict(json.loads(json.dumps(written)))
 
 
-def test_single_points_of_failure_are_found_and_painted(document: dict[str, object]) -> None:
+def test_single_points_of_failure_are_found_and_painted(document: ContingencyResult) -> None:
     topo = small_scenario().topology
-    impacts = {i.label: i for i in read_contingency(document).failures}
+    impacts = {i.label: i for i in document.failures}
     # fra-ala and fra-baku share fra-ist and ist-baku; only fra-ala needs aktau-almaty;
     # the two Caspian cables protect each other.
     assert impacts["link fra-ist"].disconnected == ("fra-ala", "fra-baku")
@@ -42,7 +44,7 @@ def test_single_points_of_failure_are_found_and_painted(document: dict[str, obje
     assert paint["fra-ist"].rank > paint["aktau-almaty"].rank > paint["sub2"].rank
 
 
-def test_html_ranks_worst_first_and_is_deterministic(document: dict[str, object]) -> None:
+def test_html_ranks_worst_first_and_is_deterministic(document: ContingencyResult) -> None:
     topo = small_scenario().topology
     html = render_contingency_html(document, topo)
     assert html == render_contingency_html(document, topo)
@@ -54,13 +56,13 @@ def test_html_ranks_worst_first_and_is_deterministic(document: dict[str, object]
 
 
 def test_not_a_contingency_document_is_an_input_error() -> None:
-    with pytest.raises(InputError, match="not a contingency results file"):
-        read_contingency({"schema": "silkroad-twin/run/1"})
-    with pytest.raises(InputError, match="malformed failure entry"):
-        read_contingency({"schema": "silkroad-twin/contingency/1", "failures": [{"label": "x"}]})
+    with pytest.raises(InputError, match="contingency results: schema: Input should be"):
+        ContingencyResult.from_dict({"schema": "silkroad-twin/run/1"})
+    with pytest.raises(InputError, match=r"contingency results: topology: Field required"):
+        ContingencyResult.from_dict({"schema": "silkroad-twin/contingency/1", "failures": []})
 
 
-def test_cli_detects_the_schema(document: dict[str, object], tmp_path: Path) -> None:
+def test_cli_detects_the_schema(document: ContingencyResult, tmp_path: Path) -> None:
     topo_file = Path(__file__).resolve().parents[2] / "topologies" / "silk-road-2026.yaml"
     if not topo_file.exists():
         pytest.skip("shipped topology not present")
@@ -89,10 +91,10 @@ def test_cli_detects_the_schema(document: dict[str, object], tmp_path: Path) -> 
     assert {f["impact"] for f in data["failures"]} == {"none"}
 
 
-def test_headline_counts_reroutes_apart_from_disconnections(document: dict[str, object]) -> None:
+def test_headline_counts_reroutes_apart_from_disconnections(document: ContingencyResult) -> None:
     from twin.report.html_contingency import headline_counts
 
-    impacts = list(read_contingency(document).failures)
+    impacts = list(document.failures)
     # By hand on the mini network: fra-ist, ist-baku and aktau-almaty disconnect; baku-sumgait
     # and sub1 move fra-ala onto sub2 (430 km instead of 35 + 380 km): a reroute, no budget.
     rerouting = [

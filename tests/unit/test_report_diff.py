@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from twin.analysis.demand_sets import default_demands
-from twin.analysis.topology_diff import TopologyDiff, diff_topologies, measure_demand
+from twin.analysis.topology_diff import diff_topologies, measure_demand
 from twin.errors import InputError
 from twin.loading import load_topology
 from twin.report.html_diff import (
@@ -20,11 +20,11 @@ from twin.report.html_diff import (
     DiffSide,
     demand_status,
     load_side,
-    read_diff,
     render_diff_html,
     verdict_line,
     worst_regression,
 )
+from twin.results.diff import TopologyDiff
 
 ROOT = Path(__file__).resolve().parents[2]
 OLD = "topologies/silk-road-2021.yaml"
@@ -62,7 +62,8 @@ def backward() -> dict[str, Any]:
 
 def _render(data: dict[str, Any], base: DiffSide | None = None) -> str:
     head = load_side(str(data["head"]), [ROOT])
-    return render_diff_html(data, head, base or load_side(str(data["base"]), [ROOT]))
+    diff = TopologyDiff.from_dict(data)
+    return render_diff_html(diff, head, base or load_side(str(data["base"]), [ROOT]))
 
 
 def _row(html: str, table_id: str, attr: str, key: str) -> str:
@@ -93,7 +94,7 @@ def test_new_cable_is_on_the_map_and_in_the_element_table(forward: dict[str, Any
 
 
 def test_demands_that_improved_are_marked_better(forward: dict[str, Any]) -> None:
-    diff = read_diff(forward)
+    diff = TopologyDiff.from_dict(forward)
     improved = [d.demand_id for d in diff.demands if demand_status(d) == "better"]
     assert improved, "the Trans-Caspian cable should improve some demand"
     html = _render(forward)
@@ -109,7 +110,7 @@ def test_demands_that_improved_are_marked_better(forward: dict[str, Any]) -> Non
 def test_removed_links_are_drawn_from_base_and_regressions_named(
     backward: dict[str, Any],
 ) -> None:
-    diff = read_diff(backward)
+    diff = TopologyDiff.from_dict(backward)
     worst = worst_regression(diff.demands)
     assert worst is not None and worst.regressions
     html = _render(backward)
@@ -148,14 +149,17 @@ def test_a_git_revision_side_is_read_from_git() -> None:
 
 
 def test_not_a_diff_document_is_an_input_error(forward: dict[str, Any]) -> None:
-    with pytest.raises(InputError, match="not a topology diff file"):
-        read_diff({"schema": "silkroad-twin/contingency/1"})
+    with pytest.raises(InputError, match="topology diff: schema: Input should be"):
+        TopologyDiff.from_dict({"schema": "silkroad-twin/contingency/1"})
     broken = dict(forward, demands=[{"demand_id": "x"}])
-    with pytest.raises(InputError, match="malformed diff entry"):
-        read_diff(broken)
+    with pytest.raises(InputError, match=r"topology diff: demands\.0\.source: Field required"):
+        TopologyDiff.from_dict(broken)
+    unknown = dict(forward, elements=[dict(forward["elements"][0], change="moved")])
+    with pytest.raises(InputError, match=r"elements\.0\.change: Input should be"):
+        TopologyDiff.from_dict(unknown)
 
 
 def test_round_trip_keeps_the_diff(forward: dict[str, Any]) -> None:
-    diff = read_diff(forward)
+    diff = TopologyDiff.from_dict(forward)
     assert isinstance(diff, TopologyDiff)
     assert json.loads(json.dumps(diff.to_dict())) == forward

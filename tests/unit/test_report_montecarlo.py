@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from twin.errors import InputError
-from twin.report.html_montecarlo import read_estimates, render_montecarlo_html
+from twin.report.html_montecarlo import render_montecarlo_html
+from twin.results.montecarlo import MonteCarloResult
 
 
 def _doc(*demands: tuple[str, float | None, float, float, float]) -> dict[str, object]:
@@ -39,23 +40,26 @@ def test_status_follows_the_interval_not_the_mean() -> None:
         ("undecided", 0.999, 0.9991, 0.9985, 0.9997),  # mean above target, interval straddles
         ("none", None, 0.5, 0.4, 0.6),
     )
-    statuses = {e.id: e.status() for e in read_estimates(doc)}
+    result = MonteCarloResult.from_dict(doc)
+    statuses = {d.id: d.verdict() for d in result.demands}
     assert statuses == {
         "held": "held",
         "missed": "missed",
         "undecided": "undecided",
         "none": "no-sla",
     }
-    html = render_montecarlo_html(doc)
+    html = render_montecarlo_html(result)
     assert "1 of 4 demands miss their SLA: missed" in html
     assert "undecided: undecided" in html and "run more replications" in html
-    assert html == render_montecarlo_html(doc)
+    assert html == render_montecarlo_html(MonteCarloResult.from_dict(doc))
 
 
 def test_malformed_documents_are_input_errors() -> None:
-    with pytest.raises(InputError, match="not a Monte Carlo results file"):
-        read_estimates({"schema": "x"})
+    with pytest.raises(InputError, match="Monte Carlo results: schema: Input should be"):
+        MonteCarloResult.from_dict({"schema": "x"})
     bad = _doc(("a", 0.9, 0.95, 0.9, 0.99))
     bad["demands"][0]["sla_availability"] = {"mean": None}  # type: ignore[index]
-    with pytest.raises(InputError, match="has no mean"):
-        read_estimates(bad)
+    with pytest.raises(InputError, match=r"demands\.0\.sla_availability\.low: Field required"):
+        MonteCarloResult.from_dict(bad)
+    with pytest.raises(InputError, match="not a Monte Carlo results file"):
+        MonteCarloResult.from_dict([])

@@ -36,6 +36,9 @@ from twin.report.html import render_report_html
 from twin.report.html_contingency import render_contingency_html
 from twin.report.html_diff import DiffSide, render_diff_html
 from twin.report.html_montecarlo import render_montecarlo_html
+from twin.results.contingency import ContingencyResult
+from twin.results.diff import TopologyDiff
+from twin.results.montecarlo import MonteCarloResult
 from twin.sim import simulate
 
 IMG = "<img src=x onerror=alert(1)>"
@@ -132,7 +135,7 @@ def test_run_report_escapes_every_name(topo: Topology) -> None:
 
 def test_contingency_report_escapes_every_name(topo: Topology) -> None:
     document = json.loads(json.dumps(contingency(topo, list(_demands(topo))).to_dict()))
-    _assert_inert(render_contingency_html(document, topo))
+    _assert_inert(render_contingency_html(ContingencyResult.from_dict(document), topo))
 
 
 def test_montecarlo_report_escapes_every_name(topo: Topology) -> None:
@@ -143,7 +146,9 @@ def test_montecarlo_report_escapes_every_name(topo: Topology) -> None:
     document = {
         "schema": "silkroad-twin/montecarlo/1",
         "scenario": f"scenario {IMG}",
-        "seed": TEMPLATE,
+        "seed": 7,
+        "reason": f"reason {TEMPLATE}",
+        "partial": True,
         "replications": 10,
         "notes": [f"note {SCRIPT}"],
         "demands": [
@@ -164,7 +169,7 @@ def test_montecarlo_report_escapes_every_name(topo: Topology) -> None:
             {"id": lid, "downtime_h_per_year": 3.0, "failures_per_year": 0.5} for lid in link_ids
         ],
     }
-    _assert_inert(render_montecarlo_html(document, topo))
+    _assert_inert(render_montecarlo_html(MonteCarloResult.from_dict(document), topo))
 
 
 def test_diff_report_escapes_every_name(topo: Topology) -> None:
@@ -179,5 +184,6 @@ def test_diff_report_escapes_every_name(topo: Topology) -> None:
     )
     document = json.loads(json.dumps(result.to_dict()))
     assert document["elements"], "the diff must list the removed and changed links"
-    html = render_diff_html(document, DiffSide(f"h{IMG}", head), DiffSide(f"base {SCRIPT}", topo))
+    diff = TopologyDiff.from_dict(document)
+    html = render_diff_html(diff, DiffSide(f"h{IMG}", head), DiffSide(f"base {SCRIPT}", topo))
     _assert_inert(html)

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from twin import student_t
-from twin.montecarlo import Interval, t95
+from twin.montecarlo import interval_of, t95
 
 # Two-sided 95 % (p = 0.975) and 99 % (p = 0.995) points of Student's t, published to nine
 # decimals (R `qt`, Boost.Math's students_t quantile, SciPy `t.ppf` all print these). Rounded to
@@ -114,7 +114,7 @@ def test_quantile_refuses_impossible_arguments() -> None:
 def test_interval_half_width_uses_exact_t() -> None:
     """Values 1..22 (n = 22, 21 degrees of freedom): s^2 = n (n + 1) / 12 = 253/6 by hand."""
     values = [float(i) for i in range(1, 23)]
-    interval = Interval.of(values)
+    interval = interval_of(values)
     expected_half = 2.079613845 * math.sqrt(22 * 23 / 12) / math.sqrt(22)
     assert interval.mean == pytest.approx(11.5)
     assert interval.half_width == pytest.approx(expected_half, abs=1e-6)

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from twin.analysis.topology_diff import (
-    DemandMeasures,
-    Thresholds,
-    compare_demand,
-    diff_elements,
-)
+from twin.analysis.topology_diff import compare_demand, diff_elements
 from twin.model import FailureClass, Link, Node, RepairTime, Topology
+from twin.results.diff import DemandMeasures, Thresholds
 
 
 def _topology(extra_link: bool) -> Topology:

@@ -18,8 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from twin.analysis.check_results import CheckOutcome, CheckReport
 from twin.model import Assertion, Demand, Scenario
+from twin.results.check import CheckOutcome, CheckReport
+from twin.results.montecarlo import Interval, Verdict, sla_verdict
 from twin.routing import FailureState, Path, Router
 
 MonteCarloFn = Callable[[Scenario, str], tuple[float, float, float]]
@@ -186,14 +187,8 @@ def _check_n1_utilisation(scenario: Scenario, router: Router, a: Assertion) -> C
     )
 
 
-def montecarlo_verdict(low: float, high: float, target: float) -> str:
-    """'pass' when the 95 % interval [low, high] clears `target`, 'fail' when it lies wholly
-    below, else 'undecided' (the interval contains the target)."""
-    if low >= target:
-        return "pass"
-    if high < target:
-        return "fail"
-    return "undecided"
+# `twin check` words for the shared verdict (its JUnit and Markdown say pass / fail).
+_CHECK_WORD = {Verdict.HELD: "pass", Verdict.MISSED: "fail", Verdict.UNDECIDED: "undecided"}
 
 
 def _check_availability(scenario: Scenario, a: Assertion, options: CheckOptions) -> CheckOutcome:
@@ -207,10 +202,10 @@ def _check_availability(scenario: Scenario, a: Assertion, options: CheckOptions)
         measured = f"SLA availability {mean:.6f} [95% CI {low:.6f}, {high:.6f}]"
         if target is None:
             return _outcome(scenario, a, True, measured + " (no target)", mean, target)
-        verdict = montecarlo_verdict(low, high, target)
-        if verdict == "pass":
+        verdict = sla_verdict(Interval(mean, low, high, options.replications), target)
+        if verdict is Verdict.HELD:
             text = f"{measured} meets {target:g} (whole interval at or above it)"
-        elif verdict == "fail":
+        elif verdict is Verdict.MISSED:
             text = f"{measured} misses {target:g} (whole interval below it)"
         else:
             text = (
@@ -221,11 +216,11 @@ def _check_availability(scenario: Scenario, a: Assertion, options: CheckOptions)
         return _outcome(
             scenario,
             a,
-            verdict == "pass",
+            verdict is Verdict.HELD,
             text,
             mean,
             target,
-            detail=f"verdict: {verdict} ({options.replications} replications)",
+            detail=f"verdict: {_CHECK_WORD[verdict]} ({options.replications} replications)",
         )
     from twin.analysis.availability import demand_availability
 

@@ -29,7 +29,7 @@ import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, wait
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -37,10 +37,9 @@ from twin.ecmp import DestinationDag, DirectedLink, demand_flows, destination_da
 from twin.interrupts import ignore_sigint
 from twin.model import Demand, Topology
 from twin.provenance import file_sha256
-from twin.results.frames import Frames
+from twin.results.contingency import ContingencyResult, FailureImpact
 from twin.routing import FailureState, Metric, Router, expand_srlgs
 
-CONTINGENCY_SCHEMA = "silkroad-twin/contingency/1"
 Mode = Literal["n-1", "n-2", "srlg"]
 Routing = Literal["shortest", "ecmp"]
 
@@ -53,85 +52,6 @@ class _Contribution:
     loads: Mapping[DirectedLink, float]
     nodes: frozenset[str]
     rtt_ms: Mapping[int, float | None]  # demand index -> RTT (None: unreachable)
-
-
-@dataclass(frozen=True)
-class FailureImpact:
-    label: str
-    elements: tuple[str, ...]
-    disconnected: tuple[str, ...]
-    over_rtt: tuple[str, ...]
-    stretch: Mapping[str, float]
-    max_utilisation: float
-    max_utilisation_link: str
-    overloaded: tuple[tuple[str, float], ...]
-    unrouted_gbps: float
-    rerouted: int
-    # Directed link label -> utilisation, every link carrying traffic; None unless asked for.
-    utilisation: Mapping[str, float] | None = None
-
-    @property
-    def impact_key(self) -> tuple[float, int, int, float]:
-        """Ranking key, larger is worse: traffic lost, then connectivity, then SLA breaches
-        (demands over their RTT budget), then the most loaded link."""
-        return (
-            self.unrouted_gbps,
-            len(self.disconnected),
-            len(self.over_rtt),
-            self.max_utilisation,
-        )
-
-
-@dataclass(frozen=True)
-class ContingencyResult(Frames):
-    topology: str
-    mode: str
-    routing: str
-    metric: str
-    demands: int
-    base_max_utilisation: float
-    base_max_utilisation_link: str
-    failures: tuple[FailureImpact, ...]
-    # Demands with no path before any failure, and their traffic (never part of a failure).
-    base_unroutable: tuple[str, ...] = ()
-    base_unroutable_gbps: float = 0.0
-    topology_path: str = ""  # absolute, so a report can find the file from any directory
-    topology_sha256: str = ""  # of the file's bytes: says whether it changed since
-    # Ctrl-C: `failures` holds the first failures in order, of `failures_total` to evaluate.
-    partial: bool = False
-    failures_total: int = 0
-
-    def worst(self, n: int = 10) -> list[FailureImpact]:
-        return sorted(self.failures, key=lambda f: f.impact_key, reverse=True)[:n]
-
-    @property
-    def worst_utilisation(self) -> tuple[float, str, str]:
-        """(utilisation, link, failure) of the worst link load over all failures."""
-        best = (self.base_max_utilisation, self.base_max_utilisation_link, "no failure")
-        for f in self.failures:
-            if f.max_utilisation > best[0]:
-                best = (f.max_utilisation, f.max_utilisation_link, f.label)
-        return best
-
-    def to_dict(self) -> dict[str, Any]:
-        data = self.document_head()
-        data["failures"] = [failure_document(f) for f in self.failures]
-        return data
-
-    def document_head(self) -> dict[str, Any]:
-        """The JSON document but its "failures" (which `failure_document` gives one by one,
-        so that a large N-2 can be written as a stream)."""
-        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "failures"}
-        data["schema"] = CONTINGENCY_SCHEMA
-        data["worst"] = [f.label for f in self.worst()]
-        return data
-
-
-def failure_document(failure: FailureImpact) -> dict[str, Any]:
-    data = asdict(failure)
-    if data["utilisation"] is None:
-        del data["utilisation"]  # not asked for: keep N-1/N-2 files small
-    return data
 
 
 _EPS_LOAD = 1e-9  # Gbit/s below this is float residue of removing and re-adding a demand

@@ -14,60 +14,20 @@
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 
 from twin.geo import floor_rtt_ms
 from twin.model import Demand, Topology
-from twin.results.frames import Frames
+from twin.results.analysis import DemandPaths, PathAnalysis, PathInfo
 from twin.routing import Path, Router, expand_srlgs
 
-ANALYSIS_SCHEMA = "silkroad-twin/analysis/1"
 _US_PER_MS = 1000
 
 
-@dataclass(frozen=True)
-class PathInfo:
-    nodes: tuple[str, ...]
-    links: tuple[str, ...]
-    length_km: float
-    rtt_ms: float  # calibrated when the topology has a latency_calibration, else = fibre
-    fibre_rtt_ms: float  # physics: fibre plus equipment, both ways
-
-    @classmethod
-    def of(cls, path: Path) -> PathInfo:
-        return cls(path.nodes, path.links, path.length_km, path.rtt_ms, path.fibre_rtt_ms)
-
-
-@dataclass(frozen=True)
-class DemandPaths:
-    demand_id: str
-    source: str
-    destination: str
-    best: PathInfo | None
-    floor_rtt_ms: float
-    stretch: float | None
-    link_disjoint: tuple[PathInfo, ...]
-    srlg_disjoint: tuple[PathInfo, ...]
-    spof_links: tuple[str, ...]
-    spof_nodes: tuple[str, ...]
-    spof_srlgs: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class PathAnalysis(Frames):
-    topology: str
-    topology_path: str
-    include_planned: bool
-    demands: tuple[DemandPaths, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
-        data["schema"] = ANALYSIS_SCHEMA
-        return data
+def _path_info(path: Path) -> PathInfo:
+    return PathInfo(path.nodes, path.links, path.length_km, path.rtt_ms, path.fibre_rtt_ms)
 
 
 def link_disjoint_paths(router: Router, source: str, destination: str) -> list[Path]:
@@ -172,15 +132,15 @@ def analyse_demand(router: Router, demand: Demand) -> DemandPaths:
         demand_id=demand.id,
         source=demand.source,
         destination=demand.destination,
-        best=PathInfo.of(best),
+        best=_path_info(best),
         floor_rtt_ms=floor,
         # Physics: how much longer than the geodesic the fibre path is (calibration aside).
         stretch=best.fibre_rtt_ms / floor if floor > 0 else None,
         link_disjoint=tuple(
-            PathInfo.of(p) for p in link_disjoint_paths(router, demand.source, demand.destination)
+            _path_info(p) for p in link_disjoint_paths(router, demand.source, demand.destination)
         ),
         srlg_disjoint=tuple(
-            PathInfo.of(p) for p in srlg_disjoint_paths(router, demand.source, demand.destination)
+            _path_info(p) for p in srlg_disjoint_paths(router, demand.source, demand.destination)
         ),
         spof_links=spof_links,
         spof_nodes=spof_nodes,

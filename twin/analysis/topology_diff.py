@@ -11,9 +11,7 @@ thresholds so CI can fail on them.
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from twin.analysis.paths import (
@@ -22,92 +20,16 @@ from twin.analysis.paths import (
     srlg_disjoint_paths,
 )
 from twin.model import Demand, Topology
-from twin.results.frames import Frames
+from twin.results.diff import (
+    DemandDelta,
+    DemandMeasures,
+    ElementChange,
+    ElementKind,
+    FieldChange,
+    Thresholds,
+    TopologyDiff,
+)
 from twin.routing import Router
-
-DIFF_SCHEMA = "silkroad-twin/diff/1"
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    field: str
-    before: Any
-    after: Any
-
-
-@dataclass(frozen=True)
-class ElementChange:
-    kind: str  # node | link | srlg | failure_class
-    id: str
-    change: str  # added | removed | changed
-    fields: tuple[FieldChange, ...] = ()
-
-
-@dataclass(frozen=True)
-class DemandMeasures:
-    """Per-demand facts on one side of the diff (None where the demand cannot be routed)."""
-
-    rtt_ms: float | None
-    link_disjoint_paths: int
-    srlg_disjoint_paths: int
-    spof_links: tuple[str, ...]
-    spof_srlgs: tuple[str, ...]
-    availability: float | None
-    n1_worst_rtt_ms: float | None  # worst RTT over single-link failures; None if one disconnects
-    n1_disconnecting: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """How much worse a demand may get before `--fail-on regression` fails the build."""
-
-    rtt_ms: float = 0.5
-    availability: float = 1e-7
-    n1_rtt_ms: float = 1.0
-
-
-@dataclass(frozen=True)
-class DemandDelta:
-    demand_id: str
-    source: str
-    destination: str
-    before: DemandMeasures
-    after: DemandMeasures
-    regressions: tuple[str, ...]
-    improvements: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class TopologyDiff(Frames):
-    base: str
-    head: str
-    elements: tuple[ElementChange, ...]
-    demands: tuple[DemandDelta, ...] = ()
-    thresholds: Thresholds = field(default_factory=Thresholds)
-
-    @property
-    def regressed(self) -> bool:
-        return any(d.regressions for d in self.demands)
-
-    def to_dict(self) -> dict[str, Any]:
-        def clean(value: Any) -> Any:
-            if isinstance(value, float) and not math.isfinite(value):
-                return None
-            if isinstance(value, tuple):
-                return [clean(v) for v in value]
-            if isinstance(value, dict):
-                return {k: clean(v) for k, v in value.items()}
-            return value
-
-        return {
-            "schema": DIFF_SCHEMA,
-            "base": self.base,
-            "head": self.head,
-            "thresholds": dataclasses.asdict(self.thresholds),
-            "elements": [clean(dataclasses.asdict(e)) for e in self.elements],
-            "demands": [clean(dataclasses.asdict(d)) for d in self.demands],
-            "regressed": self.regressed,
-        }
 
 
 def _comparable(value: Any) -> Any:
@@ -117,7 +39,7 @@ def _comparable(value: Any) -> Any:
 
 
 def _diff_records(
-    kind: str, before: Mapping[str, Any], after: Mapping[str, Any]
+    kind: ElementKind, before: Mapping[str, Any], after: Mapping[str, Any]
 ) -> list[ElementChange]:
     changes: list[ElementChange] = []
     for element_id in sorted(set(before) | set(after)):

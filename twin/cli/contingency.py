@@ -26,7 +26,7 @@ from twin.option_values import MAX_WORKERS, require_at_least, require_workers, u
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from twin.analysis.contingency import ContingencyResult
+    from twin.results.contingency import ContingencyResult
 
 MODES = ("n-1", "n-2", "srlg")
 ROUTINGS = ("shortest", "ecmp")
@@ -128,8 +128,8 @@ class ContingencyRequest:
 
 def run_contingency(topology: Topology, demands: list[Demand], request: ContingencyRequest) -> int:
     """The one code path of `twin contingency` and `twin analyze --contingency`."""
-    from twin.analysis.contingency import failure_document
     from twin.report.terminal_contingency import print_contingency
+    from twin.results.contingency import failure_document
 
     request.checked()
     # Ctrl-C stops the evaluation; the failures evaluated so far are printed and written

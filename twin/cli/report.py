@@ -24,11 +24,11 @@ from twin.model import Topology
 from twin.provenance import file_sha256
 from twin.report.terminal_text import add_row, plain, styled, titled_table
 from twin.report.terminal_truncation import shown_of
+from twin.results.contingency import CONTINGENCY_SCHEMA, ContingencyResult
+from twin.results.diff import DIFF_SCHEMA, TopologyDiff
+from twin.results.montecarlo import MC_SCHEMA, MonteCarloResult
+from twin.results.report import REPORT_SCHEMA
 
-REPORT_SCHEMA = "silkroad-twin/report/1"
-CONTINGENCY_SCHEMA = "silkroad-twin/contingency/1"
-MC_SCHEMA = "silkroad-twin/montecarlo/1"
-DIFF_SCHEMA = "silkroad-twin/diff/1"
 REPORT_ROWS = 10  # rows of the terminal summary; the HTML report and --json hold every one
 
 
@@ -260,13 +260,9 @@ def _montecarlo_report(
     data: dict[str, Any], results: Path, output: Path, given: Path | None, json_path: Path | None
 ) -> int:
     """Monte Carlo results: availability with 95 % intervals against each SLA, and the map."""
-    from twin.report.html_montecarlo import (
-        STATUS_LABEL,
-        read_estimates,
-        write_montecarlo_report,
-    )
+    from twin.report.html_montecarlo import STATUS_LABEL, sentence, write_montecarlo_report
 
-    estimates = read_estimates(data, str(results))
+    result = MonteCarloResult.from_dict(data, str(results))
     try:
         topo: Topology | None = _topology_for(data, results, given)
     except InputError:
@@ -274,12 +270,12 @@ def _montecarlo_report(
             raise
         # Results written before Monte Carlo recorded its topology: still worth a report.
         topo = None
-    html = write_montecarlo_report(data, topo, output, _bases(results), str(results))
-    table = titled_table(f"twin report: {data.get('scenario', '')} Monte Carlo")
+    html = write_montecarlo_report(result, topo, output, _bases(results))
+    table = titled_table(f"twin report: {result.scenario} Monte Carlo")
     for column in ("demand", "verdict", "why"):
         table.add_column(column, overflow="fold")
-    for est in estimates:
-        add_row(table, est.id, STATUS_LABEL[est.status()], est.sentence())
+    for d in result.demands:
+        add_row(table, d.id, STATUS_LABEL[d.verdict()], sentence(d))
     console = human_console(json_path)
     console.print(table)
     if topo is None:
@@ -299,7 +295,8 @@ def _montecarlo_report(
             "output": str(output),
             "output_sha256": hashlib.sha256(html.encode("utf-8")).hexdigest(),
             "demands": [
-                {"id": e.id, "status": e.status(), "verdict": e.sentence()} for e in estimates
+                {"id": d.id, "status": str(d.verdict()), "verdict": sentence(d)}
+                for d in result.demands
             ],
         },
     )
@@ -314,17 +311,17 @@ def _contingency_report(
         impact_class,
         impact_summary,
         ranked,
-        read_contingency,
         render_contingency_html,
     )
 
+    result = ContingencyResult.from_dict(data, str(results))
     topo = _topology_for(data, results, given)
-    html = render_contingency_html(data, topo, str(results))
+    html = render_contingency_html(result, topo)
     write_text_atomic(output, html)
-    worst_first = ranked(read_contingency(data, str(results)))
+    worst_first = ranked(result)
     shown = worst_first[:REPORT_ROWS]
     table = titled_table(
-        f"twin report: {topo.name} {data.get('mode', '')} contingency, worst first",
+        f"twin report: {topo.name} {result.mode} contingency, worst first",
         caption=shown_of(len(shown), len(worst_first), f"all in {output} and with --json"),
     )
     for column in ("failure", "impact"):
@@ -359,11 +356,10 @@ def _diff_report(
         demand_sentence,
         demand_status,
         load_side,
-        read_diff,
         render_diff_html,
     )
 
-    diff = read_diff(data, str(results))
+    diff = TopologyDiff.from_dict(data, str(results))
     head = load_side(str(given) if given else diff.head, [Path(".")] if given else _bases(results))
     if head.topology is None:
         raise InputError.at(
@@ -374,7 +370,7 @@ def _diff_report(
             "pass it with --topology topologies/NAME.yaml",
         )
     base = load_side(diff.base, _bases(results))  # without it, removed links are tabled only
-    html = render_diff_html(data, head, base, str(results))
+    html = render_diff_html(diff, head, base)
     write_text_atomic(output, html)
     table = titled_table(f"twin report: {diff.base} → {diff.head}")
     for column in ("demand", "verdict", "why"):
@@ -459,8 +455,10 @@ def plot_command(
             f"render the diff as a page with `twin report {results} -o diff.html`",
         )
     topo = _topology_for(data, results, topology) if kind == "map" else None
-    # A run file is read here, so a refusal names the file (Monte Carlo results plot as they are).
-    figure_of = data if data.get("schema") == MC_SCHEMA else load_run(data, str(results))
-    plot(figure_of, topo, kind, output)
+    # Read here, so a refusal names the file (a version 1 run file, a malformed Monte Carlo one).
+    if data.get("schema") == MC_SCHEMA:
+        plot(MonteCarloResult.from_dict(data, str(results)), topo, kind, output)
+    else:
+        plot(load_run(data, str(results)), topo, kind, output)
     stdout_console().print(plain(f"wrote {output}"))
     return EXIT_OK

@@ -26,7 +26,7 @@ from twin.provenance import input_hashes
 
 if TYPE_CHECKING:
     from twin.model import Scenario
-    from twin.montecarlo import MonteCarloResult
+    from twin.results.montecarlo import MonteCarloResult
 
 
 @app.command("run")
@@ -238,7 +238,7 @@ def _montecarlo(
             from twin.report.html_montecarlo import write_montecarlo_report
 
             write_montecarlo_report(
-                document, loaded.topology, report, bases=(Path("."), scenario_path.parent)
+                result, loaded.topology, report, bases=(Path("."), scenario_path.parent)
             )
             announce_written(report)
     if interrupts.requested and not result.partial:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -18,20 +18,28 @@ DEFAULT_DIR = Path(__file__).resolve().parents[1] / "schemas"
 class SchemaKind(StrEnum):
     topology = "topology"
     scenario = "scenario"
+    results = "results"
 
 
 @app.command("schema")
 def schema_command(
     kind: Annotated[
         SchemaKind | None,
-        typer.Option("--kind", help="Write only this kind (default: both)."),
+        typer.Option(
+            "--kind",
+            help="Write only this kind: the topology or scenario input schema, or every "
+            "result file's schema (default: all).",
+        ),
     ] = None,
     out_dir: Annotated[
         Path, typer.Option("-o", "--out", help="Directory to write the *.schema.json files to.")
     ] = DEFAULT_DIR,
 ) -> int:
     """Write topology.schema.json and scenario.schema.json, generated from
-    the same pydantic models that `twin validate` uses.
+    the same pydantic models that `twin validate` uses, and the schemas of
+    the result files (montecarlo.result.schema.json, contingency.result...,
+    analysis, check, diff, sweep, validate, report.summary), generated from
+    the result types that write and read them.
 
     Editors check files as you type when pointed at them; for the VS Code
     YAML extension put this comment on the first line of a topology file:
@@ -46,12 +54,22 @@ def schema_command(
         twin schema
 
         twin schema --kind scenario -o build/schemas
+
+        twin schema --kind results
     """
     from twin.loading.schema import json_schemas
+    from twin.results.schemas import result_schemas
 
-    for name, schema in json_schemas().items():
-        if kind is not None and name != kind.value:
-            continue
+    chosen: dict[str, dict[str, Any]] = {}
+    if kind in (None, SchemaKind.topology, SchemaKind.scenario):
+        chosen.update(
+            (name, schema)
+            for name, schema in json_schemas().items()
+            if kind is None or name == kind.value
+        )
+    if kind in (None, SchemaKind.results):
+        chosen.update(result_schemas())
+    for name, schema in chosen.items():
         path = out_dir / f"{name}.schema.json"
         write_json_atomic(path, schema)
         stdout_console().print(plain(f"wrote {path}"))

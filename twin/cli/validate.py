@@ -20,11 +20,10 @@ from twin.cli.app import (
 )
 from twin.model import Demand, Scenario, Topology
 from twin.report.terminal_text import add_row, styled, titled_table
+from twin.results.validate import FileValidation, ValidationReport
 
 if TYPE_CHECKING:
     from twin.loading import ValidatedFile
-
-VALIDATE_SCHEMA = "silkroad-twin/validate/1"
 
 
 @app.command("validate")
@@ -62,32 +61,11 @@ def validate_command(
         for p in r.problems:
             print_problem(err, p)
     human_console(json_path).print(_summary_table(results))
-    if json_path is not None:
-        doc = {
-            "schema": VALIDATE_SCHEMA,
-            "valid": all(not r.problems for r in results),
-            "files": [
-                {
-                    "path": r.path,
-                    "kind": r.kind,
-                    "valid": not r.problems,
-                    "counts": _counts(r.model),
-                    "problems": [
-                        {
-                            "path": p.path,
-                            "line": p.line,
-                            "col": p.col,
-                            "message": p.message,
-                            "hint": p.hint,
-                        }
-                        for p in r.problems
-                    ],
-                }
-                for r in results
-            ],
-        }
-        emit_json(json_path, doc)
-    return EXIT_OK if all(not r.problems for r in results) else EXIT_BAD_INPUT
+    report = ValidationReport(
+        tuple(FileValidation(r.path, r.kind, _counts(r.model), r.problems) for r in results)
+    )
+    emit_json(json_path, report.to_dict())
+    return EXIT_OK if report.valid else EXIT_BAD_INPUT
 
 
 def _counts(model: Topology | Scenario | tuple[Demand, ...] | None) -> dict[str, int]:

@@ -3,7 +3,7 @@
 Same page style as the run report, different question: not "what happened" but "what would
 happen if". The map colours each link by what its own failure does to the demands (disconnects
 some, pushes some over their RTT budget, overloads a link, or nothing), so a planner sees the
-single points of failure at a glance. The failures are read back into the analysis's own
+single points of failure at a glance. The failures are read back into the one
 `ContingencyResult` and ranked by its `worst()` (`FailureImpact.impact_key`): the page, the
 `twin contingency` table and its JSON name the same worst failures in the same order.
 """
@@ -11,17 +11,15 @@ single points of failure at a glance. The failures are read back into the analys
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from markupsafe import Markup
 
-from twin.analysis.contingency import CONTINGENCY_SCHEMA, ContingencyResult, FailureImpact
 from twin.atomic import canonical_json
-from twin.errors import InputError
 from twin.model import Topology
 from twin.report.html_env import render, twin_version
 from twin.report.html_map import LegendRow, LinkPaint, map_legend, render_map_svg
+from twin.results.contingency import ContingencyResult, FailureImpact
 
 # Impact classes, worst first: (key, colour, legend text).
 IMPACT_CLASSES: tuple[tuple[str, str, str], ...] = (
@@ -92,61 +90,6 @@ def headline_counts(impacts: Sequence[FailureImpact]) -> list[str]:
     return texts
 
 
-def _bad(path: str, message: str) -> InputError:
-    return InputError.at(
-        path, 1, 1, message, "rewrite it with `twin analyze TOPOLOGY --contingency n-1 --json FILE`"
-    )
-
-
-def _failure(raw: Mapping[str, Any]) -> FailureImpact:
-    utilisation = raw.get("utilisation")
-    return FailureImpact(
-        label=str(raw["label"]),
-        elements=tuple(str(e) for e in raw["elements"]),
-        disconnected=tuple(str(d) for d in raw["disconnected"]),
-        over_rtt=tuple(str(d) for d in raw["over_rtt"]),
-        stretch={str(k): float(v) for k, v in dict(raw["stretch"]).items()},
-        max_utilisation=float(raw["max_utilisation"]),
-        max_utilisation_link=str(raw["max_utilisation_link"]),
-        overloaded=tuple((str(a), float(b)) for a, b in raw["overloaded"]),
-        unrouted_gbps=float(raw["unrouted_gbps"]),
-        rerouted=int(raw.get("rerouted", 0)),
-        utilisation=(
-            {str(k): float(v) for k, v in dict(utilisation).items()}
-            if utilisation is not None
-            else None
-        ),
-    )
-
-
-def read_contingency(data: Mapping[str, Any], path: str = "<results>") -> ContingencyResult:
-    """The `ContingencyResult` a contingency document holds; InputError when it is not one."""
-    if data.get("schema") != CONTINGENCY_SCHEMA:
-        raise _bad(path, f"not a contingency results file (schema {data.get('schema')!r})")
-    failures = data.get("failures")
-    if not isinstance(failures, (list, tuple)):
-        raise _bad(path, "contingency results have no 'failures' list")
-    try:
-        return ContingencyResult(
-            topology=str(data.get("topology", "?")),
-            mode=str(data.get("mode", "?")),
-            routing=str(data.get("routing", "?")),
-            metric=str(data.get("metric", "?")),
-            demands=int(data.get("demands", 0)),
-            base_max_utilisation=float(data.get("base_max_utilisation", 0.0)),
-            base_max_utilisation_link=str(data.get("base_max_utilisation_link", "")),
-            failures=tuple(_failure(raw) for raw in failures),
-            topology_path=str(data.get("topology_path", "")),
-            topology_sha256=str(data.get("topology_sha256", "")),
-            base_unroutable=tuple(str(d) for d in data.get("base_unroutable", ())),
-            base_unroutable_gbps=float(data.get("base_unroutable_gbps", 0.0)),
-            partial=bool(data.get("partial", False)),
-            failures_total=int(data.get("failures_total", len(failures))),
-        )
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise _bad(path, f"malformed failure entry: {type(exc).__name__}: {exc}") from exc
-
-
 def ranked(result: ContingencyResult) -> list[FailureImpact]:
     """Every failure, worst first, by the analysis's own ranking (`ContingencyResult.worst`)."""
     return result.worst(len(result.failures))
@@ -184,13 +127,10 @@ def _legend() -> Markup:
     )
 
 
-def render_contingency_html(
-    data: Mapping[str, Any], topology: Topology, results_path: str = "<results>"
-) -> str:
+def render_contingency_html(result: ContingencyResult, topology: Topology) -> str:
     """The contingency report as one self-contained HTML string (deterministic)."""
-    result = read_contingency(data, results_path)
     impacts = list(result.failures)
-    digest = hashlib.sha256(canonical_json(dict(data)).encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(canonical_json(result.to_dict()).encode("utf-8")).hexdigest()
     cutting = [i for i in impacts if i.disconnected]
     headline = (
         f"{len(cutting)} of {len(impacts)} failures disconnect a demand"
@@ -198,10 +138,10 @@ def render_contingency_html(
         else f"no single {result.mode} failure disconnects a demand"
     )
     provenance = [
-        ("topology", str(data.get("topology", topology.name))),
+        ("topology", result.topology or topology.name),
         ("mode", result.mode),
         ("routing / metric", f"{result.routing} / {result.metric}"),
-        ("demands", str(data.get("demands", "?"))),
+        ("demands", str(result.demands)),
         ("failures evaluated", str(len(impacts))),
         ("twin version", twin_version()),
         ("results SHA-256", digest),

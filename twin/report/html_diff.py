@@ -27,7 +27,14 @@ from typing import Any
 
 from markupsafe import Markup
 
-from twin.analysis.topology_diff import (
+from twin.atomic import canonical_json
+from twin.errors import InputError
+from twin.model import Link, Node, Topology
+from twin.provenance import file_sha256
+from twin.report.html_env import render, twin_version
+from twin.report.html_map import NO_DATA, LegendRow, LinkPaint, map_legend, render_map_svg
+from twin.report.run_view import format_percent
+from twin.results.diff import (
     DIFF_SCHEMA,
     DemandDelta,
     DemandMeasures,
@@ -36,13 +43,6 @@ from twin.analysis.topology_diff import (
     Thresholds,
     TopologyDiff,
 )
-from twin.atomic import canonical_json
-from twin.errors import InputError
-from twin.model import Link, Node, Topology
-from twin.provenance import file_sha256
-from twin.report.html_env import render, twin_version
-from twin.report.html_map import NO_DATA, LegendRow, LinkPaint, map_legend, render_map_svg
-from twin.report.run_view import format_percent
 
 # How each kind of change is drawn on the map: (colour, legend text).
 ADDED_COLOUR = "#2e7d32"
@@ -111,71 +111,6 @@ def load_side(label: str, bases: Sequence[Path] = (Path("."),)) -> DiffSide:
 # ----------------------------------------------------------------------------------------------
 # Reading the document
 # ----------------------------------------------------------------------------------------------
-
-
-def _bad(path: str, message: str) -> InputError:
-    return InputError.at(path, 1, 1, message, "rewrite it with `twin diff BASE HEAD --json FILE`")
-
-
-def _optional_float(value: Any) -> float | None:
-    return None if value is None else float(value)
-
-
-def _measures(raw: Mapping[str, Any]) -> DemandMeasures:
-    return DemandMeasures(
-        rtt_ms=_optional_float(raw["rtt_ms"]),
-        link_disjoint_paths=int(raw["link_disjoint_paths"]),
-        srlg_disjoint_paths=int(raw["srlg_disjoint_paths"]),
-        spof_links=tuple(str(x) for x in raw["spof_links"]),
-        spof_srlgs=tuple(str(x) for x in raw["spof_srlgs"]),
-        availability=_optional_float(raw["availability"]),
-        n1_worst_rtt_ms=_optional_float(raw["n1_worst_rtt_ms"]),
-        n1_disconnecting=tuple(str(x) for x in raw.get("n1_disconnecting", ())),
-    )
-
-
-def read_diff(data: Mapping[str, Any], path: str = "<results>") -> TopologyDiff:
-    """The diff a `twin diff --json` document holds; InputError when the document is not one."""
-    if data.get("schema") != DIFF_SCHEMA:
-        raise _bad(path, f"not a topology diff file (schema {data.get('schema')!r})")
-    elements, demands = data.get("elements"), data.get("demands")
-    if not isinstance(elements, list) or not isinstance(demands, list):
-        raise _bad(path, "topology diff has no 'elements' and 'demands' lists")
-    try:
-        changes = tuple(
-            ElementChange(
-                kind=str(raw["kind"]),
-                id=str(raw["id"]),
-                change=str(raw["change"]),
-                fields=tuple(
-                    FieldChange(str(f["field"]), f.get("before"), f.get("after"))
-                    for f in raw.get("fields", ())
-                ),
-            )
-            for raw in elements
-        )
-        deltas = tuple(
-            DemandDelta(
-                demand_id=str(raw["demand_id"]),
-                source=str(raw["source"]),
-                destination=str(raw["destination"]),
-                before=_measures(raw["before"]),
-                after=_measures(raw["after"]),
-                regressions=tuple(str(r) for r in raw["regressions"]),
-                improvements=tuple(str(r) for r in raw["improvements"]),
-            )
-            for raw in demands
-        )
-        limits = dict(data.get("thresholds") or {})
-        thresholds = Thresholds(**{k: float(v) for k, v in limits.items()})
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise _bad(path, f"malformed diff entry: {type(exc).__name__}: {exc}") from exc
-    bad = [c for c in changes if c.change not in _RANK]
-    if bad:
-        raise _bad(path, f"unknown change {bad[0].change!r} of {bad[0].kind} {bad[0].id}")
-    return TopologyDiff(
-        str(data.get("base", "?")), str(data.get("head", "?")), changes, deltas, thresholds
-    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -456,7 +391,7 @@ def _map(diff: TopologyDiff, head: Topology, base: DiffSide) -> Markup:
 
 
 def _provenance(
-    data: Mapping[str, Any], diff: TopologyDiff, head: DiffSide, base: DiffSide, digest: str
+    diff: TopologyDiff, head: DiffSide, base: DiffSide, digest: str
 ) -> list[tuple[str, str]]:
     return [
         ("base", base.label),
@@ -466,27 +401,21 @@ def _provenance(
         ("head topology", head.describe()),
         ("head file SHA-256", head.sha256 or "unavailable"),
         ("regression thresholds", _thresholds_text(diff.thresholds)),
-        ("diff schema", str(data.get("schema"))),
+        ("diff schema", DIFF_SCHEMA),
         ("twin version", twin_version()),
         ("results SHA-256", digest),
     ]
 
 
-def render_diff_html(
-    data: Mapping[str, Any],
-    head: DiffSide,
-    base: DiffSide,
-    results_path: str = "<results>",
-) -> str:
+def render_diff_html(diff: TopologyDiff, head: DiffSide, base: DiffSide) -> str:
     """The diff report as one self-contained HTML string (deterministic).
 
     `head.topology` is required (the map is drawn on it); without `base.topology` removed links
     are listed in the element table only, and the legend says so.
     """
-    diff = read_diff(data, results_path)
     if head.topology is None:
-        raise _bad(results_path, f"cannot draw the diff without its HEAD topology ({head.label})")
-    digest = hashlib.sha256(canonical_json(dict(data)).encode("utf-8")).hexdigest()
+        raise ValueError(f"cannot draw the diff without its HEAD topology ({head.label})")
+    digest = hashlib.sha256(canonical_json(diff.to_dict()).encode("utf-8")).hexdigest()
     statuses = [demand_status(d) for d in diff.demands]
     worse = statuses.count("worse")
     return render(
@@ -511,5 +440,5 @@ def render_diff_html(
             for c in diff.elements
         ],
         demands=[_demand_row(d) for d in diff.demands],
-        provenance=_provenance(data, diff, head, base, digest),
+        provenance=_provenance(diff, head, base, digest),
     )

@@ -10,8 +10,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
-from twin.analysis.check_results import CheckOutcome, CheckReport
 from twin.report.xml_text import xml_text
+from twin.results.check import CheckOutcome, CheckReport
 
 
 def _suite(name: str, outcomes: list[CheckOutcome]) -> ET.Element:

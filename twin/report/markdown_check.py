@@ -6,9 +6,9 @@ the promise, then a compact table of everything that held.
 
 from __future__ import annotations
 
-from twin.analysis.check_results import CheckOutcome, CheckReport
-from twin.analysis.topology_diff import TopologyDiff
 from twin.report.markdown_text import md_code, md_text
+from twin.results.check import CheckOutcome, CheckReport
+from twin.results.diff import TopologyDiff
 
 
 def _number(value: float | None) -> str:

@@ -30,8 +30,8 @@ from twin.report.map_layout import LabelRequest, place_labels
 from twin.report.run_view import element_downs, load_run, verdict
 from twin.report.svg import nines, step_points, time_unit
 from twin.results import SimulationResult
+from twin.results.montecarlo import MonteCarloResult
 
-MC_SCHEMA = "silkroad-twin/montecarlo/1"
 PLOT_KINDS: tuple[str, ...] = ("map", "timeline", "latency", "availability")
 FORMATS: tuple[str, ...] = ("png", "svg")
 _RC: Any = {
@@ -72,20 +72,13 @@ def _run_facts(run: SimulationResult) -> MapFacts:
     )
 
 
-def _montecarlo_facts(data: Mapping[str, Any]) -> MapFacts:
-    rows = [r for r in data.get("links", ()) or () if isinstance(r, Mapping) and "id" in r]
-    demands = [d for d in data.get("demands", ()) or () if isinstance(d, Mapping)]
+def _montecarlo_facts(result: MonteCarloResult) -> MapFacts:
     return MapFacts(
-        {str(r["id"]): float(r.get("downtime_h_per_year") or 0.0) for r in rows},
-        frozenset(
-            str(c["cause"])
-            for d in demands
-            for c in d.get("downtime_causes", ()) or ()
-            if isinstance(c, Mapping) and "cause" in c
-        ),
-        frozenset(str(d.get(k, "")) for d in demands for k in ("source", "destination")),
-        f"{data.get('scenario', '')}: mean link downtime per year "
-        f"({data.get('replications', '?')} replications, seed {data.get('seed', '?')})",
+        {lk.id: lk.downtime_h_per_year for lk in result.links},
+        frozenset(cause for d in result.demands for cause, _, _ in d.downtime_causes),
+        frozenset(n for d in result.demands for n in (d.source, d.destination)),
+        f"{result.scenario}: mean link downtime per year "
+        f"({result.replications} replications, seed {result.seed})",
         "/year",
     )
 
@@ -322,7 +315,10 @@ _SIZES: Mapping[str, tuple[float, float]] = {
 
 
 def plot_bytes(
-    result: SimulationResult | Mapping[str, Any], topology: Topology | None, kind: str, fmt: str
+    result: SimulationResult | MonteCarloResult | Mapping[str, Any],
+    topology: Topology | None,
+    kind: str,
+    fmt: str,
 ) -> bytes:
     """One figure as PNG or SVG bytes (deterministic for a given result)."""
     if kind not in PLOT_KINDS:
@@ -334,8 +330,8 @@ def plot_bytes(
             "fmt", f"cannot write a .{fmt} figure", "name the output file .png or .svg"
         )
     if kind == "map" and topology is None:
-        raise InputError.for_parameter("kind", "a map needs the topology", "give the topology")
-    if isinstance(result, Mapping) and result.get("schema") == MC_SCHEMA:
+        raise InputError.at("--kind", 0, 0, "a map needs the topology", "pass --topology FILE")
+    if isinstance(result, MonteCarloResult):
         if kind != "map":
             raise InputError.for_parameter(
                 "kind",
@@ -383,7 +379,7 @@ def _figure(draw: Any, size_in: tuple[float, float], fmt: str) -> bytes:
 
 
 def plot(
-    result: SimulationResult | Mapping[str, Any],
+    result: SimulationResult | MonteCarloResult | Mapping[str, Any],
     topology: Topology | None,
     kind: str,
     out_path: str | Path,

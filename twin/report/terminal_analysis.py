@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from twin.analysis.paths import PathAnalysis
 from twin.report.terminal_text import add_row, joined, styled, titled_table
+from twin.results.analysis import PathAnalysis
 
 
 def _rtts(paths: tuple[object, ...]) -> str:

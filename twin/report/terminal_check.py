@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from twin.analysis.check_results import CheckReport
 from twin.report.terminal_text import add_row, styled, titled_table
+from twin.results.check import CheckReport
 
 
 def _number(value: float | None) -> str:

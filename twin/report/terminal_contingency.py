@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from twin.analysis.contingency import ContingencyResult
 from twin.report.terminal_text import add_row, plain, titled_table
 from twin.report.terminal_truncation import shown_of
+from twin.results.contingency import ContingencyResult
 
 
 def print_contingency(console: Console, result: ContingencyResult, top: int = 15) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from twin.analysis.topology_diff import TopologyDiff
 from twin.report.terminal_text import add_row, plain, styled, titled_table
+from twin.results.diff import TopologyDiff
 
 
 def _number(value: float | None, digits: int = 1) -> str:

@@ -6,14 +6,23 @@ import math
 
 from rich.console import Console
 
-from twin.montecarlo import Interval, MonteCarloResult
 from twin.report.terminal_text import add_row, plain, styled, titled_table
+from twin.results.montecarlo import Interval, MonteCarloResult, Verdict
 
 
 def _ci(i: Interval, digits: int = 6) -> str:
     if not math.isfinite(i.low) or not math.isfinite(i.high):
         return f"{i.mean:.{digits}f}"
     return f"{i.mean:.{digits}f} [{i.low:.{digits}f}, {i.high:.{digits}f}]"
+
+
+# How each verdict reads in a terminal table, and its colour.
+_VERDICT = {
+    Verdict.NO_SLA: ("-", ""),
+    Verdict.HELD: ("meets (whole interval)", "green"),
+    Verdict.MISSED: ("misses (whole interval)", "bold red"),
+    Verdict.UNDECIDED: ("undecided: interval straddles target", "yellow"),
+}
 
 
 def print_mc_summary(console: Console, result: MonteCarloResult) -> None:
@@ -32,14 +41,7 @@ def print_mc_summary(console: Console, result: MonteCarloResult) -> None:
         table.add_column(column)
     for d in result.demands:
         target = d.sla_target
-        if target is None:
-            verdict = plain("-")
-        elif d.sla_availability.low >= target:
-            verdict = styled("meets (whole interval)", "green")
-        elif d.sla_availability.high < target:
-            verdict = styled("misses (whole interval)", "bold red")
-        else:
-            verdict = styled("undecided: interval straddles target", "yellow")
+        verdict = styled(*_VERDICT[d.verdict()])
         add_row(
             table,
             d.id,

@@ -1,0 +1,207 @@
+"""The topology diff result: elements added, removed and changed, and each demand's deltas.
+
+Written by `twin diff` (`twin.analysis.topology_diff`), read back by `twin report` for the HTML
+diff page; the terminal table, Markdown and JUnit read the same object.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import TypeAdapter
+from typing_extensions import TypedDict
+
+from twin.results.document import json_schema, parse
+from twin.results.frames import Frames
+
+DIFF_SCHEMA = "silkroad-twin/diff/1"
+ElementKind = Literal["node", "link", "srlg", "failure_class"]
+Change = Literal["added", "removed", "changed"]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
+class ElementChange:
+    kind: ElementKind
+    id: str
+    change: Change
+    fields: tuple[FieldChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class DemandMeasures:
+    """Per-demand facts on one side of the diff (None where the demand cannot be routed)."""
+
+    rtt_ms: float | None
+    link_disjoint_paths: int
+    srlg_disjoint_paths: int
+    spof_links: tuple[str, ...]
+    spof_srlgs: tuple[str, ...]
+    availability: float | None
+    n1_worst_rtt_ms: float | None  # worst RTT over single-link failures; None if one disconnects
+    n1_disconnecting: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """How much worse a demand may get before `--fail-on regression` fails the build."""
+
+    rtt_ms: float = 0.5
+    availability: float = 1e-7
+    n1_rtt_ms: float = 1.0
+
+
+@dataclass(frozen=True)
+class DemandDelta:
+    demand_id: str
+    source: str
+    destination: str
+    before: DemandMeasures
+    after: DemandMeasures
+    regressions: tuple[str, ...]
+    improvements: tuple[str, ...]
+
+
+class FieldDoc(TypedDict):
+    field: str
+    before: Any
+    after: Any
+
+
+class ElementDoc(TypedDict):
+    kind: ElementKind
+    id: str
+    change: Change
+    fields: list[FieldDoc]
+
+
+class MeasuresDoc(TypedDict):
+    rtt_ms: float | None
+    link_disjoint_paths: int
+    srlg_disjoint_paths: int
+    spof_links: list[str]
+    spof_srlgs: list[str]
+    availability: float | None
+    n1_worst_rtt_ms: float | None
+    n1_disconnecting: list[str]
+
+
+class DemandDoc(TypedDict):
+    demand_id: str
+    source: str
+    destination: str
+    before: MeasuresDoc
+    after: MeasuresDoc
+    regressions: list[str]
+    improvements: list[str]
+
+
+class ThresholdsDoc(TypedDict):
+    rtt_ms: float
+    availability: float
+    n1_rtt_ms: float
+
+
+class DiffDoc(TypedDict):
+    """The `twin diff --json` file."""
+
+    schema: Literal["silkroad-twin/diff/1"]
+    base: str
+    head: str
+    thresholds: ThresholdsDoc
+    elements: list[ElementDoc]
+    demands: list[DemandDoc]
+    regressed: bool
+
+
+ADAPTER: TypeAdapter[DiffDoc] = TypeAdapter(DiffDoc)
+
+
+def _clean(value: Any) -> Any:
+    """JSON has no infinity: undefined measures are written as null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, (tuple, list)):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    return value
+
+
+def _measures(doc: MeasuresDoc) -> DemandMeasures:
+    return DemandMeasures(
+        rtt_ms=doc["rtt_ms"],
+        link_disjoint_paths=doc["link_disjoint_paths"],
+        srlg_disjoint_paths=doc["srlg_disjoint_paths"],
+        spof_links=tuple(doc["spof_links"]),
+        spof_srlgs=tuple(doc["spof_srlgs"]),
+        availability=doc["availability"],
+        n1_worst_rtt_ms=doc["n1_worst_rtt_ms"],
+        n1_disconnecting=tuple(doc["n1_disconnecting"]),
+    )
+
+
+def _delta(doc: DemandDoc) -> DemandDelta:
+    return DemandDelta(
+        demand_id=doc["demand_id"],
+        source=doc["source"],
+        destination=doc["destination"],
+        before=_measures(doc["before"]),
+        after=_measures(doc["after"]),
+        regressions=tuple(doc["regressions"]),
+        improvements=tuple(doc["improvements"]),
+    )
+
+
+def _element(doc: ElementDoc) -> ElementChange:
+    fields = tuple(FieldChange(f["field"], f["before"], f["after"]) for f in doc["fields"])
+    return ElementChange(doc["kind"], doc["id"], doc["change"], fields)
+
+
+@dataclass(frozen=True)
+class TopologyDiff(Frames):
+    base: str
+    head: str
+    elements: tuple[ElementChange, ...]
+    demands: tuple[DemandDelta, ...] = ()
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+    @property
+    def regressed(self) -> bool:
+        return any(d.regressions for d in self.demands)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": DIFF_SCHEMA,
+            "base": self.base,
+            "head": self.head,
+            "thresholds": dataclasses.asdict(self.thresholds),
+            "elements": [_clean(dataclasses.asdict(e)) for e in self.elements],
+            "demands": [_clean(dataclasses.asdict(d)) for d in self.demands],
+            "regressed": self.regressed,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any, path: str = "<results>") -> TopologyDiff:
+        """The diff a file holds; an InputError names the first field that is wrong."""
+        doc = parse(ADAPTER, data, "topology diff", path)
+        return cls(
+            base=doc["base"],
+            head=doc["head"],
+            elements=tuple(_element(e) for e in doc["elements"]),
+            demands=tuple(_delta(d) for d in doc["demands"]),
+            thresholds=Thresholds(**doc["thresholds"]),
+        )
+
+
+def diff_schema() -> dict[str, Any]:
+    return json_schema(ADAPTER, "diff.result", "silkroad-twin topology diff")

@@ -1,0 +1,310 @@
+"""The Monte Carlo result: each demand's measures as a mean with a 95 % interval, and the verdict.
+
+Written by `twin run --replications` (`twin.montecarlo`), read back by `twin report`, `twin plot`
+and the HTML report. Everything that reads a Monte Carlo file goes through `from_dict`, and
+everything that judges an SLA against an interval goes through `sla_verdict`, so the terminal,
+the HTML report and `twin check` cannot disagree on a demand.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Literal, NotRequired
+
+from pydantic import TypeAdapter
+from typing_extensions import TypedDict
+
+from twin.provenance import NO_INPUT, InputRecord
+from twin.results.document import bound, finite, json_schema, parse
+from twin.results.frames import Frames
+
+MC_SCHEMA = "silkroad-twin/montecarlo/1"
+
+
+@dataclass(frozen=True)
+class Interval:
+    """Mean of the replication values and its 95 % confidence interval (±inf when undefined)."""
+
+    mean: float
+    low: float
+    high: float
+    n: int
+
+    @property
+    def half_width(self) -> float:
+        return (self.high - self.low) / 2.0
+
+    def to_dict(self) -> IntervalDoc:
+        return {
+            "mean": finite(self.mean),
+            "low": finite(self.low),
+            "high": finite(self.high),
+            "n": self.n,
+        }
+
+    @classmethod
+    def from_dict(cls, doc: IntervalDoc) -> Interval:
+        return cls(
+            bound(doc["mean"], math.nan),
+            bound(doc["low"], -math.inf),
+            bound(doc["high"], math.inf),
+            doc["n"],
+        )
+
+
+class Verdict(StrEnum):
+    """An SLA judged against a 95 % interval, never against its mean alone."""
+
+    HELD = "held"
+    MISSED = "missed"
+    UNDECIDED = "undecided"
+    NO_SLA = "no-sla"
+
+
+def sla_verdict(interval: Interval, target: float | None) -> Verdict:
+    """HELD when the whole interval is at or above `target`, MISSED when it is wholly below,
+    else UNDECIDED: the target lies inside the interval and more replications would decide.
+
+    An undefined interval (one replication) decides nothing, whatever its mean."""
+    if target is None:
+        return Verdict.NO_SLA
+    if interval.low >= target:
+        return Verdict.HELD
+    if interval.high < target:
+        return Verdict.MISSED
+    return Verdict.UNDECIDED
+
+
+def replications_to_decide(interval: Interval, target: float | None) -> int | None:
+    """About how many replications would shrink the interval off the target.
+
+    The half-width falls as 1 / sqrt(n), so n x (half-width / |mean - target|)^2 puts the
+    target just outside it; None when the mean sits on the target (no count decides it).
+    """
+    if target is None or interval.n < 2:
+        return None
+    gap = abs(interval.mean - target)
+    half = interval.half_width
+    if not gap > 0 or not math.isfinite(half):
+        return None
+    return max(interval.n + 1, math.ceil(interval.n * (half / gap) ** 2))
+
+
+@dataclass(frozen=True)
+class DemandStats:
+    id: str
+    availability: Interval
+    sla_availability: Interval
+    downtime_min_per_year: Interval
+    sla_downtime_min_per_year: Interval
+    traffic_lost_gbit: Interval
+    sla_target: float | None
+    # (element or cause, share of the demand's downtime over all replications, outages), worst
+    # first: which element's failures take the demand down most, the thing a planner acts on.
+    downtime_causes: tuple[tuple[str, float, int], ...] = ()
+    source: str = ""
+    destination: str = ""
+
+    def relative_precision(self) -> float:
+        """Half-width of the unavailability interval over its mean (inf when undefined)."""
+        unavailability = 1.0 - self.availability.mean
+        if not unavailability > 0:
+            return math.inf
+        return self.availability.half_width / unavailability
+
+    def verdict(self) -> Verdict:
+        return sla_verdict(self.sla_availability, self.sla_target)
+
+
+@dataclass(frozen=True)
+class LinkStats:
+    """A link's mean failures and downtime per simulated year, over the replications."""
+
+    id: str
+    failures_per_year: float
+    downtime_h_per_year: float
+
+
+class IntervalDoc(TypedDict):
+    mean: float | None
+    low: float | None
+    high: float | None
+    n: int
+
+
+class CauseDoc(TypedDict):
+    cause: str
+    share: float
+    outages: int
+
+
+class LinkDoc(TypedDict):
+    id: str
+    failures_per_year: float
+    downtime_h_per_year: float
+
+
+class DemandDoc(TypedDict):
+    id: str
+    source: NotRequired[str]
+    destination: NotRequired[str]
+    sla_target: float | None
+    availability: IntervalDoc
+    sla_availability: IntervalDoc
+    downtime_min_per_year: IntervalDoc
+    sla_downtime_min_per_year: NotRequired[IntervalDoc]
+    traffic_lost_gbit: IntervalDoc
+    downtime_causes: NotRequired[list[CauseDoc]]
+    relative_precision: NotRequired[float | None]
+
+
+class MonteCarloDoc(TypedDict):
+    """The Monte Carlo results file; keys marked NotRequired are absent from older files."""
+
+    schema: Literal["silkroad-twin/montecarlo/1"]
+    scenario: str
+    seed: int
+    replications: int
+    partial: NotRequired[bool]
+    reason: NotRequired[str]
+    precision_target: NotRequired[float | None]
+    precision_reached: NotRequired[bool | None]
+    precision_demands: NotRequired[list[str]]
+    notes: NotRequired[list[str]]
+    topology: NotRequired[str]
+    horizon_h: NotRequired[float]
+    scenario_path: NotRequired[str]
+    scenario_sha256: NotRequired[str | None]
+    topology_path: NotRequired[str]
+    topology_sha256: NotRequired[str | None]
+    links: NotRequired[list[LinkDoc]]
+    demands: list[DemandDoc]
+
+
+ADAPTER: TypeAdapter[MonteCarloDoc] = TypeAdapter(MonteCarloDoc)
+
+
+def _demand_doc(d: DemandStats) -> DemandDoc:
+    precision = d.relative_precision()
+    return {
+        "id": d.id,
+        "source": d.source,
+        "destination": d.destination,
+        "sla_target": d.sla_target,
+        "availability": d.availability.to_dict(),
+        "sla_availability": d.sla_availability.to_dict(),
+        "downtime_min_per_year": d.downtime_min_per_year.to_dict(),
+        "sla_downtime_min_per_year": d.sla_downtime_min_per_year.to_dict(),
+        "traffic_lost_gbit": d.traffic_lost_gbit.to_dict(),
+        "downtime_causes": [
+            {"cause": cause, "share": round(share, 9), "outages": count}
+            for cause, share, count in d.downtime_causes
+        ],
+        "relative_precision": finite(precision),
+    }
+
+
+def _demand(doc: DemandDoc) -> DemandStats:
+    # Files written before SLA downtime was recorded: it was then the same as the downtime.
+    sla_dt = doc.get("sla_downtime_min_per_year", doc["downtime_min_per_year"])
+    return DemandStats(
+        id=doc["id"],
+        availability=Interval.from_dict(doc["availability"]),
+        sla_availability=Interval.from_dict(doc["sla_availability"]),
+        downtime_min_per_year=Interval.from_dict(doc["downtime_min_per_year"]),
+        sla_downtime_min_per_year=Interval.from_dict(sla_dt),
+        traffic_lost_gbit=Interval.from_dict(doc["traffic_lost_gbit"]),
+        sla_target=doc["sla_target"],
+        downtime_causes=tuple(
+            (c["cause"], c["share"], c["outages"]) for c in doc.get("downtime_causes", [])
+        ),
+        source=doc.get("source", ""),
+        destination=doc.get("destination", ""),
+    )
+
+
+@dataclass(frozen=True)
+class MonteCarloResult(Frames):
+    scenario: str
+    seed: int
+    replications: int
+    demands: tuple[DemandStats, ...]
+    partial: bool = False
+    reason: str = ""
+    precision_target: float | None = None
+    precision_reached: bool | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+    topology: str = ""
+    scenario_input: InputRecord = NO_INPUT
+    topology_input: InputRecord = NO_INPUT
+    horizon_h: float = 0.0
+    # The demands the precision rule looked at (all of them unless --demand narrowed it).
+    precision_demands: tuple[str, ...] = ()
+    links: tuple[LinkStats, ...] = ()
+
+    def demand(self, demand_id: str) -> DemandStats:
+        for d in self.demands:
+            if d.id == demand_id:
+                return d
+        raise KeyError(demand_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        doc: MonteCarloDoc = {
+            "schema": "silkroad-twin/montecarlo/1",
+            "scenario": self.scenario,
+            "seed": self.seed,
+            "replications": self.replications,
+            "partial": self.partial,
+            "reason": self.reason,
+            "precision_target": self.precision_target,
+            "precision_reached": self.precision_reached,
+            "precision_demands": list(self.precision_demands),
+            "notes": list(self.notes),
+            "topology": self.topology,
+            "horizon_h": self.horizon_h,
+            "scenario_path": self.scenario_input.path,
+            "scenario_sha256": self.scenario_input.sha256,
+            "topology_path": self.topology_input.path,
+            "topology_sha256": self.topology_input.sha256,
+            "links": [
+                {
+                    "id": lk.id,
+                    "failures_per_year": round(lk.failures_per_year, 9),
+                    "downtime_h_per_year": round(lk.downtime_h_per_year, 9),
+                }
+                for lk in self.links
+            ],
+            "demands": [_demand_doc(d) for d in self.demands],
+        }
+        return dict(doc)
+
+    @classmethod
+    def from_dict(cls, data: Any, path: str = "<results>") -> MonteCarloResult:
+        """The result a file holds; an InputError names the first field that is wrong."""
+        doc = parse(ADAPTER, data, "Monte Carlo results", path)
+        return cls(
+            scenario=doc["scenario"],
+            seed=doc["seed"],
+            replications=doc["replications"],
+            demands=tuple(_demand(d) for d in doc["demands"]),
+            partial=doc.get("partial", False),
+            reason=doc.get("reason", ""),
+            precision_target=doc.get("precision_target"),
+            precision_reached=doc.get("precision_reached"),
+            notes=tuple(doc.get("notes", [])),
+            topology=doc.get("topology", ""),
+            scenario_input=InputRecord(doc.get("scenario_path", ""), doc.get("scenario_sha256")),
+            topology_input=InputRecord(doc.get("topology_path", ""), doc.get("topology_sha256")),
+            horizon_h=doc.get("horizon_h", 0.0),
+            precision_demands=tuple(doc.get("precision_demands", [])),
+            links=tuple(
+                LinkStats(lk["id"], lk["failures_per_year"], lk["downtime_h_per_year"])
+                for lk in doc.get("links", [])
+            ),
+        )
+
+
+def montecarlo_schema() -> dict[str, Any]:
+    return json_schema(ADAPTER, "montecarlo.result", "silkroad-twin Monte Carlo results")

@@ -1,0 +1,37 @@
+"""The JSON Schemas of every result file, generated from the result modules' document types.
+
+`twin schema` writes them to `twin/schemas/` beside the input schemas; a test keeps the shipped
+files equal to what the models generate, and validates real results against them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from twin.results.analysis import analysis_schema
+from twin.results.check import check_schema
+from twin.results.contingency import contingency_schema
+from twin.results.diff import diff_schema
+from twin.results.montecarlo import montecarlo_schema
+from twin.results.report import report_schema
+from twin.results.sweep import sweep_schema
+from twin.results.validate import validate_schema
+
+# Result kind -> its schema, written as `<kind>.result.schema.json` (the report summary as
+# `report.summary.schema.json`).
+RESULT_SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
+    "analysis.result": analysis_schema,
+    "check.result": check_schema,
+    "contingency.result": contingency_schema,
+    "diff.result": diff_schema,
+    "montecarlo.result": montecarlo_schema,
+    "report.summary": report_schema,
+    "sweep.result": sweep_schema,
+    "validate.result": validate_schema,
+}
+
+
+def result_schemas() -> dict[str, dict[str, Any]]:
+    """Every result file's JSON Schema, by file stem (`montecarlo.result` ...)."""
+    return {name: make() for name, make in RESULT_SCHEMAS.items()}
