@@ -74,11 +74,11 @@ class ContingencyDoc(TypedDict):
     schema: Literal["silkroad-twin/contingency/1"]
     topology: str
     mode: str
-    routing: str
-    metric: str
-    demands: int
-    base_max_utilisation: float
-    base_max_utilisation_link: str
+    routing: NotRequired[str]
+    metric: NotRequired[str]
+    demands: NotRequired[int]
+    base_max_utilisation: NotRequired[float]
+    base_max_utilisation_link: NotRequired[str]
     failures: list[FailureDoc]
     base_unroutable: NotRequired[list[str]]
     base_unroutable_gbps: NotRequired[float]
@@ -160,11 +160,11 @@ class ContingencyResult(Frames):
         return cls(
             topology=doc["topology"],
             mode=doc["mode"],
-            routing=doc["routing"],
-            metric=doc["metric"],
-            demands=doc["demands"],
-            base_max_utilisation=doc["base_max_utilisation"],
-            base_max_utilisation_link=doc["base_max_utilisation_link"],
+            routing=doc.get("routing", "?"),
+            metric=doc.get("metric", "?"),
+            demands=doc.get("demands", 0),
+            base_max_utilisation=doc.get("base_max_utilisation", 0.0),
+            base_max_utilisation_link=doc.get("base_max_utilisation_link", ""),
             failures=tuple(_failure(f) for f in doc["failures"]),
             base_unroutable=tuple(doc.get("base_unroutable", [])),
             base_unroutable_gbps=doc.get("base_unroutable_gbps", 0.0),
