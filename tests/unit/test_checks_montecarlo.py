@@ -10,7 +10,8 @@ import pytest
 from twin.analysis.checks import CheckOptions, evaluate_scenario
 from twin.loading import load_scenario
 from twin.model import Assertion
-from twin.results.montecarlo import Interval, Verdict, sla_verdict
+from twin.results.montecarlo import Interval, sla_verdict
+from twin.results.sla import Verdict
 
 ROOT = Path(__file__).resolve().parents[2]
 TARGET = 0.9999

@@ -30,7 +30,7 @@ def test_a_missing_variable_is_an_error_not_an_empty_cell() -> None:
 def test_autoescape_is_on_for_plain_strings_and_off_for_rendered_fragments() -> None:
     from twin.report.svg import availability_bar
 
-    bar = availability_bar(0.999, 0.99, "a<b")
+    bar = availability_bar(0.999, 0.99, "a<b", True)
     assert 'id="a&lt;b"' in bar  # the id was escaped inside the chart
     page = render("page.html.j2", title="<t>")
     assert "<title>&lt;t&gt;</title>" in page

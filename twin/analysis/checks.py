@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 from twin.model import Assertion, Demand, Scenario
 from twin.results.check import CheckOutcome, CheckReport
-from twin.results.montecarlo import Interval, Verdict, sla_verdict
+from twin.results.montecarlo import Interval, sla_verdict
+from twin.results.sla import Verdict, judge
 from twin.routing import FailureState, Path, Router
 
 MonteCarloFn = Callable[[Scenario, str], tuple[float, float, float]]
@@ -230,7 +231,7 @@ def _check_availability(scenario: Scenario, a: Assertion, options: CheckOptions)
         demand.destination,
         include_planned=scenario.include_planned,
     )
-    ok = target is None or result.lower >= target
+    ok = judge(result.lower, result.upper, target) in (Verdict.HELD, Verdict.NO_SLA)
     bounds = (
         f"{result.lower:.9f}" if result.exact else f"in [{result.lower:.9f}, {result.upper:.9f}]"
     )

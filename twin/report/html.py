@@ -243,7 +243,10 @@ def _demand_section(result: SimulationResult, demand: DemandResult) -> dict[str,
         "sentence": sentence,
         "facts": _facts(demand),
         "availability": availability_bar(
-            demand.sla_availability, demand.sla_availability_target, f"avail-{did}"
+            demand.sla_availability,
+            demand.sla_availability_target,
+            f"avail-{did}",
+            demand.sla_held,
         ),
         "outages": outage_strip(_strips(result, demand), horizon_h, f"outages-{did}"),
         "rtt": rtt_chart(demand.rtt_series, horizon_h, f"rtt-{did}", demand.sla_max_rtt_ms),

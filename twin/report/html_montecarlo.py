@@ -35,9 +35,9 @@ from twin.results.montecarlo import (
     Interval,
     LinkStats,
     MonteCarloResult,
-    Verdict,
     replications_to_decide,
 )
+from twin.results.sla import Verdict
 from twin.units import format_duration_h
 
 STATUS_LABEL = {
@@ -177,7 +177,10 @@ def _summary_row(d: DemandStats) -> dict[str, Any]:
         "sentence": sentence(d),
         "css": {Verdict.HELD: "held", Verdict.MISSED: "missed"}.get(status, "no-sla"),
         "label": STATUS_LABEL[status],
-        "bar": availability_bar(est.mean, d.sla_target, f"avail-{d.id}", interval),
+        # Green unless the whole interval misses: an undecided demand is not painted as lost.
+        "bar": availability_bar(
+            est.mean, d.sla_target, f"avail-{d.id}", status is not Verdict.MISSED, interval
+        ),
     }
 
 

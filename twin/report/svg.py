@@ -76,13 +76,15 @@ def availability_bar(
     availability: float,
     sla: float | None,
     element_id: str,
+    held: bool,
     interval: tuple[float, float] | None = None,
     width: float = 420.0,
 ) -> Markup:
     """A horizontal bar of availability in nines, with the SLA target as a vertical line.
 
     A linear 0-100 % bar cannot tell 99.9 % from 99.99 %, which is the whole question; on the
-    nines scale each step right is ten times less downtime.
+    nines scale each step right is ten times less downtime. `held` is the result's own
+    verdict (green or red): the bar draws it and never judges the target again.
     """
     x0, x1 = 22.0, width - 34.0  # room for the end labels
     top = max(5.0, math.ceil(max(nines(availability), nines(sla) if sla else 0.0) + 0.5))
@@ -99,7 +101,7 @@ def availability_bar(
         x0=x0,
         x1=x1,
         bar_width=xpos(availability) - x0,
-        held=sla is None or availability + 1e-12 >= sla,
+        held=held,
         bar_title=f"availability {availability * 100:.6f} %",
         interval=(
             None

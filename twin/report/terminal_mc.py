@@ -7,7 +7,8 @@ import math
 from rich.console import Console
 
 from twin.report.terminal_text import add_row, plain, styled, titled_table
-from twin.results.montecarlo import Interval, MonteCarloResult, Verdict
+from twin.results.montecarlo import Interval, MonteCarloResult
+from twin.results.sla import Verdict
 
 
 def _ci(i: Interval, digits: int = 6) -> str:

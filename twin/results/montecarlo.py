@@ -2,15 +2,15 @@
 
 Written by `twin run --replications` (`twin.montecarlo`), read back by `twin report`, `twin plot`
 and the HTML report. Everything that reads a Monte Carlo file goes through `from_dict`, and
-everything that judges an SLA against an interval goes through `sla_verdict`, so the terminal,
-the HTML report and `twin check` cannot disagree on a demand.
+everything that judges an SLA against an interval goes through `sla_verdict` (the one
+SLA rule of `twin.results.sla`), so the terminal, the HTML report and `twin check` cannot
+disagree on a demand.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any, Literal, NotRequired
 
 from pydantic import TypeAdapter
@@ -19,6 +19,7 @@ from typing_extensions import TypedDict
 from twin.provenance import NO_INPUT, InputRecord
 from twin.results.document import bound, finite, json_schema, parse
 from twin.results.frames import Frames
+from twin.results.sla import Verdict, judge
 
 MC_SCHEMA = "silkroad-twin/montecarlo/1"
 
@@ -54,27 +55,11 @@ class Interval:
         )
 
 
-class Verdict(StrEnum):
-    """An SLA judged against a 95 % interval, never against its mean alone."""
-
-    HELD = "held"
-    MISSED = "missed"
-    UNDECIDED = "undecided"
-    NO_SLA = "no-sla"
-
-
 def sla_verdict(interval: Interval, target: float | None) -> Verdict:
-    """HELD when the whole interval is at or above `target`, MISSED when it is wholly below,
-    else UNDECIDED: the target lies inside the interval and more replications would decide.
+    """The SLA rule (`twin.results.sla.judge`) on a 95 % interval, never on its mean alone.
 
     An undefined interval (one replication) decides nothing, whatever its mean."""
-    if target is None:
-        return Verdict.NO_SLA
-    if interval.low >= target:
-        return Verdict.HELD
-    if interval.high < target:
-        return Verdict.MISSED
-    return Verdict.UNDECIDED
+    return judge(interval.low, interval.high, target)
 
 
 def replications_to_decide(interval: Interval, target: float | None) -> int | None:
