@@ -229,6 +229,11 @@ def test_report_warns_when_the_topology_file_changed_since_the_run(
         "topology_path": str(TOPOLOGY),
         "topology_sha256": hashlib.sha256(TOPOLOGY.read_bytes()).hexdigest(),
         "mode": "n-1",
+        "routing": "shortest",
+        "metric": "latency",
+        "demands": 0,
+        "base_max_utilisation": 0.0,
+        "base_max_utilisation_link": "",
         "failures": [],
     }
     results = tmp_path / "cont.json"
@@ -252,6 +257,11 @@ def test_contingency_report_uses_the_recorded_absolute_path_anywhere(
         "topology": "silk-road-2026",
         "topology_path": str(copy.resolve()),
         "mode": "n-1",
+        "routing": "shortest",
+        "metric": "latency",
+        "demands": 0,
+        "base_max_utilisation": 0.0,
+        "base_max_utilisation_link": "",
         "failures": [],
     }
     results = tmp_path / "cont.json"

@@ -149,7 +149,7 @@ def test_a_git_revision_side_is_read_from_git() -> None:
 
 
 def test_not_a_diff_document_is_an_input_error(forward: dict[str, Any]) -> None:
-    with pytest.raises(InputError, match="topology diff: schema: Input should be"):
+    with pytest.raises(InputError, match="not a topology diff file"):
         TopologyDiff.from_dict({"schema": "silkroad-twin/contingency/1"})
     broken = dict(forward, demands=[{"demand_id": "x"}])
     with pytest.raises(InputError, match=r"topology diff: demands\.0\.source: Field required"):

@@ -55,7 +55,7 @@ def test_status_follows_the_interval_not_the_mean() -> None:
 
 
 def test_malformed_documents_are_input_errors() -> None:
-    with pytest.raises(InputError, match="Monte Carlo results: schema: Input should be"):
+    with pytest.raises(InputError, match="not a Monte Carlo results file"):
         MonteCarloResult.from_dict({"schema": "x"})
     bad = _doc(("a", 0.9, 0.95, 0.9, 0.99))
     bad["demands"][0]["sla_availability"] = {"mean": None}  # type: ignore[index]

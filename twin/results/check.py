@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import TypeAdapter
-from typing_extensions import TypedDict
 
-from twin.results.document import json_schema, parse
+from twin.results.document import dataclass_schema, parse
 from twin.results.frames import Frames
 
 CHECK_SCHEMA = "silkroad-twin/check/1"
@@ -41,33 +40,6 @@ class CheckOutcome:
         return f"{self.kind}{target}"
 
 
-class OutcomeDoc(TypedDict):
-    scenario: str
-    source_path: str
-    line: int
-    col: int
-    kind: str
-    demand: str | None
-    passed: bool
-    message: str
-    measured: float | None
-    limit: float | None
-    detail: str
-
-
-class CheckDoc(TypedDict):
-    """The `twin check --json` file."""
-
-    schema: Literal["silkroad-twin/check/1"]
-    passed: bool
-    total: int
-    failures: int
-    outcomes: list[OutcomeDoc]
-
-
-ADAPTER: TypeAdapter[CheckDoc] = TypeAdapter(CheckDoc)
-
-
 @dataclass(frozen=True)
 class CheckReport(Frames):
     outcomes: tuple[CheckOutcome, ...]
@@ -92,9 +64,19 @@ class CheckReport(Frames):
     @classmethod
     def from_dict(cls, data: Any, path: str = "<results>") -> CheckReport:
         """The report a file holds; an InputError names the first field that is wrong."""
-        doc = parse(ADAPTER, data, "check results", path)
-        return cls(tuple(CheckOutcome(**o) for o in doc["outcomes"]))
+        return parse(ADAPTER, data, CHECK_SCHEMA, "check results", path)
+
+
+# The document is the dataclass as `to_dict` writes it: one declaration reads and describes it.
+ADAPTER: TypeAdapter[CheckReport] = TypeAdapter(CheckReport)
 
 
 def check_schema() -> dict[str, Any]:
-    return json_schema(ADAPTER, "check.result", "silkroad-twin check results")
+    written = {
+        "passed": {"type": "boolean"},
+        "total": {"type": "integer"},
+        "failures": {"type": "integer", "description": "how many outcomes failed"},
+    }
+    return dataclass_schema(
+        ADAPTER, CHECK_SCHEMA, "check.result", "silkroad-twin check results", written
+    )

@@ -9,13 +9,12 @@ failures in the same order.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
-from typing import Any, Literal, NotRequired
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
 
 from pydantic import TypeAdapter
-from typing_extensions import TypedDict
 
-from twin.results.document import json_schema, parse
+from twin.results.document import dataclass_schema, parse
 from twin.results.frames import Frames
 
 CONTINGENCY_SCHEMA = "silkroad-twin/contingency/1"
@@ -52,61 +51,6 @@ class FailureImpact:
 def worst_first(failures: tuple[FailureImpact, ...] | list[FailureImpact]) -> list[FailureImpact]:
     """Every failure, worst first by `impact_key` (ties keep the evaluation order)."""
     return sorted(failures, key=lambda f: f.impact_key, reverse=True)
-
-
-class FailureDoc(TypedDict):
-    label: str
-    elements: list[str]
-    disconnected: list[str]
-    over_rtt: list[str]
-    stretch: dict[str, float]
-    max_utilisation: float
-    max_utilisation_link: str
-    overloaded: list[tuple[str, float]]
-    unrouted_gbps: float
-    rerouted: NotRequired[int]
-    utilisation: NotRequired[dict[str, float]]
-
-
-class ContingencyDoc(TypedDict):
-    """The contingency results file; keys marked NotRequired are absent from older files."""
-
-    schema: Literal["silkroad-twin/contingency/1"]
-    topology: str
-    mode: str
-    routing: NotRequired[str]
-    metric: NotRequired[str]
-    demands: NotRequired[int]
-    base_max_utilisation: NotRequired[float]
-    base_max_utilisation_link: NotRequired[str]
-    failures: list[FailureDoc]
-    base_unroutable: NotRequired[list[str]]
-    base_unroutable_gbps: NotRequired[float]
-    topology_path: NotRequired[str]
-    topology_sha256: NotRequired[str]
-    worst: NotRequired[list[str]]
-    partial: NotRequired[bool]
-    failures_total: NotRequired[int]
-
-
-ADAPTER: TypeAdapter[ContingencyDoc] = TypeAdapter(ContingencyDoc)
-
-
-def _failure(doc: FailureDoc) -> FailureImpact:
-    utilisation = doc.get("utilisation")
-    return FailureImpact(
-        label=doc["label"],
-        elements=tuple(doc["elements"]),
-        disconnected=tuple(doc["disconnected"]),
-        over_rtt=tuple(doc["over_rtt"]),
-        stretch=dict(doc["stretch"]),
-        max_utilisation=doc["max_utilisation"],
-        max_utilisation_link=doc["max_utilisation_link"],
-        overloaded=tuple((link, load) for link, load in doc["overloaded"]),
-        unrouted_gbps=doc["unrouted_gbps"],
-        rerouted=doc.get("rerouted", 0),
-        utilisation=dict(utilisation) if utilisation is not None else None,
-    )
 
 
 @dataclass(frozen=True)
@@ -156,23 +100,14 @@ class ContingencyResult(Frames):
     @classmethod
     def from_dict(cls, data: Any, path: str = "<results>") -> ContingencyResult:
         """The result a file holds; an InputError names the first field that is wrong."""
-        doc = parse(ADAPTER, data, "contingency results", path)
-        return cls(
-            topology=doc["topology"],
-            mode=doc["mode"],
-            routing=doc.get("routing", "?"),
-            metric=doc.get("metric", "?"),
-            demands=doc.get("demands", 0),
-            base_max_utilisation=doc.get("base_max_utilisation", 0.0),
-            base_max_utilisation_link=doc.get("base_max_utilisation_link", ""),
-            failures=tuple(_failure(f) for f in doc["failures"]),
-            base_unroutable=tuple(doc.get("base_unroutable", [])),
-            base_unroutable_gbps=doc.get("base_unroutable_gbps", 0.0),
-            topology_path=doc.get("topology_path", ""),
-            topology_sha256=doc.get("topology_sha256", ""),
-            partial=doc.get("partial", False),
-            failures_total=doc.get("failures_total", len(doc["failures"])),
-        )
+        result = parse(ADAPTER, data, CONTINGENCY_SCHEMA, "contingency results", path)
+        if "failures_total" not in data:  # written before Ctrl-C kept partial analyses
+            result = replace(result, failures_total=len(result.failures))
+        return result
+
+
+# The document is the dataclass as `to_dict` writes it: one declaration reads and describes it.
+ADAPTER: TypeAdapter[ContingencyResult] = TypeAdapter(ContingencyResult)
 
 
 def failure_document(failure: FailureImpact) -> dict[str, Any]:
@@ -184,4 +119,11 @@ def failure_document(failure: FailureImpact) -> dict[str, Any]:
 
 
 def contingency_schema() -> dict[str, Any]:
-    return json_schema(ADAPTER, "contingency.result", "silkroad-twin contingency results")
+    worst = {"type": "array", "items": {"type": "string"}, "description": "labels, worst first"}
+    return dataclass_schema(
+        ADAPTER,
+        CONTINGENCY_SCHEMA,
+        "contingency.result",
+        "silkroad-twin contingency results",
+        {"worst": worst},
+    )

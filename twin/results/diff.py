@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import TypeAdapter
-from typing_extensions import TypedDict
 
-from twin.results.document import json_schema, parse
+from twin.results.document import dataclass_schema, parse
 from twin.results.frames import Frames
 
 DIFF_SCHEMA = "silkroad-twin/diff/1"
@@ -71,61 +70,6 @@ class DemandDelta:
     improvements: tuple[str, ...]
 
 
-class FieldDoc(TypedDict):
-    field: str
-    before: Any
-    after: Any
-
-
-class ElementDoc(TypedDict):
-    kind: ElementKind
-    id: str
-    change: Change
-    fields: list[FieldDoc]
-
-
-class MeasuresDoc(TypedDict):
-    rtt_ms: float | None
-    link_disjoint_paths: int
-    srlg_disjoint_paths: int
-    spof_links: list[str]
-    spof_srlgs: list[str]
-    availability: float | None
-    n1_worst_rtt_ms: float | None
-    n1_disconnecting: list[str]
-
-
-class DemandDoc(TypedDict):
-    demand_id: str
-    source: str
-    destination: str
-    before: MeasuresDoc
-    after: MeasuresDoc
-    regressions: list[str]
-    improvements: list[str]
-
-
-class ThresholdsDoc(TypedDict):
-    rtt_ms: float
-    availability: float
-    n1_rtt_ms: float
-
-
-class DiffDoc(TypedDict):
-    """The `twin diff --json` file."""
-
-    schema: Literal["silkroad-twin/diff/1"]
-    base: str
-    head: str
-    thresholds: ThresholdsDoc
-    elements: list[ElementDoc]
-    demands: list[DemandDoc]
-    regressed: bool
-
-
-ADAPTER: TypeAdapter[DiffDoc] = TypeAdapter(DiffDoc)
-
-
 def _clean(value: Any) -> Any:
     """JSON has no infinity: undefined measures are written as null."""
     if isinstance(value, float) and not math.isfinite(value):
@@ -135,36 +79,6 @@ def _clean(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _clean(v) for k, v in value.items()}
     return value
-
-
-def _measures(doc: MeasuresDoc) -> DemandMeasures:
-    return DemandMeasures(
-        rtt_ms=doc["rtt_ms"],
-        link_disjoint_paths=doc["link_disjoint_paths"],
-        srlg_disjoint_paths=doc["srlg_disjoint_paths"],
-        spof_links=tuple(doc["spof_links"]),
-        spof_srlgs=tuple(doc["spof_srlgs"]),
-        availability=doc["availability"],
-        n1_worst_rtt_ms=doc["n1_worst_rtt_ms"],
-        n1_disconnecting=tuple(doc["n1_disconnecting"]),
-    )
-
-
-def _delta(doc: DemandDoc) -> DemandDelta:
-    return DemandDelta(
-        demand_id=doc["demand_id"],
-        source=doc["source"],
-        destination=doc["destination"],
-        before=_measures(doc["before"]),
-        after=_measures(doc["after"]),
-        regressions=tuple(doc["regressions"]),
-        improvements=tuple(doc["improvements"]),
-    )
-
-
-def _element(doc: ElementDoc) -> ElementChange:
-    fields = tuple(FieldChange(f["field"], f["before"], f["after"]) for f in doc["fields"])
-    return ElementChange(doc["kind"], doc["id"], doc["change"], fields)
 
 
 @dataclass(frozen=True)
@@ -193,15 +107,15 @@ class TopologyDiff(Frames):
     @classmethod
     def from_dict(cls, data: Any, path: str = "<results>") -> TopologyDiff:
         """The diff a file holds; an InputError names the first field that is wrong."""
-        doc = parse(ADAPTER, data, "topology diff", path)
-        return cls(
-            base=doc["base"],
-            head=doc["head"],
-            elements=tuple(_element(e) for e in doc["elements"]),
-            demands=tuple(_delta(d) for d in doc["demands"]),
-            thresholds=Thresholds(**doc["thresholds"]),
-        )
+        return parse(ADAPTER, data, DIFF_SCHEMA, "topology diff", path)
+
+
+# The document is the dataclass as `to_dict` writes it: one declaration reads and describes it.
+ADAPTER: TypeAdapter[TopologyDiff] = TypeAdapter(TopologyDiff)
 
 
 def diff_schema() -> dict[str, Any]:
-    return json_schema(ADAPTER, "diff.result", "silkroad-twin topology diff")
+    regressed = {"type": "boolean", "description": "whether any demand regressed"}
+    return dataclass_schema(
+        ADAPTER, DIFF_SCHEMA, "diff.result", "silkroad-twin topology diff", {"regressed": regressed}
+    )

@@ -18,10 +18,20 @@ T = TypeVar("T")
 SCHEMA_URL = "https://silkroad-twin.org/schemas"
 
 
-def parse(adapter: TypeAdapter[T], data: Any, what: str, path: str = "<results>") -> T:
-    """`data` checked against the document type, or an InputError naming the first bad field."""
-    if not isinstance(data, dict):
-        raise InputError.at(path, 1, 1, f"not a {what} file: the document is not a JSON object")
+def parse(adapter: TypeAdapter[T], data: Any, schema_id: str, what: str, path: str) -> T:
+    """`data` checked against the document type, or an InputError naming the first bad field.
+
+    The schema id is checked first, so a file of another kind is named as such rather than by
+    its first missing field."""
+    found = data.get("schema") if isinstance(data, dict) else None
+    if found != schema_id:
+        raise InputError.at(
+            path,
+            1,
+            1,
+            f"not a {what} file (schema {found!r}, expected {schema_id!r})",
+            "give the file the command that reads it expects",
+        )
     try:
         return adapter.validate_python(data, strict=False)
     except ValidationError as exc:
@@ -42,6 +52,17 @@ def json_schema(adapter: TypeAdapter[Any], name: str, title: str) -> dict[str, A
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"{SCHEMA_URL}/{name}.schema.json"
     schema["title"] = title
+    return schema
+
+
+def dataclass_schema(
+    adapter: TypeAdapter[Any], schema_id: str, name: str, title: str, written: dict[str, Any]
+) -> dict[str, Any]:
+    """The JSON Schema of a document that is a result dataclass as `dataclasses.asdict` writes
+    it, plus its `schema` id and the `written` properties derived on writing (not read back)."""
+    schema = json_schema(adapter, name, title)
+    schema["properties"] = {"schema": {"const": schema_id}, **schema["properties"], **written}
+    schema["required"] = ["schema", *schema.get("required", []), *written]
     return schema
 
 

@@ -268,7 +268,7 @@ class MonteCarloResult(Frames):
     @classmethod
     def from_dict(cls, data: Any, path: str = "<results>") -> MonteCarloResult:
         """The result a file holds; an InputError names the first field that is wrong."""
-        doc = parse(ADAPTER, data, "Monte Carlo results", path)
+        doc = parse(ADAPTER, data, MC_SCHEMA, "Monte Carlo results", path)
         return cls(
             scenario=doc["scenario"],
             seed=doc["seed"],

@@ -65,7 +65,7 @@ class SweepResult:
     @classmethod
     def from_dict(cls, data: Any, path: str = "<results>") -> SweepResult:
         """The sweep a file holds; an InputError names the first field that is wrong."""
-        doc = parse(ADAPTER, data, "sweep results", path)
+        doc = parse(ADAPTER, data, SWEEP_SCHEMA, "sweep results", path)
         return cls(
             doc["scenario"],
             tuple(
