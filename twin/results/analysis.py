@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, Literal, NotRequired
+from typing import Any, NotRequired
 
 from pydantic import TypeAdapter
 from typing_extensions import TypedDict
@@ -99,7 +99,7 @@ class AvailabilityDoc(TypedDict):
 class AnalysisDoc(TypedDict):
     """The `twin analyze --json` file (`availability` only with --availability)."""
 
-    schema: Literal["silkroad-twin/analysis/1"]
+    schema: str
     topology: str
     topology_path: str
     include_planned: bool
@@ -111,4 +111,4 @@ ADAPTER: TypeAdapter[AnalysisDoc] = TypeAdapter(AnalysisDoc)
 
 
 def analysis_schema() -> dict[str, Any]:
-    return json_schema(ADAPTER, "analysis.result", "silkroad-twin path analysis")
+    return json_schema(ADAPTER, ANALYSIS_SCHEMA, "analysis.result", "silkroad-twin path analysis")

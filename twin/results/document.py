@@ -46,9 +46,12 @@ def parse(adapter: TypeAdapter[T], data: Any, schema_id: str, what: str, path: s
         ) from None
 
 
-def json_schema(adapter: TypeAdapter[Any], name: str, title: str) -> dict[str, Any]:
-    """The document's JSON Schema (draft 2020-12) with its published id and a title."""
+def json_schema(adapter: TypeAdapter[Any], schema_id: str, name: str, title: str) -> dict[str, Any]:
+    """The document's JSON Schema (draft 2020-12) with its published id and a title; its
+    `schema` key must hold `schema_id` (declared as a plain string, so the id is written once)."""
     schema = adapter.json_schema(mode="serialization")
+    schema["properties"] = {**schema.get("properties", {}), "schema": {"const": schema_id}}
+    schema["required"] = sorted({"schema", *schema.get("required", [])})
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"{SCHEMA_URL}/{name}.schema.json"
     schema["title"] = title
@@ -60,9 +63,9 @@ def dataclass_schema(
 ) -> dict[str, Any]:
     """The JSON Schema of a document that is a result dataclass as `dataclasses.asdict` writes
     it, plus its `schema` id and the `written` properties derived on writing (not read back)."""
-    schema = json_schema(adapter, name, title)
-    schema["properties"] = {"schema": {"const": schema_id}, **schema["properties"], **written}
-    schema["required"] = ["schema", *schema.get("required", []), *written]
+    schema = json_schema(adapter, schema_id, name, title)
+    schema["properties"] = {**schema["properties"], **written}
+    schema["required"] = [*schema["required"], *written]
     return schema
 
 

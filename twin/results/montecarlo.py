@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Literal, NotRequired
+from typing import Any, NotRequired
 
 from pydantic import TypeAdapter
 from typing_extensions import TypedDict
@@ -148,7 +148,7 @@ class DemandDoc(TypedDict):
 class MonteCarloDoc(TypedDict):
     """The Monte Carlo results file; keys marked NotRequired are absent from older files."""
 
-    schema: Literal["silkroad-twin/montecarlo/1"]
+    schema: str
     scenario: str
     seed: int
     replications: int
@@ -237,7 +237,7 @@ class MonteCarloResult(Frames):
 
     def to_dict(self) -> dict[str, Any]:
         doc: MonteCarloDoc = {
-            "schema": "silkroad-twin/montecarlo/1",
+            "schema": MC_SCHEMA,
             "scenario": self.scenario,
             "seed": self.seed,
             "replications": self.replications,
@@ -292,4 +292,4 @@ class MonteCarloResult(Frames):
 
 
 def montecarlo_schema() -> dict[str, Any]:
-    return json_schema(ADAPTER, "montecarlo.result", "silkroad-twin Monte Carlo results")
+    return json_schema(ADAPTER, MC_SCHEMA, "montecarlo.result", "silkroad-twin Monte Carlo results")

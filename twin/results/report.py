@@ -29,7 +29,7 @@ class FailureRow(TypedDict):
 
 
 class ReportDoc(TypedDict):
-    schema: Literal["silkroad-twin/report/1"]
+    schema: str
     kind: Literal["run", "montecarlo", "contingency", "diff"]
     results: str
     output: str
@@ -43,4 +43,4 @@ ADAPTER: TypeAdapter[ReportDoc] = TypeAdapter(ReportDoc)
 
 
 def report_schema() -> dict[str, Any]:
-    return json_schema(ADAPTER, "report.summary", "silkroad-twin report summary")
+    return json_schema(ADAPTER, REPORT_SCHEMA, "report.summary", "silkroad-twin report summary")

@@ -7,7 +7,7 @@ with the same seed (common random numbers), so the variants compare sharply.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal, NotRequired
+from typing import Any, NotRequired
 
 from pydantic import TypeAdapter
 from typing_extensions import TypedDict
@@ -36,7 +36,7 @@ class VariantDoc(TypedDict):
 class SweepDoc(TypedDict):
     """The `twin sweep --json` file."""
 
-    schema: Literal["silkroad-twin/sweep/1"]
+    schema: str
     scenario: str
     variants: list[VariantDoc]
     partial: NotRequired[bool]  # absent from files written before Ctrl-C kept partial sweeps
@@ -80,4 +80,4 @@ class SweepResult:
 
 
 def sweep_schema() -> dict[str, Any]:
-    return json_schema(ADAPTER, "sweep.result", "silkroad-twin parameter sweep")
+    return json_schema(ADAPTER, SWEEP_SCHEMA, "sweep.result", "silkroad-twin parameter sweep")

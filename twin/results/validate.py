@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import TypeAdapter
 from typing_extensions import TypedDict
@@ -72,7 +72,7 @@ class FileDoc(TypedDict):
 class ValidateDoc(TypedDict):
     """The `twin validate --json` file."""
 
-    schema: Literal["silkroad-twin/validate/1"]
+    schema: str
     valid: bool
     files: list[FileDoc]
 
@@ -81,4 +81,6 @@ ADAPTER: TypeAdapter[ValidateDoc] = TypeAdapter(ValidateDoc)
 
 
 def validate_schema() -> dict[str, Any]:
-    return json_schema(ADAPTER, "validate.result", "silkroad-twin validation results")
+    return json_schema(
+        ADAPTER, VALIDATE_SCHEMA, "validate.result", "silkroad-twin validation results"
+    )
