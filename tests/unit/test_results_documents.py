@@ -17,6 +17,7 @@ import pytest
 from test_report_view import small_scenario
 
 from twin.analysis import analyze
+from twin.analysis.availability import demand_availability
 from twin.analysis.checks import evaluate_scenario
 from twin.analysis.contingency import contingency
 from twin.analysis.topology_diff import diff_topologies, measure_demand
@@ -83,8 +84,11 @@ def test_contingency_results_match_their_schema_and_read_back_whole() -> None:
 def test_analysis_diff_and_check_results_match_their_schemas() -> None:
     scenario = small_scenario()
     topo = scenario.topology
-    analysis = _written(analyze(topo, scenario.demands).to_dict())
-    jsonschema.validate(analysis, SCHEMAS["analysis.result"])
+    analysis = analyze(topo, scenario.demands).to_dict()
+    analysis["availability"] = {  # as `twin analyze --availability` adds it
+        d.id: demand_availability(topo, d.source, d.destination).to_dict() for d in scenario.demands
+    }
+    jsonschema.validate(_written(analysis), SCHEMAS["analysis.result"])
     longer = {k: replace(v, length_km=v.length_km * 1.5) for k, v in topo.links.items()}
     head = replace(topo, links=longer)
     diff = diff_topologies(

@@ -10,7 +10,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, NotRequired
 
-from pydantic import TypeAdapter
+from pydantic import ConfigDict, TypeAdapter
 from typing_extensions import TypedDict
 
 from twin.results.document import json_schema
@@ -79,19 +79,27 @@ class DemandPathsDoc(TypedDict):
 
 
 class AvailabilityDoc(TypedDict):
-    """`AvailabilityResult.to_dict()` of `twin.analysis.availability`."""
+    """`AvailabilityResult.to_dict()` of `twin.analysis.availability` (exactly these keys: a
+    test validates a real one, so a field added there must be declared here)."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[misc]
 
     source: str
     destination: str
     lower: float
     upper: float
     value: float
+    unavailability: float
+    unavailability_lower: float
+    unavailability_upper: float
+    relative_width: float | None
     exact: bool
     method: str
     states_examined: int
     components: int
     unavailability_min_per_year: float
     converged: bool
+    budget_exhausted: bool
     gap: float
     tolerance: float
 
