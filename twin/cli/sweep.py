@@ -13,7 +13,7 @@ from twin.option_values import WORKERS_HELP, require_replications, require_worke
 from twin.report.terminal_text import add_row, plain, titled_table
 
 if TYPE_CHECKING:
-    from twin.sweep import SweepResult
+    from twin.results.sweep import SweepResult
 
 
 @app.command("sweep")
