@@ -13,18 +13,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
-from twin.analysis.contingency import ContingencyResult, failure_document
 from twin.analysis.demand_sets import select_demands
-from twin.analysis.topology_diff import Thresholds, TopologyDiff, diff_topologies, measure_demand
+from twin.analysis.topology_diff import diff_topologies, measure_demand
 from twin.errors import InputError, TwinError
 from twin.loading import load_topology
 from twin.model import Scenario, Topology
-from twin.montecarlo import MonteCarloResult, run_replications
+from twin.montecarlo import run_replications
 from twin.option_values import require_non_negative
 from twin.report.html import render_report_html
 from twin.report.html_contingency import render_contingency_html
 from twin.report.html_diff import DiffSide, load_side, render_diff_html
 from twin.report.html_montecarlo import render_montecarlo_html
+from twin.results.contingency import ContingencyResult
+from twin.results.diff import Thresholds, TopologyDiff
+from twin.results.montecarlo import MonteCarloResult
 from twin.results.run import SimulationResult
 from twin.revisions import materialise, relabel
 
@@ -104,15 +106,11 @@ def report_html(
     """
     if isinstance(result, TopologyDiff):
         head = DiffSide(result.head, topology) if topology else load_side(result.head)
-        return render_diff_html(result.to_dict(), head, load_side(result.base))
+        return render_diff_html(result, head, load_side(result.base))
     if isinstance(result, MonteCarloResult):
-        return render_montecarlo_html(result.to_dict(), topology)
+        return render_montecarlo_html(result, topology)
     if topology is None:
         raise TwinError(f"a {type(result).__name__} report draws a map: pass its topology")
     if isinstance(result, ContingencyResult):
-        document = {
-            **result.document_head(),
-            "failures": [failure_document(f) for f in result.failures],
-        }
-        return render_contingency_html(document, topology)
+        return render_contingency_html(result, topology)
     return render_report_html(result, topology, colour_by)

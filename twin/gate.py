@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from twin.analysis.check_results import CheckReport
 from twin.analysis.checks import CheckOptions, MonteCarloFn, evaluate
 from twin.errors import InputError, Problem
 from twin.loading import load_scenario
 from twin.model import Scenario
 from twin.montecarlo import run_replications
 from twin.option_values import require_replications, require_workers
+from twin.results.check import CheckReport
 
 DEFAULT_SCENARIOS = Path("scenarios")
 
