@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from twin import routing
@@ -63,6 +63,9 @@ def _reference(topology: Topology, metric: Metric) -> Router:
     tied=st.booleans(),
     metric=st.sampled_from(["latency", "igp", "hops"]),
 )
+# An exact tie whose two float sums differ in the last bit (4.897388045699269 against
+# 4.8973880456992696): the trees took one path, the search the other.
+@example(seed=73, nodes=73, extra=49, tied=True, metric="latency")
 def test_single_link_failures_give_the_search_path_ties_included(
     seed: int, nodes: int, extra: int, tied: bool, metric: Metric
 ) -> None:
