@@ -220,20 +220,12 @@ def _availability(
     a terminal's stderr (none when piped: rich turns it off, and NO_COLOR is honoured)."""
     import sys
 
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
     from twin.analysis.availability import availability_of_demands
-    from twin.cli.app import stderr_console
+    from twin.cli.app import progress_bar
 
     pairs = [(d.source, d.destination) for d in demands]
-    with Progress(
-        TextColumn("availability"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total} demands"),
-        TimeElapsedColumn(),
-        console=stderr_console(),
-        disable=not sys.stderr.isatty(),
-        transient=True,
+    with progress_bar(
+        "availability", "{task.completed}/{task.total} demands", show=sys.stderr.isatty()
     ) as bar:
         task = bar.add_task("availability", total=len(set(pairs)))
         results = availability_of_demands(

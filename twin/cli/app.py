@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from twin.atomic import (
     canonical_json,
@@ -135,6 +136,24 @@ def stderr_console() -> Console:
     """
     return _Console(
         stderr=True, highlight=False, markup=False, emoji=False, width=_width(sys.stderr.isatty())
+    )
+
+
+def progress_bar(label: str, count: str, *, show: bool) -> Progress:
+    """The one progress bar of the commands: label, bar, count, elapsed time, on stderr.
+
+    `label` and `count` are Rich task templates (`{task.completed}`, `{task.fields[x]}`), never
+    markup, so a scenario or incident name shown in them prints as written. The bar is
+    transient and off when `show` is false (not a terminal, or --quiet).
+    """
+    return Progress(
+        TextColumn(label, markup=False),
+        BarColumn(),
+        TextColumn(count, markup=False),
+        TimeElapsedColumn(),
+        console=stderr_console(),
+        disable=not show,
+        transient=True,
     )
 
 

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from twin.cli.app import (
     EXIT_INTERRUPTED,
@@ -15,7 +14,7 @@ from twin.cli.app import (
     emit_json,
     emit_text,
     human_console,
-    stderr_console,
+    progress_bar,
 )
 
 DEFAULT_LIBRARY = Path("scenarios/incidents")
@@ -62,14 +61,8 @@ def backtest_command(
     from twin.report.terminal_backtest import print_backtest
 
     count = DEFAULT_REPLICATIONS if replications is None else replications
-    with Progress(
-        TextColumn("{task.fields[name]}", markup=False),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total} incidents", markup=False),
-        TimeElapsedColumn(),
-        console=stderr_console(),
-        disable=quiet,
-        transient=True,
+    with progress_bar(
+        "{task.fields[name]}", "{task.completed}/{task.total} incidents", show=not quiet
     ) as bar:
         task = bar.add_task("backtest", total=None, name="loading")
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from twin.cli.app import (
     EXIT_INTERRUPTED,
@@ -16,6 +15,7 @@ from twin.cli.app import (
     app,
     emit_json_stream,
     human_console,
+    progress_bar,
     stderr_console,
 )
 from twin.errors import InputError
@@ -153,14 +153,8 @@ def _evaluate(
     workers, capped = usable_workers(request.workers, MAX_WORKERS)
     if capped:
         stderr_console().print(f"note: {capped}", markup=False)
-    with Progress(
-        TextColumn("contingency", markup=False),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total} failures", markup=False),
-        TimeElapsedColumn(),
-        console=stderr_console(),
-        disable=not sys.stderr.isatty(),
-        transient=True,
+    with progress_bar(
+        "contingency", "{task.completed}/{task.total} failures", show=sys.stderr.isatty()
     ) as bar:
         task = bar.add_task("contingency", total=None)
         return contingency(

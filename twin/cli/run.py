@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from twin.cli.app import (
     EXIT_INTERRUPTED,
@@ -17,6 +16,7 @@ from twin.cli.app import (
     app,
     emit_json,
     human_console,
+    progress_bar,
     stderr_console,
 )
 from twin.errors import InputError
@@ -162,14 +162,8 @@ def run_command(
             )
         if workers < 1:
             raise InputError.at("--workers", 0, 0, f"must be at least 1, got {workers}")
-        with Progress(
-            TextColumn("simulating {task.description}", markup=False),
-            BarColumn(),
-            TextColumn("{task.percentage:>3.0f}%", markup=False),
-            TimeElapsedColumn(),
-            console=stderr_console(),
-            disable=not show,
-            transient=True,
+        with progress_bar(
+            "simulating {task.description}", "{task.percentage:>3.0f}%", show=show
         ) as bar:
             task = bar.add_task(loaded.name, total=1.0)
             # Ctrl-C ends the simulation at the current simulated time; the result covers the
@@ -251,16 +245,10 @@ def _replicate(
 ) -> MonteCarloResult:
     from twin.montecarlo import run_replications
 
-    with Progress(
-        TextColumn("replications", markup=False),
-        BarColumn(),
-        TextColumn(
-            "{task.completed}/{task.total}  worst precision {task.fields[worst]}", markup=False
-        ),
-        TimeElapsedColumn(),
-        console=stderr_console(),
-        disable=not show,
-        transient=True,
+    with progress_bar(
+        "replications",
+        "{task.completed}/{task.total}  worst precision {task.fields[worst]}",
+        show=show,
     ) as bar:
         task = bar.add_task("mc", total=total, worst="-")
 
