@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from twin.analysis.checks import CheckOptions, MonteCarloFn, evaluate
+from twin.analysis.checks import CheckOptions, MonteCarloFn, RestorationFn, evaluate
 from twin.errors import InputError, Problem
-from twin.loading import load_scenario
+from twin.loading import load_scenario, with_state
 from twin.model import Scenario
-from twin.montecarlo import run_replications
+from twin.montecarlo import replicate, run_replications
+from twin.outlook import OUTLOOK, restored_by
 from twin.option_values import require_replications, require_workers
 from twin.results.check import CheckReport
 
@@ -73,15 +74,31 @@ def montecarlo_runner(replications: int, workers: int) -> MonteCarloFn:
     return run
 
 
+def restoration_runner(replications: int, workers: int) -> RestorationFn:
+    """P(a demand restored by a time) from the scenario's state: (p, low, high), Wilson 95 %."""
+
+    def run(scenario: Scenario, demand_id: str, within_h: float) -> tuple[float, float, float]:
+        runs = replicate(scenario, OUTLOOK, replications=replications, workers=workers)
+        p = restored_by([sample[demand_id] for sample in runs.values], within_h)
+        return p.p, p.low, p.high
+
+    return run
+
+
 def check(
-    scenarios: Sequence[str | Path] = (), *, replications: int = 20, workers: int = 1
+    scenarios: Sequence[str | Path] = (),
+    *,
+    replications: int = 20,
+    workers: int = 1,
+    state: str | Path | None = None,
 ) -> CheckReport:
     """Evaluate every assertion the scenarios declare (their `checks:` blocks).
 
     `scenarios` are files or directories (default: `scenarios/`). Every file is loaded before
     any is evaluated, so all input problems are reported together (InputError). Assertions with
     `method: montecarlo` use `replications` replications on `workers` processes.
-    `report.passed` is the gate's answer.
+    `state` (a state file) starts every scenario from the network as it is then, replacing
+    a state a scenario names. `report.passed` is the gate's answer.
     """
     require_replications(replications)
     require_workers(workers)
@@ -89,11 +106,13 @@ def check(
     loaded: list[Scenario] = []
     for path in scenario_paths(scenarios):
         try:
-            loaded.append(load_scenario(path))
+            scenario = load_scenario(path)
+            loaded.append(scenario if state is None else with_state(scenario, state))
         except InputError as exc:
             problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
     require_assertions(scenarios, loaded)
     runner = montecarlo_runner(replications, workers)
-    return evaluate(loaded, CheckOptions(replications, workers, runner))
+    restoration = restoration_runner(replications, workers)
+    return evaluate(loaded, CheckOptions(replications, workers, runner, restoration))

@@ -330,7 +330,7 @@ class RepairResource:
 
 
 AssertionKind = Literal[
-    "sla_availability", "max_rtt", "survives", "n1_max_utilisation", "n1_rtt_budget"
+    "sla_availability", "max_rtt", "survives", "n1_max_utilisation", "n1_rtt_budget", "restored_by"
 ]
 ASSERTION_KINDS: tuple[str, ...] = (
     "sla_availability",
@@ -338,6 +338,7 @@ ASSERTION_KINDS: tuple[str, ...] = (
     "survives",
     "n1_max_utilisation",
     "n1_rtt_budget",
+    "restored_by",
 )
 
 
@@ -381,6 +382,58 @@ class Observation:
     note: str = ""
 
 
+# ----------------------------------------------------------------------------------------------
+# The network as it is now (a state file): where a simulation "from now" starts
+# ----------------------------------------------------------------------------------------------
+
+DownKind = Literal["link", "node", "srlg"]
+
+
+@dataclass(frozen=True)
+class DownElement:
+    """An element down at `as_of`, in hours relative to it (so `since_h <= 0`).
+
+    Exactly one of `eta_h` (a known restoration time, > 0) and `cause` (a failure class whose
+    repair distribution applies, conditioned on the `-since_h` hours already elapsed) is set.
+    """
+
+    kind: DownKind
+    id: str
+    since_h: float
+    eta_h: float | None = None
+    cause: str | None = None
+
+
+@dataclass(frozen=True)
+class ResourceState:
+    """One unit of a repair pool at `as_of` (hours relative to it).
+
+    `busy_until_h`: the unit works elsewhere until then. `job`: the unit holds the repair of
+    that down element, mobilising since `mobilising_since_h` or on site repairing since
+    `repairing_since_h` (its residual repair time is conditioned on the time repairing).
+    """
+
+    id: str
+    busy_until_h: float | None = None
+    job: str | None = None
+    mobilising_since_h: float | None = None
+    repairing_since_h: float | None = None
+
+
+@dataclass(frozen=True)
+class State:
+    """The network's present: what is down and what the repair fleet is doing, at `as_of`.
+
+    A scenario with a state is simulated from `as_of` (its hour 0); `as_of` is an ISO 8601
+    timestamp in UTC, kept as text so the model stays free of calendars.
+    """
+
+    as_of: str
+    down: tuple[DownElement, ...] = ()
+    resources: tuple[ResourceState, ...] = ()
+    source_path: str = ""
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
@@ -402,6 +455,8 @@ class Scenario:
     sweep: Mapping[str, tuple[object, ...]] = field(default_factory=dict)
     # Reported restorations of the real incident this scenario replays (`twin backtest`).
     observed: tuple[Observation, ...] = ()
+    # The network's present state; None starts from everything up (see `State`).
+    state: State | None = None
 
     def failover_for(self, demand: Demand) -> Failover:
         return demand.failover or self.default_failover

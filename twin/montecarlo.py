@@ -43,8 +43,10 @@ from twin.option_values import (
     usable_workers,
 )
 from twin.provenance import file_record
+from twin.outlook import OutlookSample, outlook_of, outlook_samples
 from twin.results import SimulationResult
 from twin.results.montecarlo import DemandStats, Interval, LinkStats, MonteCarloResult
+from twin.results.outlook import Outlook
 from twin.results.records import NO_PATH_AT_START, cause_elements
 from twin.sim import simulate
 from twin.units import HOURS_PER_YEAR
@@ -101,6 +103,8 @@ class _Sample:
     causes: dict[str, dict[str, tuple[int, float]]] = field(default_factory=dict)
     # link -> (failures, hours down) over the replication's horizon
     links: dict[str, tuple[int, float]] = field(default_factory=dict)
+    # demand -> its outlook from the state (empty when the run started from everything up)
+    outlook: dict[str, OutlookSample] = field(default_factory=dict)
 
 
 def outage_cause_key(result: SimulationResult, caused_by: Sequence[int]) -> str:
@@ -122,7 +126,7 @@ def _causes(result: SimulationResult) -> dict[str, dict[str, tuple[int, float]]]
     return out
 
 
-def _sample(result: SimulationResult) -> _Sample:
+def _sample(result: SimulationResult, from_state: bool = False) -> _Sample:
     return _Sample(
         {d.id: d.availability for d in result.demands},
         {d.id: d.sla_availability for d in result.demands},
@@ -131,6 +135,7 @@ def _sample(result: SimulationResult) -> _Sample:
         {d.id: d.traffic_lost_gbit for d in result.demands},
         _causes(result),
         {lk.id: (lk.failures, lk.downtime_h) for lk in result.links},
+        outlook_samples(result) if from_state else {},
     )
 
 
@@ -164,12 +169,15 @@ class _AvailabilityMeasure:
     """The measures `twin run` aggregates (availability, downtime, causes, links)."""
 
     timeline: bool = False
+    from_state: bool = False
 
     def __call__(self, result: SimulationResult) -> _Sample:
-        return _sample(result)
+        return _sample(result, self.from_state)
 
 
 AVAILABILITY = _AvailabilityMeasure()
+# The same, plus each demand's outlook, for a scenario that starts from a state.
+AVAILABILITY_FROM_STATE = _AvailabilityMeasure(from_state=True)
 
 
 def run_one(
@@ -233,6 +241,7 @@ def aggregate(
                 downtime_causes=_top_causes(samples, d.id) if detail else (),
                 source=d.source,
                 destination=d.destination,
+                outlook=_outlook(scenario, samples, d.id) if detail else None,
             )
         )
     years = len(samples) * scenario.horizon_h / HOURS_PER_YEAR
@@ -242,9 +251,20 @@ def aggregate(
         hours = math.fsum(s.links.get(link_id, (0, 0.0))[1] for s in samples)
         if years > 0:
             links.append(LinkStats(link_id, failures / years, hours / years))
+    if scenario.state is not None:
+        extra = {"as_of": scenario.state.as_of, "state_path": scenario.state.source_path} | extra
     return MonteCarloResult(
         scenario.name, seed, len(samples), tuple(stats), links=tuple(links), **extra
     )
+
+
+def _outlook(scenario: Scenario, samples: Sequence[_Sample], demand_id: str) -> Outlook | None:
+    """The demand's outlook from the scenario's state (None without one)."""
+    if scenario.state is None:
+        return None
+    mine = [s.outlook[demand_id] for s in samples if demand_id in s.outlook]
+    lost = interval_of([o.sla_minutes_lost for o in mine], (0.0, math.inf))
+    return outlook_of(mine, scenario.horizon_h, lost)
 
 
 def _watched(result: MonteCarloResult, watch: Sequence[str] | None) -> list[DemandStats]:
@@ -480,7 +500,8 @@ def run_replications(
     last_stats_at, worst = -math.inf, math.inf
     with sigint_deferred() as interrupts:
         executor, close = _executor(workers, scheduler, scenario)
-        stream = _Stream(executor, scenario, seed_value, ahead=2 * workers)
+        measure = AVAILABILITY if scenario.state is None else AVAILABILITY_FROM_STATE
+        stream = _Stream(executor, scenario, seed_value, ahead=2 * workers, measure=measure)
         try:
             next_index = 0
             while next_index < target:

@@ -23,17 +23,21 @@ from twin.results.check import CheckOutcome, CheckReport
 from twin.results.montecarlo import Interval, sla_verdict
 from twin.results.sla import Verdict, judge
 from twin.routing import FailureState, Path, Router
+from twin.units import format_duration_h
 
 MonteCarloFn = Callable[[Scenario, str], tuple[float, float, float]]
+# P(demand restored by `within_h`) from the scenario's state: (p, low, high) of its 95 % interval.
+RestorationFn = Callable[[Scenario, str, float], tuple[float, float, float]]
 
 
 @dataclass(frozen=True)
 class CheckOptions:
-    """How to evaluate: Monte Carlo settings for `method: montecarlo` assertions."""
+    """How to evaluate: Monte Carlo settings for `method: montecarlo` and `restored_by`."""
 
     replications: int = 20
     workers: int = 1
     montecarlo: MonteCarloFn | None = None
+    restoration: RestorationFn | None = None
 
 
 def _outcome(
@@ -247,6 +251,51 @@ def _check_availability(scenario: Scenario, a: Assertion, options: CheckOptions)
     )
 
 
+def _check_restored_by(scenario: Scenario, a: Assertion, options: CheckOptions) -> CheckOutcome:
+    """P(connected and within the RTT budget by `within`), simulated from the scenario's
+    state and decided by its 95 % interval like every Monte Carlo assertion (undecided fails)."""
+    demand = _demand(scenario, a.demand)
+    within_h = _param(a, "within_h") or 0.0
+    target = _param(a, "probability")
+    within = format_duration_h(within_h, smallest="h")
+    if scenario.state is None:
+        return _outcome(
+            scenario,
+            a,
+            False,
+            f"restored_by {within} needs the network's present state, and {scenario.name} "
+            "starts from everything up",
+            None,
+            target,
+            detail="give the scenario a state file (its state: key, or a state given with "
+            "the check)",
+        )
+    if options.restoration is None:
+        raise LookupError("restored_by requested but no restoration runner was given")
+    p, low, high = options.restoration(scenario, demand.id, within_h)
+    measured = f"P(restored by {within}) {p:.3f} [95% CI {low:.3f}, {high:.3f}]"
+    verdict = judge(low, high, target)
+    if verdict is Verdict.HELD:
+        text = f"{measured} meets {target:g} (whole interval at or above it)"
+    elif verdict is Verdict.MISSED:
+        text = f"{measured} misses {target:g} (whole interval below it)"
+    else:
+        text = (
+            f"{measured} undecided against {target:g}: the interval straddles it; rerun with "
+            f"more replications than {options.replications} to decide it"
+        )
+    return _outcome(
+        scenario,
+        a,
+        verdict is Verdict.HELD,
+        text,
+        p,
+        target,
+        detail=f"verdict: {_CHECK_WORD[verdict]} ({options.replications} replications from "
+        f"the state as of {scenario.state.as_of})",
+    )
+
+
 def evaluate_scenario(
     scenario: Scenario, options: CheckOptions | None = None
 ) -> list[CheckOutcome]:
@@ -263,6 +312,8 @@ def evaluate_scenario(
             outcomes.append(_check_n1_rtt(scenario, router, assertion))
         elif assertion.kind == "n1_max_utilisation":
             outcomes.append(_check_n1_utilisation(scenario, router, assertion))
+        elif assertion.kind == "restored_by":
+            outcomes.append(_check_restored_by(scenario, assertion, opts))
         else:
             outcomes.append(_check_availability(scenario, assertion, opts))
     return outcomes

@@ -47,6 +47,13 @@ def check_command(
         int, typer.Option(help="Replications for assertions with method: montecarlo.")
     ] = 20,
     workers: Annotated[int, typer.Option(help=WORKERS_HELP)] = 1,
+    state: Annotated[
+        Path | None,
+        typer.Option(
+            help="Start every scenario from this state file (the network now); restored_by "
+            "assertions need one, here or in the scenario's state:.",
+        ),
+    ] = None,
 ) -> int:
     """Evaluate every assertion the scenarios declare (their `checks:` blocks).
 
@@ -63,6 +70,8 @@ def check_command(
         twin check                                   # every scenario in scenarios/
 
         twin check scenarios/*.yaml --junit out.xml --markdown "$GITHUB_STEP_SUMMARY"
+
+        twin check scenarios/now-caspian-cut.yaml --state today.state.yaml --replications 200
     """
     from twin.gate import check
     from twin.report.junit import render_junit
@@ -70,7 +79,9 @@ def check_command(
     from twin.report.terminal_check import print_check_report
 
     console = human_console(markdown, json_path)
-    report = check(list(scenarios or []), replications=replications, workers=workers)
+    report = check(
+        list(scenarios or []), replications=replications, workers=workers, state=state
+    )
     print_check_report(console, report)
     if junit is not None:
         write_text_atomic(junit, render_junit(report))

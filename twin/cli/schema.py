@@ -18,6 +18,7 @@ DEFAULT_DIR = Path(__file__).resolve().parents[1] / "schemas"
 class SchemaKind(StrEnum):
     topology = "topology"
     scenario = "scenario"
+    state = "state"
     results = "results"
 
 
@@ -27,7 +28,7 @@ def schema_command(
         SchemaKind | None,
         typer.Option(
             "--kind",
-            help="Write only this kind: the topology or scenario input schema, or every "
+            help="Write only this kind: the topology, scenario or state input schema, or every "
             "result file's schema (default: all).",
         ),
     ] = None,
@@ -35,7 +36,7 @@ def schema_command(
         Path, typer.Option("-o", "--out", help="Directory to write the *.schema.json files to.")
     ] = DEFAULT_DIR,
 ) -> int:
-    """Write topology.schema.json and scenario.schema.json, generated from
+    """Write topology.schema.json, scenario.schema.json and state.schema.json, generated from
     the same pydantic models that `twin validate` uses, and the schemas of
     the result files (montecarlo.result.schema.json, contingency.result...,
     analysis, check, diff, sweep, validate, report.summary), generated from
@@ -61,7 +62,7 @@ def schema_command(
     from twin.results.schemas import result_schemas
 
     chosen: dict[str, dict[str, Any]] = {}
-    if kind in (None, SchemaKind.topology, SchemaKind.scenario):
+    if kind in (None, SchemaKind.topology, SchemaKind.scenario, SchemaKind.state):
         chosen.update(
             (name, schema)
             for name, schema in json_schemas().items()

@@ -18,7 +18,7 @@ from twin.cli.app import (
     print_problem,
     stderr_console,
 )
-from twin.model import Demand, Scenario, Topology
+from twin.model import Demand, Scenario, State, Topology
 from twin.report.terminal_text import add_row, styled, titled_table
 from twin.results.validate import FileValidation, ValidationReport
 
@@ -68,7 +68,9 @@ def validate_command(
     return EXIT_OK if report.valid else EXIT_BAD_INPUT
 
 
-def _counts(model: Topology | Scenario | tuple[Demand, ...] | None) -> dict[str, int]:
+def _counts(model: Topology | Scenario | State | tuple[Demand, ...] | None) -> dict[str, int]:
+    if isinstance(model, State):
+        return {"down": len(model.down), "resources": len(model.resources)}
     if isinstance(model, tuple):
         return {"demands": len(model)}
     if isinstance(model, Topology):
@@ -90,6 +92,8 @@ def _summary_table(results: Sequence[ValidatedFile]) -> Table:
             contents = f"{counts['demands']} demands, {counts['events']} events"
         elif isinstance(r.model, tuple):
             contents = f"{counts['demands']} demands"
+        elif isinstance(r.model, State):
+            contents = f"as of {r.model.as_of}: {counts['down']} down, {counts['resources']} units"
         else:
             contents = f"{len(r.problems)} problem(s)"
         verdict = styled("valid", "green") if not r.problems else styled("invalid", "bold red")

@@ -1,6 +1,7 @@
 """YAML → model: safe loading with marks, schema validation, `extends:`, reference checks.
 
 Public API: `load_topology(path)`, `load_scenario(path, overrides=None)`,
+`load_state(path, scenario=None)` and `with_state(scenario, path)` (the network now),
 `load_demands(path, topology=None)` (a demands file), `validate_paths(paths)` (every problem of
 every file), `validate_files(paths)` (per-file results with the loaded model).
 Every failure is an `InputError` whose problems carry `FILE:LINE:COL`, a message and a hint.
@@ -20,20 +21,23 @@ from twin.loading.references import demand_reference_problems
 from twin.loading.salvage import distinct
 from twin.loading.scenario import demands_from_specs, load_scenario
 from twin.loading.schema import DemandSpec, Strict
+from twin.loading.state import load_state, with_state
 from twin.loading.topology import load_topology
 from twin.loading.yaml_marks import load_yaml_with_marks, top_level_keys
-from twin.model import Demand, Scenario, Topology
+from twin.model import Demand, Scenario, State, Topology
 
 __all__ = [
     "ValidatedFile",
     "file_kind",
     "load_demands",
     "load_scenario",
+    "load_state",
     "load_topology",
     "load_yaml_with_marks",
     "validate_file",
     "validate_files",
     "validate_paths",
+    "with_state",
 ]
 
 
@@ -43,17 +47,20 @@ class ValidatedFile:
 
     path: str
     kind: str
-    model: Topology | Scenario | tuple[Demand, ...] | None
+    model: Topology | Scenario | State | tuple[Demand, ...] | None
     problems: tuple[Problem, ...]
 
 
 def file_kind(path: Path) -> str:
-    """'demands' for a file whose top level is only `demands:` (what `twin import --demands-out`
-    writes), 'scenario' for other files with demands:/topology:/horizon:, else 'topology'.
+    """'state' for a file with `as_of:` (the network now, `twin.loading.state`), 'demands' for a
+    file whose top level is only `demands:` (what `twin import --demands-out` writes),
+    'scenario' for other files with demands:/topology:/horizon:, else 'topology'.
 
     Decided by content, not by name: the same `*.yaml` glob feeds `twin validate`.
     """
     keys = top_level_keys(path)  # the loader of the kind builds the file, once
+    if "as_of" in keys:
+        return "state"
     if keys == {"demands"}:
         return "demands"
     if "demands" in keys or "topology" in keys or "horizon" in keys:
@@ -95,8 +102,10 @@ def validate_file(path: Path) -> ValidatedFile:
     kind = "unknown"
     try:
         kind = file_kind(path)
-        model: Topology | Scenario | tuple[Demand, ...]
-        if kind == "demands":
+        model: Topology | Scenario | State | tuple[Demand, ...]
+        if kind == "state":
+            model = load_state(path)
+        elif kind == "demands":
             model = load_demands(path)
         elif kind == "scenario":
             model = load_scenario(path)

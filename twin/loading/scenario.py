@@ -237,7 +237,26 @@ def load_scenario(path: str | Path, overrides: Mapping[str, object] | None = Non
     scenario = _scenario(spec, raw, file_path, topology, topo_path, problems)
     if scenario is None or problems:
         raise InputError(distinct(problems))
+    if spec.state is not None:
+        scenario = _with_named_state(scenario, spec.state, raw, file_path)
     return scenario
+
+
+def _with_named_state(scenario: Scenario, ref: str, raw: MDict, file_path: Path) -> Scenario:
+    """The scenario started from the state file its `state:` names (confined to the project
+    like `topology:`); the state's own faults are reported in its own file."""
+    from twin.loading.state import with_state  # the state loader builds on scenarios
+
+    mark = _mark(raw, "state")
+    state_path = resolve_reference(ref, file_path, mark, "state")
+    if not state_path.is_file():
+        raise InputError(
+            mark.problem(
+                f"state file '{ref}' not found (looked for {state_path})",
+                "the path is relative to the scenario file",
+            )
+        )
+    return with_state(scenario, state_path)
 
 
 def _topology(ref: str, raw: MDict, file_path: Path) -> tuple[Topology, Path]:
@@ -364,7 +383,7 @@ def _scenario(
         description=spec.description,
         source_path=str(file_path),
         include_planned=spec.include_planned,
-        checks=tuple(_checks(raw, spec.checks)),
+        checks=tuple(_checks(raw, spec.checks, horizon_h, problems)),
         sweep=sweep,
         observed=observed,
     )
@@ -515,14 +534,30 @@ def _sweep(
     return sweep
 
 
-def _checks(raw: MDict, entries: list[CheckSpec]) -> list[Assertion]:
+def _checks(
+    raw: MDict, entries: list[CheckSpec], horizon_h: float | None, problems: list[Problem]
+) -> list[Assertion]:
     """The assertions, each located at its entry so `twin check` reports where it was declared.
-    The schema has checked their keys and ranges, the references their demands."""
+    The schema has checked their keys and ranges, the references their demands; a duration
+    (`within`) is turned into hours here, and must lie inside the horizon."""
     checks: list[Assertion] = []
     for i, entry in enumerate(entries):
         m = _mark(raw, "checks", i)
         kind = entry.kind()
         params = getattr(entry, kind).written()
         demand = params.pop("demand", None)
+        if "within" in params:
+            within_mark = _mark(raw, "checks", i, kind, "within")
+            within_h = _duration(params.pop("within"), within_mark, f"{kind} within", problems)
+            if within_h is None:
+                continue
+            if not 0 < within_h <= (horizon_h or within_h):
+                problems.append(
+                    within_mark.problem(
+                        f"{kind} within must lie above 0 and inside the horizon",
+                        "shorten it or lengthen the scenario's horizon",
+                    )
+                )
+            params["within_h"] = within_h
         checks.append(Assertion(cast(AssertionKind, kind), demand, params, m.line, m.col))
     return checks

@@ -312,6 +312,17 @@ class N1RttBudgetCheck(Partial):
     rtt_ms: Annotated[float, Field(gt=0, le=MAX_RTT_MS)] | None = _rtt_limit()
 
 
+class RestoredByCheck(Partial):
+    """P(the demand is connected and within its RTT budget by `within`) >= `probability`,
+    simulated from the state given with the run (Monte Carlo, decided by the 95 % interval)."""
+
+    demand: str
+    within: Duration
+    probability: Annotated[
+        float, Field(gt=0, le=1, description="the least probability, above 0 and at most 1")
+    ]
+
+
 def _one_assertion(schema: dict[str, Any]) -> None:
     _no_null(schema)
     schema["minProperties"] = schema["maxProperties"] = 1
@@ -328,6 +339,7 @@ class CheckSpec(Partial):
     survives: SurvivesCheck | None = None
     n1_max_utilisation: N1MaxUtilisationCheck | None = None
     n1_rtt_budget: N1RttBudgetCheck | None = None
+    restored_by: RestoredByCheck | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -364,6 +376,11 @@ class ScenarioFile(Strict):
     name: Id
     description: str = ""
     topology: str
+    state: str | None = Field(
+        default=None,
+        description="a state file (relative to this file): simulate from the network as it is "
+        "at its as_of rather than from everything up",
+    )
     horizon: Duration
     seed: Annotated[int, Field(ge=0)] = 0
     include_planned: bool = False
@@ -411,9 +428,16 @@ def _allow_variants(schema: dict[str, Any]) -> None:
 
 
 def json_schemas() -> dict[str, dict[str, Any]]:
-    """JSON Schemas of both file kinds (what `twin schema` writes)."""
+    """JSON Schemas of the input file kinds (what `twin schema` writes)."""
+    from twin.loading.state import StateFile  # it builds on this module's types
+
     out: dict[str, dict[str, Any]] = {}
-    for kind, model in (("topology", TopologyFile), ("scenario", ScenarioFile)):
+    models: tuple[tuple[str, type[BaseModel]], ...] = (
+        ("topology", TopologyFile),
+        ("scenario", ScenarioFile),
+        ("state", StateFile),
+    )
+    for kind, model in models:
         schema = model.model_json_schema(by_alias=True)
         if kind == "topology":
             _allow_variants(schema)

@@ -118,6 +118,7 @@ def locate(root: Any, loc: tuple[Any, ...], fallback: Mark) -> Mark:
 TWIN_KEYS = frozenset(
     {"nodes", "links", "extends", "remove", "failure_classes", "srlgs"}
     | {"topology", "demands", "horizon", "events", "failures", "checks", "sweep"}
+    | {"as_of", "down"}
 )
 
 _PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})

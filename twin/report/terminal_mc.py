@@ -6,6 +6,7 @@ import math
 
 from rich.console import Console
 
+from twin.report.terminal_outlook import print_outlook
 from twin.report.terminal_text import add_row, plain, styled, titled_table
 from twin.results.montecarlo import Interval, MonteCarloResult
 from twin.results.sla import Verdict
@@ -53,6 +54,7 @@ def print_mc_summary(console: Console, result: MonteCarloResult) -> None:
             verdict,
         )
     console.print(table)
+    print_outlook(console, result)
     if result.precision_target is not None:
         state = "reached" if result.precision_reached else "NOT reached"
         watched = ", ".join(result.precision_demands) or "every demand"

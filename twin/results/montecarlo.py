@@ -17,42 +17,20 @@ from pydantic import TypeAdapter
 from typing_extensions import TypedDict
 
 from twin.provenance import NO_INPUT, InputRecord
-from twin.results.document import bound, finite, json_schema, parse
+from twin.results.document import finite, json_schema, parse
 from twin.results.frames import Frames
+from twin.results.interval import Interval, IntervalDoc
+from twin.results.outlook import (
+    Outlook,
+    ProportionDoc,
+    RestorationPointDoc,
+    RiskDriverDoc,
+    outlook_doc,
+    outlook_from_doc,
+)
 from twin.results.sla import Verdict, judge
 
 MC_SCHEMA = "silkroad-twin/montecarlo/1"
-
-
-@dataclass(frozen=True)
-class Interval:
-    """Mean of the replication values and its 95 % confidence interval (±inf when undefined)."""
-
-    mean: float
-    low: float
-    high: float
-    n: int
-
-    @property
-    def half_width(self) -> float:
-        return (self.high - self.low) / 2.0
-
-    def to_dict(self) -> IntervalDoc:
-        return {
-            "mean": finite(self.mean),
-            "low": finite(self.low),
-            "high": finite(self.high),
-            "n": self.n,
-        }
-
-    @classmethod
-    def from_dict(cls, doc: IntervalDoc) -> Interval:
-        return cls(
-            bound(doc["mean"], math.nan),
-            bound(doc["low"], -math.inf),
-            bound(doc["high"], math.inf),
-            doc["n"],
-        )
 
 
 def sla_verdict(interval: Interval, target: float | None) -> Verdict:
@@ -91,6 +69,8 @@ class DemandStats:
     downtime_causes: tuple[tuple[str, float, int], ...] = ()
     source: str = ""
     destination: str = ""
+    # From a state ("now"): restoration curve, SLA minutes lost, further-cut risk.
+    outlook: Outlook | None = None
 
     def relative_precision(self) -> float:
         """Half-width of the unavailability interval over its mean (inf when undefined)."""
@@ -110,13 +90,6 @@ class LinkStats:
     id: str
     failures_per_year: float
     downtime_h_per_year: float
-
-
-class IntervalDoc(TypedDict):
-    mean: float | None
-    low: float | None
-    high: float | None
-    n: int
 
 
 class CauseDoc(TypedDict):
@@ -143,6 +116,11 @@ class DemandDoc(TypedDict):
     traffic_lost_gbit: IntervalDoc
     downtime_causes: NotRequired[list[CauseDoc]]
     relative_precision: NotRequired[float | None]
+    restoration: NotRequired[list[RestorationPointDoc]]
+    restored_in_horizon: NotRequired[ProportionDoc]
+    sla_minutes_lost: NotRequired[IntervalDoc]
+    further_cut: NotRequired[ProportionDoc]
+    further_cut_drivers: NotRequired[list[RiskDriverDoc]]
 
 
 class MonteCarloDoc(TypedDict):
@@ -165,6 +143,8 @@ class MonteCarloDoc(TypedDict):
     topology_path: NotRequired[str]
     topology_sha256: NotRequired[str | None]
     links: NotRequired[list[LinkDoc]]
+    as_of: NotRequired[str]
+    state_path: NotRequired[str]
     demands: list[DemandDoc]
 
 
@@ -173,7 +153,7 @@ ADAPTER: TypeAdapter[MonteCarloDoc] = TypeAdapter(MonteCarloDoc)
 
 def _demand_doc(d: DemandStats) -> DemandDoc:
     precision = d.relative_precision()
-    return {
+    doc: DemandDoc = {
         "id": d.id,
         "source": d.source,
         "destination": d.destination,
@@ -189,6 +169,23 @@ def _demand_doc(d: DemandStats) -> DemandDoc:
         ],
         "relative_precision": finite(precision),
     }
+    if d.outlook is not None:
+        doc.update(outlook_doc(d.outlook))  # type: ignore[typeddict-item]
+    return doc
+
+
+def _outlook(doc: DemandDoc) -> Outlook | None:
+    if "restoration" not in doc:
+        return None
+    return outlook_from_doc(
+        {
+            "restoration": doc["restoration"],
+            "restored_in_horizon": doc["restored_in_horizon"],
+            "sla_minutes_lost": doc["sla_minutes_lost"],
+            "further_cut": doc["further_cut"],
+            "further_cut_drivers": doc.get("further_cut_drivers", []),
+        }
+    )
 
 
 def _demand(doc: DemandDoc) -> DemandStats:
@@ -207,6 +204,7 @@ def _demand(doc: DemandDoc) -> DemandStats:
         ),
         source=doc.get("source", ""),
         destination=doc.get("destination", ""),
+        outlook=_outlook(doc),
     )
 
 
@@ -228,6 +226,9 @@ class MonteCarloResult(Frames):
     # The demands the precision rule looked at (all of them unless --demand narrowed it).
     precision_demands: tuple[str, ...] = ()
     links: tuple[LinkStats, ...] = ()
+    # The state the replications started from (its time and file), "" when from everything up.
+    as_of: str = ""
+    state_path: str = ""
 
     def demand(self, demand_id: str) -> DemandStats:
         for d in self.demands:
@@ -263,6 +264,8 @@ class MonteCarloResult(Frames):
             ],
             "demands": [_demand_doc(d) for d in self.demands],
         }
+        if self.as_of:
+            doc["as_of"], doc["state_path"] = self.as_of, self.state_path
         return dict(doc)
 
     @classmethod
@@ -288,6 +291,8 @@ class MonteCarloResult(Frames):
                 LinkStats(lk["id"], lk["failures_per_year"], lk["downtime_h_per_year"])
                 for lk in doc.get("links", [])
             ),
+            as_of=doc.get("as_of", ""),
+            state_path=doc.get("state_path", ""),
         )
 
 

@@ -14,7 +14,7 @@ from twin.results.records import NO_PATH_AT_START, ElementOutage
 from twin.results.run import TimelineEntry
 
 # One line of the engine's log: (t_h, kind, subject, payload). `subject` is a fault's id for
-# failure, maintenance, repair-queued, repair-start and restore entries, and a demand id for
+# failure, maintenance, down (found down at the start), repair-queued, repair-start and restore entries, and a demand id for
 # disconnect (payload: the ids of the faults that cut its last path), reconnect (payload: RTT
 # in ms) and reroute (payload: RTT before, which may be None, and after, in ms).
 RawTimelineEntry = tuple[float, str, "int | str", Any]
@@ -25,6 +25,8 @@ def describe(record: ElementOutage) -> str:
     tcfo)"."""
     if record.cause_kind == "failure":
         return f"{record.kind} {record.element} failed ({record.cause})"
+    if record.cause_kind == "state":
+        return f"{record.kind} {record.element} down at the start ({record.cause})"
     return f"{record.cause} ({record.kind} {record.element})"
 
 
@@ -39,7 +41,9 @@ def describe_causes(records: Sequence[ElementOutage], caused_by: Sequence[int]) 
     for index in caused_by:
         record = records[index]
         key: tuple[str, str | int] = (
-            ("failure", index) if record.cause_kind == "failure" else ("event", record.cause)
+            ("event", record.cause)
+            if record.cause_kind in ("cut", "maintenance")
+            else ("failure", index)
         )
         groups.setdefault(key, []).append(record)
     return "; ".join(_describe_group(group) for group in groups.values())
@@ -54,7 +58,9 @@ def _describe_group(group: Sequence[ElementOutage]) -> str:
 
 
 def describe_restore(record: ElementOutage) -> str:
-    if record.cause_kind == "failure":
+    if record.cause_kind == "state" and record.repair_h is None:
+        return f"{record.kind} {record.element} back (ETA)"
+    if record.cause_kind in ("failure", "state"):
         return f"{record.kind} {record.element} repaired"
     return f"{record.cause} restored"
 
@@ -67,7 +73,7 @@ def describe_repair_start(record: ElementOutage) -> str:
 def _detail(kind: str, subject: int | str, payload: Any, records: Sequence[ElementOutage]) -> str:
     if isinstance(subject, int):
         record = records[subject]
-        if kind in ("failure", "maintenance"):
+        if kind in ("failure", "maintenance", "down"):
             return describe(record)
         if kind == "repair-queued":
             return f"waiting for {record.resource}"

@@ -7,7 +7,8 @@ report, plots) reads these fields; the readable sentences ("link tcfo failed
 (submarine-caspian)", "caspian-vessel after 5.5 h wait") are rendered from them for display
 only (`twin.results.prose`), so rewording a sentence cannot change a result.
 
-Times are hours from the start of the horizon; a field that names no unit is not a quantity.
+Times are hours from the start of the horizon (a fault a state found down at the start keeps its
+real, earlier start: a negative `failed_at_h`); a field that names no unit is not a quantity.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from typing import Any, Literal, NamedTuple
 
 ElementKind = Literal["link", "node", "srlg"]
 # What put the element down: a stochastic fault of its failure class, an unplanned scheduled
-# cut, or planned maintenance (the two scheduled kinds name the event).
-CauseKind = Literal["failure", "cut", "maintenance"]
+# cut, or planned maintenance (the two scheduled kinds name the event), or a state's "down at
+# the start" (named by the failure class whose repair applies, or "eta" for a known ETA).
+CauseKind = Literal["failure", "cut", "maintenance", "state"]
 
 ELEMENT_KINDS: tuple[ElementKind, ...] = ("link", "node", "srlg")
-CAUSE_KINDS: tuple[CauseKind, ...] = ("failure", "cut", "maintenance")
+CAUSE_KINDS: tuple[CauseKind, ...] = ("failure", "cut", "maintenance", "state")
 # The cause of an outage no element record explains: the demand had no path from the start.
 NO_PATH_AT_START = "no path at start"
 
@@ -63,7 +65,12 @@ class ElementOutage(NamedTuple):
 
     @property
     def scheduled(self) -> bool:
-        return self.cause_kind != "failure"
+        return self.cause_kind in ("cut", "maintenance")
+
+    @property
+    def found_down(self) -> bool:
+        """Down at the start, as the run's state said (`failed_at_h` may lie before 0)."""
+        return self.cause_kind == "state"
 
     def end_h(self, horizon_h: float) -> float:
         """When the element came back, or the horizon if it never did within it."""

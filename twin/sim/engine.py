@@ -4,7 +4,8 @@ Time unit: hours (float) from the start of the horizon. Conversions happen in th
 
 Random streams: every element has one `random.Random` per purpose, seeded with the string
 ``"{seed}/{replication}/{kind}:{element_id}/{purpose}"`` (kind `link`, `node`, `srlg`, `event`;
-purpose `failure` for the times between failures, `repair` for repair times). Adding an
+purpose `failure` for the times between failures, `repair` for repair times, `residual` for
+the remaining repair of an element a state says is down at the start). Adding an
 unrelated link therefore leaves every other element's failure and repair history unchanged, and
 changing a repair model leaves every element's up-times unchanged (a fixed repair draws nothing,
 a lognormal one draws from its own stream), which makes variant comparisons sharp (common random
@@ -41,10 +42,9 @@ event or two, and a state that lasts no time is never routed or counted.
 from __future__ import annotations
 
 import dataclasses
-import random
 from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import simpy
 
@@ -54,6 +54,8 @@ from twin.results.prose import render_timeline
 from twin.results.records import CauseKind, ElementKind
 from twin.routing import Router, RoutingCache, expand_srlgs
 from twin.sim.faults import Fault
+from twin.sim.streams import element_rng
+from twin.sim.from_state import start_from_state
 from twin.sim.observer import Observer, ObserverMemo
 from twin.units import HOURS_PER_YEAR
 
@@ -63,18 +65,20 @@ StopFn = Callable[[], bool]
 PROGRESS_STEPS = 100
 
 
-Purpose = Literal["failure", "repair"]
+class LifeSpec(NamedTuple):
+    """The arguments of one element's life process (`Engine.life`)."""
 
-
-def element_rng(
-    seed: int, replication: int, kind: str, element_id: str, purpose: Purpose
-) -> random.Random:
-    """The random stream of one element for one purpose (see the module docstring)."""
-    return random.Random(f"{seed}/{replication}/{kind}:{element_id}/{purpose}")
+    kind: ElementKind
+    element_id: str
+    fc: FailureClass
+    length_km: float
+    targets: tuple[str, ...]
+    link: Link | None
+    node_ids: tuple[str, ...]
 
 
 @dataclass
-class _Pool:
+class Pool:
     spec: RepairResource
     resource: simpy.Resource
     jobs: int = 0
@@ -130,12 +134,12 @@ class Engine:
         self.state: frozenset[str] = frozenset()
         self.observer = Observer(scenario, self.cache.route(self.state), memo, timeline)
         self.pools = [
-            _Pool(spec, simpy.Resource(self.env, capacity=spec.count))
+            Pool(spec, simpy.Resource(self.env, capacity=spec.count))
             for spec in scenario.repair_resources
         ]
         self.events_processed = 0
         self.kernel_events = 0
-        self._pool_memo: dict[tuple[str | None, tuple[str, ...]], _Pool | None] = {}
+        self._pool_memo: dict[tuple[str | None, tuple[str, ...]], Pool | None] = {}
         # Every fault of the run, in the order they happen (a fault's id is its index).
         self.faults: list[Fault] = []
         # What changed at the current instant, applied by `_settle` once time moves on.
@@ -189,10 +193,13 @@ class Engine:
         self._pending_faults = []
         self._pending_planned = True
 
-    def fail(self, *faults: Fault, planned: bool = False, failure: bool = True) -> None:
-        """Faults that happen now, as one change (one event, however many elements)."""
+    def fail(
+        self, *faults: Fault, planned: bool = False, failure: bool = True, found: bool = False
+    ) -> None:
+        """Faults that happen now, as one change (one event, however many elements); `found`:
+        faults a state says were already there at the start (no failover: traffic had moved)."""
         self.events_processed += 1
-        kind = "maintenance" if planned else "failure"
+        kind = "down" if found else "maintenance" if planned else "failure"
         for fault in faults:
             fault.id = len(self.faults)
             self.faults.append(fault)
@@ -210,7 +217,7 @@ class Engine:
 
     # --- repairs -------------------------------------------------------------------------------
 
-    def _pool_for(self, link: Link | None, countries: tuple[str, ...]) -> _Pool | None:
+    def _pool_for(self, link: Link | None, countries: tuple[str, ...]) -> Pool | None:
         for pool in self.pools:
             covers = set(pool.spec.covers)
             if "*" in covers:
@@ -230,16 +237,19 @@ class Engine:
                 codes.extend(node.country.split("/"))
         return tuple(codes)
 
+    def pool_for(self, link: Link | None, node_ids: tuple[str, ...]) -> Pool | None:
+        """The repair pool serving a fault of `link` (or, for a node, in `node_ids`)."""
+        key = (link.id if link is not None else None, node_ids)
+        if key in self._pool_memo:
+            return self._pool_memo[key]
+        pool = self._pool_memo[key] = self._pool_for(link, self._countries(node_ids))
+        return pool
+
     def repair(
         self, fault: Fault, repair_h: float, link: Link | None, node_ids: Iterable[str]
     ) -> Generator[Any, Any, None]:
         """Wait for a repair unit (if one covers the fault), then hold it for the repair."""
-        node_ids = tuple(node_ids)
-        key = (link.id if link is not None else None, node_ids)
-        if key in self._pool_memo:
-            pool = self._pool_memo[key]
-        else:
-            pool = self._pool_memo[key] = self._pool_for(link, self._countries(node_ids))
+        pool = self.pool_for(link, tuple(node_ids))
         env = self.env
         fault.repair_h = repair_h
         if pool is None:
@@ -380,30 +390,38 @@ class Engine:
             progress(min(1.0, i / PROGRESS_STEPS))
 
     def start(self, progress: ProgressFn | None) -> None:
+        down_at_start: frozenset[tuple[str, str]] = frozenset()
+        if self.scenario.state is not None:
+            # First, so the state's faults are the run's first records and hold their repair
+            # units before anything new queues for them.
+            down_at_start = start_from_state(self, self.scenario.state)
         for event in self.scenario.events:
             self.env.process(self.scheduled(event))
         if self.scenario.stochastic_failures:
-            self._start_lives()
+            for spec in self.life_specs():
+                if (spec.kind, spec.element_id) not in down_at_start:
+                    self.env.process(self.life(*spec))
         if progress is not None:
             self.env.process(self.ticker(progress))
 
-    def _start_lives(self) -> None:
+    def life_specs(self) -> list[LifeSpec]:
+        """What each element's life process needs, for the elements that fail at random (a
+        failure class with a positive rate), sorted by kind and id."""
         topo = self.topology
         in_service = {lid for _, _, lid in self.router.graph.edges(keys=True)}
+        specs: list[LifeSpec] = []
         for lid in sorted(in_service):
             link = topo.links[lid]
             fc = topo.failure_classes[link.failure_class]
             if fc.failures_per_year(link.length_km) > 0:
-                self.env.process(
-                    self.life("link", lid, fc, link.length_km, (lid,), link, (link.a, link.b))
-                )
+                specs.append(LifeSpec("link", lid, fc, link.length_km, (lid,), link, (link.a, link.b)))
         for nid in sorted(topo.nodes):
             node = topo.nodes[nid]
             if node.failure_class is None:
                 continue
             fc = topo.failure_classes[node.failure_class]
             if fc.failures_per_year(0.0) > 0:
-                self.env.process(self.life("node", nid, fc, 0.0, (nid,), None, (nid,)))
+                specs.append(LifeSpec("node", nid, fc, 0.0, (nid,), None, (nid,)))
         for sid in sorted(topo.srlgs):
             srlg = topo.srlgs[sid]
             if srlg.failure_class is None:
@@ -415,9 +433,8 @@ class Engine:
             length = max(topo.links[m].length_km for m in members)
             first = topo.links[members[0]]
             if fc.failures_per_year(length) > 0:
-                self.env.process(
-                    self.life("srlg", sid, fc, length, members, first, (first.a, first.b))
-                )
+                specs.append(LifeSpec("srlg", sid, fc, length, members, first, (first.a, first.b)))
+        return specs
 
     def run(
         self, progress: ProgressFn | None = None, stop: StopFn | None = None
