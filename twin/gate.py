@@ -14,8 +14,8 @@ from twin.errors import InputError, Problem
 from twin.loading import load_scenario, with_state
 from twin.model import Scenario
 from twin.montecarlo import replicate, run_replications
-from twin.outlook import OUTLOOK, restored_by
 from twin.option_values import require_replications, require_workers
+from twin.outlook import OUTLOOK, restored_by
 from twin.results.check import CheckReport
 
 DEFAULT_SCENARIOS = Path("scenarios")

@@ -42,8 +42,8 @@ from twin.option_values import (
     require_workers,
     usable_workers,
 )
-from twin.provenance import file_record
 from twin.outlook import OutlookSample, outlook_of, outlook_samples
+from twin.provenance import file_record
 from twin.results import SimulationResult
 from twin.results.montecarlo import DemandStats, Interval, LinkStats, MonteCarloResult
 from twin.results.outlook import Outlook

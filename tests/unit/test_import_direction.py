@@ -40,7 +40,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("results", ("twin.results",)),
     ("loading", ("twin.loading", "twin.io", "twin.revisions")),
     ("routing", ("twin.routing", "twin.ecmp", "twin.replacement_paths")),
-    ("analysis, sim, calibrate", ("twin.analysis", "twin.sim", "twin.calibrate")),
+    # twin.outlook: what runs from a state say per demand (restoration, further-cut risk).
+    ("analysis, sim, calibrate", ("twin.analysis", "twin.sim", "twin.calibrate", "twin.outlook")),
     # The gate evaluates checks, running Monte Carlo for `method: montecarlo` ones; the
     # back-test replays incidents through the same replications.
     ("montecarlo", ("twin.montecarlo", "twin.sweep", "twin.gate", "twin.backtest")),

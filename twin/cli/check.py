@@ -79,9 +79,7 @@ def check_command(
     from twin.report.terminal_check import print_check_report
 
     console = human_console(markdown, json_path)
-    report = check(
-        list(scenarios or []), replications=replications, workers=workers, state=state
-    )
+    report = check(list(scenarios or []), replications=replications, workers=workers, state=state)
     print_check_report(console, report)
     if junit is not None:
         write_text_atomic(junit, render_junit(report))

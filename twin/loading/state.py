@@ -13,9 +13,9 @@ relative to `as_of` in the model, so the simulator's hour 0 is `as_of`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 import json
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -102,8 +102,8 @@ class StateFile(Strict):
         "`twin validate` check them without a scenario",
     )
     as_of: Timestamp
-    down: list[DownSpec] = []
-    resources: list[ResourceStateSpec] = []
+    down: list[DownSpec] = Field(default_factory=list)
+    resources: list[ResourceStateSpec] = Field(default_factory=list)
 
 
 def iso(moment: datetime) -> str:
@@ -233,7 +233,7 @@ class _State:
     def _exists(self, kind: str, element_id: str, mark: Mark) -> None:
         if self.topology is None:
             return
-        known: dict[str, Any] = {
+        known: Mapping[str, object] = {
             "link": self.topology.links,
             "node": self.topology.nodes,
             "srlg": self.topology.srlgs,
@@ -427,8 +427,7 @@ class _State:
                 if used > pool.count:
                     self.problems.append(
                         self.at("resources").problem(
-                            f"{used} units of {pool.id} are described, the pool has "
-                            f"{pool.count}",
+                            f"{used} units of {pool.id} are described, the pool has {pool.count}",
                             "one entry per unit; raise count: in the scenario if the fleet grew",
                         )
                     )
@@ -439,7 +438,6 @@ class _State:
                     f"{job} is the job of more than one unit", "one unit repairs one fault"
                 )
             )
-
 
 
 # ---------------------------------------------------------------------------------------------

@@ -32,6 +32,8 @@ from twin.results.sla import Verdict, judge
 
 MC_SCHEMA = "silkroad-twin/montecarlo/1"
 
+__all__ = ["Interval", "IntervalDoc"]  # re-exported: the interval type lives in .interval
+
 
 def sla_verdict(interval: Interval, target: float | None) -> Verdict:
     """The SLA rule (`twin.results.sla.judge`) on a 95 % interval, never on its mean alone.

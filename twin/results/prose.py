@@ -14,9 +14,10 @@ from twin.results.records import NO_PATH_AT_START, ElementOutage
 from twin.results.run import TimelineEntry
 
 # One line of the engine's log: (t_h, kind, subject, payload). `subject` is a fault's id for
-# failure, maintenance, down (found down at the start), repair-queued, repair-start and restore entries, and a demand id for
-# disconnect (payload: the ids of the faults that cut its last path), reconnect (payload: RTT
-# in ms) and reroute (payload: RTT before, which may be None, and after, in ms).
+# failure, maintenance, down (found down at the start), repair-queued, repair-start and restore
+# entries, and a demand id for disconnect (payload: the ids of the faults that cut its last
+# path), reconnect (payload: RTT in ms) and reroute (payload: RTT before, which may be None,
+# and after, in ms).
 RawTimelineEntry = tuple[float, str, "int | str", Any]
 
 

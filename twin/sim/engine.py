@@ -44,7 +44,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
 import simpy
 
@@ -54,9 +54,9 @@ from twin.results.prose import render_timeline
 from twin.results.records import CauseKind, ElementKind
 from twin.routing import Router, RoutingCache, expand_srlgs
 from twin.sim.faults import Fault
-from twin.sim.streams import element_rng
 from twin.sim.from_state import start_from_state
 from twin.sim.observer import Observer, ObserverMemo
+from twin.sim.streams import element_rng
 from twin.units import HOURS_PER_YEAR
 
 ProgressFn = Callable[[float], None]
@@ -414,7 +414,9 @@ class Engine:
             link = topo.links[lid]
             fc = topo.failure_classes[link.failure_class]
             if fc.failures_per_year(link.length_km) > 0:
-                specs.append(LifeSpec("link", lid, fc, link.length_km, (lid,), link, (link.a, link.b)))
+                specs.append(
+                    LifeSpec("link", lid, fc, link.length_km, (lid,), link, (link.a, link.b))
+                )
         for nid in sorted(topo.nodes):
             node = topo.nodes[nid]
             if node.failure_class is None:

@@ -180,4 +180,3 @@ def _repair_with(
     yield env.timeout(max(0.0, repair_from_h - env.now) + repair_h)
     pool.busy_h += env.now - start
     pool.resource.release(unit.request)
-

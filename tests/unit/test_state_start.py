@@ -1,0 +1,175 @@
+"""Simulation from a state against mathematics: residual-life curves and exact schedules.
+
+One link `ab` is the only way from a to b; it has been down `e` hours at as_of. The demand is
+restored exactly when the link is, so P(restored by t) is the conditional survival of the
+repair time: P(R <= e + t | R > e) = 1 - S(e + t) / S(e). Each case derives S itself.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from statistics import NormalDist
+
+import pytest
+
+from twin.model import (
+    Demand,
+    DownElement,
+    Failover,
+    FailureClass,
+    Link,
+    Node,
+    RepairResource,
+    RepairTime,
+    ResourceState,
+    Scenario,
+    State,
+    Topology,
+)
+from twin.montecarlo import run_replications
+from twin.outlook import restored_at_h, wilson
+from twin.sim import simulate
+
+
+def _scenario(
+    repair: RepairTime, state: State, horizon_h: float = 2000.0, **kw: object
+) -> Scenario:
+    nodes = {
+        "a": Node("a", "A", "KZ", "pop", 43.0, 50.0),
+        "b": Node("b", "B", "KZ", "pop", 43.0, 51.0),
+    }
+    links = {"ab": Link("ab", "a", "b", "terrestrial", 100.0, 100.0, "c")}
+    fc = FailureClass("c", "per_link", 0.0, repair)
+    topology = Topology("one", nodes, links, {}, {"c": fc})
+    base = Scenario(
+        name="t",
+        topology=topology,
+        topology_path="t.yaml",
+        horizon_h=horizon_h,
+        seed=5,
+        demands=(Demand("a-b", "a", "b"),),
+        default_failover=Failover("igp", 150.0, 1000.0),
+        state=state,
+    )
+    return replace(base, **kw)  # type: ignore[arg-type]
+
+
+def _down(since_h: float, **kw: object) -> State:
+    return State("2027-01-10T00:00:00Z", (DownElement("link", "ab", since_h, **kw),))  # type: ignore[arg-type]
+
+
+def _restored(scenario: Scenario, replication: int) -> float:
+    result = simulate(scenario, replication=replication, timeline=False)
+    return restored_at_h(result.demand("a-b"))
+
+
+def test_fixed_repair_comes_back_exactly_r_minus_e_after_as_of() -> None:
+    """R = 100 h, down since e = 30 h: restored at 70 h in every replication, so P(restored
+    by t) is 0 before 70 h and 1 from 70 h on."""
+    scenario = _scenario(RepairTime("fixed", 100.0), _down(-30.0, cause="c"))
+    times = {_restored(scenario, i) for i in range(5)}
+    assert times == {70.0}
+    result = run_replications(scenario, replications=10)
+    curve = result.demand("a-b").outlook.restoration  # type: ignore[union-attr]
+    assert all(p.p == 0.0 for p in curve if p.t_h < 70.0)
+    assert all(p.p == 1.0 for p in curve if p.t_h >= 70.0)
+
+
+def test_known_eta_is_honoured_and_the_fault_keeps_its_start() -> None:
+    scenario = _scenario(RepairTime("fixed", 100.0), _down(-5.0, eta_h=12.5))
+    result = simulate(scenario)
+    (record,) = result.element_outages
+    assert (record.failed_at_h, record.restored_at_h, record.cause_kind) == (-5.0, 12.5, "state")
+    assert restored_at_h(result.demand("a-b")) == 12.5
+    # Found down, not failing now: no failover is counted at as_of.
+    assert result.demand("a-b").failovers == 0
+
+
+def _covers(p_model: float, restored: list[float], t_h: float) -> bool:
+    """The Wilson 95 % interval of the simulated fraction covers the model's probability."""
+    p = wilson(sum(1 for r in restored if r <= t_h), len(restored))
+    return p.low <= p_model <= p.high
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_lognormal_residual_curve_is_the_conditional_survival(seed: int) -> None:
+    """Median 30 d, p90 75 d, down 20 d already: P(restored by t) = 1 - S(e + t) / S(e) with
+    S(x) = 1 - Phi((ln x - ln median) / sigma); the simulated curve's interval covers it at
+    every checked t, for every seed."""
+    median_h, p90_h, elapsed_h = 720.0, 1800.0, 480.0
+    sigma = math.log(p90_h / median_h) / NormalDist().inv_cdf(0.9)
+
+    def survival(x: float) -> float:
+        return 1.0 - NormalDist().cdf((math.log(x) - math.log(median_h)) / sigma)
+
+    scenario = _scenario(
+        RepairTime("lognormal", median_h, p90_h), _down(-elapsed_h, cause="c"), horizon_h=8000.0
+    )
+    scenario = replace(scenario, seed=seed)
+    restored = [_restored(scenario, i) for i in range(400)]
+    for t_h in (100.0, 400.0, 1000.0, 3000.0):
+        model = 1.0 - survival(elapsed_h + t_h) / survival(elapsed_h)
+        assert _covers(model, restored, t_h), (t_h, model)
+
+
+def test_lognormal_residual_is_not_the_unconditional_repair() -> None:
+    """Fails if the elapsed time were ignored: a fresh repair follows the unconditional CDF, a
+    repair 2000 h old follows its conditional curve, and the two differ by more than the
+    interval (the old one's interval misses the unconditional value)."""
+    median_h, p90_h = 720.0, 1800.0
+    sigma = math.log(p90_h / median_h) / NormalDist().inv_cdf(0.9)
+    cdf = lambda x: NormalDist().cdf((math.log(x) - math.log(median_h)) / sigma)  # noqa: E731
+    fresh = _scenario(RepairTime("lognormal", median_h, p90_h), _down(0.0, cause="c"), 8000.0)
+    restored = [_restored(fresh, i) for i in range(400)]
+    assert _covers(cdf(400.0), restored, 400.0)
+    late = _scenario(RepairTime("lognormal", median_h, p90_h), _down(-2000.0, cause="c"), 8000.0)
+    restored_late = [_restored(late, i) for i in range(400)]
+    conditional = 1 - (1 - cdf(2400.0)) / (1 - cdf(2000.0))
+    assert _covers(conditional, restored_late, 400.0)
+    assert not _covers(cdf(400.0), restored_late, 400.0)
+
+
+@pytest.mark.parametrize("elapsed_h", [0.0, 50.0, 500.0])
+def test_exponential_repair_is_memoryless(elapsed_h: float) -> None:
+    """Exponential with median 24 h: P(restored by t) = 1 - 2^(-t / 24) whatever the time
+    already spent."""
+    scenario = _scenario(RepairTime("exponential", 24.0), _down(-elapsed_h, cause="c"))
+    restored = [_restored(scenario, i) for i in range(400)]
+    for t_h in (6.0, 24.0, 72.0):
+        assert _covers(1.0 - 2.0 ** (-t_h / 24.0), restored, t_h)
+
+
+def test_a_busy_unit_delays_the_repair_by_exactly_its_remaining_work() -> None:
+    """Fixed repair 10 h, mobilisation 2 h, the only unit busy until 30 h: the job starts at
+    30 h and the link is back at 30 + 2 + 10 = 42 h (the repair had not begun: not residual)."""
+    state = State(
+        "2027-01-10T00:00:00Z",
+        (DownElement("link", "ab", -5.0, cause="c"),),
+        (ResourceState("crew", busy_until_h=30.0),),
+    )
+    crew = RepairResource("crew", "crew", 1, ("KZ",), 2.0)
+    scenario = _scenario(RepairTime("fixed", 10.0), state, repair_resources=(crew,))
+    (record,) = simulate(scenario).element_outages
+    assert (record.repair_started_at_h, record.restored_at_h) == (30.0, 42.0)
+    assert record.wait_h == 35.0
+
+
+def test_a_unit_on_site_continues_the_repair_it_began() -> None:
+    """Fixed 10 h repair begun 4 h before as_of by the unit on site: back at 6 h."""
+    state = State(
+        "2027-01-10T00:00:00Z",
+        (DownElement("link", "ab", -20.0, cause="c"),),
+        (ResourceState("crew", job="ab", repairing_since_h=-4.0),),
+    )
+    crew = RepairResource("crew", "crew", 1, ("KZ",), 2.0)
+    scenario = _scenario(RepairTime("fixed", 10.0), state, repair_resources=(crew,))
+    (record,) = simulate(scenario).element_outages
+    assert record.restored_at_h == 6.0
+
+
+def test_wilson_interval_is_exact_at_the_ends() -> None:
+    """0 of n: [0, z^2 / (n + z^2)]; n of n: [n / (n + z^2), 1] (Wilson 1927)."""
+    z2 = 1.959963984540054**2
+    assert wilson(0, 50).high == pytest.approx(z2 / (50 + z2))
+    assert wilson(50, 50).low == pytest.approx(50 / (50 + z2))
