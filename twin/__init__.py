@@ -8,6 +8,8 @@ The notebook API mirrors the command line; each call returns a typed result obje
     scenario = twin.load_scenario("scenarios/trans-caspian-cut.yaml")
     run = twin.simulate(scenario, seed=1)                         # twin run
     mc = twin.replicate(scenario, replications=20, seed=1)        # twin run --replications
+    now = twin.with_state(scenario, "scenarios/states/now-caspian-cut.state.yaml")
+    odds = twin.replicate(now, replications=200)                  # twin run --state
     n1 = twin.contingency(topo, scenario.demands, mode="n-1")     # twin contingency
     gate = twin.check(["scenarios"])                              # twin check
     change = twin.diff("topologies/silk-road-2021.yaml", "topologies/silk-road-2026.yaml")
@@ -24,6 +26,8 @@ __version__ = "0.1.0"
 _EXPORTS: dict[str, str] = {
     "load_topology": "twin.loading",
     "load_scenario": "twin.loading",
+    "load_state": "twin.loading",
+    "with_state": "twin.loading",
     "analyze": "twin.analysis",
     "simulate": "twin.sim",
     "contingency": "twin.analysis.contingency",

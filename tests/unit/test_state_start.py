@@ -30,6 +30,7 @@ from twin.model import (
 from twin.montecarlo import run_replications
 from twin.outlook import restored_at_h, wilson
 from twin.sim import simulate
+from twin.units import HOURS_PER_YEAR
 
 
 def _scenario(
@@ -173,3 +174,41 @@ def test_wilson_interval_is_exact_at_the_ends() -> None:
     z2 = 1.959963984540054**2
     assert wilson(0, 50).high == pytest.approx(z2 / (50 + z2))
     assert wilson(50, 50).low == pytest.approx(50 / (50 + z2))
+
+
+def test_further_cut_risk_is_the_chance_the_backup_fails_before_the_repair() -> None:
+    """a-b over two parallel links; ab1 found down with a fixed 100 h repair, ab2 fails at rate
+    1/200 per hour (exponential up times). The demand is cut again before the repair exactly
+    when ab2 fails within 100 h: P = 1 - exp(-100 / 200); the driver is ab2 in that share."""
+    nodes = {
+        "a": Node("a", "A", "KZ", "pop", 43.0, 50.0),
+        "b": Node("b", "B", "KZ", "pop", 43.0, 51.0),
+    }
+    links = {
+        "ab1": Link("ab1", "a", "b", "terrestrial", 100.0, 100.0, "held"),
+        "ab2": Link("ab2", "a", "b", "terrestrial", 120.0, 100.0, "busy"),
+    }
+    classes = {
+        "held": FailureClass("held", "per_link", 0.0, RepairTime("fixed", 100.0)),
+        "busy": FailureClass("busy", "per_link", HOURS_PER_YEAR / 200.0, RepairTime("fixed", 10.0)),
+    }
+    state = State("2027-01-10T00:00:00Z", (DownElement("link", "ab1", -1.0, cause="held"),))
+    scenario = Scenario(
+        name="t",
+        topology=Topology("two", nodes, links, {}, classes),
+        topology_path="t.yaml",
+        horizon_h=300.0,
+        seed=3,
+        demands=(Demand("a-b", "a", "b"),),
+        default_failover=Failover("igp", 150.0, 1000.0),
+        stochastic_failures=True,
+        state=state,
+    )
+    outlook = run_replications(scenario, replications=400).demand("a-b").outlook
+    assert outlook is not None
+    model = 1.0 - math.exp(-100.0 / 200.0)
+    assert outlook.further_cut.low <= model <= outlook.further_cut.high
+    (driver,) = outlook.further_cut_drivers
+    assert driver.element == "ab2" and driver.share == outlook.further_cut.p
+    # Connected through ab2 at as_of: restored from the start in every replication.
+    assert outlook.restoration[0].p == 1.0

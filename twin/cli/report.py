@@ -406,7 +406,10 @@ def _diff_report(
 def plot_command(
     results: Annotated[Path, typer.Argument(help="Results JSON from `twin run ... --json FILE`.")],
     kind: Annotated[
-        str, typer.Option("--kind", "-k", help="map, timeline, latency or availability.")
+        str,
+        typer.Option(
+            "--kind", "-k", help="map, timeline, latency, availability or restoration."
+        ),
     ] = "map",
     output: Annotated[
         Path, typer.Option("-o", "--output", help="Figure file; .png or .svg decides the format.")
@@ -421,13 +424,16 @@ def plot_command(
     Kinds: map (links on country outlines coloured by downtime, failures marked), timeline
     (element outages, repair waits hatched, and demand outages), latency (RTT of every demand
     over time with its budget), availability (each demand against its SLA, on a scale of
-    nines). SVG output carries no date and a fixed hash salt: same results, same bytes.
+    nines), restoration (Monte Carlo results from a state: P(restored by t) per demand with
+    its 95% band). SVG output carries no date and a fixed hash salt: same results, same bytes.
 
     Examples:
 
         twin plot out/tcc.json --kind map -o docs/img/tcc-map.png
 
         twin plot out/annual.json --kind availability -o availability.svg
+
+        twin plot outlook.json --kind restoration -o restoration.png
     """
     from twin.report.plots import FORMATS, PLOT_KINDS, plot
     from twin.report.run_view import load_run

@@ -29,7 +29,7 @@ from twin.report.html_map import (
     render_map_svg,
 )
 from twin.report.run_view import format_percent
-from twin.report.svg import availability_bar
+from twin.report.svg import availability_bar, restoration_chart
 from twin.results.montecarlo import (
     DemandStats,
     Interval,
@@ -37,6 +37,7 @@ from twin.results.montecarlo import (
     MonteCarloResult,
     replications_to_decide,
 )
+from twin.results.outlook import Proportion
 from twin.results.sla import Verdict
 from twin.units import format_duration_h
 
@@ -223,6 +224,33 @@ def _map(result: MonteCarloResult, topology: Topology | None) -> Markup | None:
     )
 
 
+def _proportion(p: Proportion) -> str:
+    return f"{p.p:.3f} [{p.low:.3f}, {p.high:.3f}]"
+
+
+def _outlook_rows(result: MonteCarloResult) -> list[dict[str, Any]]:
+    """Each demand's restoration curve and risks, when the replications started from a state."""
+    rows = []
+    for d in result.demands:
+        o = d.outlook
+        if o is None:
+            continue
+        points = [(p.t_h, p.p, p.low, p.high) for p in o.restoration]
+        lost = o.sla_minutes_lost
+        rows.append(
+            {
+                "id": d.id,
+                "chart": restoration_chart(points, result.horizon_h, f"restoration-{d.id}"),
+                "restored": _proportion(o.restored_in_horizon),
+                "lost": f"{lost.mean:,.0f} [{lost.low:,.0f}, {lost.high:,.0f}]",
+                "further": _proportion(o.further_cut),
+                "drivers": ", ".join(f"{r.element} ({r.share:.3f})" for r in o.further_cut_drivers)
+                or "none seen",
+            }
+        )
+    return rows
+
+
 def render_montecarlo_html(
     result: MonteCarloResult,
     topology: Topology | None = None,
@@ -251,6 +279,8 @@ def render_montecarlo_html(
         undecided=[d.id for d in result.demands if d.verdict() is Verdict.UNDECIDED],
         notes_list=notes,
         rows=[_summary_row(d) for d in result.demands],
+        as_of=result.as_of,
+        outlooks=_outlook_rows(result),
         map_svg=_map(result, topology),
         provenance=_provenance(result, topology, files, digest),
         reproduce=(

@@ -7,6 +7,8 @@ Four kinds, each answering one question a slide needs:
   demands' outages underneath.
 - `latency`: what did users see? RTT of every demand over time, with its budget.
 - `availability`: did each demand hold its SLA? Availability in nines against the target.
+- `restoration` (Monte Carlo results from a state): when is each demand back? P(connected and
+  within its RTT budget by t), with its 95 % interval as a band.
 
 Output is deterministic: the SVG hash salt is fixed and no date is written, so the same result
 gives the same bytes and figures can live in git without churn.
@@ -32,7 +34,7 @@ from twin.report.svg import nines, step_points, time_unit
 from twin.results import SimulationResult
 from twin.results.montecarlo import MonteCarloResult
 
-PLOT_KINDS: tuple[str, ...] = ("map", "timeline", "latency", "availability")
+PLOT_KINDS: tuple[str, ...] = ("map", "timeline", "latency", "availability", "restoration")
 FORMATS: tuple[str, ...] = ("png", "svg")
 _RC: Any = {
     "svg.hashsalt": "silkroad-twin",
@@ -306,11 +308,41 @@ def _availability(ax: Any, run: SimulationResult) -> None:
     ax.set_title(f"{run.scenario}: availability against SLA (red = missed)")
 
 
+def _restoration(ax: Any, result: MonteCarloResult) -> None:
+    unit, per_h = time_unit(result.horizon_h)
+    for d in result.demands:
+        if d.outlook is None:
+            continue
+        points = d.outlook.restoration
+        xs = [p.t_h / per_h for p in points]
+        (line,) = ax.step(xs, [p.p for p in points], where="post", linewidth=1.6, label=d.id)
+        ax.fill_between(
+            xs,
+            [p.low for p in points],
+            [p.high for p in points],
+            step="post",
+            alpha=0.18,
+            color=line.get_color(),
+            linewidth=0,
+        )
+    ax.set_ylim(0.0, 1.02)
+    ax.set_xlim(0.0, result.horizon_h / per_h)
+    ax.set_xlabel(f"{unit} after {result.as_of}")
+    ax.set_ylabel("P(restored by t)")
+    ax.grid(color="#d9dde3", linewidth=0.6)
+    ax.legend(loc="lower right", frameon=False)
+    ax.set_title(
+        f"{result.scenario}: connected and within RTT budget by t "
+        f"({result.replications} replications, band = 95 % interval)"
+    )
+
+
 _SIZES: Mapping[str, tuple[float, float]] = {
     "map": (11.0, 6.0),
     "timeline": (11.0, 5.0),
     "latency": (10.0, 4.5),
     "availability": (8.0, 3.5),
+    "restoration": (10.0, 4.5),
 }
 
 
@@ -331,6 +363,16 @@ def plot_bytes(
         )
     if kind == "map" and topology is None:
         raise InputError.at("--kind", 0, 0, "a map needs the topology", "pass --topology FILE")
+    if kind == "restoration":
+        if not isinstance(result, MonteCarloResult) or not any(
+            d.outlook is not None for d in result.demands
+        ):
+            raise InputError.for_parameter(
+                "kind",
+                "a restoration plot needs Monte Carlo results of a run from a state",
+                "run the scenario from a state (a state file) with replications, then plot it",
+            )
+        return _figure(lambda ax: _restoration(ax, result), _SIZES["restoration"], fmt)
     if isinstance(result, MonteCarloResult):
         if kind != "map":
             raise InputError.for_parameter(

@@ -337,3 +337,54 @@ def rtt_distribution(
         row_h=row_h,
         rows=rows,
     )
+
+
+# ----------------------------------------------------------------------------------------------
+# Restoration odds from a state
+# ----------------------------------------------------------------------------------------------
+
+
+def restoration_chart(
+    points: Sequence[tuple[float, float, float, float]],
+    horizon_h: float,
+    element_id: str,
+    width: float = 560.0,
+) -> Markup:
+    """P(restored by t) as a step line with its 95 % interval as a band; `points` are
+    (t_h, p, low, high) in time order (a step function: each holds until the next)."""
+    x0, x1, y0, y1 = 46.0, width - 10.0, 14.0, 150.0
+
+    def xpos(t: float) -> float:
+        return x0 + (x1 - x0) * min(t, horizon_h) / horizon_h
+
+    def ypos(p: float) -> float:
+        return y1 - (y1 - y0) * p
+
+    line: list[str] = []
+    upper: list[str] = []
+    lower: list[str] = []
+    tips = []
+    for index, (t_h, p, low, high) in enumerate(points):
+        end = points[index + 1][0] if index + 1 < len(points) else horizon_h
+        a, b = n(xpos(t_h)), n(xpos(end))
+        line.append(f"{'L' if line else 'M'}{a} {n(ypos(p))} L{b} {n(ypos(p))}")
+        upper.append(f"{a} {n(ypos(high))} {b} {n(ypos(high))}")
+        lower.append(f"{b} {n(ypos(low))} {a} {n(ypos(low))}")
+        text = f"by {format_duration_h(t_h, 'h')}: {p:.3f} (95 % {low:.3f} – {high:.3f})"
+        tips.append((xpos(t_h), ypos(p), text))
+    band = f"M{' L'.join(upper)} L{' L'.join(reversed(lower))} Z" if points else ""
+    return _draw(
+        "restoration_chart",
+        width=width,
+        height=190.0,
+        element_id=element_id,
+        x0=x0,
+        x1=x1,
+        y0=y0,
+        y1=y1,
+        yticks=[(ypos(tick), f"{tick:g}") for tick in (0.0, 0.25, 0.5, 0.75, 1.0)],
+        axis=time_axis(x0, x1, y1, horizon_h, None),
+        band=band,
+        path=" ".join(line),
+        points=tips,
+    )

@@ -27,6 +27,15 @@ def _at(outlook: Outlook, t_h: float) -> Proportion | None:
     return Proportion(point.p, point.low, point.high, outlook.restored_in_horizon.n)
 
 
+def _drivers(outlook: Outlook, shown: int = 3) -> str:
+    """The first `shown` drivers with their share; the rest counted, not silently dropped."""
+    listed = outlook.further_cut_drivers
+    text = ", ".join(f"{d.element} {d.share:.2f}" for d in listed[:shown])
+    if len(listed) > shown:
+        text += f" (+{len(listed) - shown} more in --json)"
+    return text
+
+
 def print_outlook(console: Console, result: MonteCarloResult) -> None:
     """The outlook table, when the replications started from a state (else nothing)."""
     rows = [(d.id, d.outlook) for d in result.demands if d.outlook is not None]
@@ -43,7 +52,7 @@ def print_outlook(console: Console, result: MonteCarloResult) -> None:
     table.add_column("driven by")
     for demand_id, outlook in rows:
         lost = outlook.sla_minutes_lost
-        drivers = ", ".join(f"{d.element} {d.share:.2f}" for d in outlook.further_cut_drivers)
+        drivers = _drivers(outlook)
         add_row(
             table,
             demand_id,

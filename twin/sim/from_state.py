@@ -67,13 +67,16 @@ def start_from_state(engine: Engine, state: State) -> frozenset[tuple[str, str]]
     lives = {(spec.kind, spec.element_id): spec for spec in engine.life_specs()}
     if not engine.scenario.stochastic_failures:
         lives = {}
+    handed_on: set[tuple[str, str]] = set()
     for down, fault in zip(state.down, faults, strict=True):
         unit = units.get(down.id)
         if unit is None and down.cause is not None:
             unit = _implicit(engine, down, fault)
         life = lives.get((down.kind, down.id))
+        if life is not None:
+            handed_on.add((down.kind, down.id))
         engine.env.process(_restore(engine, down, fault, unit, life))
-    return frozenset(lives)
+    return frozenset(handed_on)
 
 
 def _fault(engine: Engine, down: DownElement) -> Fault:
