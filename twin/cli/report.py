@@ -407,9 +407,7 @@ def plot_command(
     results: Annotated[Path, typer.Argument(help="Results JSON from `twin run ... --json FILE`.")],
     kind: Annotated[
         str,
-        typer.Option(
-            "--kind", "-k", help="map, timeline, latency, availability or restoration."
-        ),
+        typer.Option("--kind", "-k", help="map, timeline, latency, availability or restoration."),
     ] = "map",
     output: Annotated[
         Path, typer.Option("-o", "--output", help="Figure file; .png or .svg decides the format.")
