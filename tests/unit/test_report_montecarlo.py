@@ -63,3 +63,33 @@ def test_malformed_documents_are_input_errors() -> None:
         MonteCarloResult.from_dict(bad)
     with pytest.raises(InputError, match="not a Monte Carlo results file"):
         MonteCarloResult.from_dict([])
+
+
+def test_results_from_a_state_draw_each_demands_restoration_curve() -> None:
+    """The curve's band and line are drawn for every demand with an outlook, inside well-formed
+    SVG, and the page states the state's time; a result read back draws the same page."""
+    import xml.etree.ElementTree as ET
+    from dataclasses import replace
+
+    from test_report_view import small_scenario
+
+    from twin.model import DownElement, State
+    from twin.montecarlo import run_replications
+
+    scenario = small_scenario()
+    link = sorted(scenario.topology.links)[0]
+    state = State("2027-01-10T00:00:00Z", (DownElement("link", link, -1.0, eta_h=5.0),))
+    result = run_replications(replace(scenario, state=state), replications=4)
+    html = render_montecarlo_html(result)
+    assert "From the state as of 2027-01-10T00:00:00Z" in html
+    charts = [
+        chunk.split("</svg>")[0] + "</svg>"
+        for chunk in html.split("<svg")[1:]
+        if 'class="chart restoration"' in chunk.split(">")[0]
+    ]
+    assert len(charts) == len(result.demands)
+    for chart in charts:
+        root = ET.fromstring("<svg" + chart)
+        classes = {e.get("class") for e in root.iter()}
+        assert {"restoration-line", "restoration-band"} <= classes
+    assert render_montecarlo_html(MonteCarloResult.from_dict(result.to_dict())) == html

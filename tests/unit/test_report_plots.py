@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import struct
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from test_report_view import small_scenario
 
 from twin.errors import InputError
+from twin.model import DownElement, State
+from twin.montecarlo import run_replications
 from twin.report.plots import PLOT_KINDS, plot, plot_bytes
 from twin.results import SimulationResult
+from twin.results.montecarlo import MonteCarloResult
 from twin.sim import simulate
 
 
@@ -19,9 +23,21 @@ def run() -> SimulationResult:
     return simulate(small_scenario())
 
 
+@pytest.fixture(scope="module")
+def outlook() -> MonteCarloResult:
+    """Replications from a state: what the restoration plot draws."""
+    scenario = small_scenario()
+    link = sorted(scenario.topology.links)[0]
+    state = State("2027-01-10T00:00:00Z", (DownElement("link", link, -1.0, eta_h=5.0),))
+    return run_replications(replace(scenario, state=state), replications=4)
+
+
 @pytest.mark.parametrize("kind", PLOT_KINDS)
-def test_every_kind_renders_a_real_png(run: SimulationResult, kind: str) -> None:
-    data = plot_bytes(run, small_scenario().topology, kind, "png")
+def test_every_kind_renders_a_real_png(
+    run: SimulationResult, outlook: MonteCarloResult, kind: str
+) -> None:
+    drawn = outlook if kind == "restoration" else run
+    data = plot_bytes(drawn, small_scenario().topology, kind, "png")
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", data[16:24])
     assert width >= 600 and height >= 300
@@ -44,3 +60,8 @@ def test_bad_kind_format_or_missing_topology_is_an_input_error(run: SimulationRe
         plot_bytes(run, None, "latency", "pdf")
     with pytest.raises(InputError, match="needs the topology"):
         plot_bytes(run, None, "map", "png")
+
+
+def test_restoration_needs_results_from_a_state(run: SimulationResult) -> None:
+    with pytest.raises(InputError, match="needs Monte Carlo results of a run from a state"):
+        plot_bytes(run, None, "restoration", "png")
