@@ -196,6 +196,21 @@ def _check_n1_utilisation(scenario: Scenario, router: Router, a: Assertion) -> C
 _CHECK_WORD = {Verdict.HELD: "pass", Verdict.MISSED: "fail", Verdict.UNDECIDED: "undecided"}
 
 
+def _interval_verdict_text(
+    measured: str, verdict: Verdict, target: float, replications: int
+) -> str:
+    """A Monte Carlo interval judged against its target, in words (one rule, one wording)."""
+    if verdict is Verdict.HELD:
+        return f"{measured} meets {target:g} (whole interval at or above it)"
+    if verdict is Verdict.MISSED:
+        return f"{measured} misses {target:g} (whole interval below it)"
+    return (
+        f"{measured} undecided against {target:g}: the interval straddles the target;"
+        f" rerun with more replications than {replications}"
+        " (twin check --replications N) to decide it"
+    )
+
+
 def _check_availability(scenario: Scenario, a: Assertion, options: CheckOptions) -> CheckOutcome:
     demand = _demand(scenario, a.demand)
     target = _param(a, "min") or demand.sla.availability
@@ -208,16 +223,7 @@ def _check_availability(scenario: Scenario, a: Assertion, options: CheckOptions)
         if target is None:
             return _outcome(scenario, a, True, measured + " (no target)", mean, target)
         verdict = sla_verdict(Interval(mean, low, high, options.replications), target)
-        if verdict is Verdict.HELD:
-            text = f"{measured} meets {target:g} (whole interval at or above it)"
-        elif verdict is Verdict.MISSED:
-            text = f"{measured} misses {target:g} (whole interval below it)"
-        else:
-            text = (
-                f"{measured} undecided against {target:g}: the interval straddles the target;"
-                f" rerun with more replications than {options.replications}"
-                " (twin check --replications N) to decide it"
-            )
+        text = _interval_verdict_text(measured, verdict, target, options.replications)
         return _outcome(
             scenario,
             a,
@@ -275,15 +281,7 @@ def _check_restored_by(scenario: Scenario, a: Assertion, options: CheckOptions) 
     p, low, high = options.restoration(scenario, demand.id, within_h)
     measured = f"P(restored by {within}) {p:.3f} [95% CI {low:.3f}, {high:.3f}]"
     verdict = judge(low, high, target)
-    if verdict is Verdict.HELD:
-        text = f"{measured} meets {target:g} (whole interval at or above it)"
-    elif verdict is Verdict.MISSED:
-        text = f"{measured} misses {target:g} (whole interval below it)"
-    else:
-        text = (
-            f"{measured} undecided against {target:g}: the interval straddles it; rerun with "
-            f"more replications than {options.replications} to decide it"
-        )
+    text = _interval_verdict_text(measured, verdict, target or 0.0, options.replications)
     return _outcome(
         scenario,
         a,

@@ -247,30 +247,28 @@ def _with_named_state(scenario: Scenario, ref: str, raw: MDict, file_path: Path)
     like `topology:`); the state's own faults are reported in its own file."""
     from twin.loading.state import with_state  # the state loader builds on scenarios
 
-    mark = _mark(raw, "state")
-    state_path = resolve_reference(ref, file_path, mark, "state")
-    if not state_path.is_file():
+    return with_state(scenario, _named_file(ref, raw, file_path, "state"))
+
+
+def _named_file(ref: str, raw: MDict, file_path: Path, key: str) -> Path:
+    """The file the scenario's `key:` names, inside the project and present; either fault is
+    one of the scenario's `key:` line."""
+    mark = _mark(raw, key)
+    path = resolve_reference(ref, file_path, mark, key)
+    if not path.is_file():
         raise InputError(
             mark.problem(
-                f"state file '{ref}' not found (looked for {state_path})",
+                f"{key} file '{ref}' not found (looked for {path})",
                 "the path is relative to the scenario file",
             )
         )
-    return with_state(scenario, state_path)
+    return path
 
 
 def _topology(ref: str, raw: MDict, file_path: Path) -> tuple[Topology, Path]:
     """The scenario's topology, loaded; its absence is a fault of the scenario's `topology:`
     line, its own faults are reported in its own file."""
-    topo_mark = _mark(raw, "topology")
-    topo_path = resolve_reference(ref, file_path, topo_mark, "topology")
-    if not topo_path.is_file():
-        raise InputError(
-            topo_mark.problem(
-                f"topology file '{ref}' not found (looked for {topo_path})",
-                "the path is relative to the scenario file",
-            )
-        )
+    topo_path = _named_file(ref, raw, file_path, "topology")
     return load_topology(topo_path), topo_path
 
 

@@ -218,6 +218,33 @@ def step_points(
     return segments
 
 
+def _over_time(
+    macro: str,
+    width: float,
+    element_id: str,
+    box: tuple[float, float, float, float],
+    horizon_h: float,
+    yticks: list[tuple[float, str]],
+    **parts: Any,
+) -> Markup:
+    """A chart over the horizon in `box` (x0, x1, y0, y1): its frame, ticks and time axis,
+    plus the macro's own `parts`."""
+    x0, x1, y0, y1 = box
+    return _draw(
+        macro,
+        width=width,
+        height=190.0,
+        element_id=element_id,
+        x0=x0,
+        x1=x1,
+        y0=y0,
+        y1=y1,
+        yticks=yticks,
+        axis=time_axis(x0, x1, y1, horizon_h, None),
+        **parts,
+    )
+
+
 def rtt_chart(
     series: Sequence[tuple[float, float | None]],
     horizon_h: float,
@@ -254,17 +281,13 @@ def rtt_chart(
     budget = None
     if budget_ms is not None:
         budget = (ypos(budget_ms), f"RTT budget {budget_ms:g} ms")
-    return _draw(
+    return _over_time(
         "rtt_chart",
-        width=width,
-        height=190.0,
-        element_id=element_id,
-        x0=x0,
-        x1=x1,
-        y0=y0,
-        y1=y1,
-        yticks=[(ypos(tick), f"{tick:g}") for tick in nice_ticks(0.0, hi, 5)],
-        axis=time_axis(x0, x1, y1, horizon_h, None),
+        width,
+        element_id,
+        (x0, x1, y0, y1),
+        horizon_h,
+        [(ypos(tick), f"{tick:g}") for tick in nice_ticks(0.0, hi, 5)],
         gaps=gaps,
         path=" ".join(path),
         budget=budget,
@@ -373,17 +396,13 @@ def restoration_chart(
         text = f"by {format_duration_h(t_h, 'h')}: {p:.3f} (95 % {low:.3f} – {high:.3f})"
         tips.append((xpos(t_h), ypos(p), text))
     band = f"M{' L'.join(upper)} L{' L'.join(reversed(lower))} Z" if points else ""
-    return _draw(
+    return _over_time(
         "restoration_chart",
-        width=width,
-        height=190.0,
-        element_id=element_id,
-        x0=x0,
-        x1=x1,
-        y0=y0,
-        y1=y1,
-        yticks=[(ypos(tick), f"{tick:g}") for tick in (0.0, 0.25, 0.5, 0.75, 1.0)],
-        axis=time_axis(x0, x1, y1, horizon_h, None),
+        width,
+        element_id,
+        (x0, x1, y0, y1),
+        horizon_h,
+        [(ypos(tick), f"{tick:g}") for tick in (0.0, 0.25, 0.5, 0.75, 1.0)],
         band=band,
         path=" ".join(line),
         points=tips,
