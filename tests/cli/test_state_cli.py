@@ -169,3 +169,19 @@ def test_check_decides_restored_by_from_the_state(tmp_path: Path) -> None:
     assert proc.returncode == 1
     outcome = json.loads(report.read_text())["outcomes"][0]
     assert not outcome["passed"] and "needs the network's present state" in outcome["message"]
+
+
+def test_one_run_from_a_state_keeps_the_faults_real_start(tmp_path: Path) -> None:
+    out, csv = tmp_path / "one.json", tmp_path / "t.csv"
+    proc = _twin("run", SCENARIO, "--quiet", "--replication", "2", "--json", out, "--timeline", csv)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(out.read_text())
+    assert doc["schema"].startswith("silkroad-twin/run/") and doc["replication"] == 2
+    found = [r for r in doc["element_outages"] if r["cause_kind"] == "state"]
+    # TCFO down since 4 Jan 00:00, the backhaul since 9 Jan 00:00; as_of 10 Jan 06:00.
+    assert [(r["element"], r["failed_at_h"]) for r in found] == [
+        ("tcfo", -150.0),
+        ("baku-sumgait", -30.0),
+    ]
+    assert found[1]["restored_at_h"] == 30.0  # the ETA, 11 Jan 12:00
+    assert csv.read_text().splitlines()[1].startswith("-150.000000,")

@@ -87,7 +87,8 @@ def run_command(
         typer.Option(
             help="Start from the network as it is now: a state file (as_of, what is down, what "
             "the repair fleet does). Replaces a state the scenario names. Runs "
-            f"{DEFAULT_STATE_REPLICATIONS} replications unless told otherwise and reports each "
+            f"{DEFAULT_STATE_REPLICATIONS} replications unless told otherwise (--replications, "
+            "--precision; or one run: --replication, --timeline, --state-out) and reports each "
             "demand's restoration curve, SLA minutes lost and further-cut risk.",
         ),
     ] = None,
@@ -102,8 +103,12 @@ def run_command(
         str | None, typer.Option(help="With --state-out: the time of the state, e.g. 30d.")
     ] = None,
     replication: Annotated[
-        int, typer.Option(help="Which replication a single run is (its random streams).")
-    ] = 0,
+        int | None,
+        typer.Option(
+            help="Run one replication, this one (its random streams; default 0), e.g. to see "
+            "one run from a state."
+        ),
+    ] = None,
 ) -> int:
     """Simulate a scenario: scheduled cuts and maintenance, stochastic failures, repairs that
     queue for crews and cable ships, and failover; then print per demand its availability, SLA
@@ -159,14 +164,10 @@ def run_command(
             loaded = with_state(loaded, state)
         show = not quiet and sys.stderr.isatty()
         snapshot = _snapshot_request(state_out, at, loaded, replications, precision)
-        if (
-            loaded.state is not None
-            and snapshot is None
-            and replications is None
-            and precision is None
-        ):
+        single = snapshot is not None or replication is not None or timeline is not None
+        if loaded.state is not None and not single and replications is None and precision is None:
             replications = DEFAULT_STATE_REPLICATIONS
-        if replication and (replications is not None or precision is not None):
+        if replication is not None and (replications is not None or precision is not None):
             raise InputError.at(
                 "--replication",
                 0,
@@ -227,7 +228,7 @@ def run_command(
             # hours simulated and is written marked partial.
             result = simulate(
                 loaded,
-                replication=replication,
+                replication=replication or 0,
                 progress=lambda f: bar.update(task, completed=f),
                 stop=lambda: interrupts.requested,
             )
