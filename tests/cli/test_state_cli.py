@@ -89,6 +89,7 @@ def test_state_out_is_deterministic_and_reads_back(tmp_path: Path) -> None:
         (["--at", "3d"], "--at is the time of --state-out"),
         (["--state-out", "x.yaml", "--at", "90d"], "outside the run"),
         (["--state-out", "x.yaml", "--at", "3d", "--replications", "5"], "there are many"),
+        (["--replication", "-1"], "outside the allowed range 0 to 999,999"),
     ],
 )
 def test_state_out_options_are_checked_before_anything_runs(

@@ -21,7 +21,7 @@ from twin.cli.app import (
 )
 from twin.errors import InputError
 from twin.interrupts import sigint_deferred
-from twin.option_values import WORKERS_HELP
+from twin.option_values import MAX_REPLICATIONS, WORKERS_HELP
 from twin.provenance import input_hashes
 
 if TYPE_CHECKING:
@@ -167,6 +167,16 @@ def run_command(
         single = snapshot is not None or replication is not None or timeline is not None
         if loaded.state is not None and not single and replications is None and precision is None:
             replications = DEFAULT_STATE_REPLICATIONS
+        if replication is not None and not 0 <= replication < MAX_REPLICATIONS:
+            raise InputError.at(
+                "--replication",
+                0,
+                0,
+                f"--replication {replication} is outside the allowed range 0 to "
+                f"{MAX_REPLICATIONS - 1:,} (the index of one of the replications --replications "
+                "would run)",
+                "e.g. --replication 0",
+            )
         if replication is not None and (replications is not None or precision is not None):
             raise InputError.at(
                 "--replication",
