@@ -15,6 +15,7 @@ from twin.loading.schema import DemandSpec
 
 ROOT = Path(__file__).resolve().parents[2]
 SILK_ROAD = ROOT / "topologies" / "silk-road-2026.yaml"
+CALIBRATED = ROOT / "topologies" / "silk-road-2026-calibrated.yaml"
 
 
 def _topohub_demand_count(key: str) -> int:
@@ -155,16 +156,18 @@ def test_bad_arguments_exit_2_with_a_hint(
     assert not out.exists()
 
 
+@pytest.mark.parametrize("source", [SILK_ROAD, CALIBRATED], ids=lambda p: p.stem)
 @pytest.mark.parametrize(("fmt", "suffix"), [("graphml", "graphml"), ("node-link", "json")])
 def test_export_then_import_through_the_cli_gives_the_same_model(
-    fmt: str, suffix: str, tmp_path: Path
+    fmt: str, suffix: str, source: Path, tmp_path: Path
 ) -> None:
     exported = tmp_path / f"corridor.{suffix}"
-    assert main(["export", str(SILK_ROAD), "--format", fmt, "-o", str(exported)]) == 0
+    assert main(["export", str(source), "--format", fmt, "-o", str(exported)]) == 0
     assert _leftovers(tmp_path) == []
     back = tmp_path / "back.yaml"
     assert main(["import", str(exported), "-o", str(back)]) == 0
-    original, imported = load_topology(SILK_ROAD), load_topology(back)
+    original, imported = load_topology(source), load_topology(back)
+    assert imported.latency_calibration == original.latency_calibration
     assert dict(imported.links) == dict(original.links)
     assert dict(imported.nodes) == dict(original.nodes)
     assert dict(imported.failure_classes) == dict(original.failure_classes)

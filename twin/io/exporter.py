@@ -2,10 +2,13 @@
 
 Exports carry every attribute the model has, so that an export followed by `twin import` gives
 back an equivalent topology: ids, coordinates, lengths, kinds, capacities, names, failure
-classes (the definitions and each element's class), SRLGs with their descriptions, provenance.
+classes (the definitions and each element's class), SRLGs with their descriptions, provenance,
+and the latency calibration (a topology that `extends:` a `twin calibrate` overlay reports
+calibrated RTTs; an export that dropped the block would silently turn them back into fibre RTTs).
 The graph attribute `silkroad_twin_export` marks the file as ours, which is what lets the
-importer keep its ids and failure classes; a list-valued graph attribute (failure classes,
-SRLGs) is JSON text in GraphML, whose attributes are scalars, and a plain list in node-link.
+importer keep its ids, failure classes and calibration; a structured graph attribute (failure
+classes, SRLGs, the calibration) is JSON text in GraphML, whose attributes are scalars, and
+plain JSON in node-link.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import networkx as nx
 
 from twin.geo import intermediate_points
 from twin.io.importer import EXPORT_MARKER, EXPORT_VERSION
-from twin.model import FailureClass, Topology
+from twin.model import FailureClass, LatencyCalibration, Topology
 
 GEOJSON_POINTS_PER_LINK = 32
 
@@ -38,6 +41,37 @@ def _failure_class_entry(fc: FailureClass) -> dict[str, Any]:
         "estimate": fc.estimate,
     }
     return entry
+
+
+def _calibration_entry(calibration: LatencyCalibration) -> dict[str, Any]:
+    """The `latency_calibration` block as a topology file (and `twin calibrate`) writes it."""
+    entry: dict[str, Any] = {
+        "stretch": calibration.stretch,
+        "overhead_ms": calibration.overhead_ms,
+        "source": calibration.source,
+        "fitted_on": calibration.fitted_on,
+        "date": calibration.date,
+        "corridors": [
+            {
+                "name": c.name,
+                "countries": list(c.countries),
+                "stretch": c.stretch,
+                "overhead_ms": c.overhead_ms,
+            }
+            for c in calibration.corridors
+        ],
+    }
+    if calibration.out_of_sample_mae_ms is not None:
+        entry["out_of_sample_mae_ms"] = calibration.out_of_sample_mae_ms
+    return entry
+
+
+def _graph_objects(topology: Topology) -> dict[str, Any]:
+    """The structured graph attributes: failure classes, SRLGs and the calibration if any."""
+    objects: dict[str, Any] = dict(_graph_lists(topology))
+    if topology.latency_calibration is not None:
+        objects["latency_calibration"] = _calibration_entry(topology.latency_calibration)
+    return objects
 
 
 def _graph_lists(topology: Topology) -> dict[str, list[dict[str, Any]]]:
@@ -96,13 +130,13 @@ def _link_attrs(topology: Topology, link_id: str) -> dict[str, Any]:
 
 
 def to_networkx(topology: Topology) -> nx.MultiGraph:
-    """The topology as a NetworkX multigraph, list-valued graph attributes as JSON text."""
+    """The topology as a NetworkX multigraph, structured graph attributes as JSON text."""
     graph = nx.MultiGraph(
         name=topology.name,
         description=topology.description,
         route_factor=topology.route_factor,
         **{EXPORT_MARKER: EXPORT_VERSION},
-        **{key: json.dumps(value, sort_keys=True) for key, value in _graph_lists(topology).items()},
+        **{key: json.dumps(v, sort_keys=True) for key, v in _graph_objects(topology).items()},
     )
     for node_id in sorted(topology.nodes):
         graph.add_node(node_id, **_node_attrs(topology, node_id))
@@ -117,9 +151,10 @@ def export_graphml(topology: Topology) -> str:
 
 
 def export_node_link(topology: Topology) -> str:
-    """NetworkX node-link JSON; failure classes and SRLGs as plain lists in `graph`."""
+    """NetworkX node-link JSON; failure classes, SRLGs and the calibration as plain JSON in
+    `graph`."""
     data = nx.node_link_data(to_networkx(topology), edges="edges")
-    data["graph"].update(_graph_lists(topology))
+    data["graph"].update(_graph_objects(topology))
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 

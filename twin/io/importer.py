@@ -225,11 +225,12 @@ def _listed(items: list[str], limit: int = 5) -> str:
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
-def _graph_list(graph_attrs: dict[str, Any], key: str, source: str) -> list[dict[str, Any]]:
-    """A list our exporter stored as a graph attribute: native in node-link, JSON in GraphML."""
+def _graph_json(graph_attrs: dict[str, Any], key: str, source: str) -> Any:
+    """A structured value our exporter stored as a graph attribute: native in node-link, JSON
+    text in GraphML; None when absent."""
     value = graph_attrs.get(key)
     if value is None or value == "":
-        return []
+        return None
     if isinstance(value, str):
         try:
             value = loads_bounded(value, source, "re-export the topology with `twin export`")
@@ -239,10 +240,30 @@ def _graph_list(graph_attrs: dict[str, Any], key: str, source: str) -> list[dict
                 f"graph attribute '{key}' is not JSON: {exc}",
                 "re-export the topology with `twin export`",
             ) from exc
+    return value
+
+
+def _graph_list(graph_attrs: dict[str, Any], key: str, source: str) -> list[dict[str, Any]]:
+    """A list of objects our exporter stored as a graph attribute ([] when absent)."""
+    value = _graph_json(graph_attrs, key, source)
+    if value is None:
+        return []
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         raise _fail(
             source,
             f"graph attribute '{key}' must be a list of objects",
+            "re-export the topology with `twin export`",
+        )
+    return value
+
+
+def _graph_calibration(graph_attrs: dict[str, Any], source: str) -> dict[str, Any] | None:
+    """Our export's `latency_calibration` block (checked with the rest of the topology)."""
+    value = _graph_json(graph_attrs, "latency_calibration", source)
+    if value is not None and not isinstance(value, dict):
+        raise _fail(
+            source,
+            "graph attribute 'latency_calibration' must be an object",
             "re-export the topology with `twin export`",
         )
     return value
@@ -338,6 +359,8 @@ def from_node_link(
         "name": _slug(str(graph_attrs.get("name") or source.split("/")[-1].split(":")[-1])),
         "description": _description(graph_attrs, ctx),
         "route_factor": route_factor,
+        # A calibrated topology stays calibrated: its RTTs read the same after the round trip.
+        "latency_calibration": _graph_calibration(graph_attrs, source) if own else None,
         "failure_classes": failure_classes,
         "srlgs": [_srlg_entry(sid, srlg_defs.get(sid), ctx.class_ids) for sid in sorted(srlg_ids)],
         "nodes": nodes.entries,
@@ -345,6 +368,8 @@ def from_node_link(
     }
     if not srlg_ids:
         del topology["srlgs"]
+    if topology["latency_calibration"] is None:
+        del topology["latency_calibration"]
     return Imported(topology, demands, report)
 
 
