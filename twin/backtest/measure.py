@@ -1,12 +1,14 @@
 """The modelled time to restore, read from a run the way an incident's reports define it.
 
-`elements-up`: the time at which the last of the named elements came back, from the run's
-timeline entries (kind `failure`/`maintenance` put an element down, `restore` brings it back;
-an entry's `element` field holds the element ids, joined with "," when one change moved
-several: ids cannot hold a comma). An element down for two reasons at once is back when both
-have ended. `demand-connected`: the end of the demand's first outage (0 when it never lost
-its path: the network rerouted it). None when the restoration did not happen within the
-horizon: the replication is censored.
+`elements-up`: the time at which the last of the named elements came back, from the engine's
+structured records (`twin.results.ElementOutage`: each fault names the elements it took down,
+when they failed and `restored_at_h`, None while still down). An element down for several
+faults at once (a scheduled cut and a stochastic fault) is back when the last of them has
+ended. `demand-connected`: the end of the demand's first outage (0 when it never lost its path:
+the network rerouted it). None when the restoration did not happen within the horizon: the
+replication is censored.
+
+Nothing here reads the readable timeline, so back-test replications run without one.
 """
 
 from __future__ import annotations
@@ -17,28 +19,21 @@ from dataclasses import dataclass
 from twin.model import Observation
 from twin.results import SimulationResult
 
-_DOWN = frozenset({"failure", "maintenance"})
-_UP = "restore"
-
 
 def element_restore_times(result: SimulationResult) -> dict[str, float | None]:
-    """For every element the run took down: when it was last restored, None if still down."""
-    down: dict[str, int] = {}
+    """For every element the run took down: when it was last restored, None if still down.
+
+    An element's down periods are the union of its faults' [failed_at_h, restored_at_h); it is
+    last back at the latest restoration, unless one fault never ended within the horizon."""
     restored: dict[str, float | None] = {}
-    for entry in result.timeline:
-        if entry.kind in _DOWN:
-            delta = 1
-        elif entry.kind == _UP:
-            delta = -1
-        else:
-            continue
-        for element in entry.element.split(","):
-            count = down.get(element, 0) + delta
-            down[element] = count
-            if delta > 0:
+    for record in result.element_outages:
+        for element in dict.fromkeys((record.element, *record.elements)):
+            if element in restored and restored[element] is None:
+                continue  # down for good: a later restoration of another fault cannot lift it
+            if record.restored_at_h is None:
                 restored[element] = None
-            elif count == 0:
-                restored[element] = entry.t_h
+            else:
+                restored[element] = max(restored.get(element) or 0.0, record.restored_at_h)
     return restored
 
 
@@ -69,7 +64,7 @@ class RestoreTimes:
     to restore in one replication, in the order of `observations`."""
 
     observations: tuple[Observation, ...]
-    timeline: bool = True
+    timeline: bool = False  # the records are enough (see the module docstring)
 
     def __call__(self, result: SimulationResult) -> tuple[float | None, ...]:
         return tuple(_restored_h(result, obs) for obs in self.observations)
