@@ -301,6 +301,11 @@ class ScheduledEvent:
     `duration_h` if given, else when the repair model fixes it (`repair=True`), else never.
     `maintenance`: a planned drain from `at_h` for `duration_h` (no failover loss: traffic is
     moved before the drain).
+
+    `permit_wait_h` (repaired cuts only): one wait shared by every element the event cuts before
+    any of their repairs may start, as when several cables cut in one incident wait for the same
+    permit (Red Sea 2024: one Yemeni permit for AAE-1, SEACOM and EIG). A repair resource's
+    `mobilisation_h` is paid per job; this is paid once per incident.
     """
 
     id: str
@@ -311,6 +316,7 @@ class ScheduledEvent:
     duration_h: float | None = None
     repair: bool = False
     note: str = ""
+    permit_wait_h: float = 0.0
 
 
 @dataclass(frozen=True)

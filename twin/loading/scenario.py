@@ -479,9 +479,54 @@ def _event(
                 "move it earlier or lengthen the horizon",
             )
         )
+    repaired = repair and action == "cut"
+    permit_h = _permit_wait(i, e, event_id, repaired, (at_h, *horizon), raw, problems)
     if target is None or at_h is None:
         return None
-    return ScheduledEvent(event_id, action, target, at_h, restore_at_h, duration_h, repair, e.note)
+    return ScheduledEvent(
+        event_id, action, target, at_h, restore_at_h, duration_h, repair, e.note, permit_h
+    )
+
+
+def _permit_wait(
+    i: int,
+    e: Any,
+    event_id: str,
+    repaired: bool,
+    times: tuple[float | None, float | None, object],
+    raw: MDict,
+    problems: list[Problem],
+) -> float:
+    """The event's shared permit wait in hours (0 when none); only a cut handed to the repair
+    model has repairs to hold back, and a wait that outlasts the horizon repairs nothing.
+    `times` are the event's time and the horizon in hours, and the horizon as written."""
+    if e.permit_wait is None:
+        return 0.0
+    mark = _mark(raw, "events", i, "permit_wait")
+    if not repaired:
+        problems.append(
+            mark.problem(
+                f"event {event_id} has permit_wait: but is not repaired by the repair model",
+                "permit_wait: holds back repairs: use it on a cut with restore: repair (or no "
+                "restore: at all), or remove it",
+            )
+        )
+        return 0.0
+    wait_h = _duration(e.permit_wait, mark, f"event {event_id} permit_wait", problems)
+    at_h, horizon_h, horizon_written = times
+    if wait_h is None:
+        return 0.0
+    if at_h is not None and horizon_h is not None and at_h + wait_h >= horizon_h:
+        problems.append(
+            mark.problem(
+                f"event {event_id}: permit_wait {e.permit_wait} ends at or after the horizon "
+                f"({horizon_written}), so nothing would be repaired",
+                f"allowed: 0 to under {horizon_h - at_h:g} h; lengthen horizon: or "
+                "shorten the wait",
+            )
+        )
+        return 0.0
+    return wait_h
 
 
 def _restore(

@@ -230,6 +230,11 @@ class EventSpec(Strict):
     maintenance: TargetSpec | None = None
     restore: Duration | None = None
     duration: Duration | None = None
+    permit_wait: Duration | None = Field(
+        default=None,
+        description="a repaired cut only: one wait (a permit, a mobilisation) shared by every "
+        "element the event cuts before any of their repairs starts",
+    )
     note: str = ""
 
 

@@ -45,7 +45,10 @@ class ElementOutage(NamedTuple):
     within the horizon. `wait_h` is the time queued for the resource (up to the horizon if the
     repair never started). A scheduled outage that ends at a time or after a duration has no
     repair: `repair_h`, `repair_started_at_h` and `resource` are None. `restored_at_h` is None
-    when the element was still down at the end of the horizon.
+    when the element was still down at the end of the horizon. `permit_wait_h` is the wait an
+    incident shares before any of its repairs may start (a scheduled cut's `permit_wait`; the
+    part of it within the horizon): the repair is asked for after it, so
+    `repair_started_at_h == failed_at_h + permit_wait_h + wait_h`.
     """
 
     id: int
@@ -62,6 +65,7 @@ class ElementOutage(NamedTuple):
     wait_h: float
     mobilisation_h: float
     repair_h: float | None
+    permit_wait_h: float = 0.0
 
     @property
     def scheduled(self) -> bool:
@@ -105,6 +109,7 @@ class ElementOutage(NamedTuple):
             wait_h=float(data["wait_h"]),
             mobilisation_h=float(data["mobilisation_h"]),
             repair_h=_hours_or_none(data["repair_h"]),
+            permit_wait_h=float(data.get("permit_wait_h", 0.0)),  # absent before shared waits
         )
 
 

@@ -20,6 +20,8 @@ Processes:
   through the repair model, or never;
 - repair jobs: a fault covered by a repair resource (`simpy.Resource`, one per pool) waits for a
   free unit, then holds it for mobilisation + repair time; faults queue first come, first served.
+  A scheduled cut with a `permit_wait_h` holds all its repair jobs back by that one shared wait
+  (an incident's permit), after which they ask for units together.
 
 Records: every fault (a stochastic failure, or what a scheduled event takes down) is a `Fault`
 filled in as it goes through failure, queueing, repair and restoration, and frozen into a
@@ -343,6 +345,11 @@ class Engine:
             # once (see `_settle`).
             for fault in faults:
                 self.fail(fault, planned=planned, failure=not planned)
+            if event.permit_wait_h > 0:
+                # One wait for the whole incident (a permit), then every repair asks at once.
+                for fault in faults:
+                    fault.permit_wait_h = event.permit_wait_h
+                yield self.env.timeout(event.permit_wait_h)
             several = len(faults) > 1
             jobs = [self.env.process(self._repair_element(event, f, several)) for f in faults]
             yield self.env.all_of(jobs)

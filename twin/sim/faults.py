@@ -20,6 +20,7 @@ class Fault:
         "id",
         "kind",
         "mobilisation_h",
+        "permit_wait_h",
         "repair_h",
         "repair_started_at_h",
         "resource",
@@ -47,6 +48,7 @@ class Fault:
         self.repair_h = repair_h
         self.resource: str | None = None
         self.mobilisation_h = 0.0
+        self.permit_wait_h = 0.0
         self.repair_started_at_h: float | None = None
         self.wait_h = 0.0
         self.restored_at_h: float | None = None
@@ -54,8 +56,10 @@ class Fault:
     def freeze(self, horizon_h: float) -> ElementOutage:
         """The record of this fault as the run left it at `horizon_h`."""
         wait_h = self.wait_h
+        permit_wait_h = min(self.permit_wait_h, horizon_h - self.failed_at_h)
         if self.resource is not None and self.repair_started_at_h is None:
-            wait_h = horizon_h - self.failed_at_h  # still queueing when the horizon came
+            # still queueing when the horizon came
+            wait_h = horizon_h - self.failed_at_h - permit_wait_h
         # Built as the tuple it is (`_make`), skipping the keyword-checking constructor: this
         # runs for every fault of every Monte Carlo replication.
         return _make_record(
@@ -74,6 +78,7 @@ class Fault:
                 wait_h,
                 self.mobilisation_h,
                 self.repair_h,
+                permit_wait_h,
             )
         )
 
