@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from twin.routing import FailureState, Router
 
@@ -139,7 +139,9 @@ class DestinationFlows:
     """All traffic toward one destination: loads (linear in the demands) and worst RTTs."""
 
     loads: Mapping[DirectedLink, float]
-    rtt_ms: Mapping[str, float]  # source -> worst RTT over its equal-cost paths
+    rtt_ms: Mapping[str, float]  # source -> worst RTT over its equal-cost paths (as reported)
+    # source -> the same paths' fibre RTT (equal to rtt_ms without a latency_calibration)
+    fibre_rtt_ms: Mapping[str, float] = field(default_factory=dict)
 
 
 def demand_flows(
@@ -169,16 +171,17 @@ def demand_flows(
     worst: dict[str, float] = {destination: node_delay[destination]}
     for u in reversed(on_paths):
         worst[u] = node_delay[u] + max(link_delay[key] + worst[v] for v, key in next_hops[u])
-    rtts = {s: (0.0 if s == dag.destination else 2.0 * worst[s]) for s in offered if s in worst}
+    fibre = {s: (0.0 if s == dag.destination else 2.0 * worst[s]) for s in offered if s in worst}
+    rtts = fibre
     calibration = router.topology.latency_calibration
     if calibration is not None:  # the same reported RTT as `Path.rtt_ms`: routing stays on fibre
         nodes = router.topology.nodes
         to = nodes[destination].country
         rtts = {
             s: (rtt if s == destination else calibration.rtt_ms(rtt, nodes[s].country, to))
-            for s, rtt in rtts.items()
+            for s, rtt in fibre.items()
         }
-    return DestinationFlows(loads, rtts)
+    return DestinationFlows(loads, rtts, fibre)
 
 
 def demand_flow(router: Router, dag: DestinationDag | None, source: str, gbps: float) -> EcmpFlow:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from twin.model import Assertion, Demand, Scenario
 from twin.results.check import CheckOutcome, CheckReport
 from twin.results.montecarlo import Interval, sla_verdict
+from twin.results.rtt import rtt_text
 from twin.results.sla import Verdict, judge
 from twin.routing import FailureState, Path, Router
 from twin.units import format_duration_h
@@ -48,6 +49,7 @@ def _outcome(
     measured: float | None = None,
     limit: float | None = None,
     detail: str = "",
+    fibre_rtt_ms: float | None = None,
 ) -> CheckOutcome:
     return CheckOutcome(
         scenario=scenario.name,
@@ -61,6 +63,7 @@ def _outcome(
         measured=measured,
         limit=limit,
         detail=detail,
+        measured_fibre_rtt_ms=fibre_rtt_ms,
     )
 
 
@@ -93,9 +96,7 @@ def _single_failures(router: Router, scope: str) -> list[tuple[str, FailureState
 
 def _rtt_text(path: Path) -> str:
     """The checked RTT, and the fibre one beside it when a calibration makes them differ."""
-    if path.calibrated_rtt_ms is None:
-        return f"{path.rtt_ms:.1f} ms"
-    return f"{path.rtt_ms:.1f} ms (fibre {path.fibre_rtt_ms:.1f} ms, calibrated)"
+    return rtt_text(path.rtt_ms, path.fibre_rtt_ms)
 
 
 def _check_max_rtt(scenario: Scenario, router: Router, a: Assertion) -> CheckOutcome:
@@ -105,7 +106,8 @@ def _check_max_rtt(scenario: Scenario, router: Router, a: Assertion) -> CheckOut
     if path is None:
         return _outcome(scenario, a, False, f"{demand.id} has no path at all", None, limit)
     if limit is None:
-        return _outcome(scenario, a, True, f"RTT {_rtt_text(path)} (no limit)", path.rtt_ms)
+        text = f"RTT {_rtt_text(path)} (no limit)"
+        return _outcome(scenario, a, True, text, path.rtt_ms, fibre_rtt_ms=path.fibre_rtt_ms)
     ok = path.rtt_ms <= limit
     verb = "within" if ok else "exceeds"
     return _outcome(
@@ -116,6 +118,7 @@ def _check_max_rtt(scenario: Scenario, router: Router, a: Assertion) -> CheckOut
         path.rtt_ms,
         limit,
         detail="path: " + " - ".join(path.nodes),
+        fibre_rtt_ms=path.fibre_rtt_ms,
     )
 
 
@@ -149,23 +152,23 @@ def _check_n1_rtt(scenario: Scenario, router: Router, a: Assertion) -> CheckOutc
     base = router.shortest_path(demand.source, demand.destination)
     if base is None:
         return _outcome(scenario, a, False, f"{demand.id} has no path at all", None, limit)
-    worst_rtt = base.rtt_ms
-    worst_label = "no failure"
+    worst, worst_label = base, "no failure"
     for lid in base.links:  # only failures on the working path move the demand
         path = router.shortest_path(demand.source, demand.destination, frozenset({lid}))
         if path is None:
             return _outcome(scenario, a, False, f"link {lid} disconnects {demand.id}", None, limit)
-        if path.rtt_ms > worst_rtt:
-            worst_rtt, worst_label = path.rtt_ms, f"link {lid}"
-    ok = limit is None or worst_rtt <= limit
+        if path.rtt_ms > worst.rtt_ms:
+            worst, worst_label = path, f"link {lid}"
+    ok = limit is None or worst.rtt_ms <= limit
     return _outcome(
         scenario,
         a,
         ok,
-        f"worst N-1 RTT {worst_rtt:.1f} ms (after {worst_label})"
+        f"worst N-1 RTT {_rtt_text(worst)} (after {worst_label})"
         + ("" if limit is None else f" {'within' if ok else 'exceeds'} {limit:g} ms"),
-        worst_rtt,
+        worst.rtt_ms,
         limit,
+        fibre_rtt_ms=worst.fibre_rtt_ms,
     )
 
 

@@ -37,7 +37,7 @@ from twin.ecmp import DestinationDag, DirectedLink, demand_flows, destination_da
 from twin.interrupts import ignore_sigint
 from twin.model import Demand, Topology
 from twin.provenance import file_sha256
-from twin.results.contingency import ContingencyResult, FailureImpact
+from twin.results.contingency import ContingencyResult, DemandRtt, FailureImpact
 from twin.routing import FailureState, Metric, Router, expand_srlgs
 
 Mode = Literal["n-1", "n-2", "srlg"]
@@ -52,6 +52,7 @@ class _Contribution:
     loads: Mapping[DirectedLink, float]
     nodes: frozenset[str]
     rtt_ms: Mapping[int, float | None]  # demand index -> RTT (None: unreachable)
+    fibre_rtt_ms: Mapping[int, float]  # demand index -> the same paths' fibre RTT (reachable)
 
 
 _EPS_LOAD = 1e-9  # Gbit/s below this is float residue of removing and re-adding a demand
@@ -130,6 +131,7 @@ class _Evaluator:
             self.base_dags[destination] = dag
         loads: dict[DirectedLink, float] = {}
         rtts: dict[int, float | None] = {}
+        fibre: dict[int, float] = {}
         by_source: dict[str, float] = {}
         for i in members:
             d = self.demands[i]
@@ -142,19 +144,21 @@ class _Evaluator:
             for i in members:
                 source = self.demands[i].source
                 rtts[i] = flow.rtt_ms.get(source) if source in by_source else None
+                if source in flow.fibre_rtt_ms:
+                    fibre[i] = flow.fibre_rtt_ms[source]
         else:
             rtts = dict.fromkeys(members)
         # The nodes a unit crosses only index the base routing (which failures hit it).
         nodes = frozenset(n for u, v, _ in loads for n in (u, v)) if not state else frozenset()
-        return _Contribution(loads, nodes, rtts)
+        return _Contribution(loads, nodes, rtts, fibre)
 
     def _route_single(self, i: int, state: FailureState) -> _Contribution:
         d = self.demands[i]
         path = self.router.shortest_path(d.source, d.destination, state)
         if path is None:
-            return _Contribution({}, frozenset(), {i: None})
+            return _Contribution({}, frozenset(), {i: None}, {})
         loads = dict.fromkeys(zip(path.nodes, path.nodes[1:], path.links, strict=False), d.gbps)
-        return _Contribution(loads, frozenset(path.nodes), {i: path.rtt_ms})
+        return _Contribution(loads, frozenset(path.nodes), {i: path.rtt_ms}, {i: path.fibre_rtt_ms})
 
     def utilisation(
         self, loads: Mapping[DirectedLink, float]
@@ -189,7 +193,8 @@ class _Evaluator:
             for key, load in self.base[unit].loads.items():
                 loads[key] = loads.get(key, self.base_loads[key]) - load
         new = self._route(ordered, state)
-        disconnected, over_rtt = [], []
+        disconnected: list[str] = []
+        over_rtt: list[DemandRtt] = []
         stretch: dict[str, float] = {}
         unrouted = 0.0
         rerouted = 0
@@ -211,7 +216,7 @@ class _Evaluator:
                     rerouted += 1
                     stretch[d.id] = rtt / base_rtt
                 if d.sla.max_rtt_ms is not None and rtt > d.sla.max_rtt_ms:
-                    over_rtt.append(d.id)
+                    over_rtt.append(DemandRtt(d.id, rtt, c.fibre_rtt_ms.get(i, rtt)))
         worst, worst_link, overloaded = self._utilisation_after(loads)
         full: dict[str, float] | None = None
         if self.link_utilisation:
@@ -226,7 +231,7 @@ class _Evaluator:
             label=label,
             elements=elements,
             disconnected=tuple(sorted(disconnected)),
-            over_rtt=tuple(sorted(over_rtt)),
+            over_rtt=tuple(sorted(o.demand for o in over_rtt)),
             stretch=dict(sorted(stretch.items())),
             max_utilisation=worst,
             max_utilisation_link=worst_link,
@@ -234,6 +239,7 @@ class _Evaluator:
             unrouted_gbps=unrouted,
             rerouted=rerouted,
             utilisation=full,
+            over_rtt_ms=tuple(sorted(over_rtt, key=lambda o: o.demand)),
         )
 
 

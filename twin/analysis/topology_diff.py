@@ -29,7 +29,7 @@ from twin.results.diff import (
     Thresholds,
     TopologyDiff,
 )
-from twin.routing import Router
+from twin.routing import Path, Router
 
 
 def _comparable(value: Any) -> Any:
@@ -165,12 +165,13 @@ def measure_demand(
     spof_links, _spof_nodes, spof_srlgs = single_points_of_failure(
         router, base, demand.source, demand.destination
     )
-    worst_rtt: float | None = None if spof_links else base.rtt_ms
-    if worst_rtt is not None:
+    worst: Path | None = None if spof_links else base
+    if worst is not None:
         for lid in base.links:  # only failures on the working path move the demand
             path = router.shortest_path(demand.source, demand.destination, frozenset({lid}))
             assert path is not None  # not a SPOF
-            worst_rtt = max(worst_rtt, path.rtt_ms)
+            if path.rtt_ms > worst.rtt_ms:
+                worst = path
     availability: float | None
     try:
         from twin.analysis.availability import demand_availability
@@ -187,6 +188,8 @@ def measure_demand(
         spof_links=spof_links,
         spof_srlgs=spof_srlgs,
         availability=availability,
-        n1_worst_rtt_ms=worst_rtt,
+        n1_worst_rtt_ms=None if worst is None else worst.rtt_ms,
         n1_disconnecting=spof_links,
+        fibre_rtt_ms=base.fibre_rtt_ms,
+        n1_worst_fibre_rtt_ms=None if worst is None else worst.fibre_rtt_ms,
     )

@@ -45,6 +45,7 @@ from twin.report.svg import (
     rtt_distribution,
 )
 from twin.results import DemandResult, SimulationResult
+from twin.results.rtt import fibre_differs, rtt_text
 from twin.units import HOURS_PER_YEAR, format_duration_h
 
 ColourBy = Literal["downtime", "utilisation"]
@@ -144,6 +145,11 @@ def _one_decimal(value: float | None) -> str:
     return f"{value:.1f}" if value is not None else "–"
 
 
+def _rtt(rtt_ms: float | None, fibre_rtt_ms: float | None) -> str:
+    """An RTT, with the fibre RTT beside it when a calibration makes them differ."""
+    return "–" if rtt_ms is None else rtt_text(rtt_ms, fibre_rtt_ms, unit="")
+
+
 def _summary_row(result: SimulationResult, demand: DemandResult) -> dict[str, Any]:
     status, sentence = verdict(result, demand)
     worst = longest_outage(demand)
@@ -155,8 +161,8 @@ def _summary_row(result: SimulationResult, demand: DemandResult) -> dict[str, An
         "target": f"{target * 100:g} %" if target is not None else "–",
         "downtime": _downtime_text(demand.downtime_min),
         "longest": format_duration_h(worst.duration_h) if worst else "–",
-        "p50": _one_decimal(demand.rtt_p50_ms),
-        "p99": _one_decimal(demand.rtt_p99_ms),
+        "p50": _rtt(demand.rtt_p50_ms, demand.fibre_rtt_p50_ms),
+        "p99": _rtt(demand.rtt_p99_ms, demand.fibre_rtt_p99_ms),
     }
 
 
@@ -219,9 +225,34 @@ def _strips(result: SimulationResult, demand: DemandResult) -> list[tuple[float,
     return strips
 
 
+RttFigures = tuple[float | None, float | None, float | None, float | None]
+
+
+def _rtts(demand: DemandResult) -> tuple[RttFigures, RttFigures]:
+    """(base, p50, p99, max) RTTs as reported, and the fibre RTTs of the same states."""
+    return (
+        (demand.base_rtt_ms, demand.rtt_p50_ms, demand.rtt_p99_ms, demand.rtt_max_ms),
+        (
+            demand.base_fibre_rtt_ms,
+            demand.fibre_rtt_p50_ms,
+            demand.fibre_rtt_p99_ms,
+            demand.fibre_rtt_max_ms,
+        ),
+    )
+
+
+def _calibrated(demand: DemandResult) -> bool:
+    """Whether a calibration made the demand's RTTs differ from fibre: physics first, the page
+    then shows the fibre RTTs beside them."""
+    rtts, fibre = _rtts(demand)
+    return any(fibre_differs(r, f) for r, f in zip(rtts, fibre, strict=True))
+
+
 def _facts(demand: DemandResult) -> list[tuple[str, str]]:
     lost = f"{demand.traffic_lost_gbit / 8.0:,.1f} GB" if demand.traffic_lost_gbit else "none"
-    rtts = (demand.base_rtt_ms, demand.rtt_p50_ms, demand.rtt_p99_ms, demand.rtt_max_ms)
+    rtts, fibre = _rtts(demand)
+    calibrated = _calibrated(demand)
+    fibre_row = [("fibre RTT base / p50 / p99 / max", " / ".join(map(_one_decimal, fibre)) + " ms")]
     return [
         ("SLA availability", format_percent(demand.sla_availability)),
         ("connected", format_percent(demand.availability)),
@@ -230,7 +261,11 @@ def _facts(demand: DemandResult) -> list[tuple[str, str]]:
         ("outages", str(len(demand.outages))),
         ("failovers", str(demand.failovers)),
         ("traffic lost", lost),
-        ("RTT base / p50 / p99 / max", " / ".join(_one_decimal(v) for v in rtts) + " ms"),
+        (
+            f"{'calibrated ' if calibrated else ''}RTT base / p50 / p99 / max",
+            " / ".join(_one_decimal(v) for v in rtts) + " ms",
+        ),
+        *(fibre_row if calibrated else []),
     ]
 
 
@@ -249,6 +284,7 @@ def _demand_section(result: SimulationResult, demand: DemandResult) -> dict[str,
             demand.sla_held,
         ),
         "outages": outage_strip(_strips(result, demand), horizon_h, f"outages-{did}"),
+        "rtt_label": "Calibrated RTT (fibre RTTs in the table)" if _calibrated(demand) else "RTT",
         "rtt": rtt_chart(demand.rtt_series, horizon_h, f"rtt-{did}", demand.sla_max_rtt_ms),
         "rtt_distribution": rtt_distribution(demand.rtt_series, horizon_h, f"rttdist-{did}"),
     }

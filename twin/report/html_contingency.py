@@ -20,6 +20,7 @@ from twin.model import Topology
 from twin.report.html_env import render, twin_version
 from twin.report.html_map import LegendRow, LinkPaint, map_legend, render_map_svg
 from twin.results.contingency import ContingencyResult, FailureImpact
+from twin.results.rtt import demand_rtts_text
 
 # Impact classes, worst first: (key, colour, legend text).
 IMPACT_CLASSES: tuple[tuple[str, str, str], ...] = (
@@ -51,7 +52,7 @@ def impact_summary(impact: FailureImpact) -> str:
     if impact.disconnected:
         parts.append(f"disconnects {', '.join(impact.disconnected)}")
     if impact.over_rtt:
-        parts.append(f"over RTT budget: {', '.join(impact.over_rtt)}")
+        parts.append(f"over RTT budget: {demand_rtts_text(impact.over_rtt, impact.over_rtt_ms)}")
     if impact.overloaded:
         parts.append(f"{len(impact.overloaded)} link direction(s) over 100 %")
     if impact.unrouted_gbps > 0:
@@ -154,7 +155,15 @@ def render_contingency_html(result: ContingencyResult, topology: Topology) -> st
         headline=headline,
         cutting=bool(cutting),
         counts=headline_counts(impacts),
-        ranked=[(f, impact_class(f), max(f.stretch.values(), default=1.0)) for f in ranked(result)],
+        ranked=[
+            (
+                f,
+                impact_class(f),
+                max(f.stretch.values(), default=1.0),
+                demand_rtts_text(f.over_rtt, f.over_rtt_ms),
+            )
+            for f in ranked(result)
+        ],
         map_svg=render_map_svg(
             topology, {}, paint=link_paint(impacts, topology), legend_svg=_legend()
         ),

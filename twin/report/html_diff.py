@@ -43,6 +43,7 @@ from twin.results.diff import (
     Thresholds,
     TopologyDiff,
 )
+from twin.results.rtt import rtt_text
 
 # How each kind of change is drawn on the map: (colour, legend text).
 ADDED_COLOUR = "#2e7d32"
@@ -308,8 +309,9 @@ def _cell_css(delta: DemandDelta, column: str) -> str:
     return ""
 
 
-def _rtt(value: float | None) -> str:
-    return "unreachable" if value is None else f"{value:.1f}"
+def _rtt(value: float | None, fibre_rtt_ms: float | None) -> str:
+    """An RTT cell, with the fibre RTT beside it when a calibration makes them differ."""
+    return "unreachable" if value is None else rtt_text(value, fibre_rtt_ms, unit="")
 
 
 def _n1(m: DemandMeasures) -> str:
@@ -317,7 +319,7 @@ def _n1(m: DemandMeasures) -> str:
         return "unreachable"
     if m.n1_worst_rtt_ms is None:
         return "cut by one failure"
-    return f"{m.n1_worst_rtt_ms:.1f}"
+    return rtt_text(m.n1_worst_rtt_ms, m.n1_worst_fibre_rtt_ms, unit="")
 
 
 def _availability(value: float | None) -> str:
@@ -345,7 +347,7 @@ def _demand_row(d: DemandDelta) -> dict[str, Any]:
         "delta": d,
         "status": demand_status(d),
         "css": SimpleNamespace(**{column: _cell_css(d, column) for column in _COLUMN_PREFIXES}),
-        "rtt": (_rtt(b.rtt_ms), _rtt(a.rtt_ms), rtt_delta),
+        "rtt": (_rtt(b.rtt_ms, b.fibre_rtt_ms), _rtt(a.rtt_ms, a.fibre_rtt_ms), rtt_delta),
         "disjoint": (
             f"{b.link_disjoint_paths}/{b.srlg_disjoint_paths}",
             f"{a.link_disjoint_paths}/{a.srlg_disjoint_paths}",
@@ -440,5 +442,6 @@ def render_diff_html(diff: TopologyDiff, head: DiffSide, base: DiffSide) -> str:
             for c in diff.elements
         ],
         demands=[_demand_row(d) for d in diff.demands],
+        fibre=" (fibre)" if diff.calibrated else "",  # a calibration: fibre RTTs beside its RTTs
         provenance=_provenance(diff, head, base, digest),
     )

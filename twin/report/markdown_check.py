@@ -9,6 +9,7 @@ from __future__ import annotations
 from twin.report.markdown_text import md_code, md_text
 from twin.results.check import CheckOutcome, CheckReport
 from twin.results.diff import TopologyDiff
+from twin.results.rtt import measured_text as _rtt
 
 
 def _number(value: float | None) -> str:
@@ -17,8 +18,9 @@ def _number(value: float | None) -> str:
 
 def _row(o: CheckOutcome) -> str:
     mark = "✅" if o.passed else "❌"
+    measured = _rtt(o.measured, o.measured_fibre_rtt_ms)
     return (
-        f"| {mark} | {md_text(o.scenario)} | {md_text(o.name)} | {_number(o.measured)} | "
+        f"| {mark} | {md_text(o.scenario)} | {md_text(o.name)} | {measured} | "
         f"{_number(o.limit)} | {md_text(o.message)} | {md_code(f'{o.source_path}:{o.line}')} |"
     )
 
@@ -50,9 +52,10 @@ def render_diff_markdown(diff: TopologyDiff) -> str:
             lines.append(f"| {e.kind} | {md_code(e.id)} | {e.change} | {md_text(fields)} |")
         lines.append("")
     if diff.demands:
+        fibre = " (fibre)" if diff.calibrated else ""  # a calibration: fibre RTTs beside its RTTs
         lines += [
-            "| demand | best RTT ms | disjoint paths (link/SRLG) | SPOFs | availability "
-            "| N-1 worst RTT ms | verdict |",
+            f"| demand | best RTT ms{fibre} | disjoint paths (link/SRLG) | SPOFs | availability "
+            f"| N-1 worst RTT ms{fibre} | verdict |",
             "|---|---|---|---|---|---|---|",
         ]
         for d in diff.demands:
@@ -64,13 +67,14 @@ def render_diff_markdown(diff: TopologyDiff) -> str:
             )
             cells = [
                 f"{md_code(d.demand_id)} {md_text(d.source)}→{md_text(d.destination)}",
-                f"{_number(b.rtt_ms)} → {_number(a.rtt_ms)}",
+                f"{_rtt(b.rtt_ms, b.fibre_rtt_ms)} → {_rtt(a.rtt_ms, a.fibre_rtt_ms)}",
                 f"{b.link_disjoint_paths}/{b.srlg_disjoint_paths} → "
                 f"{a.link_disjoint_paths}/{a.srlg_disjoint_paths}",
                 f"{len(b.spof_links) + len(b.spof_srlgs)} → "
                 f"{len(a.spof_links) + len(a.spof_srlgs)}",
                 f"{_number(b.availability)} → {_number(a.availability)}",
-                f"{_number(b.n1_worst_rtt_ms)} → {_number(a.n1_worst_rtt_ms)}",
+                f"{_rtt(b.n1_worst_rtt_ms, b.n1_worst_fibre_rtt_ms)} → "
+                f"{_rtt(a.n1_worst_rtt_ms, a.n1_worst_fibre_rtt_ms)}",
                 md_text(verdict),
             ]
             lines.append("| " + " | ".join(cells) + " |")

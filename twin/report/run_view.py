@@ -20,6 +20,7 @@ from twin.json_input import check_shape
 from twin.results import RUN_SCHEMA, RUN_SCHEMA_V1, DemandResult, Outage, SimulationResult
 from twin.results.prose import describe
 from twin.results.records import NO_PATH_AT_START, ElementOutage, cause_elements
+from twin.results.rtt import fibre_differs, rtt_text
 from twin.units import HOURS_PER_YEAR, WAIT_UNIT, format_duration_h
 
 __all__ = [
@@ -273,12 +274,21 @@ def verdict(result: SimulationResult, demand: DemandResult) -> tuple[str, str]:
     base, peak_rtt = demand.base_rtt_ms, demand.rtt_max_ms
     if not slow and base is not None and peak_rtt is not None and peak_rtt > base + 0.05:
         # Survived, but on a detour: worth saying, it is the margin the next failure eats.
-        parts.append(f"RTT rose from {base:.1f} to {peak_rtt:.1f} ms on detours")
+        parts.append(_rose(demand, base, peak_rtt))
     for down in culprits[:1]:
         words = _repair_words(down)
         if words:
             parts.append(words)
     return status, "; ".join(parts)
+
+
+def _rose(demand: DemandResult, base_ms: float, peak_ms: float) -> str:
+    """The detour sentence, the fibre RTTs beside calibrated ones."""
+    base_fibre, peak_fibre = demand.base_fibre_rtt_ms, demand.fibre_rtt_max_ms
+    if fibre_differs(base_ms, base_fibre) or fibre_differs(peak_ms, peak_fibre):
+        before, after = rtt_text(base_ms, base_fibre), rtt_text(peak_ms, peak_fibre)
+        return f"calibrated RTT rose from {before} to {after} on detours"
+    return f"RTT rose from {base_ms:.1f} to {peak_ms:.1f} ms on detours"
 
 
 def _connected_sla_loss(

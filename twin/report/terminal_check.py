@@ -6,10 +6,11 @@ from rich.console import Console
 
 from twin.report.terminal_text import add_row, styled, titled_table
 from twin.results.check import CheckReport
+from twin.results.rtt import measured_text
 
 
 def _number(value: float | None) -> str:
-    return "—" if value is None else f"{value:.6g}"
+    return measured_text(value)
 
 
 def print_check_report(console: Console, report: CheckReport) -> None:
@@ -23,7 +24,7 @@ def print_check_report(console: Console, report: CheckReport) -> None:
             styled("PASS", "green") if o.passed else styled("FAIL", "bold red"),
             o.scenario,
             o.name,
-            _number(o.measured),
+            measured_text(o.measured, o.measured_fibre_rtt_ms),
             _number(o.limit),
             o.message,
             f"{o.source_path}:{o.line}",

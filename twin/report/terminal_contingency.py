@@ -7,6 +7,7 @@ from rich.console import Console
 from twin.report.terminal_text import add_row, plain, titled_table
 from twin.report.terminal_truncation import shown_of
 from twin.results.contingency import ContingencyResult
+from twin.results.rtt import demand_rtts_text
 
 
 def print_contingency(console: Console, result: ContingencyResult, top: int = 15) -> None:
@@ -22,7 +23,7 @@ def print_contingency(console: Console, result: ContingencyResult, top: int = 15
         "failure",
         "unrouted Gbit/s",
         "disconnected",
-        "over RTT budget",
+        "over RTT budget (fibre)",
         "max stretch",
         "max utilisation",
         "overloaded links",
@@ -35,7 +36,7 @@ def print_contingency(console: Console, result: ContingencyResult, top: int = 15
             f.label,
             f"{f.unrouted_gbps:.6g}",
             ", ".join(f.disconnected) or "-",
-            ", ".join(f.over_rtt) or "-",
+            demand_rtts_text(f.over_rtt, f.over_rtt_ms) or "-",
             f"{stretch:.2f}",
             f"{f.max_utilisation:.3f} on {f.max_utilisation_link or '-'}",
             str(len(f.overloaded)),

@@ -16,7 +16,7 @@ def _pct(value: float) -> str:
     return f"{100.0 * value:.3f}%"
 
 
-def _base_rtt(rtt_ms: float | None, fibre_rtt_ms: float | None) -> str:
+def _rtt(rtt_ms: float | None, fibre_rtt_ms: float | None) -> str:
     if rtt_ms is None:
         return "-"
     return f"{rtt_ms:.1f}" if fibre_rtt_ms is None else f"{rtt_ms:.1f} ({fibre_rtt_ms:.1f})"
@@ -39,7 +39,7 @@ def print_run_summary(console: Console, result: SimulationResult) -> None:
         "outages",
         "longest",
         "base RTT ms (fibre)",
-        "p99 RTT ms",
+        "p99 RTT ms (fibre)",
         "failovers",
         "lost Gbit",
         "SLA held",
@@ -58,8 +58,8 @@ def print_run_summary(console: Console, result: SimulationResult) -> None:
             "-"
             if d.max_time_to_restore_h is None
             else format_duration_h(d.max_time_to_restore_h, WAIT_UNIT),
-            _base_rtt(d.base_rtt_ms, d.base_fibre_rtt_ms),
-            "-" if d.rtt_p99_ms is None else f"{d.rtt_p99_ms:.1f}",
+            _rtt(d.base_rtt_ms, d.base_fibre_rtt_ms),
+            _rtt(d.rtt_p99_ms, d.fibre_rtt_p99_ms),
             str(d.failovers),
             f"{d.traffic_lost_gbit:.3g}",
             styled("yes", "green") if d.sla_held else styled("no", "bold red"),

@@ -33,6 +33,9 @@ class CheckOutcome:
     measured: float | None = None
     limit: float | None = None
     detail: str = ""
+    # RTT checks: the fibre RTT of the measured path beside `measured` (which is calibrated when
+    # the topology has a latency_calibration); None for other kinds.
+    measured_fibre_rtt_ms: float | None = None
 
     @property
     def name(self) -> str:

@@ -22,6 +22,16 @@ WORST_LISTED = 10  # failures named in a document's `worst` list
 
 
 @dataclass(frozen=True)
+class DemandRtt:
+    """A demand's RTT after a failure: `rtt_ms` is what its budget is checked against
+    (calibrated when the topology has a latency_calibration), `fibre_rtt_ms` the physical one."""
+
+    demand: str
+    rtt_ms: float
+    fibre_rtt_ms: float
+
+
+@dataclass(frozen=True)
 class FailureImpact:
     label: str
     elements: tuple[str, ...]
@@ -35,6 +45,8 @@ class FailureImpact:
     rerouted: int
     # Directed link label -> utilisation, every link carrying traffic; None unless asked for.
     utilisation: Mapping[str, float] | None = None
+    # The demands of `over_rtt`, in the same order, with their RTTs after the failure.
+    over_rtt_ms: tuple[DemandRtt, ...] = ()
 
     @property
     def impact_key(self) -> tuple[float, int, int, float]:

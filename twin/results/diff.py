@@ -15,6 +15,7 @@ from pydantic import TypeAdapter
 
 from twin.results.document import dataclass_schema, parse
 from twin.results.frames import Frames
+from twin.results.rtt import fibre_differs
 
 DIFF_SCHEMA = "silkroad-twin/diff/1"
 ElementKind = Literal["node", "link", "srlg", "failure_class"]
@@ -48,6 +49,10 @@ class DemandMeasures:
     availability: float | None
     n1_worst_rtt_ms: float | None  # worst RTT over single-link failures; None if one disconnects
     n1_disconnecting: tuple[str, ...]
+    # The physical RTTs of the same two paths: `rtt_ms` and `n1_worst_rtt_ms` are calibrated
+    # when the topology has a latency_calibration (None in documents written before).
+    fibre_rtt_ms: float | None = None
+    n1_worst_fibre_rtt_ms: float | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,17 @@ class TopologyDiff(Frames):
     @property
     def regressed(self) -> bool:
         return any(d.regressions for d in self.demands)
+
+    @property
+    def calibrated(self) -> bool:
+        """Whether a calibration made some RTT differ from its fibre figure: then every view
+        shows the fibre RTTs beside the calibrated ones."""
+        return any(
+            fibre_differs(m.rtt_ms, m.fibre_rtt_ms)
+            or fibre_differs(m.n1_worst_rtt_ms, m.n1_worst_fibre_rtt_ms)
+            for d in self.demands
+            for m in (d.before, d.after)
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {

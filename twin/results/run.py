@@ -88,6 +88,11 @@ class DemandResult:
     # The base path's physical RTT beside `base_rtt_ms`, which is calibrated when the topology
     # has a latency_calibration (else the two are equal).
     base_fibre_rtt_ms: float | None = None
+    # The fibre RTTs of the states behind rtt_p50_ms, rtt_p99_ms and rtt_max_ms (None when
+    # never connected, or in documents written before they were kept).
+    fibre_rtt_p50_ms: float | None = None
+    fibre_rtt_p99_ms: float | None = None
+    fibre_rtt_max_ms: float | None = None
 
     @property
     def outage_count(self) -> int:

@@ -50,6 +50,9 @@ class _DemandAcc:
     lost_gbit: float = 0.0
     failovers: int = 0
     rtt_dwell_h: dict[float, float] = field(default_factory=dict)  # RTT -> time spent at it
+    # RTT -> the fibre RTT of the same paths. One-to-one for a demand: its two ends fix the
+    # calibration, which only ever raises the fibre figure monotonically (stretch >= 1).
+    fibre_of_rtt: dict[float, float] = field(default_factory=dict)
     rtt_series: list[tuple[float, float | None]] = field(default_factory=list)
     # (start_h, end_h, ids of the faults that cut the last path); rendered in `finish`.
     outages: list[tuple[float, float, tuple[int, ...]]] = field(default_factory=list)
@@ -59,9 +62,10 @@ class _DemandAcc:
 
 @dataclass(frozen=True)
 class StateView:
-    """Per demand (in observer order): RTT or None, SLA met, Gbit/s dropped; loaded links."""
+    """Per demand (in observer order): RTT or None, SLA met, Gbit/s dropped, fibre RTT or None;
+    loaded links."""
 
-    demands: tuple[tuple[float | None, bool, float], ...]
+    demands: tuple[tuple[float | None, bool, float, float | None], ...]
     loaded_links: tuple[tuple[str, float], ...]
 
 
@@ -189,7 +193,8 @@ class Observer:
                 rtt = route.rtt_ms
                 limit = acc.demand.sla.max_rtt_ms
                 sla_ok = rtt is not None and route.fully_carried and (limit is None or rtt <= limit)
-                demand_rows.append((rtt, sla_ok, route.dropped_gbps))
+                fibre = max((path.fibre_rtt_ms for path, _ in route.flows), default=None)
+                demand_rows.append((rtt, sla_ok, route.dropped_gbps, fibre))
             links = self.scenario.topology.links
             loaded = tuple(
                 (lid, load / links[lid].capacity_gbps)
@@ -210,10 +215,12 @@ class Observer:
         for state, dt in self.dwell_h.items():
             total_h += dt
             view = self._state_view(self.results[state])
-            for acc, (rtt, sla_ok, dropped_gbps) in zip(accs, view.demands, strict=True):
+            for acc, (rtt, sla_ok, dropped_gbps, fibre) in zip(accs, view.demands, strict=True):
                 if rtt is not None:
                     acc.connected_h += dt
                     acc.rtt_dwell_h[rtt] = acc.rtt_dwell_h.get(rtt, 0.0) + dt
+                    if fibre is not None:
+                        acc.fibre_of_rtt[rtt] = fibre
                     if sla_ok:
                         acc.sla_ok_h += dt
                 if dropped_gbps:
@@ -330,6 +337,10 @@ class Observer:
         per_year = HOURS_PER_YEAR / horizon_h
         durations = [o.duration_h for o in outages]
         rtts = list(acc.rtt_dwell_h.items())
+        # The quantiles are RTTs the demand dwelt at, so each has its own fibre RTT.
+        p50, p99 = weighted_quantile(rtts, 0.5), weighted_quantile(rtts, 0.99)
+        peak = max((r for r, _ in rtts), default=None)
+        fibre = acc.fibre_of_rtt
         held, note = _sla_verdict(d, sla_availability, weighted_quantile(rtts, 1.0))
         return DemandResult(
             id=d.id,
@@ -346,14 +357,17 @@ class Observer:
             outages=outages,
             mean_time_to_restore_h=sum(durations) / len(durations) if durations else None,
             max_time_to_restore_h=max(durations) if durations else None,
-            rtt_p50_ms=weighted_quantile(rtts, 0.5),
-            rtt_p99_ms=weighted_quantile(rtts, 0.99),
-            rtt_max_ms=max((r for r, _ in rtts), default=None),
+            rtt_p50_ms=p50,
+            rtt_p99_ms=p99,
+            rtt_max_ms=peak,
             base_rtt_ms=self.base.routes[d.id].rtt_ms,
             base_fibre_rtt_ms=max(
                 (path.fibre_rtt_ms for path, _ in self.base.routes[d.id].flows), default=None
             ),
             rtt_series=tuple(acc.rtt_series),
+            fibre_rtt_p50_ms=fibre.get(p50) if p50 is not None else None,
+            fibre_rtt_p99_ms=fibre.get(p99) if p99 is not None else None,
+            fibre_rtt_max_ms=fibre.get(peak) if peak is not None else None,
             failovers=acc.failovers,
             traffic_lost_gbit=acc.lost_gbit,
             sla_held=held,
