@@ -145,3 +145,30 @@ def test_link_utilisation_is_opt_in(tmp_path: Path) -> None:
         assert lid != "tcfo"
         assert value == pytest.approx(100.0 / capacity[lid])
     assert max(tcfo["utilisation"].values()) == pytest.approx(tcfo["max_utilisation"])
+
+
+def test_markdown_names_each_demand_over_budget_with_its_fibre_rtt(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On the calibrated corridor the Markdown (for a CI summary) gives the calibrated RTT of a
+    demand over budget and the fibre RTT beside it, the same figures the JSON holds; the table
+    says it lists only the worst failures."""
+    calibrated = ROOT / "topologies" / "silk-road-2026-calibrated.yaml"
+    demands = tmp_path / "demands.yaml"
+    demands.write_text(
+        "demands:\n"
+        "  - {id: fra-bak, source: frankfurt, destination: baku, gbps: 10,\n"
+        "     sla: {max_rtt_ms: 80}}\n"
+    )
+    out, markdown = tmp_path / "out.json", tmp_path / "out.md"
+    args = ["contingency", str(calibrated), "--demands", str(demands), "--top", "3"]
+    assert main([*args, "--json", str(out), "--markdown", str(markdown)]) == 0
+    data = json.loads(out.read_text())
+    readings = [r for f in data["failures"] for r in f["over_rtt_ms"]]
+    assert readings and all(r["rtt_ms"] > r["fibre_rtt_ms"] for r in readings)
+    text = markdown.read_text()
+    first = data["failures"][[f["label"] for f in data["failures"]].index(data["worst"][0])]
+    reading = first["over_rtt_ms"][0]
+    assert f"fra-bak {reading['rtt_ms']:.1f} ms (fibre {reading['fibre_rtt_ms']:.1f} ms)" in text
+    assert f"The worst 3 of {len(data['failures'])} failures" in text
+    assert "(fibre" in capsys.readouterr().out  # the terminal table too

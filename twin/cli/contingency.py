@@ -14,6 +14,7 @@ from twin.cli.app import (
     EXIT_OK,
     app,
     emit_json_stream,
+    emit_text,
     human_console,
     progress_bar,
     stderr_console,
@@ -107,6 +108,7 @@ class ContingencyRequest:
     link_utilisation: bool = False
     json_path: Path | None = None
     scheduler: str | None = None
+    markdown_path: Path | None = None
 
     def checked(self) -> ContingencyRequest:
         """Every option checked before any work: exit 2 naming the option."""
@@ -128,6 +130,7 @@ class ContingencyRequest:
 
 def run_contingency(topology: Topology, demands: list[Demand], request: ContingencyRequest) -> int:
     """The one code path of `twin contingency` and `twin analyze --contingency`."""
+    from twin.report.markdown_contingency import contingency_markdown
     from twin.report.terminal_contingency import print_contingency
     from twin.results.contingency import failure_document
 
@@ -136,10 +139,12 @@ def run_contingency(topology: Topology, demands: list[Demand], request: Continge
     # marked partial, and the write itself is never cut short (see twin.interrupts).
     with sigint_deferred() as interrupts:
         result = _evaluate(topology, demands, request, stop=lambda: interrupts.requested)
-        print_contingency(human_console(request.json_path), result, request.top)
+        console = human_console(request.json_path, request.markdown_path)
+        print_contingency(console, result, request.top)
         # Streamed: an N-2 document runs to hundreds of MB, which building whole would double.
         failures = (failure_document(f) for f in result.failures)
         emit_json_stream(request.json_path, result.document_head(), "failures", failures)
+        emit_text(request.markdown_path, contingency_markdown(result, request.top))
     return EXIT_INTERRUPTED if interrupts.requested else EXIT_OK
 
 
@@ -192,9 +197,18 @@ def contingency_command(
         Path | None,
         typer.Option("--json", help="Write results as JSON to FILE, or - for standard output."),
     ] = None,
+    markdown: Annotated[
+        Path | None,
+        typer.Option(
+            "--markdown",
+            help="Write the worst failures (--top) as Markdown to FILE, or - for standard output "
+            "(e.g. $GITHUB_STEP_SUMMARY).",
+        ),
+    ] = None,
 ) -> int:
     """For every failure of the chosen kind: the demands that lose connectivity or exceed their
-    RTT budget, the RTT stretch of rerouted demands, link utilisations (per direction), the
+    RTT budget (with their RTTs, and the fibre RTT beside a calibrated one), the RTT stretch of
+    rerouted demands, link utilisations (per direction), the
     overloaded links and the traffic that finds no path; the worst failures first (traffic
     lost, then demands disconnected, then demands over their RTT budget, then link load).
 
@@ -212,6 +226,8 @@ def contingency_command(
         twin contingency net.yaml --mode n-2 --routing ecmp --metric hops --gravity 1000
 
         twin contingency net.yaml --mode n-2 --gravity 1000 --scheduler tcp://HOST:8786
+
+        twin contingency net.yaml --scenario s.yaml --markdown "$GITHUB_STEP_SUMMARY"
     """
     from twin.analysis.demand_sets import select_demands
     from twin.loading import load_topology
@@ -227,6 +243,7 @@ def contingency_command(
         link_utilisation=link_utilisation,
         json_path=json_path,
         scheduler=scheduler,
+        markdown_path=markdown,
     ).checked()
     # Ctrl-C while loading waits for it: once the command has started, it writes something.
     with sigint_deferred():
