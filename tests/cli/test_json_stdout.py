@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TWIN = Path(sys.executable).with_name("twin")
 TOPO_2021 = str(ROOT / "topologies" / "silk-road-2021.yaml")
 TOPO_2026 = str(ROOT / "topologies" / "silk-road-2026.yaml")
+TOPO_CALIBRATED = str(ROOT / "topologies" / "silk-road-2026-calibrated.yaml")  # TCC's topology
 TCC = str(ROOT / "scenarios" / "trans-caspian-cut.yaml")
 BROKEN = str(ROOT / "tests" / "data" / "check" / "broken-sla.yaml")
 GOOD = str(ROOT / "tests" / "data" / "good" / "base.yaml")
@@ -76,7 +77,7 @@ def test_report_json_dash(tmp_path: Path) -> None:
         == 0
     )
     proc = twin(
-        tmp_path, "report", "r.json", "-o", "r.html", "--topology", TOPO_2026, "--json", "-"
+        tmp_path, "report", "r.json", "-o", "r.html", "--topology", TOPO_CALIBRATED, "--json", "-"
     )
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)

@@ -15,6 +15,8 @@ from twin.loading import load_scenario
 from twin.sim import simulate
 
 ROOT = Path(__file__).resolve().parents[2]
+# trans-caspian-cut runs on the calibrated corridor: an overlay extending silk-road-2026.
+CALIBRATED = ROOT / "topologies" / "silk-road-2026-calibrated.yaml"
 SCENARIO = ROOT / "scenarios" / "trans-caspian-cut.yaml"
 
 pytestmark = pytest.mark.skipif(not SCENARIO.exists(), reason="shipped scenario not present")
@@ -39,7 +41,7 @@ def test_report_writes_html_and_json_summary(
     results_json: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     html, summary = tmp_path / "r.html", tmp_path / "r.json"
-    topo = ROOT / "topologies" / "silk-road-2026.yaml"
+    topo = CALIBRATED  # the scenario's topology
     status = main(
         [
             "report",
@@ -123,7 +125,7 @@ def test_a_version_1_run_file_is_refused_with_the_way_out(
 
 
 def test_plot_png_and_svg(results_json: Path, tmp_path: Path) -> None:
-    topo = ROOT / "topologies" / "silk-road-2026.yaml"
+    topo = CALIBRATED  # the scenario's topology
     png = tmp_path / "map.png"
     assert (
         main(["plot", str(results_json), "--kind", "map", "-o", str(png), "--topology", str(topo)])
@@ -188,7 +190,8 @@ def test_montecarlo_report_has_the_map_and_the_inputs_hash(
 
     files = [
         InputFile("scenario", "", sha(SCENARIO)),
-        InputFile("topology", "", sha(TOPOLOGY)),
+        InputFile("topology", "", sha(CALIBRATED)),
+        InputFile("extends", "", sha(TOPOLOGY)),
         InputFile("extends", "", sha(ROOT / "topologies" / "silk-road-2021.yaml")),
     ]
     assert inputs_digest(files) in html

@@ -208,6 +208,6 @@ def test_run_json_records_the_sha256_of_its_input_files(tmp_path: Path) -> None:
     scenario = ROOT / "scenarios" / "trans-caspian-cut.yaml"
     assert _twin("run", scenario, "--json", out).returncode == 0
     document = json.loads(out.read_text())
-    topology = ROOT / "topologies" / "silk-road-2026.yaml"
+    topology = ROOT / "topologies" / "silk-road-2026-calibrated.yaml"  # the scenario's
     assert document["scenario_sha256"] == hashlib.sha256(scenario.read_bytes()).hexdigest()
     assert document["topology_sha256"] == hashlib.sha256(topology.read_bytes()).hexdigest()

@@ -253,7 +253,7 @@ def test_results_record_their_inputs_and_hashes() -> None:
     root = Path(__file__).resolve().parents[2]
     scenario = load_scenario(root / "scenarios" / "trans-caspian-cut.yaml")
     data = run_replications(scenario, replications=2).to_dict()
-    topology_file = root / "topologies" / "silk-road-2026.yaml"
+    topology_file = root / "topologies" / "silk-road-2026-calibrated.yaml"
     assert Path(data["topology_path"]).resolve() == topology_file.resolve()
     assert data["topology_sha256"] == hashlib.sha256(topology_file.read_bytes()).hexdigest()
     scenario_file = root / "scenarios" / "trans-caspian-cut.yaml"
