@@ -19,19 +19,19 @@ PERMIT_H = 500.0  # one permit for the incident
 MOB_H, REPAIR_H = 24.0, 240.0  # the ship: fixed mobilisation per job, fixed repair per cable
 
 
-def _node(node_id: str, lon: float) -> model.Node:
-    return model.Node(node_id, node_id.upper(), "EG", "pop", 20.0, lon)
-
-
 def _topology() -> model.Topology:
-    fc = model.FailureClass("sub", "per_link", 0.0, model.RepairTime("fixed", REPAIR_H))
-    nodes = {"a": _node("a", 38.0), "b": _node("b", 40.0)}
-    links = {
-        lid: model.Link(lid, "a", "b", "submarine", 300.0, 10.0, "sub", ("anchor",), sea="red")
-        for lid in ("c1", "c2", "c3")
-    }
-    srlgs = {"anchor": model.Srlg("anchor", "one anchor drag")}
-    return model.Topology("three", nodes, links, srlgs, {"sub": fc})
+    """Three cables between two landings, one SRLG: what one anchor drag cuts."""
+    ends = {"a": 38.0, "b": 40.0}  # longitudes on the Red Sea's latitude
+    return model.Topology(
+        "three",
+        {n: model.Node(n, n.upper(), "EG", "pop", 20.0, lon) for n, lon in ends.items()},
+        {
+            c: model.Link(c, "a", "b", "submarine", 300.0, 10.0, "sub", ("anchor",), sea="red")
+            for c in ("c1", "c2", "c3")
+        },
+        {"anchor": model.Srlg("anchor", "one anchor drag")},
+        {"sub": model.FailureClass("sub", "per_link", 0.0, model.RepairTime("fixed", REPAIR_H))},
+    )
 
 
 def _scenario(permit_wait_h: float, horizon_h: float = 5000.0) -> model.Scenario:
@@ -44,15 +44,9 @@ def _scenario(permit_wait_h: float, horizon_h: float = 5000.0) -> model.Scenario
         permit_wait_h=permit_wait_h,
     )
     ship = model.RepairResource("ship", "ship", 1, ("red",), mobilisation_h=MOB_H)
+    demand = model.Demand("ab", "a", "b", 1.0)
     return model.Scenario(
-        "incident",
-        _topology(),
-        "three.yaml",
-        horizon_h,
-        1,
-        (model.Demand("ab", "a", "b", 1.0),),
-        (event,),
-        repair_resources=(ship,),
+        "incident", _topology(), "three.yaml", horizon_h, 1, (demand,), (event,), False, (ship,)
     )
 
 
