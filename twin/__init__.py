@@ -14,6 +14,7 @@ The notebook API mirrors the command line; each call returns a typed result obje
     gate = twin.check(["scenarios"])                              # twin check
     change = twin.diff("topologies/silk-road-2021.yaml", "topologies/silk-road-2026.yaml")
     html = twin.report_html(n1, topo)                             # twin report
+    fix_first = twin.rank(twin.load_scenario("scenarios/annual-reliability.yaml"))  # twin rank
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ _EXPORTS: dict[str, str] = {
     "replicate": "twin.api",
     "check": "twin.gate",
     "diff": "twin.api",
+    "rank": "twin.api",
     # Not `report`: that name is the package of renderers, twin.report.
     "report_html": "twin.api",
     "calibrate": "twin.calibrate",

@@ -2,7 +2,8 @@
 
 Each function is what its command calls, without the printing: `twin.diff` is `twin diff`,
 `twin.check` is `twin check`, `twin.replicate` is `twin run --replications` and
-`twin.report_html` is `twin report` (not `twin.report`: that name is the renderers' package).
+`twin.report_html` is `twin report` (not `twin.report`: that name is the renderers' package),
+`twin.rank` is `twin rank`.
 Results are typed dataclasses; `result.to_frame()` lays their tables out as pandas DataFrames
 (the `frames` extra).
 """
@@ -27,6 +28,7 @@ from twin.report.html_montecarlo import render_montecarlo_html
 from twin.results.contingency import ContingencyResult
 from twin.results.diff import Thresholds, TopologyDiff
 from twin.results.montecarlo import MonteCarloResult
+from twin.results.rank import RankResult, UpgradeResult
 from twin.results.run import SimulationResult
 from twin.revisions import materialise, relabel
 
@@ -48,6 +50,44 @@ def replicate(
     """
     return run_replications(
         scenario, replications=replications, precision=precision, seed=seed, workers=workers
+    )
+
+
+def rank(
+    scenario: Scenario,
+    candidates: str | Path | None = None,
+    *,
+    budget: float | None = None,
+    replications: int = 100,
+    seed: int | None = None,
+    workers: int = 1,
+    availability_method: Literal["auto", "exact", "bounds"] = "auto",
+) -> RankResult | UpgradeResult:
+    """What to fix first, as `twin rank` answers it.
+
+    Without `candidates`: every link, node, SRLG, failure class and repair resource of
+    `scenario` by the SLA downtime minutes a year it would save if it never failed, if its
+    repair were halved, or with one more repair unit (`result.ranked(demand_id)`, None for
+    the traffic-weighted total). With `candidates` (a candidates file): each upgrade's minutes
+    saved, per unit of cost, and the best set within `budget` (default: the file's).
+    """
+    from twin.analysis.availability import Settings
+    from twin.loading.candidates import load_candidates
+    from twin.ranking import rank_importance, rank_upgrades
+
+    settings = Settings(method=availability_method)
+    if candidates is None:
+        return rank_importance(
+            scenario, replications=replications, workers=workers, seed=seed, settings=settings
+        )
+    return rank_upgrades(
+        scenario,
+        load_candidates(candidates, scenario),
+        budget=budget,
+        replications=replications,
+        workers=workers,
+        seed=seed,
+        settings=settings,
     )
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from twin.analysis.checks import CheckOptions, MonteCarloFn, RestorationFn, evaluate
 from twin.errors import InputError, Problem
-from twin.loading import load_scenario, with_state
+from twin.loading import file_kind, load_scenario, with_state
 from twin.model import Scenario
 from twin.montecarlo import replicate, run_replications
 from twin.option_values import require_replications, require_workers
@@ -22,7 +22,10 @@ DEFAULT_SCENARIOS = Path("scenarios")
 
 
 def scenario_paths(paths: Sequence[str | Path]) -> list[Path]:
-    """The scenario files `paths` name: files as given, directories by their *.yaml/*.yml."""
+    """The scenario files `paths` name: files as given, directories by their *.yaml/*.yml.
+
+    Upgrade candidates files (`scenarios/upgrades.yaml`, for `twin rank --candidates`) are
+    left out: they declare no checks, and `twin check scenarios/*.yaml` must keep working."""
     found: list[Path] = []
     for path in map(Path, paths or [DEFAULT_SCENARIOS]):
         if path.is_dir():
@@ -33,7 +36,14 @@ def scenario_paths(paths: Sequence[str | Path]) -> list[Path]:
             raise InputError(
                 Problem(str(path), 0, 0, "no such file or directory", "give scenario files")
             )
-    return found
+    return [p for p in found if not _candidates_file(p)]
+
+
+def _candidates_file(path: Path) -> bool:
+    try:
+        return file_kind(path) == "candidates"
+    except InputError:  # unreadable: loading it as a scenario reports why, with the others
+        return False
 
 
 def require_assertions(given: Sequence[str | Path], loaded: Sequence[Scenario]) -> None:

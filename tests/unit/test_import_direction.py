@@ -34,7 +34,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "twin.dask_client",
         ),
     ),
-    ("model", ("twin.model",)),
+    ("model", ("twin.model", "twin.candidates")),
     # Result types are returned by the layers that compute them, so they sit left of those
     # layers; "results compute nothing" is this rule: they may import only base and model.
     ("results", ("twin.results",)),
@@ -44,7 +44,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("analysis, sim, calibrate", ("twin.analysis", "twin.sim", "twin.calibrate", "twin.outlook")),
     # The gate evaluates checks, running Monte Carlo for `method: montecarlo` ones; the
     # back-test replays incidents through the same replications.
-    ("montecarlo", ("twin.montecarlo", "twin.sweep", "twin.gate", "twin.backtest")),
+    ("montecarlo", ("twin.montecarlo", "twin.sweep", "twin.gate", "twin.backtest", "twin.ranking")),
     ("report", ("twin.report",)),
     # What a notebook calls (`twin.diff`, `twin.report`, ...); the CLI calls the same functions.
     ("notebook API", ("twin", "twin.api")),

@@ -19,6 +19,7 @@ class SchemaKind(StrEnum):
     topology = "topology"
     scenario = "scenario"
     state = "state"
+    candidates = "candidates"
     results = "results"
 
 
@@ -28,18 +29,20 @@ def schema_command(
         SchemaKind | None,
         typer.Option(
             "--kind",
-            help="Write only this kind: the topology, scenario or state input schema, or every "
-            "result file's schema (default: all).",
+            help="Write only this kind: the topology, scenario, state or candidates input "
+            "schema, or every result file's schema (default: all).",
         ),
     ] = None,
     out_dir: Annotated[
         Path, typer.Option("-o", "--out", help="Directory to write the *.schema.json files to.")
     ] = DEFAULT_DIR,
 ) -> int:
-    """Write topology.schema.json, scenario.schema.json and state.schema.json, generated from
-    the same pydantic models that `twin validate` uses, and the schemas of
+    """Write topology.schema.json, scenario.schema.json, state.schema.json and
+    candidates.schema.json (upgrade candidates for `twin rank`), generated from the same
+    pydantic models that `twin validate` uses, and the schemas of
     the result files (montecarlo.result.schema.json, contingency.result...,
-    analysis, check, diff, sweep, validate, report.summary), generated from
+    analysis, check, diff, rank, sweep, upgrades, validate, report.summary),
+    generated from
     the result types that write and read them.
 
     Editors check files as you type when pointed at them; for the VS Code
@@ -58,6 +61,7 @@ def schema_command(
 
         twin schema --kind results
     """
+    from twin.loading.candidates import candidates_schema
     from twin.loading.schema import json_schemas
     from twin.results.schemas import result_schemas
 
@@ -68,6 +72,8 @@ def schema_command(
             for name, schema in json_schemas().items()
             if kind is None or name == kind.value
         )
+    if kind in (None, SchemaKind.candidates):
+        chosen["candidates"] = candidates_schema()
     if kind in (None, SchemaKind.results):
         chosen.update(result_schemas())
     for name, schema in chosen.items():

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
+from twin.candidates import CandidateSet
 from twin.cli.app import (
     EXIT_BAD_INPUT,
     EXIT_OK,
@@ -68,9 +69,13 @@ def validate_command(
     return EXIT_OK if report.valid else EXIT_BAD_INPUT
 
 
-def _counts(model: Topology | Scenario | State | tuple[Demand, ...] | None) -> dict[str, int]:
+def _counts(
+    model: Topology | Scenario | State | tuple[Demand, ...] | CandidateSet | None,
+) -> dict[str, int]:
     if isinstance(model, State):
         return {"down": len(model.down), "resources": len(model.resources)}
+    if isinstance(model, CandidateSet):
+        return {"candidates": len(model.candidates)}
     if isinstance(model, tuple):
         return {"demands": len(model)}
     if isinstance(model, Topology):
@@ -94,6 +99,8 @@ def _summary_table(results: Sequence[ValidatedFile]) -> Table:
             contents = f"{counts['demands']} demands"
         elif isinstance(r.model, State):
             contents = f"as of {r.model.as_of}: {counts['down']} down, {counts['resources']} units"
+        elif isinstance(r.model, CandidateSet):
+            contents = f"{counts['candidates']} upgrade candidates"
         else:
             contents = f"{len(r.problems)} problem(s)"
         verdict = styled("valid", "green") if not r.problems else styled("invalid", "bold red")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from twin.candidates import CandidateSet
 from twin.errors import InputError, Problem
 from twin.loading.errors import problems_from_validation
 from twin.loading.references import demand_reference_problems
@@ -47,14 +48,15 @@ class ValidatedFile:
 
     path: str
     kind: str
-    model: Topology | Scenario | State | tuple[Demand, ...] | None
+    model: Topology | Scenario | State | tuple[Demand, ...] | CandidateSet | None
     problems: tuple[Problem, ...]
 
 
 def file_kind(path: Path) -> str:
     """'state' for a file with `as_of:` (the network now, `twin.loading.state`), 'demands' for a
     file whose top level is only `demands:` (what `twin import --demands-out` writes),
-    'scenario' for other files with demands:/topology:/horizon:, else 'topology'.
+    'candidates' for upgrade candidates (`twin rank --candidates`), 'scenario' for other files
+    with demands:/topology:/horizon:, else 'topology'.
 
     Decided by content, not by name: the same `*.yaml` glob feeds `twin validate`.
     """
@@ -63,6 +65,8 @@ def file_kind(path: Path) -> str:
         return "state"
     if keys == {"demands"}:
         return "demands"
+    if "candidates" in keys:
+        return "candidates"
     if "demands" in keys or "topology" in keys or "horizon" in keys:
         return "scenario"
     return "topology"
@@ -102,11 +106,15 @@ def validate_file(path: Path) -> ValidatedFile:
     kind = "unknown"
     try:
         kind = file_kind(path)
-        model: Topology | Scenario | State | tuple[Demand, ...]
+        model: Topology | Scenario | State | tuple[Demand, ...] | CandidateSet
         if kind == "state":
             model = load_state(path)
         elif kind == "demands":
             model = load_demands(path)
+        elif kind == "candidates":
+            from twin.loading.candidates import load_candidates
+
+            model = load_candidates(path)
         elif kind == "scenario":
             model = load_scenario(path)
         else:

@@ -119,6 +119,7 @@ TWIN_KEYS = frozenset(
     {"nodes", "links", "extends", "remove", "failure_classes", "srlgs"}
     | {"topology", "demands", "horizon", "events", "failures", "checks", "sweep"}
     | {"as_of", "down"}
+    | {"candidates"}
 )
 
 _PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})

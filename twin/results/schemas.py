@@ -14,6 +14,7 @@ from twin.results.check import check_schema
 from twin.results.contingency import contingency_schema
 from twin.results.diff import diff_schema
 from twin.results.montecarlo import montecarlo_schema
+from twin.results.rank import rank_schema, upgrades_schema
 from twin.results.report import report_schema
 from twin.results.sweep import sweep_schema
 from twin.results.validate import validate_schema
@@ -26,8 +27,10 @@ RESULT_SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     "contingency.result": contingency_schema,
     "diff.result": diff_schema,
     "montecarlo.result": montecarlo_schema,
+    "rank.result": rank_schema,
     "report.summary": report_schema,
     "sweep.result": sweep_schema,
+    "upgrades.result": upgrades_schema,
     "validate.result": validate_schema,
 }
 
