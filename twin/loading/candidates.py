@@ -51,7 +51,7 @@ class RepairChangeSpec(Strict):
         Field(
             ge=REPAIR_FACTOR_RANGE[0],
             le=REPAIR_FACTOR_RANGE[1],
-            description="multiplies every repair time of the class (0.5 halves them)",
+            description="0.01 to 100: multiplies every repair time of the class (0.5 halves them)",
         ),
     ]
 
@@ -59,7 +59,9 @@ class RepairChangeSpec(Strict):
 class CandidateSpec(Strict):
     id: Id
     description: str = ""
-    cost: Annotated[float, Field(ge=0, le=MAX_COST, description="in the file's cost_unit")]
+    cost: Annotated[
+        float, Field(ge=0, le=MAX_COST, description="0 to 1e12, in the file's cost_unit")
+    ]
     estimate: bool = False
     basis: Annotated[str, Field(description="where the cost comes from")] = ""
     activate: list[Id] = Field(default_factory=list)
