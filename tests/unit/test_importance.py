@@ -172,9 +172,7 @@ def test_one_more_crew_simulated_with_common_random_numbers_covers_the_markov_va
     covered = 0
     for seed in range(20):
         result = rank_importance(scenario, replications=30, seed=seed)
-        (entry,) = [
-            e for e in result.entries if e.element == "crew" and e.demand == "d"
-        ]
+        (entry,) = [e for e in result.entries if e.element == "crew" and e.demand == "d"]
         assert entry.measure == "plus-one-unit"
         assert entry.saved.method.startswith("simulation: 30 paired replications")
         assert entry.saved.low < entry.saved.high

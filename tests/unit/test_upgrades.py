@@ -165,6 +165,13 @@ def _network(tmp_path: Path) -> Path:
     """a-b-z in series, each hop with a planned twin: activating a twin puts a parallel link
     beside its hop. Terrestrial hops, 1 fault per 1000 km a year, fixed 100 h repairs."""
     (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
+    hops = [("ab", "a", "b", 1000), ("bz", "b", "z", 2000)]
+    links = "".join(
+        f"  - {{id: {lid}{twin}, a: {a}, b: {b}, kind: terrestrial, length_km: {km},\n"
+        f"     capacity_gbps: 100, failure_class: cut{', status: planned' if twin else ''}}}\n"
+        for lid, a, b, km in hops
+        for twin in ("", "2")
+    )
     _write(
         tmp_path / "net.yaml",
         """\
@@ -176,12 +183,10 @@ def _network(tmp_path: Path) -> Path:
           - {id: b, name: B, country: XX, role: pop, lat: 0.0, lon: 5.0}
           - {id: z, name: Z, country: XX, role: pop, lat: 0.0, lon: 10.0}
         links:
-          - {id: ab, a: a, b: b, kind: terrestrial, length_km: 1000, capacity_gbps: 100, failure_class: cut}
-          - {id: bz, a: b, b: z, kind: terrestrial, length_km: 2000, capacity_gbps: 100, failure_class: cut}
-          - {id: ab2, a: a, b: b, kind: terrestrial, length_km: 1000, capacity_gbps: 100, failure_class: cut, status: planned}
-          - {id: bz2, a: b, b: z, kind: terrestrial, length_km: 2000, capacity_gbps: 100, failure_class: cut, status: planned}
         """,
     )
+    with (tmp_path / "net.yaml").open("a", encoding="utf-8") as f:
+        f.write(links)
     _write(
         tmp_path / "scenario.yaml",
         """\
@@ -211,9 +216,7 @@ def test_upgrade_values_and_the_best_set_match_closed_forms(tmp_path: Path) -> N
     scenario = load_scenario(tmp_path / "scenario.yaml")
     result = rank_upgrades(scenario, load_candidates(candidates, scenario))
 
-    def down(
-        twin_ab: bool = False, twin_bz: bool = False, mttr_h: float = 100.0
-    ) -> float:
+    def down(twin_ab: bool = False, twin_bz: bool = False, mttr_h: float = 100.0) -> float:
         pa, pb = _p_up(1.0, 1000.0, mttr_h), _p_up(1.0, 2000.0, mttr_h)
         hop_a = 1.0 - (1.0 - pa) ** (2 if twin_ab else 1)
         hop_b = 1.0 - (1.0 - pb) ** (2 if twin_bz else 1)
