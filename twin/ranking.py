@@ -55,6 +55,8 @@ from twin.results.rank import (
 )
 
 DEFAULT_REPLICATIONS = 100
+# Called after each valuation (an analytic element, a simulated variant): a progress bar.
+Tick = Callable[[], None]
 # Sets of candidates valued one by one for the exact check: 2^12 analytic valuations take a
 # few seconds; simulated ones a full Monte Carlo run each, so far fewer are allowed.
 EXACT_CHECK_MAX = 12
@@ -100,13 +102,21 @@ def paired_saved(
 class _Simulator:
     """Runs the base once and each variant with the same seed and replications."""
 
-    def __init__(self, scenario: Scenario, replications: int, workers: int, seed: int) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        replications: int,
+        workers: int,
+        seed: int,
+        tick: Tick | None = None,
+    ) -> None:
         self.scenario, self.replications, self.workers, self.seed = (
             scenario,
             replications,
             workers,
             seed,
         )
+        self.tick = tick
         self.partial = False
         self._base: tuple[tuple[float, ...], ...] | None = None
 
@@ -119,6 +129,8 @@ class _Simulator:
             seed=self.seed,
         )
         self.partial = self.partial or done.partial
+        if self.tick is not None:
+            self.tick()
         return done.values
 
     def saved(self, variant: Scenario) -> tuple[list[Saved], Saved]:
@@ -171,6 +183,7 @@ def rank_importance(
     seed: int | None = None,
     settings: Settings | None = None,
     stop: Callable[[], bool] | None = None,
+    tick: Tick | None = None,
 ) -> RankResult:
     """Minutes of SLA downtime a year each element would save, per demand and in total.
 
@@ -181,10 +194,10 @@ def rank_importance(
     settings = settings or Settings()
     seed_value = scenario.seed if seed is None else seed
     base = demand_downtimes(scenario.topology, scenario, settings)
-    entries, partial = _analytic_importance(scenario, base, settings, stop)
+    entries, partial = _analytic_importance(scenario, base, settings, stop, tick)
     notes = [ANALYTIC_NOTE, *_model_notes(scenario)]
     if scenario.repair_resources and not partial:
-        simulator = _Simulator(scenario, replications, workers, seed_value)
+        simulator = _Simulator(scenario, replications, workers, seed_value, tick)
         more, partial = _resource_entries(scenario, simulator)
         entries += more
         notes.append(
@@ -354,6 +367,7 @@ def rank_upgrades(
     workers: int = 1,
     seed: int | None = None,
     settings: Settings | None = None,
+    tick: Tick | None = None,
 ) -> UpgradeResult:
     """Each candidate's minutes saved (per demand, total, per unit of cost) and the best set
     within `budget` (default: the file's), greedy and, when small, checked exactly."""
@@ -366,7 +380,7 @@ def rank_upgrades(
     settings = settings or Settings()
     spend = candidate_set.budget if budget is None else budget
     seed_value = scenario.seed if seed is None else seed
-    simulator = _Simulator(scenario, replications, workers, seed_value)
+    simulator = _Simulator(scenario, replications, workers, seed_value, tick)
     valuer = _Valuer(scenario, simulator, settings)
     simulate_sets = any(c.needs_simulation for c in candidate_set.candidates)
     set_valuer = (

@@ -202,9 +202,11 @@ def analytic_importance(
     base: Sequence[Downtime],
     settings: Settings,
     stop: Callable[[], bool] | None = None,
+    tick: Callable[[], None] | None = None,
 ) -> tuple[list[ImportanceEntry], bool]:
     """Never-fails and repair-halved savings of every element, per demand and in total, and
-    whether `stop()` cut the list short (Ctrl-C: the entries so far are kept)."""
+    whether `stop()` cut the list short (Ctrl-C: the entries so far are kept); `tick()`
+    after each element (progress)."""
     entries: list[ImportanceEntry] = []
     zero = Saved(0.0, 0.0, 0.0, CANNOT_FAIL)
     for element in failing_elements(scenario):
@@ -218,4 +220,6 @@ def analytic_importance(
                 after = demand_downtimes(variant, scenario, settings)
                 saves = [saved_between(b, a) for b, a in zip(base, after, strict=True)]
             entries += _entries(element, measure, saves, scenario)
+        if tick is not None:
+            tick()
     return entries, False

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from twin.cli.analyze import _availability_settings
-from twin.cli.app import EXIT_INTERRUPTED, EXIT_OK, app, emit_json, emit_text, human_console
+from twin.cli.app import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    app,
+    emit_json,
+    emit_text,
+    human_console,
+    progress_bar,
+)
 from twin.errors import InputError
 from twin.interrupts import sigint_deferred
 from twin.option_values import WORKERS_HELP
@@ -94,7 +103,15 @@ def rank_command(
 
     settings = _availability_settings(availability_method, 1e-12, 0.1, time_budget)
     _check_top(top)
-    with sigint_deferred() as interrupts:
+    with (
+        sigint_deferred() as interrupts,
+        progress_bar("rank", "{task.completed} valuations", show=sys.stderr.isatty()) as bar,
+    ):
+        task = bar.add_task("rank", total=None)
+
+        def tick() -> None:
+            bar.advance(task)
+
         loaded = load_scenario(scenario)
         if demand is not None and demand not in {d.id for d in loaded.demands}:
             known = ", ".join(d.id for d in loaded.demands)
@@ -110,7 +127,9 @@ def rank_command(
                 workers=workers,
                 seed=seed,
                 settings=settings,
+                tick=tick,
             )
+            bar.stop()
             print_upgrades(console, upgrades, top)
             emit_json(json_path, upgrades.to_dict())
             emit_text(html_path, render_upgrades_html(upgrades))
@@ -125,7 +144,9 @@ def rank_command(
                 seed=seed,
                 settings=settings,
                 stop=lambda: interrupts.requested,
+                tick=tick,
             )
+            bar.stop()
             print_rank(console, ranking, demand, top)
             emit_json(json_path, ranking.to_dict())
             emit_text(html_path, render_rank_html(ranking))
