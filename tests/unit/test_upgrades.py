@@ -265,3 +265,19 @@ def test_the_budget_option_overrides_the_file_and_is_range_checked(
     )
     assert status == 2
     assert "--budget: must be in (0, 1e12]" in capsys.readouterr().err
+
+
+def test_twin_validate_recognises_a_candidates_file_and_twin_check_skips_it(
+    tmp_path: Path,
+) -> None:
+    from twin.gate import scenario_paths
+    from twin.loading import validate_file
+
+    shipped = validate_file(ROOT / "scenarios" / "upgrades.yaml")
+    assert (shipped.kind, shipped.problems) == ("candidates", ())
+    text, line, _ = BAD["absurd-cost"]
+    bad = validate_file(_write(tmp_path / "bad.yaml", text))
+    assert bad.kind == "candidates" and [p.line for p in bad.problems] == [line]
+    gated = scenario_paths([ROOT / "scenarios"])
+    assert ROOT / "scenarios" / "upgrades.yaml" not in gated
+    assert ROOT / "scenarios" / "annual-reliability.yaml" in gated
