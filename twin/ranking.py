@@ -339,12 +339,12 @@ def _exact(candidates: Sequence[Candidate], budget: float, valuer: _Valuer) -> P
 
 
 def _outcomes(
-    candidate_set: CandidateSet, valuer: _Valuer, scenario: Scenario
-) -> list[CandidateOutcome]:
-    outcomes = []
+    candidate_set: CandidateSet, valuer: _Valuer, scenario: Scenario, into: list[CandidateOutcome]
+) -> None:
+    """Each candidate alone, appended to `into` as valued (Ctrl-C keeps those done)."""
     for c in candidate_set.candidates:
         per, total = valuer.value([c])
-        outcomes.append(
+        into.append(
             CandidateOutcome(
                 c.id,
                 c.description,
@@ -355,7 +355,6 @@ def _outcomes(
                 total,
             )
         )
-    return outcomes
 
 
 def rank_upgrades(
@@ -388,8 +387,9 @@ def rank_upgrades(
     )
     notes = [ANALYTIC_NOTE, *_model_notes(scenario)]
     plans: list[Plan] = []
+    outcomes: list[CandidateOutcome] = []
     try:
-        outcomes = _outcomes(candidate_set, valuer, scenario)
+        _outcomes(candidate_set, valuer, scenario, outcomes)
         if spend is None:
             notes.append("no budget given: no best set chosen")
         else:
@@ -405,9 +405,9 @@ def rank_upgrades(
             candidate_set.path,
             candidate_set.cost_unit,
             spend,
-            (),
-            (),
-            (*notes, "interrupted before every candidate was valued"),
+            tuple(outcomes),
+            tuple(plans),
+            (*notes, "interrupted: the candidates and plans valued before Ctrl-C"),
             True,
         )
     if simulate_sets:

@@ -281,3 +281,26 @@ def test_twin_validate_recognises_a_candidates_file_and_twin_check_skips_it(
     gated = scenario_paths([ROOT / "scenarios"])
     assert ROOT / "scenarios" / "upgrades.yaml" not in gated
     assert ROOT / "scenarios" / "annual-reliability.yaml" in gated
+
+
+def test_ctrl_c_during_a_simulation_keeps_what_was_valued(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An interrupted replication run (partial) ends the ranking with a valid partial result:
+    the candidates valued before it, marked partial."""
+    import twin.ranking
+    from twin.montecarlo import Replicated
+
+    def interrupted(*_: object, **__: object) -> Replicated[tuple[float, ...]]:
+        return Replicated(1, ((0.0,) * 5,), 1, partial=True)
+
+    monkeypatch.setattr(twin.ranking, "replicate", interrupted)
+    scenario = load_scenario(SCENARIO)
+    result = rank_upgrades(
+        scenario, load_candidates(ROOT / "scenarios" / "upgrades.yaml", scenario)
+    )
+    assert result.partial
+    # The two analytic candidates before the vessel (the first simulated one), in file order.
+    assert [c.id for c in result.candidates] == ["superhighway", "reserve-caspian-cable"]
+    assert result.plans == ()
+    assert "interrupted" in result.notes[-1]
