@@ -399,17 +399,10 @@ def rank_upgrades(
                 notes.append(exact)
             else:
                 plans.append(exact)
+        partial = False
     except KeyboardInterrupt:
-        return UpgradeResult(
-            scenario.name,
-            candidate_set.path,
-            candidate_set.cost_unit,
-            spend,
-            tuple(outcomes),
-            tuple(plans),
-            (*notes, "interrupted: the candidates and plans valued before Ctrl-C"),
-            True,
-        )
+        partial = True
+        notes.append("interrupted: the candidates and plans valued before Ctrl-C")
     if simulate_sets:
         notes.append(
             "a candidate changes a repair resource (a queue, simulated only): it is valued by "
@@ -426,4 +419,5 @@ def rank_upgrades(
         tuple(outcomes),
         tuple(plans),
         tuple(notes),
+        partial,
     )

@@ -303,4 +303,4 @@ def test_ctrl_c_during_a_simulation_keeps_what_was_valued(
     # The two analytic candidates before the vessel (the first simulated one), in file order.
     assert [c.id for c in result.candidates] == ["superhighway", "reserve-caspian-cable"]
     assert result.plans == ()
-    assert "interrupted" in result.notes[-1]
+    assert any(n.startswith("interrupted") for n in result.notes)
