@@ -22,7 +22,8 @@ from twin.analysis.availability import (
     demand_availability,
 )
 from twin.analysis.availability_network import build_network
-from twin.analysis.frontier import Diagram, bounded_pair
+from twin.analysis.frontier import Diagram
+from twin.analysis.frontier_bounds import bounded_pair
 from twin.analysis.frontier_plan import build_plan
 from twin.model import FailureClass, Link, Node, RepairTime, Srlg, Topology
 from twin.units import HOURS_PER_YEAR

@@ -33,7 +33,8 @@ from typing import Any, Literal
 
 from twin.analysis.availability_blocks import Chain, Group, decompose
 from twin.analysis.availability_network import Network, build_network
-from twin.analysis.frontier import Diagram, OutOfTime, PairOutcome, bounded_pair
+from twin.analysis.frontier import Diagram, OutOfTime, PairOutcome
+from twin.analysis.frontier_bounds import bounded_pair
 from twin.analysis.frontier_exact import TooLarge, exact_pairs
 from twin.analysis.frontier_plan import Plan, build_plan
 from twin.errors import TwinError
@@ -271,7 +272,7 @@ def _bounds_one(
         outcome = bounded_pair(diagram, ends, max_states=cap, deadline=deadline)
         method = (
             f"bounds: truncated frontier search (width {plan.width}, up to {cap:,} states "
-            "kept per step)"
+            "kept per step, the others folded)"
         )
         result = _from_outcome(outcome, method, local.random_components, settings)
         if best is None or result.gap <= best.gap:

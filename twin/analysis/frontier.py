@@ -15,15 +15,12 @@ disconnected for good. Up to the step where the first of s and t enters, every d
 distribution is the unmarked one, so the unmarked distribution is advanced once and each demand
 starts from it there (`availability_of_pairs`).
 
-Bounds: with a cap on the states kept after each step, the least probable states beyond it are
-dropped and their mass is *unknown* (neither connected nor disconnected). Connected mass is then
-a certified lower bound and 1 - disconnected mass a certified upper bound, whatever was dropped:
-every kept mass is an exact probability. With no state dropped the two meet (exact).
+Bounds: a search that keeps only the most probable states of each step is in
+`frontier_bounds`.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -54,6 +51,9 @@ class PairOutcome:
     dropped: float
     peak_states: int
     complete: bool = True  # False: the time budget ended the search, the rest is in `dropped`
+    # Bounds only: mass of truncated states folded into refinements (`frontier_bounds`); what
+    # of it did not end connected for certain is in `dropped`.
+    folded: float = 0.0
 
     @property
     def exact(self) -> bool:
@@ -157,74 +157,6 @@ def _relabel(mark: int, mapping: Mapping) -> int:
     return mapping.get(mark, CLOSED)
 
 
-@dataclass
-class _Masses:
-    connected: float = 0.0
-    disconnected: float = 0.0
-    dropped: float = 0.0
-    peak: int = 0
-
-
-def _marked_step(
-    diagram: Diagram,
-    k: int,
-    states: dict[Key, dict[Marks, float]],
-    ends: tuple[str, str],
-    masses: _Masses,
-) -> dict[Key, dict[Marks, float]]:
-    """One step of a demand's marked distribution; absorbed mass leaves it."""
-    step = diagram.plan.steps[k]
-    adds = step.kind == Kind.ADD and step.vertex in ends
-    out: dict[Key, dict[Marks, float]] = {}
-    for key, marked in states.items():
-        for factor, labels, bits, mapping in diagram.transitions(k, key):
-            target = out.get((labels, bits))
-            for (ms, mt), mass in marked.items():
-                ms, mt = _relabel(ms, mapping), _relabel(mt, mapping)
-                if adds:
-                    if step.vertex == ends[0]:
-                        ms = labels[step.slot]
-                    if step.vertex == ends[1]:
-                        mt = labels[step.slot]
-                weight = mass * factor
-                if ms >= 0 and ms == mt:
-                    masses.connected += weight
-                elif ms == CLOSED or mt == CLOSED:
-                    masses.disconnected += weight
-                else:
-                    if target is None:
-                        target = out[(labels, bits)] = {}
-                    target[(ms, mt)] = target.get((ms, mt), 0.0) + weight
-    return out
-
-
-def _cap_marked(
-    states: dict[Key, dict[Marks, float]], max_states: int, masses: _Masses
-) -> dict[Key, dict[Marks, float]]:
-    """Keep the `max_states` most probable marked states; the rest is unknown mass."""
-    count = sum(len(m) for m in states.values())
-    masses.peak = max(masses.peak, min(count, max_states))
-    if count <= max_states:
-        return states
-    flat = sorted(
-        ((mass, key, marks) for key, m in states.items() for marks, mass in m.items()),
-        key=lambda item: item[0],
-        reverse=True,
-    )
-    kept: dict[Key, dict[Marks, float]] = {}
-    for mass, key, marks in flat[:max_states]:
-        kept.setdefault(key, {})[marks] = mass
-    masses.dropped += sum(item[0] for item in flat[max_states:])
-    return kept
-
-
-def _cap_plain(states: dict[Key, float], max_states: int) -> tuple[dict[Key, float], float]:
-    if len(states) <= max_states:
-        return states, 0.0
-    ranked = sorted(states.items(), key=lambda item: item[1], reverse=True)
-    return dict(ranked[:max_states]), sum(mass for _, mass in ranked[max_states:])
-
-
 def _plain_step(diagram: Diagram, k: int, states: dict[Key, float]) -> dict[Key, float]:
     out: dict[Key, float] = {}
     for key, mass in states.items():
@@ -232,41 +164,3 @@ def _plain_step(diagram: Diagram, k: int, states: dict[Key, float]) -> dict[Key,
             nxt = (labels, bits)
             out[nxt] = out.get(nxt, 0.0) + mass * factor
     return out
-
-
-def bounded_pair(
-    diagram: Diagram,
-    ends: tuple[str, str],
-    *,
-    max_states: int,
-    deadline: float = float("inf"),
-) -> PairOutcome:
-    """Connected / disconnected / unknown mass of one demand, keeping at most `max_states`
-    marked states after each step. Past `deadline` (time.monotonic()) the search stops and the
-    mass still in flight is unknown: the outcome stays certified, marked incomplete."""
-    plan = diagram.plan
-    k = min(plan.add_step[ends[0]], plan.add_step[ends[1]])
-    masses = _Masses()
-    plain: dict[Key, float] = {diagram.start(): 1.0}
-    for j in range(k):  # before either end enters, the distribution is the unmarked one
-        plain, dropped = _cap_plain(_plain_step(diagram, j, plain), max_states)
-        masses.dropped += dropped
-    states = {key: {(PENDING, PENDING): mass} for key, mass in plain.items()}
-    complete = True
-    while states and k < len(plan.steps):
-        if time.monotonic() > deadline:
-            masses.dropped += sum(sum(m.values()) for m in states.values())
-            complete = False
-            break
-        states = _cap_marked(_marked_step(diagram, k, states, ends, masses), max_states, masses)
-        k += 1
-    # Past the last step every vertex has left the frontier: nothing is left unabsorbed.
-    return PairOutcome(
-        ends[0],
-        ends[1],
-        masses.connected,
-        masses.disconnected,
-        masses.dropped,
-        masses.peak,
-        complete,
-    )
