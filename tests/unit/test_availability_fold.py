@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import time
 from collections.abc import Callable
 
 import pytest
@@ -20,7 +21,13 @@ from test_availability_formulas import (
     p_of,
 )
 
-from twin.analysis.availability import Settings, availability_of_demands
+from twin.analysis.availability import (
+    AvailabilityResult,
+    Settings,
+    _second_pass,
+    availability_of_demands,
+)
+from twin.analysis.availability_blocks import decompose
 from twin.analysis.availability_network import build_network
 from twin.analysis.frontier import PENDING, Diagram, Key, Marks
 from twin.analysis.frontier_bounds import Marked, _Absorbed, _marked_step, bounded_pair, refine
@@ -150,3 +157,27 @@ def test_folding_recovers_most_of_the_truncated_mass() -> None:
     assert out.connected <= exact.value <= 1 - out.disconnected
     assert out.folded > 0.0
     assert out.dropped <= 0.1 * out.folded
+
+
+def test_the_second_pass_keeps_the_narrower_certified_interval() -> None:
+    """A demand the first pass left wide (here: told it knew nothing) is retried with a larger
+    first round; the retry's interval is kept only where it is narrower, and still brackets the
+    exact value. With no time left the first-pass result stands."""
+    topo = _grid(6, 6)
+    ends = ("g0-0", "g5-5")
+    exact = availability_of_demands(topo, [ends], settings=Settings(method="exact"))[0]
+    network = build_network(topo, False, set(ends))
+    chain = decompose(network, *ends)
+    plans = [
+        build_plan(g.network.vertices, g.network.edges, g.network.component_p_up)
+        for g in chain.groups
+    ]
+    settings = Settings(method="bounds", tolerance=0.0, relative_width=1e-3, max_exact_states=0)
+    wide = AvailabilityResult(*ends, 0.0, 1.0, False, "first pass", 0, 0, converged=False)
+    results = {ends: wide}
+    _second_pass(results, [(*ends, chain, plans)], settings, time.monotonic())
+    assert results[ends] is wide  # no time left: nothing retried
+    _second_pass(results, [(*ends, chain, plans)], settings, time.monotonic() + 600.0)
+    again = results[ends]
+    assert again.gap < wide.gap and again.converged
+    assert again.lower <= exact.value <= again.upper

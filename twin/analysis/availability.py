@@ -44,14 +44,19 @@ from twin.units import HOURS_PER_YEAR
 Method = Literal["auto", "exact", "bounds"]
 METHODS: tuple[Method, ...] = ("auto", "exact", "bounds")
 # States of one diagram step (exact) or kept per step (bounds): ~100 bytes each, so the default
-# keeps the exact diagram under a few hundred MB and a bounded search under ~50 MB.
+# keeps the exact diagram under a few hundred MB and a bounded search (its exact distribution
+# and the folded one, at half the cap) under ~75 MB.
 MAX_EXACT_STATES = 400_000
 MAX_BOUND_STATES = 262_144
-FIRST_BOUND_STATES = 256
+# The first round is small: with truncated states folded, 64 states already bound most
+# four-nines demands of europe_nosc's core block within 1e-10, in well under a second, and a
+# round that finishes is worth more than a larger one the time share cuts off.
+FIRST_BOUND_STATES = 64
 DEFAULT_TIME_BUDGET_S = 60.0
 # Seconds per kept state and frontier slot in one step of a bounded search (measured on the
-# bench machine, rounded up): how `auto` predicts whether bounds fit the budget.
-SECONDS_PER_STATE_SLOT = 4e-7
+# bench machine: 3.5-3.7e-7 with the folded distribution; rounded up): how `auto` predicts
+# whether bounds fit the budget.
+SECONDS_PER_STATE_SLOT = 5e-7
 SIMULATION_HINT = (
     "estimate it by simulation instead: `twin run SCENARIO --replications N` gives "
     "availability with confidence intervals at any size"
@@ -260,12 +265,17 @@ def _next_cap(cap: int, round_s: float, deadline: float, settings: Settings) -> 
 
 
 def _bounds_one(
-    local: Network, plan: Plan, ends: tuple[str, str], settings: Settings, deadline: float
+    local: Network,
+    plan: Plan,
+    ends: tuple[str, str],
+    settings: Settings,
+    deadline: float,
+    first_cap: int,
 ) -> AvailabilityResult:
     """Certified bounds for one demand on its relevant links, the state cap growing per round
     (`_next_cap`) until the interval is narrow enough or the demand's time share is spent."""
     diagram = Diagram(plan, remember=False)
-    cap = FIRST_BOUND_STATES
+    cap = first_cap
     best: AvailabilityResult | None = None
     while True:
         started = time.monotonic()
@@ -306,7 +316,7 @@ def _not_analysed(s: str, t: str, why: str) -> AvailabilityResult:
 
 
 def _group_result(
-    group: Group, plan: Plan, settings: Settings, deadline: float
+    group: Group, plan: Plan, settings: Settings, deadline: float, first_cap: int
 ) -> AvailabilityResult:
     """One group of blocks: exact when its diagram fits (in half its time), else bounds."""
     local, ends = group.network, (group.entry, group.exit)
@@ -325,7 +335,7 @@ def _group_result(
         else:
             method = f"exact (width {plan.width})"
             return _from_outcome(outcome, method, local.random_components, settings, diagram.size)
-    return _bounds_one(local, plan, ends, settings, deadline)
+    return _bounds_one(local, plan, ends, settings, deadline, first_cap)
 
 
 def _series_down(factor: float, downs: Sequence[float]) -> float:
@@ -337,15 +347,21 @@ def _series_down(factor: float, downs: Sequence[float]) -> float:
 
 
 def _chain_result(
-    s: str, t: str, chain: Chain, plans: Sequence[Plan], settings: Settings, deadline: float
+    s: str,
+    t: str,
+    chain: Chain,
+    plans: Sequence[Plan],
+    settings: Settings,
+    deadline: float,
+    first_cap: int = FIRST_BOUND_STATES,
 ) -> AvailabilityResult:
     """The demand from its independent groups in series, exact ones first, the rest sharing
-    what is left of the demand's time."""
+    what is left of the demand's time; bounded parts start at `first_cap` states."""
     order = sorted(range(len(plans)), key=lambda i: len(plans[i].steps) * plans[i].width)
     parts: list[AvailabilityResult] = []
     for n, i in enumerate(order):
-        share = (deadline - time.monotonic()) / (len(order) - n)
-        parts.append(_group_result(chain.groups[i], plans[i], settings, time.monotonic() + share))
+        end = time.monotonic() + (deadline - time.monotonic()) / (len(order) - n)
+        parts.append(_group_result(chain.groups[i], plans[i], settings, end, first_cap))
     lower = chain.factor * math.prod(r.lower for r in parts)
     upper = chain.factor * math.prod(r.upper for r in parts)
     down_lower = _series_down(chain.factor, [r.down_lower for r in parts])
@@ -382,6 +398,9 @@ def _predicted_s(plans: Sequence[Plan], settings: Settings) -> float:
     )
 
 
+Retry = list[tuple[str, str, Chain, list[Plan]]]
+
+
 def _bounds_all(
     network: Network,
     pairs: Sequence[tuple[str, str]],
@@ -390,13 +409,18 @@ def _bounds_all(
     progress: Progress | None,
     why_not_exact: str,
 ) -> dict[tuple[str, str], AvailabilityResult]:
-    """Each pair decomposed into independent parts in series (`availability_blocks`), within
-    its share of what is left of the budget. A pair whose smallest search is predicted to
-    overrun its share is not started; when that is the first pair, the network is beyond
-    analysis (`BeyondAnalytic`)."""
+    """Each pair decomposed into independent parts in series (`availability_blocks`), in two
+    passes: the first gives each pair its share of half of what is left of the budget (at
+    least twice its predicted smallest round), the second shares the rest among the pairs the
+    time cut short (`_second_pass`). A pair whose smallest search is predicted to overrun its
+    share of the whole budget is not started; when that is the first pair, the network is
+    beyond analysis (`BeyondAnalytic`)."""
     results: dict[tuple[str, str], AvailabilityResult] = {}
+    retry: Retry = []
+    first_pass_end = time.monotonic() + (deadline - time.monotonic()) / 2.0
     for n, (s, t) in enumerate(pairs):
-        share = (deadline - time.monotonic()) / (len(pairs) - n)
+        now = time.monotonic()
+        share = (deadline - now) / (len(pairs) - n)
         chain = decompose(network, s, t)
         if not chain.groups:
             results[(s, t)] = _disconnected(s, t, 0, "disconnected: no path between the ends")
@@ -412,11 +436,36 @@ def _bounds_all(
                 raise BeyondAnalytic(_beyond_message(widest, predicted, share, why_not_exact))
             results[(s, t)] = _not_analysed(s, t, "the time budget ran out")
         else:
-            end = time.monotonic() + share
-            results[(s, t)] = _chain_result(s, t, chain, plans, settings, end)
+            first = max((first_pass_end - now) / (len(pairs) - n), min(share, 2.0 * predicted))
+            found = _chain_result(s, t, chain, plans, settings, now + first)
+            results[(s, t)] = found
+            if not found.converged and found.budget_exhausted:
+                retry.append((s, t, chain, plans))
         if progress is not None:
             progress(n + 1, len(pairs))
+    _second_pass(results, retry, settings, deadline)
     return results
+
+
+def _second_pass(
+    results: dict[tuple[str, str], AvailabilityResult],
+    retry: Retry,
+    settings: Settings,
+    deadline: float,
+) -> None:
+    """The pairs the first pass's time share cut short, each with its share of what is left,
+    starting at 4x (else 2x) the first round's states when predicted to fit; each keeps the
+    narrower of its two intervals."""
+    for n, (s, t, chain, plans) in enumerate(retry):
+        share = (deadline - time.monotonic()) / (len(retry) - n)
+        predicted = _predicted_s(plans, settings)
+        growth = next((g for g in (4, 2) if predicted * g * 1.25 <= share), 0)
+        if growth == 0:
+            continue
+        end = time.monotonic() + share
+        again = _chain_result(s, t, chain, plans, settings, end, growth * FIRST_BOUND_STATES)
+        if again.gap < results[(s, t)].gap:
+            results[(s, t)] = again
 
 
 def _beyond_message(plan: Plan, predicted: float, share: float, why_not_exact: str) -> str:

@@ -76,6 +76,12 @@ def _marked_step(
     for key, marked in states.items():
         for factor, labels, bits, mapping in diagram.transitions(k, key):
             target = out.get((labels, bits))
+            if mapping is None:  # no block joined or closed: the marks stay, nothing absorbed
+                if target is None:
+                    target = out[(labels, bits)] = {}
+                for marks, mass in marked.items():
+                    target[marks] = target.get(marks, 0.0) + mass * factor
+                continue
             for (ms, mt), mass in marked.items():
                 ms, mt = _relabel(ms, mapping), _relabel(mt, mapping)
                 if adds:
