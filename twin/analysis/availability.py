@@ -14,10 +14,12 @@ order, not with the number of links or demands (see `frontier_plan`, `frontier`)
 - **bounds**: per demand, independent parts in series (`availability_blocks`: the blocks on
   its path, node failures of the ends and cut vertices factored out, series-parallel
   reductions); a part whose diagram fits is exact, the others run the same search keeping
-  only the most probable states of each step (`frontier.bounded_pair`). The
-  dropped mass is unknown, so the result is a certified interval. The kept-state cap grows
-  (x4 per round) until the interval is within `tolerance`, or within `relative_width` of the
-  unavailability, or the demand's share of the time budget is spent: the result says which.
+  the most probable states of each step and folding the others into refinements whose mass
+  is connected for certain wherever it still connects (`frontier_bounds`): the result is a
+  certified interval. The kept-state cap grows (x4 per round) until the interval is within
+  `tolerance`, or within `relative_width` of the unavailability, or the demand's share of the
+  time budget is spent: the result says which. A first pass gives each demand its share of
+  half the budget; a second shares the rest among those the time cut short.
 - **auto**: exact when the estimate fits the state cap, bounds otherwise. A network too wide
   for even the smallest bounded search in the budget is refused with a pointer to simulation
   (`BeyondAnalytic`), instead of running out of time or memory.

@@ -10,10 +10,10 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, NotRequired
 
-from pydantic import ConfigDict, TypeAdapter
+from pydantic import ConfigDict
 from typing_extensions import TypedDict
 
-from twin.results.document import json_schema
+from twin.results.document import Adapter, json_schema
 from twin.results.frames import Frames
 
 ANALYSIS_SCHEMA = "silkroad-twin/analysis/1"
@@ -115,7 +115,7 @@ class AnalysisDoc(TypedDict):
     availability: NotRequired[dict[str, AvailabilityDoc]]
 
 
-ADAPTER: TypeAdapter[AnalysisDoc] = TypeAdapter(AnalysisDoc)
+ADAPTER: Adapter[AnalysisDoc] = Adapter(AnalysisDoc)
 
 
 def analysis_schema() -> dict[str, Any]:

@@ -10,9 +10,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import TypeAdapter
-
-from twin.results.document import dataclass_schema, parse
+from twin.results.document import Adapter, dataclass_schema, parse
 from twin.results.frames import Frames
 
 CHECK_SCHEMA = "silkroad-twin/check/1"
@@ -71,7 +69,7 @@ class CheckReport(Frames):
 
 
 # The document is the dataclass as `to_dict` writes it: one declaration reads and describes it.
-ADAPTER: TypeAdapter[CheckReport] = TypeAdapter(CheckReport)
+ADAPTER: Adapter[CheckReport] = Adapter(CheckReport)
 
 
 def check_schema() -> dict[str, Any]:

@@ -12,9 +12,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
-from pydantic import TypeAdapter
-
-from twin.results.document import dataclass_schema, parse
+from twin.results.document import Adapter, dataclass_schema, parse
 from twin.results.frames import Frames
 
 CONTINGENCY_SCHEMA = "silkroad-twin/contingency/1"
@@ -119,7 +117,7 @@ class ContingencyResult(Frames):
 
 
 # The document is the dataclass as `to_dict` writes it: one declaration reads and describes it.
-ADAPTER: TypeAdapter[ContingencyResult] = TypeAdapter(ContingencyResult)
+ADAPTER: Adapter[ContingencyResult] = Adapter(ContingencyResult)
 
 
 def failure_document(failure: FailureImpact) -> dict[str, Any]:

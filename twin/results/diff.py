@@ -11,9 +11,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import TypeAdapter
-
-from twin.results.document import dataclass_schema, parse
+from twin.results.document import Adapter, dataclass_schema, parse
 from twin.results.frames import Frames
 from twin.results.rtt import fibre_differs
 
@@ -127,7 +125,7 @@ class TopologyDiff(Frames):
 
 
 # The document is the dataclass as `to_dict` writes it: one declaration reads and describes it.
-ADAPTER: TypeAdapter[TopologyDiff] = TypeAdapter(TopologyDiff)
+ADAPTER: Adapter[TopologyDiff] = Adapter(TopologyDiff)
 
 
 def diff_schema() -> dict[str, Any]:

@@ -13,11 +13,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, NotRequired
 
-from pydantic import TypeAdapter
 from typing_extensions import TypedDict
 
 from twin.provenance import NO_INPUT, InputRecord
-from twin.results.document import finite, json_schema, parse
+from twin.results.document import Adapter, finite, json_schema, parse
 from twin.results.frames import Frames
 from twin.results.interval import Interval, IntervalDoc
 from twin.results.outlook import (
@@ -150,7 +149,7 @@ class MonteCarloDoc(TypedDict):
     demands: list[DemandDoc]
 
 
-ADAPTER: TypeAdapter[MonteCarloDoc] = TypeAdapter(MonteCarloDoc)
+ADAPTER: Adapter[MonteCarloDoc] = Adapter(MonteCarloDoc)
 
 
 def _demand_doc(d: DemandStats) -> DemandDoc:

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from typing import Any, Literal, NotRequired
 
-from pydantic import TypeAdapter
 from typing_extensions import TypedDict
 
-from twin.results.document import json_schema
+from twin.results.document import Adapter, json_schema
 
 REPORT_SCHEMA = "silkroad-twin/report/1"
 
@@ -39,7 +38,7 @@ class ReportDoc(TypedDict):
     regressed: NotRequired[bool]
 
 
-ADAPTER: TypeAdapter[ReportDoc] = TypeAdapter(ReportDoc)
+ADAPTER: Adapter[ReportDoc] = Adapter(ReportDoc)
 
 
 def report_schema() -> dict[str, Any]:

@@ -9,10 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, NotRequired
 
-from pydantic import TypeAdapter
 from typing_extensions import TypedDict
 
-from twin.results.document import json_schema, parse
+from twin.results.document import Adapter, json_schema, parse
 from twin.results.montecarlo import MonteCarloDoc, MonteCarloResult
 
 SWEEP_SCHEMA = "silkroad-twin/sweep/1"
@@ -42,7 +41,7 @@ class SweepDoc(TypedDict):
     partial: NotRequired[bool]  # absent from files written before Ctrl-C kept partial sweeps
 
 
-ADAPTER: TypeAdapter[SweepDoc] = TypeAdapter(SweepDoc)
+ADAPTER: Adapter[SweepDoc] = Adapter(SweepDoc)
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import TypeAdapter
 from typing_extensions import TypedDict
 
 from twin.errors import Problem
-from twin.results.document import json_schema
+from twin.results.document import Adapter, json_schema
 
 VALIDATE_SCHEMA = "silkroad-twin/validate/1"
 
@@ -77,7 +76,7 @@ class ValidateDoc(TypedDict):
     files: list[FileDoc]
 
 
-ADAPTER: TypeAdapter[ValidateDoc] = TypeAdapter(ValidateDoc)
+ADAPTER: Adapter[ValidateDoc] = Adapter(ValidateDoc)
 
 
 def validate_schema() -> dict[str, Any]:
