@@ -255,6 +255,20 @@ def _exact_all(
     }
 
 
+@dataclass(frozen=True)
+class _Window:
+    """A demand's time: rounds start only when predicted to end by `grow_until`; a running
+    round is cut off at `deadline` (its mass then unknown, so the previous round stands)."""
+
+    grow_until: float
+    deadline: float
+
+    def share(self, parts: int) -> _Window:
+        """One of `parts` equal shares of what is left of both."""
+        now = time.monotonic()
+        return _Window(now + (self.grow_until - now) / parts, now + (self.deadline - now) / parts)
+
+
 def _next_cap(cap: int, round_s: float, deadline: float, settings: Settings) -> int:
     """The next round's state cap: x4, or x2 when only that is predicted to finish before the
     deadline (a round's time grows with its cap); 0 when neither would, so no round is
@@ -271,7 +285,7 @@ def _bounds_one(
     plan: Plan,
     ends: tuple[str, str],
     settings: Settings,
-    deadline: float,
+    window: _Window,
     first_cap: int,
 ) -> AvailabilityResult:
     """Certified bounds for one demand on its relevant links, the state cap growing per round
@@ -281,7 +295,7 @@ def _bounds_one(
     best: AvailabilityResult | None = None
     while True:
         started = time.monotonic()
-        outcome = bounded_pair(diagram, ends, max_states=cap, deadline=deadline)
+        outcome = bounded_pair(diagram, ends, max_states=cap, deadline=window.deadline)
         method = (
             f"bounds: truncated frontier search (width {plan.width}, up to {cap:,} states "
             "kept per step, the others folded)"
@@ -291,7 +305,7 @@ def _bounds_one(
             best = result
         if result.converged or not outcome.complete or outcome.peak_states < cap:
             break
-        following = _next_cap(cap, time.monotonic() - started, deadline, settings)
+        following = _next_cap(cap, time.monotonic() - started, window.grow_until, settings)
         if following == 0:
             if cap < settings.max_bound_states:  # stopped by the time share, not the cap
                 best = replace(best, budget_exhausted=True)
@@ -318,7 +332,7 @@ def _not_analysed(s: str, t: str, why: str) -> AvailabilityResult:
 
 
 def _group_result(
-    group: Group, plan: Plan, settings: Settings, deadline: float, first_cap: int
+    group: Group, plan: Plan, settings: Settings, window: _Window, first_cap: int
 ) -> AvailabilityResult:
     """One group of blocks: exact when its diagram fits (in half its time), else bounds."""
     local, ends = group.network, (group.entry, group.exit)
@@ -326,7 +340,7 @@ def _group_result(
         p = local.edges[0].p_up
         return AvailabilityResult(*ends, p, p, True, "exact (series-parallel)", 1, 1)
     if exact_estimate(plan) <= settings.max_exact_states:
-        exact_deadline = time.monotonic() + (deadline - time.monotonic()) / 2.0
+        exact_deadline = time.monotonic() + (window.grow_until - time.monotonic()) / 2.0
         diagram = Diagram(plan)
         try:
             outcome = exact_pairs(
@@ -337,7 +351,7 @@ def _group_result(
         else:
             method = f"exact (width {plan.width})"
             return _from_outcome(outcome, method, local.random_components, settings, diagram.size)
-    return _bounds_one(local, plan, ends, settings, deadline, first_cap)
+    return _bounds_one(local, plan, ends, settings, window, first_cap)
 
 
 def _series_down(factor: float, downs: Sequence[float]) -> float:
@@ -354,7 +368,7 @@ def _chain_result(
     chain: Chain,
     plans: Sequence[Plan],
     settings: Settings,
-    deadline: float,
+    window: _Window,
     first_cap: int = FIRST_BOUND_STATES,
 ) -> AvailabilityResult:
     """The demand from its independent groups in series, exact ones first, the rest sharing
@@ -362,8 +376,8 @@ def _chain_result(
     order = sorted(range(len(plans)), key=lambda i: len(plans[i].steps) * plans[i].width)
     parts: list[AvailabilityResult] = []
     for n, i in enumerate(order):
-        end = time.monotonic() + (deadline - time.monotonic()) / (len(order) - n)
-        parts.append(_group_result(chain.groups[i], plans[i], settings, end, first_cap))
+        part = window.share(len(order) - n)
+        parts.append(_group_result(chain.groups[i], plans[i], settings, part, first_cap))
     lower = chain.factor * math.prod(r.lower for r in parts)
     upper = chain.factor * math.prod(r.upper for r in parts)
     down_lower = _series_down(chain.factor, [r.down_lower for r in parts])
@@ -412,9 +426,10 @@ def _bounds_all(
     why_not_exact: str,
 ) -> dict[tuple[str, str], AvailabilityResult]:
     """Each pair decomposed into independent parts in series (`availability_blocks`), in two
-    passes: the first gives each pair its share of half of what is left of the budget (at
-    least twice its predicted smallest round), the second shares the rest among the pairs the
-    time cut short (`_second_pass`). A pair whose smallest search is predicted to overrun its
+    passes: in the first, a pair starts rounds within its share of half of what is left of the
+    budget, and a running round may use its share of all of it (so the first round always
+    finishes where the budget allows it); the second shares the rest among the pairs the time
+    cut short (`_second_pass`). A pair whose smallest search is predicted to overrun its
     share of the whole budget is not started; when that is the first pair, the network is
     beyond analysis (`BeyondAnalytic`)."""
     results: dict[tuple[str, str], AvailabilityResult] = {}
@@ -438,8 +453,9 @@ def _bounds_all(
                 raise BeyondAnalytic(_beyond_message(widest, predicted, share, why_not_exact))
             results[(s, t)] = _not_analysed(s, t, "the time budget ran out")
         else:
-            first = max((first_pass_end - now) / (len(pairs) - n), min(share, 2.0 * predicted))
-            found = _chain_result(s, t, chain, plans, settings, now + first)
+            half = (first_pass_end - now) / (len(pairs) - n)
+            window = _Window(now + half, now + share)
+            found = _chain_result(s, t, chain, plans, settings, window)
             results[(s, t)] = found
             if not found.converged and found.budget_exhausted:
                 retry.append((s, t, chain, plans))
@@ -465,7 +481,8 @@ def _second_pass(
         if growth == 0:
             continue
         end = time.monotonic() + share
-        again = _chain_result(s, t, chain, plans, settings, end, growth * FIRST_BOUND_STATES)
+        window = _Window(end, end)
+        again = _chain_result(s, t, chain, plans, settings, window, growth * FIRST_BOUND_STATES)
         if again.gap < results[(s, t)].gap:
             results[(s, t)] = again
 
