@@ -243,8 +243,9 @@ def run_command(
                 stop=lambda: interrupts.requested,
             )
         print_run_summary(human_console(json_path), result)
-        document = result.to_dict() | input_hashes(result.scenario_path, result.topology_path)
-        emit_json(json_path, document)
+        if json_path is not None:  # the document (every record, the inputs' hashes) costs time
+            hashes = input_hashes(result.scenario_path, result.topology_path)
+            emit_json(json_path, result.to_dict() | hashes)
         if timeline is not None:
             write_timeline_csv(timeline, result)
             announce_written(timeline)
@@ -297,8 +298,8 @@ def _montecarlo(
     with sigint_deferred() as interrupts:
         result = _replicate(loaded, options, total, show)
         print_mc_summary(human_console(json_path), result)
-        document = result.to_dict()
-        emit_json(json_path, document)
+        if json_path is not None:
+            emit_json(json_path, result.to_dict())
         if report is not None:
             from twin.report.html_montecarlo import write_montecarlo_report
 
