@@ -12,7 +12,7 @@ import pytest
 from twin.backtest import scoring
 from twin.backtest.library import score, summarise
 from twin.model import Observation
-from twin.results import IncidentResult
+from twin.results.backtest import IncidentResult
 
 
 def _grid(n: int, inverse_cdf: object) -> list[float]:

@@ -30,7 +30,12 @@ from twin.model import Observation, Scenario
 from twin.montecarlo import replicate
 from twin.option_values import require_replications, require_workers, usable_workers
 from twin.provenance import file_sha256
-from twin.results import BacktestResult, BacktestSummary, IncidentResult, ObservationScore
+from twin.results.backtest import (
+    BacktestResult,
+    BacktestSummary,
+    IncidentResult,
+    ObservationScore,
+)
 
 # 400 replications of the whole library take about 4 s on the 2-core reference machine when it
 # is idle (bench/results.md); the 10 % and 90 % quantiles of 400 draws are within about +-1.5

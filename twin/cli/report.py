@@ -24,10 +24,6 @@ from twin.model import Topology
 from twin.provenance import file_sha256
 from twin.report.terminal_text import add_row, plain, styled, titled_table
 from twin.report.terminal_truncation import shown_of
-from twin.results.contingency import CONTINGENCY_SCHEMA, ContingencyResult
-from twin.results.diff import DIFF_SCHEMA, TopologyDiff
-from twin.results.montecarlo import MC_SCHEMA, MonteCarloResult
-from twin.results.report import REPORT_SCHEMA
 
 REPORT_ROWS = 10  # rows of the terminal summary; the HTML report and --json hold every one
 
@@ -208,6 +204,10 @@ def report_command(
     """
     from twin.report.html import render_report_html
     from twin.report.run_view import load_run, verdict
+    from twin.results.contingency import CONTINGENCY_SCHEMA
+    from twin.results.diff import DIFF_SCHEMA
+    from twin.results.montecarlo import MC_SCHEMA
+    from twin.results.report import REPORT_SCHEMA
 
     if colour_by not in ("downtime", "utilisation"):
         raise InputError.at(
@@ -261,6 +261,8 @@ def _montecarlo_report(
 ) -> int:
     """Monte Carlo results: availability with 95 % intervals against each SLA, and the map."""
     from twin.report.html_montecarlo import STATUS_LABEL, sentence, write_montecarlo_report
+    from twin.results.montecarlo import MonteCarloResult
+    from twin.results.report import REPORT_SCHEMA
 
     result = MonteCarloResult.from_dict(data, str(results))
     try:
@@ -313,6 +315,8 @@ def _contingency_report(
         ranked,
         render_contingency_html,
     )
+    from twin.results.contingency import ContingencyResult
+    from twin.results.report import REPORT_SCHEMA
 
     result = ContingencyResult.from_dict(data, str(results))
     topo = _topology_for(data, results, given)
@@ -358,6 +362,8 @@ def _diff_report(
         load_side,
         render_diff_html,
     )
+    from twin.results.diff import TopologyDiff
+    from twin.results.report import REPORT_SCHEMA
 
     diff = TopologyDiff.from_dict(data, str(results))
     head = load_side(str(given) if given else diff.head, [Path(".")] if given else _bases(results))
@@ -435,6 +441,8 @@ def plot_command(
     """
     from twin.report.plots import FORMATS, PLOT_KINDS, plot
     from twin.report.run_view import load_run
+    from twin.results.diff import DIFF_SCHEMA
+    from twin.results.montecarlo import MC_SCHEMA, MonteCarloResult
 
     if kind not in PLOT_KINDS:
         raise InputError.at(

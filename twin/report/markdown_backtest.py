@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from twin.report.markdown_text import md_text
-from twin.results import BacktestResult
+from twin.results.backtest import BacktestResult
 from twin.units import format_duration_h
 
 

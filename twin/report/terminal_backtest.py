@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.console import Console
 
 from twin.report.terminal_text import add_row, plain, styled, titled_table
-from twin.results import BacktestResult, ObservationScore
+from twin.results.backtest import BacktestResult, ObservationScore
 from twin.units import format_duration_h
 
 

@@ -2,17 +2,11 @@
 
 `twin.results.run` holds the result of one simulated replication, `twin.results.records` the
 structured records of its faults, and `twin.results.prose` the sentences rendered from them for
-display. Further result kinds (Monte Carlo, contingency, analysis, check, diff) live beside
-them, so a renderer reads one home and never re-derives or re-parses what a computation produced.
+display. Further result kinds (Monte Carlo, contingency, analysis, check, diff, back-test) live
+beside them, so a renderer reads one home and never re-derives or re-parses what a computation
+produced; they are imported from their own modules, so a command pays only for the kinds it uses.
 """
 
-from twin.results.backtest import (
-    BACKTEST_SCHEMA,
-    BacktestResult,
-    BacktestSummary,
-    IncidentResult,
-    ObservationScore,
-)
 from twin.results.records import ElementOutage
 from twin.results.run import (
     RUN_SCHEMA,
@@ -27,16 +21,11 @@ from twin.results.run import (
 )
 
 __all__ = [
-    "BACKTEST_SCHEMA",
     "RUN_SCHEMA",
     "RUN_SCHEMA_V1",
-    "BacktestResult",
-    "BacktestSummary",
     "DemandResult",
     "ElementOutage",
-    "IncidentResult",
     "LinkResult",
-    "ObservationScore",
     "Outage",
     "ResourceResult",
     "SimulationResult",
