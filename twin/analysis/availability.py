@@ -291,7 +291,7 @@ def _bounds_one(
     """Certified bounds for one demand on its relevant links, the state cap growing per round
     (`_next_cap`) until the interval is narrow enough or the demand's time share is spent."""
     diagram = Diagram(plan, remember=False)
-    cap = first_cap
+    cap = min(first_cap, settings.max_bound_states)
     best: AvailabilityResult | None = None
     while True:
         started = time.monotonic()
