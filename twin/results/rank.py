@@ -12,10 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import TypeAdapter
 from typing_extensions import TypedDict
 
-from twin.results.document import finite, json_schema, parse
+from twin.results.document import Adapter, finite, json_schema, parse
 from twin.results.frames import Frames
 
 RANK_SCHEMA = "silkroad-twin/rank/1"
@@ -121,7 +120,7 @@ class RankDoc(TypedDict):
     partial: bool
 
 
-RANK_ADAPTER: TypeAdapter[RankDoc] = TypeAdapter(RankDoc)
+RANK_ADAPTER: Adapter[RankDoc] = Adapter(RankDoc)
 
 
 def _demand_doc(d: DemandBase) -> DemandWeightDoc:
@@ -271,7 +270,7 @@ class UpgradesDoc(TypedDict):
     partial: bool
 
 
-UPGRADES_ADAPTER: TypeAdapter[UpgradesDoc] = TypeAdapter(UpgradesDoc)
+UPGRADES_ADAPTER: Adapter[UpgradesDoc] = Adapter(UpgradesDoc)
 
 
 @dataclass(frozen=True)
