@@ -94,3 +94,26 @@ def test_markdown_lists_failures_before_what_held() -> None:
 def test_markdown_all_pass_headline() -> None:
     report = CheckReport(tuple(o for o in _report().outcomes if o.passed))
     assert "all assertions hold" in render_check_markdown(report)
+
+
+def test_an_interrupted_gate_fails_in_every_output_and_says_how_far_it_got() -> None:
+    held = tuple(o for o in _report().outcomes if o.passed)
+    report = CheckReport(held, partial=True, assertions_total=5)
+    assert not report.passed  # nothing failed, but the gate did not finish
+    assert report.to_dict()["passed"] is False
+    assert CheckReport.from_dict(report.to_dict()) == report
+    xml = render_junit(report)
+    root = ET.fromstring(xml.split("\n", 1)[1])
+    assert (root.get("tests"), root.get("errors")) == (str(len(held) + 1), "1")
+    (error,) = root.findall(".//testcase[@name='interrupted']/error")
+    assert error.get("message", "").startswith(f"interrupted after {len(held)} of 5 assertions")
+    markdown = render_check_markdown(report)
+    assert markdown.startswith("## twin check: INTERRUPTED\n")
+    assert "all assertions hold" not in markdown
+
+
+def test_a_complete_report_read_from_an_older_file_counts_its_outcomes() -> None:
+    document = _report().to_dict()
+    del document["partial"], document["assertions_total"]
+    report = CheckReport.from_dict(document)
+    assert not report.partial and report.declared == len(report.outcomes) == 3

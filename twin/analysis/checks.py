@@ -15,9 +15,10 @@ undecided assertion fails, with a message saying how to decide it (more replicat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
+from twin.interrupts import sigint_deferred
 from twin.model import Assertion, Demand, Scenario
 from twin.results.check import CheckOutcome, CheckReport
 from twin.results.montecarlo import Interval, sla_verdict
@@ -297,31 +298,59 @@ def _check_restored_by(scenario: Scenario, a: Assertion, options: CheckOptions) 
     )
 
 
+def _evaluate_one(
+    scenario: Scenario, router: Router, assertion: Assertion, options: CheckOptions
+) -> CheckOutcome:
+    if assertion.kind == "max_rtt":
+        return _check_max_rtt(scenario, router, assertion)
+    if assertion.kind == "survives":
+        return _check_survives(scenario, router, assertion)
+    if assertion.kind == "n1_rtt_budget":
+        return _check_n1_rtt(scenario, router, assertion)
+    if assertion.kind == "n1_max_utilisation":
+        return _check_n1_utilisation(scenario, router, assertion)
+    if assertion.kind == "restored_by":
+        return _check_restored_by(scenario, assertion, options)
+    return _check_availability(scenario, assertion, options)
+
+
+def _declared(
+    scenarios: Sequence[Scenario],
+) -> Iterator[tuple[Scenario, Router, Assertion]]:
+    """Every declared assertion in order, with its scenario's router (built once each)."""
+    for scenario in scenarios:
+        router = Router(scenario.topology, include_planned=scenario.include_planned)
+        for assertion in scenario.checks:
+            yield scenario, router, assertion
+
+
 def evaluate_scenario(
     scenario: Scenario, options: CheckOptions | None = None
 ) -> list[CheckOutcome]:
     """Every assertion of one scenario, in declaration order."""
     opts = options or CheckOptions()
-    router = Router(scenario.topology, include_planned=scenario.include_planned)
-    outcomes = []
-    for assertion in scenario.checks:
-        if assertion.kind == "max_rtt":
-            outcomes.append(_check_max_rtt(scenario, router, assertion))
-        elif assertion.kind == "survives":
-            outcomes.append(_check_survives(scenario, router, assertion))
-        elif assertion.kind == "n1_rtt_budget":
-            outcomes.append(_check_n1_rtt(scenario, router, assertion))
-        elif assertion.kind == "n1_max_utilisation":
-            outcomes.append(_check_n1_utilisation(scenario, router, assertion))
-        elif assertion.kind == "restored_by":
-            outcomes.append(_check_restored_by(scenario, assertion, opts))
-        else:
-            outcomes.append(_check_availability(scenario, assertion, opts))
-    return outcomes
+    return [_evaluate_one(s, r, a, opts) for s, r, a in _declared([scenario])]
 
 
 def evaluate(scenarios: Sequence[Scenario], options: CheckOptions | None = None) -> CheckReport:
+    """Every assertion of `scenarios`, in order; Ctrl-C keeps the outcomes finished before it.
+
+    An assertion is either evaluated whole or left out: Ctrl-C abandons the one in progress
+    (a Monte Carlo one stops its replications, and a verdict on part of them would not be the
+    gate's). The report then says how many were declared and is `partial`, which fails.
+    """
+    opts = options or CheckOptions()
+    total = sum(len(s.checks) for s in scenarios)
     outcomes: list[CheckOutcome] = []
-    for scenario in scenarios:
-        outcomes.extend(evaluate_scenario(scenario, options))
-    return CheckReport(tuple(outcomes))
+    with sigint_deferred() as interrupts:
+        try:
+            for scenario, router, assertion in _declared(scenarios):
+                with interrupts.interruptible():
+                    outcome = _evaluate_one(scenario, router, assertion, opts)
+                if interrupts.requested:
+                    break
+                outcomes.append(outcome)
+        except KeyboardInterrupt:
+            pass
+    partial = len(outcomes) < total
+    return CheckReport(tuple(outcomes), partial=partial, assertions_total=total)

@@ -10,6 +10,7 @@ import typer
 from twin.atomic import write_text_atomic
 from twin.cli.app import (
     EXIT_CHECK_FAILED,
+    EXIT_INTERRUPTED,
     EXIT_OK,
     announce_written,
     app,
@@ -17,6 +18,7 @@ from twin.cli.app import (
     emit_text,
     human_console,
 )
+from twin.interrupts import sigint_deferred
 from twin.option_values import WORKERS_HELP
 
 
@@ -57,7 +59,8 @@ def check_command(
 ) -> int:
     """Evaluate every assertion the scenarios declare (their `checks:` blocks).
 
-    Exit status: 0 when every assertion holds, 1 when any fails, 2 on bad input.
+    Exit status: 0 when every assertion holds, 1 when any fails, 2 on bad input, 130 when
+    Ctrl-C stopped it (the outputs then hold the assertions evaluated, marked partial).
 
     Assertions: sla_availability (analytic lower bound; or Monte Carlo, passing only when the
     whole 95% interval clears the target — an interval straddling it is "undecided" and fails,
@@ -79,12 +82,19 @@ def check_command(
     from twin.report.terminal_check import print_check_report
 
     console = human_console(markdown, json_path)
-    report = check(list(scenarios or []), replications=replications, workers=workers, state=state)
-    print_check_report(console, report)
-    if junit is not None:
-        write_text_atomic(junit, render_junit(report))
-        announce_written(junit)
-    if markdown is not None:
-        emit_text(markdown, render_check_markdown(report))
-    emit_json(json_path, report.to_dict())
+    # Ctrl-C stops the evaluation only: the outcomes so far are printed and written, marked
+    # partial (a failing gate), and no output is cut short (see twin.interrupts).
+    with sigint_deferred() as interrupts:
+        report = check(
+            list(scenarios or []), replications=replications, workers=workers, state=state
+        )
+        print_check_report(console, report)
+        if junit is not None:
+            write_text_atomic(junit, render_junit(report))
+            announce_written(junit)
+        if markdown is not None:
+            emit_text(markdown, render_check_markdown(report))
+        emit_json(json_path, report.to_dict())
+    if report.partial or interrupts.requested:
+        return EXIT_INTERRUPTED
     return EXIT_OK if report.passed else EXIT_CHECK_FAILED

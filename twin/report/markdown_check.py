@@ -28,7 +28,11 @@ def _row(o: CheckOutcome) -> str:
 def render_check_markdown(report: CheckReport) -> str:
     failed, total = len(report.failed), len(report.outcomes)
     verdict = "all assertions hold" if report.passed else f"{failed} of {total} assertions FAILED"
+    if report.partial:
+        verdict = f"INTERRUPTED, {verdict}" if failed else "INTERRUPTED"
     lines = [f"## twin check: {verdict}", ""]
+    if report.partial:
+        lines += [f"⚠️ {report.interrupted_note}.", ""]
     header = [
         "| | scenario | assertion | measured | limit | verdict | declared at |",
         "|---|---|---|---:|---:|---|---|",

@@ -30,9 +30,11 @@ def print_check_report(console: Console, report: CheckReport) -> None:
             f"{o.source_path}:{o.line}",
         )
     console.print(table)
+    if report.partial:
+        console.print(styled(report.interrupted_note, "bold red"))
     if report.passed:
         console.print(styled(f"all {len(report.outcomes)} assertions hold", "green"))
-    else:
+    elif report.failed:
         console.print(
             styled(f"{len(report.failed)} of {len(report.outcomes)} assertions failed", "bold red")
         )

@@ -43,7 +43,19 @@ class CheckOutcome:
 
 @dataclass(frozen=True)
 class CheckReport(Frames):
+    """The outcomes evaluated, in declaration order.
+
+    `partial`: Ctrl-C stopped the gate after the first `len(outcomes)` of `assertions_total`
+    declared assertions. A gate that did not finish has not passed, whatever it had found.
+    """
+
     outcomes: tuple[CheckOutcome, ...]
+    partial: bool = False
+    assertions_total: int | None = None  # None: every assertion declared is in `outcomes`
+
+    def __post_init__(self) -> None:
+        if self.assertions_total is None:  # one spelling of "complete", so equality holds
+            object.__setattr__(self, "assertions_total", len(self.outcomes))
 
     @property
     def failed(self) -> tuple[CheckOutcome, ...]:
@@ -51,7 +63,20 @@ class CheckReport(Frames):
 
     @property
     def passed(self) -> bool:
-        return not self.failed
+        return not self.failed and not self.partial
+
+    @property
+    def declared(self) -> int:
+        """How many assertions the scenarios declare (evaluated or not)."""
+        return len(self.outcomes) if self.assertions_total is None else self.assertions_total
+
+    @property
+    def interrupted_note(self) -> str:
+        """The sentence every output of a partial gate shows: how far it got."""
+        return (
+            f"interrupted after {len(self.outcomes)} of {self.declared} assertions: "
+            "the gate did not finish, so it does not pass"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -60,6 +85,8 @@ class CheckReport(Frames):
             "total": len(self.outcomes),
             "failures": len(self.failed),
             "outcomes": [dataclasses.asdict(o) for o in self.outcomes],
+            "partial": self.partial,
+            "assertions_total": self.declared,
         }
 
     @classmethod
@@ -75,7 +102,7 @@ ADAPTER: Adapter[CheckReport] = Adapter(CheckReport)
 def check_schema() -> dict[str, Any]:
     written = {
         "passed": {"type": "boolean"},
-        "total": {"type": "integer"},
+        "total": {"type": "integer", "description": "how many outcomes were evaluated"},
         "failures": {"type": "integer", "description": "how many outcomes failed"},
     }
     return dataclass_schema(
