@@ -40,6 +40,7 @@ from twin.analysis.frontier_bounds import bounded_pair
 from twin.analysis.frontier_exact import TooLarge, exact_pairs
 from twin.analysis.frontier_plan import Plan, build_plan
 from twin.errors import TwinError
+from twin.interrupts import Interrupts, sigint_deferred
 from twin.model import Topology
 from twin.units import HOURS_PER_YEAR
 
@@ -83,6 +84,8 @@ class AvailabilityResult:
     down_lower: float = math.nan
     down_upper: float = math.nan
     budget_exhausted: bool = False
+    # Ctrl-C came before this demand was analysed: [0, 1] is all that is known.
+    interrupted: bool = False
 
     def __post_init__(self) -> None:
         if math.isnan(self.down_lower):
@@ -134,6 +137,7 @@ class AvailabilityResult:
             "budget_exhausted": self.budget_exhausted,
             "gap": self.gap,
             "tolerance": self.tolerance,
+            "interrupted": self.interrupted,
         }
 
 
@@ -222,8 +226,12 @@ def _exact_all(
     settings: Settings,
     deadline: float,
     progress: Progress | None,
+    interrupts: Interrupts,
 ) -> dict[tuple[str, str], AvailabilityResult] | str:
-    """Exact results for every pair from one shared diagram, or why exact does not fit."""
+    """Exact results for every pair from one shared diagram, or why exact does not fit.
+
+    Ctrl-C keeps the pairs whose marked pass finished (each is exact on its own); the others
+    are left out, for the caller to mark interrupted."""
     plan = build_plan(network.vertices, network.edges, network.component_p_up)
     estimate = exact_estimate(plan)
     if estimate > settings.max_exact_states:
@@ -232,27 +240,41 @@ def _exact_all(
             f"width {plan.width}, limit {settings.max_exact_states:,})"
         )
     diagram = Diagram(plan)
-    done = [0]
+    finished: dict[tuple[str, str], float] = {}  # unavailability, under both orders of the ends
+    asked, done = set(pairs), [0]
 
-    def tick(_: PairOutcome) -> None:
-        done[0] += 1
+    def tick(outcome: PairOutcome) -> None:
+        ends = (outcome.source, outcome.destination)
+        for pair in (ends, ends[::-1]):
+            done[0] += pair in asked and pair not in finished
+            finished[pair] = outcome.disconnected
         if progress is not None:
             progress(done[0], len(pairs))
 
     try:
-        outcomes = exact_pairs(
-            diagram, pairs, max_states=settings.max_exact_states, deadline=deadline, progress=tick
-        )
+        with interrupts.interruptible():
+            exact_pairs(
+                diagram,
+                pairs,
+                max_states=settings.max_exact_states,
+                deadline=deadline,
+                progress=tick,
+            )
     except TooLarge as exc:
         return f"the diagram exceeded {settings.max_exact_states:,} states at a step ({exc})"
     except OutOfTime:
         return f"the time budget ({settings.time_budget_s:g} s) ran out"
+    except KeyboardInterrupt:
+        pass
     method = f"exact: shared frontier diagram (width {plan.width}, {diagram.size:,} states)"
     components = network.random_components
-    return {
-        (o.source, o.destination): _from_outcome(o, method, components, settings, diagram.size)
-        for o in outcomes
-    }
+    steps = len(plan.steps)
+    results = {}
+    for s, t in (p for p in pairs if p in finished):
+        down = min(1.0, max(0.0, finished[(s, t)]))
+        outcome = PairOutcome(s, t, 1.0 - down, down, 0.0, steps)
+        results[(s, t)] = _from_outcome(outcome, method, components, settings, diagram.size)
+    return results
 
 
 @dataclass(frozen=True)
@@ -316,7 +338,7 @@ def _bounds_one(
     return best
 
 
-def _not_analysed(s: str, t: str, why: str) -> AvailabilityResult:
+def _not_analysed(s: str, t: str, why: str, interrupted: bool = False) -> AvailabilityResult:
     return AvailabilityResult(
         s,
         t,
@@ -327,8 +349,13 @@ def _not_analysed(s: str, t: str, why: str) -> AvailabilityResult:
         0,
         0,
         converged=False,
-        budget_exhausted=True,
+        budget_exhausted=not interrupted,
+        interrupted=interrupted,
     )
+
+
+def _interrupted(s: str, t: str) -> AvailabilityResult:
+    return _not_analysed(s, t, "interrupted (Ctrl-C) before this demand", interrupted=True)
 
 
 def _group_result(
@@ -424,6 +451,7 @@ def _bounds_all(
     deadline: float,
     progress: Progress | None,
     why_not_exact: str,
+    interrupts: Interrupts,
 ) -> dict[tuple[str, str], AvailabilityResult]:
     """Each pair decomposed into independent parts in series (`availability_blocks`), in two
     passes: in the first, a pair starts rounds within its share of half of what is left of the
@@ -431,38 +459,65 @@ def _bounds_all(
     finishes where the budget allows it); the second shares the rest among the pairs the time
     cut short (`_second_pass`). A pair whose smallest search is predicted to overrun its
     share of the whole budget is not started; when that is the first pair, the network is
-    beyond analysis (`BeyondAnalytic`)."""
+    beyond analysis (`BeyondAnalytic`). Ctrl-C keeps the pairs finished before it (a second
+    pass cut short keeps the first interval)."""
     results: dict[tuple[str, str], AvailabilityResult] = {}
     retry: Retry = []
     first_pass_end = time.monotonic() + (deadline - time.monotonic()) / 2.0
     for n, (s, t) in enumerate(pairs):
-        now = time.monotonic()
-        share = (deadline - now) / (len(pairs) - n)
-        chain = decompose(network, s, t)
-        if not chain.groups:
-            results[(s, t)] = _disconnected(s, t, 0, "disconnected: no path between the ends")
-            continue
-        plans = [
-            build_plan(g.network.vertices, g.network.edges, g.network.component_p_up)
-            for g in chain.groups
-        ]
-        predicted = _predicted_s(plans, settings)
-        if predicted > share:
-            if not results:
-                widest = max(plans, key=lambda p: p.width)
-                raise BeyondAnalytic(_beyond_message(widest, predicted, share, why_not_exact))
-            results[(s, t)] = _not_analysed(s, t, "the time budget ran out")
-        else:
-            half = (first_pass_end - now) / (len(pairs) - n)
-            window = _Window(now + half, now + share)
-            found = _chain_result(s, t, chain, plans, settings, window)
-            results[(s, t)] = found
-            if not found.converged and found.budget_exhausted:
-                retry.append((s, t, chain, plans))
+        try:
+            with interrupts.interruptible():
+                ends, times = (s, t), (first_pass_end, deadline, len(pairs) - n)
+                found, again = _first_pass(network, ends, settings, times, why_not_exact, n == 0)
+        except KeyboardInterrupt:
+            return results
+        results[(s, t)] = found
+        if again is not None:
+            retry.append(again)
         if progress is not None:
             progress(n + 1, len(pairs))
-    _second_pass(results, retry, settings, deadline)
+    try:
+        with interrupts.interruptible():
+            _second_pass(results, retry, settings, deadline)
+    except KeyboardInterrupt:
+        pass  # each pair keeps the narrower interval found so far
     return results
+
+
+def _first_pass(
+    network: Network,
+    ends: tuple[str, str],
+    settings: Settings,
+    times: tuple[float, float, int],
+    why_not_exact: str,
+    first: bool,
+) -> tuple[AvailabilityResult, tuple[str, str, Chain, list[Plan]] | None]:
+    """One pair's first-pass result, and what the second pass needs when time cut it short.
+
+    `times` is (end of the first pass, deadline, pairs left including this one).
+    `BeyondAnalytic` when this is the `first` pair and even its smallest search is predicted
+    to overrun its share."""
+    s, t = ends
+    first_pass_end, deadline, left = times
+    now = time.monotonic()
+    share = (deadline - now) / left
+    chain = decompose(network, s, t)
+    if not chain.groups:
+        return _disconnected(s, t, 0, "disconnected: no path between the ends"), None
+    plans = [
+        build_plan(g.network.vertices, g.network.edges, g.network.component_p_up)
+        for g in chain.groups
+    ]
+    predicted = _predicted_s(plans, settings)
+    if predicted > share:
+        if first:
+            widest = max(plans, key=lambda p: p.width)
+            raise BeyondAnalytic(_beyond_message(widest, predicted, share, why_not_exact))
+        return _not_analysed(s, t, "the time budget ran out"), None
+    window = _Window(now + (first_pass_end - now) / left, now + share)
+    found = _chain_result(s, t, chain, plans, settings, window)
+    retry = (s, t, chain, plans) if not found.converged and found.budget_exhausted else None
+    return found, retry
 
 
 def _second_pass(
@@ -510,6 +565,8 @@ def availability_of_demands(
     `auto` answers exactly from one diagram shared by all demands when its predicted size fits
     the state cap (and it finishes in half the budget), else with certified bounds per demand.
     Raises `ExactTooLarge` (method exact) or `BeyondAnalytic`: both exit 2 in the CLI.
+    Ctrl-C (see twin.interrupts) keeps the demands finished; the others come back
+    `interrupted`, with the bounds [0, 1] that are all that is known of them.
     """
     deadline = time.monotonic() + settings.time_budget_s
     wanted = list(dict.fromkeys(pairs))
@@ -524,21 +581,24 @@ def availability_of_demands(
             results[(s, t)] = _disconnected(s, t, 0, "disconnected: no path between the ends")
         else:
             todo.append((s, t))
-    why_not_exact = ""
-    if todo and settings.method != "bounds":
-        share = 1.0 if settings.method == "exact" else 0.5
-        exact_deadline = time.monotonic() + share * settings.time_budget_s
-        found = _exact_all(network, todo, settings, exact_deadline, progress)
-        if isinstance(found, str):
-            if settings.method == "exact":
-                raise ExactTooLarge(_exact_refusal(len(todo), found))
-            why_not_exact = found
-        else:
-            results.update(found)
-            todo = []
-    if todo:
-        results.update(_bounds_all(network, todo, settings, deadline, progress, why_not_exact))
-    return [results[p] for p in pairs]
+    with sigint_deferred() as interrupts:
+        why_not_exact = ""
+        if todo and settings.method != "bounds":
+            share = 1.0 if settings.method == "exact" else 0.5
+            exact_deadline = time.monotonic() + share * settings.time_budget_s
+            found = _exact_all(network, todo, settings, exact_deadline, progress, interrupts)
+            if isinstance(found, str):
+                if settings.method == "exact":
+                    raise ExactTooLarge(_exact_refusal(len(todo), found))
+                why_not_exact = found
+            else:
+                results.update(found)
+                todo = [] if interrupts.requested else [p for p in todo if p not in found]
+        if todo and not interrupts.requested:
+            results.update(
+                _bounds_all(network, todo, settings, deadline, progress, why_not_exact, interrupts)
+            )
+    return [results.get(p) or _interrupted(*p) for p in pairs]
 
 
 def _exact_refusal(demands: int, why: str) -> str:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from twin.cli.app import EXIT_OK, app, emit_json, human_console
+from twin.cli.app import EXIT_INTERRUPTED, EXIT_OK, app, emit_json, human_console
 from twin.cli.contingency import (
     ContingencyRequest,
     DemandsFileOption,
@@ -22,6 +22,7 @@ from twin.cli.contingency import (
     run_contingency,
 )
 from twin.errors import InputError
+from twin.interrupts import sigint_deferred
 from twin.option_values import require_non_negative, require_positive
 
 if TYPE_CHECKING:
@@ -164,17 +165,21 @@ def analyze_command(
     if request is not None:
         return run_contingency(topo, demands, request)
     console = human_console(json_path)
-    result = analyze(topo, demands, include_planned=include_planned)
-    print_path_analysis(console, result)
-    doc = result.to_dict()
-    if availability:
-        from twin.report.terminal_availability import print_availability
+    # Ctrl-C during the availability analysis keeps the demands done; the others are written
+    # as interrupted and the document as partial, and the writing is never cut short.
+    with sigint_deferred() as interrupts:
+        result = analyze(topo, demands, include_planned=include_planned)
+        print_path_analysis(console, result)
+        doc = result.to_dict()
+        if availability:
+            from twin.report.terminal_availability import print_availability
 
-        values = _availability(topo, demands, settings, include_planned)
-        print_availability(console, values)
-        doc["availability"] = {k: v.to_dict() for k, v in values.items()}
-    emit_json(json_path, doc)
-    return EXIT_OK
+            values = _availability(topo, demands, settings, include_planned)
+            print_availability(console, values)
+            doc["availability"] = {k: v.to_dict() for k, v in values.items()}
+            doc["partial"] = any(v.interrupted for v in values.values())
+        emit_json(json_path, doc)
+    return EXIT_INTERRUPTED if interrupts.requested else EXIT_OK
 
 
 def _availability_settings(

@@ -21,6 +21,8 @@ def _width(r: AvailabilityResult) -> str:
 
 
 def _note(r: AvailabilityResult) -> str:
+    if r.interrupted:
+        return "interrupted: not analysed"
     if r.exact:
         return ""
     if r.budget_exhausted:
@@ -29,7 +31,11 @@ def _note(r: AvailabilityResult) -> str:
 
 
 def print_availability(console: Console, results: Mapping[str, AvailabilityResult]) -> None:
-    table = titled_table("steady-state availability (failure classes, independent components)")
+    title = "steady-state availability (failure classes, independent components)"
+    interrupted = sum(1 for r in results.values() if r.interrupted)
+    if interrupted:
+        title += f" (partial: interrupted, {interrupted} of {len(results)} not analysed)"
+    table = titled_table(title)
     for column in ("demand", "availability", "lower", "upper", "down min/yr", "width", "note"):
         table.add_column(column, overflow="fold")
     methods: dict[str, int] = {}

@@ -102,10 +102,12 @@ class AvailabilityDoc(TypedDict):
     budget_exhausted: bool
     gap: float
     tolerance: float
+    interrupted: NotRequired[bool]  # Ctrl-C came first: bounds [0, 1], not analysed
 
 
 class AnalysisDoc(TypedDict):
-    """The `twin analyze --json` file (`availability` only with --availability)."""
+    """The `twin analyze --json` file (`availability` only with --availability; `partial`
+    when Ctrl-C stopped the availability analysis before every demand was done)."""
 
     schema: str
     topology: str
@@ -113,6 +115,7 @@ class AnalysisDoc(TypedDict):
     include_planned: bool
     demands: list[DemandPathsDoc]
     availability: NotRequired[dict[str, AvailabilityDoc]]
+    partial: NotRequired[bool]
 
 
 ADAPTER: Adapter[AnalysisDoc] = Adapter(AnalysisDoc)
