@@ -1,9 +1,14 @@
 """`twin contingency --scheduler`: failures spread over a Dask cluster give the same document,
-byte for byte, as one process; a missing Dask or a clash with --workers is bad input."""
+byte for byte, as one process; a missing Dask or a clash with --workers is bad input; Ctrl-C
+cancels the cluster's work and writes the failures collected, marked partial (exit 130)."""
 
 from __future__ import annotations
 
+import json
+import signal
+import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,3 +56,46 @@ def test_without_dask_the_scheduler_option_says_what_to_install(
 def test_workers_and_scheduler_together_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([*ARGS, "--workers", "2", "--scheduler", "tcp://127.0.0.1:8786"]) == 2
     assert capsys.readouterr().err.startswith("--workers: ")
+
+
+@pytest.fixture(scope="module")
+def tcp_scheduler() -> Iterator[str]:
+    """As `scheduler`, reachable from another process (the `twin` command run for real)."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=False,
+        protocol="tcp",
+        host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster:
+        yield cluster.scheduler_address
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_on_a_cluster_writes_the_prefix_collected(
+    tcp_scheduler: str, tmp_path: Path
+) -> None:
+    scheduler = tcp_scheduler
+    twin = str(Path(sys.executable).with_name("twin"))
+    whole, cut = tmp_path / "whole.json", tmp_path / "cut.json"
+    heavy = [twin, *ARGS, "--routing", "ecmp", "--gravity", "1000", "--scheduler", scheduler]
+    started = time.monotonic()
+    done = subprocess.run([*heavy, "--json", str(whole)], capture_output=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    took_s = time.monotonic() - started
+    proc = subprocess.Popen([*heavy, "--json", str(cut)], stderr=subprocess.PIPE)
+    time.sleep(0.6 * took_s)  # past start-up (a fraction of it), before the end
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode in (0, 130), err.decode()
+    assert b"Traceback" not in err
+    full, document = json.loads(whole.read_text()), json.loads(cut.read_text())
+    evaluated = len(document["failures"])
+    assert document["failures_total"] == len(full["failures"])
+    assert document["partial"] is (evaluated < len(full["failures"]))
+    if proc.returncode == 0:
+        assert not document["partial"]
+    # What was kept is the same failures, in the same order, as the whole analysis.
+    assert document["failures"] == full["failures"][:evaluated]

@@ -309,6 +309,8 @@ _WORKER_FAILURES: list[tuple[str, tuple[str, ...], FailureState]] = []
 # a lock, since a worker's threads share it (and its routing caches).
 _DASK_EVALUATOR: dict[str, tuple[_Evaluator, list[tuple[str, tuple[str, ...], FailureState]]]] = {}
 _DASK_LOCK = threading.Lock()
+# How often a wait for workers looks whether Ctrl-C asked to stop: quick enough to feel instant.
+_STOP_POLL_S = 0.1
 
 
 def _install_evaluator(
@@ -360,10 +362,16 @@ def _ranges(total: int, slots: int) -> list[tuple[int, int]]:
 
 
 def _on_dask(
-    client: Any, init: tuple[Any, ...], total: int, progress: ProgressFn | None
+    client: Any,
+    init: tuple[Any, ...],
+    total: int,
+    progress: ProgressFn | None,
+    stop: Callable[[], bool] | None = None,
 ) -> list[FailureImpact]:
     """Failures spread over a Dask cluster and put back in order: the same list as in one
-    process (a failure's impact depends on the failure alone)."""
+    process (a failure's impact depends on the failure alone). When `stop()` turns true
+    (Ctrl-C), the ranges not yet collected are cancelled on the cluster and the impacts
+    collected so far, a prefix of the full list, are returned."""
     slots = max(1, sum(client.nthreads().values()))
     [data] = client.scatter([init], broadcast=True)
     token = uuid.uuid4().hex
@@ -373,7 +381,10 @@ def _on_dask(
     ]
     impacts: list[FailureImpact] = []
     try:
-        for future in futures:
+        for n, future in enumerate(futures):
+            if not _wait_unless_stopped(functools.partial(_dask_ready, future), stop):
+                client.cancel(futures[n:])
+                break
             impacts.extend(future.result())
             if progress is not None:
                 progress(len(impacts), total)
@@ -381,6 +392,17 @@ def _on_dask(
         client.cancel(futures)
         raise
     return impacts
+
+
+def _dask_ready(future: Any) -> bool:
+    """Whether a Dask future finished, waiting at most `_STOP_POLL_S` for it."""
+    from distributed import wait as dask_wait
+
+    try:
+        dask_wait([future], timeout=_STOP_POLL_S)  # type: ignore[no-untyped-call]
+    except TimeoutError:
+        return False
+    return True
 
 
 def contingency(
@@ -405,7 +427,8 @@ def contingency(
     same whatever the number of workers; with `scheduler` (a Dask address), the same ranges
     run on that cluster's workers. `link_utilisation` keeps each failure's utilisation of
     every loaded directed link. When `stop()` turns true (Ctrl-C) the failures evaluated so
-    far, a prefix of the full list, make a result marked partial (on Dask: all of them).
+    far, a prefix of the full list, make a result marked partial (on Dask too: the ranges
+    not collected yet are cancelled on the cluster).
     """
     client = None
     if scheduler is not None:
@@ -453,7 +476,7 @@ def _contingency(
         link_utilisation,
     )
     if client is not None:
-        impacts = _on_dask(client, init, total, progress)
+        impacts = _on_dask(client, init, total, progress, stop)
     elif workers <= 1 or total < 2 * workers:
         for i, failure in enumerate(failures, start=1):
             if stop is not None and stop():
@@ -465,7 +488,7 @@ def _contingency(
         with ProcessPoolExecutor(workers, initializer=_install_evaluator, initargs=init) as pool:
             futures = [pool.submit(_evaluate_range, *span) for span in _ranges(total, workers)]
             for future in futures:
-                if not _wait_unless_stopped(future, stop):
+                if not _wait_unless_stopped(functools.partial(_pool_ready, future), stop):
                     pool.shutdown(wait=False, cancel_futures=True)
                     break
                 impacts.extend(future.result())
@@ -489,17 +512,21 @@ def _contingency(
     )
 
 
-def _wait_unless_stopped(
-    future: Future[list[FailureImpact]], stop: Callable[[], bool] | None
-) -> bool:
-    """Wait for `future`, looking at `stop` every 0.1 s; False when it said stop first."""
+def _wait_unless_stopped(ready: Callable[[], bool], stop: Callable[[], bool] | None) -> bool:
+    """Wait until `ready()` (which itself waits up to `_STOP_POLL_S`), looking at `stop`
+    between its waits; False when `stop` said stop first."""
     if stop is None:
         return True
     while not stop():
-        done, _ = wait([future], timeout=0.1)
-        if done:
+        if ready():
             return True
     return False
+
+
+def _pool_ready(future: Future[list[FailureImpact]]) -> bool:
+    """Whether a process-pool future finished, waiting at most `_STOP_POLL_S` for it."""
+    done, _ = wait([future], timeout=_STOP_POLL_S)
+    return bool(done)
 
 
 def _file_identity(source_path: str) -> dict[str, str]:
