@@ -62,6 +62,15 @@ def test_the_engine_accounts_single_runs_by_the_rule(seed: int) -> None:
         assert demand.sla_held is holds(demand.sla_availability, demand.sla_availability_target)
 
 
+def test_the_engine_asks_the_rule_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not a copy that agrees today: a different rule changes the engine's verdicts."""
+    import twin.sim.observer
+
+    monkeypatch.setattr(twin.sim.observer, "judge", lambda low, high, target: Verdict.MISSED)
+    demands = simulate(small_scenario(), seed=1).demands
+    assert demands and not any(d.sla_held for d in demands)
+
+
 def _interval(mean: float, low: float, high: float) -> Interval:
     return Interval(mean, low, high, 30)
 

@@ -21,6 +21,7 @@ from typing import Any
 from twin.model import Demand, Scenario
 from twin.results import DemandResult, ElementOutage, LinkResult, Outage, ResourceResult
 from twin.results.prose import RawTimelineEntry, describe_causes
+from twin.results.sla import Verdict, judge
 from twin.routing import DemandRoute, RoutingResult
 from twin.sim.faults import Fault
 from twin.units import HOURS_PER_YEAR, ms_to_hours
@@ -412,11 +413,13 @@ def _culprits(before: DemandRoute, faults: Sequence[Fault]) -> tuple[int, ...]:
 def _sla_verdict(
     demand: Demand, sla_availability: float, worst_rtt: float | None
 ) -> tuple[bool, str]:
-    """SLA held when SLA availability meets the target (RTT and capacity are inside it)."""
+    """SLA held when SLA availability meets the target (RTT and capacity are inside it), by
+    the one rule `twin.results.sla.judge` (a single run's range is one value)."""
     target = demand.sla.availability
-    if target is None:
+    verdict = judge(sla_availability, sla_availability, target)
+    if verdict is Verdict.NO_SLA:
         return True, "no availability target"
-    if sla_availability >= target:
+    if verdict is Verdict.HELD:
         return True, f"{sla_availability:.6f} >= {target:g}"
     reason = f"{sla_availability:.6f} < {target:g}"
     limit = demand.sla.max_rtt_ms
