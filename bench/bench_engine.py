@@ -89,14 +89,15 @@ def _engine(  # type: ignore[no-untyped-def]
 ) -> tuple[float, list[int], int, int]:
     """Seconds for the whole engine (set-up, run, measures), kernel events per replication,
     state changes and the largest number of distinct failure states in one replication."""
-    from twin.sim.engine import Engine
+    from twin.sim.engine import Simulator
 
     kernel_events = []
     changes = 0
     states = 0
     started = time.perf_counter()
+    simulator = Simulator(scenario)  # its caches shared by the replications, as in Monte Carlo
     for rep in range(REPLICATIONS):
-        engine = Engine(scenario, scenario.seed, rep, scenario.horizon_h, timeline=timeline)
+        engine = simulator.engine(scenario.seed, rep, scenario.horizon_h, timeline=timeline)
         result = engine.run()
         kernel_events.append(engine.kernel_events)
         changes += result.events_processed

@@ -41,3 +41,23 @@ def connect(scheduler: str, timeout_s: float | None = None) -> Any:
             f"({type(exc).__name__}: {exc})",
             "start one with `dask scheduler` and pass the tcp://HOST:8786 address it prints",
         ) from None
+
+
+def finished_within(future: Any, timeout_s: float) -> bool:
+    """Whether a Dask future finished, waiting at most `timeout_s` (so a caller can look at
+    Ctrl-C between waits). Only called with a future, so Dask is installed."""
+    try:
+        from distributed import wait
+    except ModuleNotFoundError:  # pragma: no cover - a future exists only with distributed
+        raise InputError.at(
+            "scheduler",
+            0,
+            0,
+            "Dask distributed is not installed",
+            "pip install 'silkroad-twin[dask]'",
+        ) from None
+    try:
+        wait([future], timeout=timeout_s)  # type: ignore[no-untyped-call]
+    except TimeoutError:
+        return False
+    return True

@@ -48,7 +48,7 @@ from twin.results import SimulationResult
 from twin.results.montecarlo import DemandStats, Interval, LinkStats, MonteCarloResult
 from twin.results.outlook import Outlook
 from twin.results.records import NO_PATH_AT_START, cause_elements
-from twin.sim import simulate
+from twin.sim.engine import Simulator
 from twin.units import HOURS_PER_YEAR
 
 T = TypeVar("T")
@@ -180,32 +180,44 @@ AVAILABILITY = _AvailabilityMeasure()
 AVAILABILITY_FROM_STATE = _AvailabilityMeasure(from_state=True)
 
 
+# On a pool or Dask worker: the simulator of the scenario it replicates now. One slot, so its
+# bounded caches stay warm across that scenario's replications and go when another comes.
+# (In the parent, each run's `_Stream` owns its simulator.)
+_SIMULATOR: Simulator | None = None
+
+
+def _simulator(scenario: Scenario) -> Simulator:
+    global _SIMULATOR
+    if _SIMULATOR is None or _SIMULATOR.scenario is not scenario:
+        _SIMULATOR = Simulator(scenario)
+    return _SIMULATOR
+
+
 def run_one(
     scenario: Scenario, seed: int, replication: int, measure: Measure[Any] = AVAILABILITY
 ) -> Any:
     """One replication (a top-level function, so process pools and Dask can ship it)."""
-    result = simulate(scenario, seed=seed, replication=replication, timeline=measure.timeline)
-    return measure(result)
+    return _measured(_simulator(scenario), seed, replication, measure)
 
 
-_WORKER_SCENARIO: Scenario | None = None
+def _measured(simulator: Simulator, seed: int, replication: int, measure: Measure[T_co]) -> T_co:
+    return measure(simulator.run(seed=seed, replication=replication, timeline=measure.timeline))
 
 
 def _install_scenario(scenario: Scenario) -> None:
     """Process-pool initializer: each worker unpickles the scenario once and keeps it.
 
     Tasks then carry only a replication index, and every replication in a worker runs on the
-    same scenario object, so the engine's per-scenario routing cache stays warm across them.
+    same scenario's simulator, so its routing cache stays warm across them.
     """
-    global _WORKER_SCENARIO
-    _WORKER_SCENARIO = scenario
+    _simulator(scenario)
     ignore_sigint()
 
 
 def run_installed(seed: int, replication: int, measure: Measure[Any] = AVAILABILITY) -> Any:
     """One replication of the scenario installed in this worker process."""
-    assert _WORKER_SCENARIO is not None, "process pool started without _install_scenario"
-    return run_one(_WORKER_SCENARIO, seed, replication, measure)
+    assert _SIMULATOR is not None, "process pool started without _install_scenario"
+    return run_one(_SIMULATOR.scenario, seed, replication, measure)
 
 
 def aggregate(
@@ -353,11 +365,9 @@ def _executor(
     return None, lambda: None
 
 
-def _result(
-    handle: Any, scenario: Scenario, seed: int, measure: Measure[Any] = AVAILABILITY
-) -> Any:
-    if isinstance(handle, tuple) and handle and handle[0] == "local":
-        return run_one(scenario, seed, handle[1], measure)
+def _result(handle: Any, simulator: Simulator | None, seed: int, measure: Measure[Any]) -> Any:
+    if simulator is not None:  # a local run: the handle is ("local", replication)
+        return _measured(simulator, seed, handle[1], measure)
     return handle.result()  # concurrent.futures or dask future
 
 
@@ -379,6 +389,8 @@ class _Stream:
     ) -> None:
         self.executor = executor
         self.scenario = scenario
+        # Local runs: the simulator whose caches live as long as this run.
+        self.simulator = Simulator(scenario) if executor is None else None
         self.seed = seed
         self.measure = measure
         self.ahead = ahead if executor is not None else 1
@@ -405,7 +417,7 @@ class _Stream:
             self.pending.append(self._submit(replication))
         while self.pending:
             with interrupts.interruptible():
-                sample = _result(self.pending[0], self.scenario, self.seed, self.measure)
+                sample = _result(self.pending[0], self.simulator, self.seed, self.measure)
             self.pending.popleft()
             following = next(upcoming, None)
             if following is not None:

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, cast
 
+from twin.lru import Lru
 from twin.model import Demand, Link, Topology
 
 if TYPE_CHECKING:
@@ -536,7 +536,7 @@ class RoutingCache:
         self.demands = tuple(demands)
         self.capacity_aware = capacity_aware
         self.max_states = max_states
-        self._results: OrderedDict[FailureState, RoutingResult] = OrderedDict()
+        self._results: Lru[FailureState, RoutingResult] = Lru(max_states)
         self._intact: RoutingResult | None = None
         self.hits = 0
         self.misses = 0
@@ -552,7 +552,6 @@ class RoutingCache:
         result = self._results.get(state)
         if result is not None:
             self.hits += 1
-            self._results.move_to_end(state)
             return result
         self.misses += 1
         base = None if self.capacity_aware or not state else self.route(NO_FAILURES)
@@ -560,10 +559,7 @@ class RoutingCache:
         if not state:
             self._intact = result
             return result
-        self._results[state] = result
-        if len(self._results) > self.max_states:
-            self._results.popitem(last=False)
-        return result
+        return self._results.put(state, result)
 
 
 def expand_srlgs(topology: Topology, srlg_ids: Iterable[str]) -> frozenset[str]:

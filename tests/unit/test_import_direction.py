@@ -32,6 +32,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "twin.json_input",
             "twin.option_values",
             "twin.dask_client",
+            "twin.lru",
         ),
     ),
     ("model", ("twin.model", "twin.candidates")),

@@ -57,3 +57,28 @@ def test_least_recently_used_is_evicted_first(
 def test_bound_must_be_positive(cache_inputs: tuple[Router, list[frozenset[str]]]) -> None:
     with pytest.raises(ValueError, match="at least 1"):
         RoutingCache(cache_inputs[0], (), max_states=0)
+
+
+def test_the_simulator_owns_bounded_caches_that_change_no_result() -> None:
+    """Replications on a simulator whose caches hold one entry each (every other state is
+    evicted and worked out again) equal, byte for byte, those on roomy caches; the caches stay
+    within their bound and belong to the simulator (a fresh one starts empty)."""
+    from twin.lru import Lru
+    from twin.sim.engine import Simulator
+
+    scenario = load_scenario(Path(__file__).parents[2] / "scenarios" / "annual-reliability.yaml")
+    tiny = Simulator(scenario, max_states=1, max_memo_entries=1)
+    roomy = Simulator(scenario)
+    for replication in range(3):
+        a = tiny.run(seed=7, replication=replication)
+        b = roomy.run(seed=7, replication=replication)
+        assert a.to_dict() == b.to_dict()
+    assert len(tiny.cache) <= 2  # one state plus the pinned no-failure routing
+    assert len(tiny.memo.views) <= 1 and len(tiny.memo.transitions) <= 1
+    assert len(roomy.memo.views) > 1  # the bound, not the scenario, kept tiny's small
+    assert len(Simulator(scenario).memo.views) == 0
+    lru: Lru[str, int] = Lru(2)
+    for key, value in (("a", 1), ("b", 2), ("a", 1), ("c", 3)):
+        if lru.get(key) is None:
+            lru.put(key, value)
+    assert (lru.get("b"), lru.get("a"), lru.get("c")) == (None, 1, 3)  # b was least recent

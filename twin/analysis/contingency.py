@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from twin.dask_client import finished_within
 from twin.ecmp import DestinationDag, DirectedLink, demand_flows, destination_dag, without_links
 from twin.interrupts import ignore_sigint
 from twin.model import Demand, Topology
@@ -382,7 +383,9 @@ def _on_dask(
     impacts: list[FailureImpact] = []
     try:
         for n, future in enumerate(futures):
-            if not _wait_unless_stopped(functools.partial(_dask_ready, future), stop):
+            if not _wait_unless_stopped(
+                functools.partial(finished_within, future, _STOP_POLL_S), stop
+            ):
                 client.cancel(futures[n:])
                 break
             impacts.extend(future.result())
@@ -392,17 +395,6 @@ def _on_dask(
         client.cancel(futures)
         raise
     return impacts
-
-
-def _dask_ready(future: Any) -> bool:
-    """Whether a Dask future finished, waiting at most `_STOP_POLL_S` for it."""
-    from distributed import wait as dask_wait
-
-    try:
-        dask_wait([future], timeout=_STOP_POLL_S)  # type: ignore[no-untyped-call]
-    except TimeoutError:
-        return False
-    return True
 
 
 def contingency(

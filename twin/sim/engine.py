@@ -89,52 +89,77 @@ class Pool:
     busy_h: float = 0.0
 
 
-_CACHES: dict[int, tuple[Scenario, RoutingCache, ObserverMemo]] = {}
-_MAX_CACHED_SCENARIOS = 8
+class Simulator:
+    """The replications of one scenario, and the caches they share.
 
-
-def _shared_caches(
-    scenario: Scenario,
-) -> tuple[RoutingCache, ObserverMemo]:
-    """Routing results and observer state views per scenario object, shared by replications.
-
-    Both are pure functions of the failure state, so sharing cannot change a result; it only
-    spares later replications the Dijkstra runs for states earlier ones already met. Keyed by
-    identity (the scenario is immutable) and kept alive with the scenario so ids are not reused.
+    Routing results and observer state views are pure functions of the failure state, so
+    sharing them between replications cannot change a result; it only spares later
+    replications the Dijkstra runs for states earlier ones already met. Both caches belong to
+    this object and are bounded (least recently used first out); dropping the simulator drops
+    them. `simulate` makes one per call; Monte Carlo keeps one per scenario and process.
     """
-    entry = _CACHES.get(id(scenario))
-    if entry is not None and entry[0] is scenario:
-        return entry[1], entry[2]
-    if len(_CACHES) >= _MAX_CACHED_SCENARIOS:
-        _CACHES.clear()
-    router = Router(scenario.topology, include_planned=scenario.include_planned)
-    cache = RoutingCache(router, scenario.demands, capacity_aware=scenario.routing == "capacity")
-    memo = ObserverMemo()
-    _CACHES[id(scenario)] = (scenario, cache, memo)
-    return cache, memo
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        max_states: int = RoutingCache.DEFAULT_MAX_STATES,
+        max_memo_entries: int = ObserverMemo.DEFAULT_MAX_ENTRIES,
+    ) -> None:
+        self.scenario = scenario
+        router = Router(scenario.topology, include_planned=scenario.include_planned)
+        capacity_aware = scenario.routing == "capacity"
+        self.cache = RoutingCache(router, scenario.demands, capacity_aware, max_states)
+        self.memo = ObserverMemo(max_memo_entries)
+
+    def engine(
+        self, seed: int, replication: int, horizon_h: float, timeline: bool = True
+    ) -> Engine:
+        """A fresh engine for one replication, on the shared caches."""
+        return Engine(self, seed, replication, horizon_h, timeline)
+
+    def run(
+        self,
+        *,
+        seed: int | None = None,
+        replication: int = 0,
+        horizon_h: float | None = None,
+        progress: ProgressFn | None = None,
+        timeline: bool = True,
+        stop: StopFn | None = None,
+    ) -> SimulationResult:
+        """One replication (see `simulate`)."""
+        scenario = self.scenario
+        engine = self.engine(
+            scenario.seed if seed is None else seed,
+            replication,
+            scenario.horizon_h if horizon_h is None else horizon_h,
+            timeline,
+        )
+        return engine.run(progress, stop)
 
 
 class Engine:
     def __init__(
         self,
-        scenario: Scenario,
+        simulator: Simulator,
         seed: int,
         replication: int,
         horizon_h: float,
         timeline: bool = True,
     ) -> None:
+        scenario = simulator.scenario
         self.scenario = scenario
         self.topology = scenario.topology
         self.seed = seed
         self.replication = replication
         self.horizon_h = horizon_h
         self.env = simpy.Environment()
-        self.cache, memo = _shared_caches(scenario)
+        self.cache = simulator.cache
         self.router = self.cache.router
         self.states_seen: set[frozenset[str]] = {frozenset()}
         self.down_count: dict[str, int] = {}
         self.state: frozenset[str] = frozenset()
-        self.observer = Observer(scenario, self.cache.route(self.state), memo, timeline)
+        self.observer = Observer(scenario, self.cache.route(self.state), simulator.memo, timeline)
         self.pools = [
             Pool(spec, simpy.Resource(self.env, capacity=spec.count))
             for spec in scenario.repair_resources
@@ -524,11 +549,11 @@ def simulate(
     Carlo keeps only the measures, and writing a few thousand readable entries per simulated
     decade is a sizeable share of a replication.
     """
-    engine = Engine(
-        scenario,
-        scenario.seed if seed is None else seed,
-        replication,
-        scenario.horizon_h if horizon_h is None else horizon_h,
+    return Simulator(scenario).run(
+        seed=seed,
+        replication=replication,
+        horizon_h=horizon_h,
+        progress=progress,
         timeline=timeline,
+        stop=stop,
     )
-    return engine.run(progress, stop)

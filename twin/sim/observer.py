@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from twin.lru import Lru
 from twin.model import Demand, Scenario
 from twin.results import DemandResult, ElementOutage, LinkResult, Outage, ResourceResult
 from twin.results.prose import RawTimelineEntry, describe_causes
@@ -70,18 +71,22 @@ class StateView:
     loaded_links: tuple[tuple[str, float], ...]
 
 
-@dataclass
+Transition = tuple[frozenset[str], frozenset[str], frozenset[str]]  # old, new state; failed
+
+
 class ObserverMemo:
     """What an observer works out once per routing state or state transition.
 
-    These depend only on the scenario and the states, never on a run's history, so the engine
-    shares one memo between the replications of a scenario in a process.
+    These depend only on the scenario and the states, never on a run's history, so the
+    replications of one scenario share a memo (`twin.sim.engine.Simulator` owns it). Bounded
+    like the routing cache: an evicted entry is worked out again, identically.
     """
 
-    views: dict[frozenset[str], StateView] = field(default_factory=dict)
-    transitions: dict[
-        tuple[frozenset[str], frozenset[str], frozenset[str]], tuple[tuple[int, float], ...]
-    ] = field(default_factory=dict)
+    DEFAULT_MAX_ENTRIES = 16_384  # states and transitions each: a few MB for 1,000 demands
+
+    def __init__(self, max_entries: int = DEFAULT_MAX_ENTRIES) -> None:
+        self.views: Lru[frozenset[str], StateView] = Lru(max_entries)
+        self.transitions: Lru[Transition, tuple[tuple[int, float], ...]] = Lru(max_entries)
 
 
 @dataclass
@@ -105,8 +110,7 @@ class Observer:
         self.links = {lid: _LinkAcc() for lid in sorted(scenario.topology.links)}
         # What happened, as numbers and ids (see `twin.results.records.render_timeline`).
         self.raw_timeline: list[RawTimelineEntry] = []
-        if not timeline:
-            self.note = self._skip_note  # type: ignore[method-assign]
+        self.timeline = timeline
         self.current = initial
         self.last_t = 0.0
         self.base = initial
@@ -128,12 +132,10 @@ class Observer:
             if not route.connected:
                 acc.down_since, acc.down_by = 0.0, ()
 
-    def _skip_note(self, t_h: float, kind: str, subject: int | str, payload: Any) -> None:
-        pass
-
     def note(self, t_h: float, kind: str, subject: int | str, payload: Any) -> None:
-        """Log what happened for the timeline: `subject` is a fault id or a demand id."""
-        self.raw_timeline.append((t_h, kind, subject, payload))
+        """Log what happened for the timeline (when kept): `subject` is a fault or demand id."""
+        if self.timeline:
+            self.raw_timeline.append((t_h, kind, subject, payload))
 
     def link_down(self, t_h: float, link_id: str, counts_as_failure: bool) -> None:
         acc = self.links.get(link_id)
@@ -202,7 +204,7 @@ class Observer:
                 for lid, load in sorted(result.link_load_gbps.items())
                 if load > 0.0 and lid in links
             )
-            view = self.views[result.state] = StateView(tuple(demand_rows), loaded)
+            view = self.views.put(result.state, StateView(tuple(demand_rows), loaded))
         return view
 
     def _fold_dwell(self) -> float:
@@ -256,8 +258,7 @@ class Observer:
             )
             if hit_gbps > 0 or before.flows != after.flows:
                 affected.append((index, hit_gbps))
-        result = self._transitions[key] = tuple(affected)
-        return result
+        return self._transitions.put(key, tuple(affected))
 
     def change(
         self,
