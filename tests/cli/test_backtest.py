@@ -202,3 +202,16 @@ def test_a_demand_that_is_rerouted_is_connected_at_once(tmp_path: Path) -> None:
     library = _library(tmp_path, {"r": _scenario(_observed(1.0, "demand: d"), events)})
     ((_, o),) = backtest(library, replications=2).rows()
     assert o.p50_h == 0.0 and o.percentile == 100.0
+
+
+def test_backtest_results_match_their_schema(tmp_path: Path) -> None:
+    import jsonschema
+
+    from twin.results.schemas import result_schemas
+
+    library = _library(tmp_path, {"a": _scenario(_observed(R_H), LONE_CUT)})
+    document = json.loads(json.dumps(backtest(library, replications=5).to_dict()))
+    jsonschema.validate(document, result_schemas()["backtest.result"])
+    document["summary"]["coverage_10_90"] = "most"  # a wrong shape is caught
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, result_schemas()["backtest.result"])

@@ -104,3 +104,28 @@ def test_analysis_diff_and_check_results_match_their_schemas() -> None:
     jsonschema.validate(document, SCHEMAS["check.result"])
     assert CheckReport.from_dict(document) == report
     assert not report.passed  # 1 ms between Frankfurt and Almaty is faster than light
+
+
+def test_run_results_match_their_schema_and_read_back_whole() -> None:
+    from twin.results.run import SimulationResult
+    from twin.sim import simulate
+
+    result = simulate(small_scenario(), seed=3)
+    assert result.element_outages and result.timeline  # the object rows are exercised
+    document = _written(result.to_dict())
+    jsonschema.validate(document, SCHEMAS["run.result"])
+    assert SimulationResult.from_dict(document).to_dict() == result.to_dict()
+    document["timeline"][0] = list(document["timeline"][0].values())  # rows are objects
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, SCHEMAS["run.result"])
+
+
+def test_calibration_results_match_their_schema() -> None:
+    from twin.calibrate import calibrate, read_measurements
+    from twin.loading import load_topology
+
+    measured = read_measurements(ROOT / "topologies/measurements/ripe-atlas-country-rtt-2025.csv")
+    result = calibrate(load_topology(ROOT / "topologies/silk-road-2026.yaml"), measured)
+    document = _written(result.to_dict())
+    jsonschema.validate(document, SCHEMAS["calibration.result"])
+    assert document["fitted_pairs"] + document["flagged_pairs"] == len(document["pairs"]) > 0

@@ -40,10 +40,9 @@ def schema_command(
     """Write topology.schema.json, scenario.schema.json, state.schema.json and
     candidates.schema.json (upgrade candidates for `twin rank`), generated from the same
     pydantic models that `twin validate` uses, and the schemas of
-    the result files (montecarlo.result.schema.json, contingency.result...,
-    analysis, check, diff, rank, sweep, upgrades, validate, report.summary),
-    generated from
-    the result types that write and read them.
+    the result files (run.result.schema.json, montecarlo.result..., contingency,
+    analysis, check, diff, rank, sweep, upgrades, validate, backtest, calibration,
+    report.summary), generated from the result types that write and read them.
 
     Editors check files as you type when pointed at them; for the VS Code
     YAML extension put this comment on the first line of a topology file:

@@ -12,6 +12,11 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import TypeAdapter
+from typing_extensions import TypedDict
+
+from twin.results.document import json_schema
+
 BACKTEST_SCHEMA = "silkroad-twin/backtest/1"
 
 
@@ -146,3 +151,70 @@ class BacktestResult:
             "summary": self.summary.to_dict(),
             "incidents": [i.to_dict() for i in self.incidents],
         }
+
+
+# The JSON document as `to_dict` writes it; numbers that can be undefined (no observations,
+# nothing censored) are written as null.
+class ModelledDoc(TypedDict):
+    p10_h: float | None
+    p50_h: float | None
+    p90_h: float | None
+    mean_h: float | None
+
+
+class ObservationDoc(TypedDict):
+    id: str
+    measure: str
+    target: list[str]
+    reported_h: float | None
+    reported_range_h: list[float | None]
+    modelled: ModelledDoc
+    percentile: float | None
+    inside_band: bool
+    p_reported_range: float | None
+    crps_h: float | None
+    crps_log: float | None
+    samples: int
+    censored: int
+    sources: list[str]
+    note: str
+
+
+class IncidentDoc(TypedDict):
+    scenario: str
+    description: str
+    scenario_path: str
+    scenario_sha256: str | None
+    seed: int
+    replications: int
+    horizon_h: float | None
+    observations: list[ObservationDoc]
+
+
+class SummaryDoc(TypedDict):
+    observations: int
+    inside_band: int
+    coverage_10_90: float | None
+    mean_crps_h: float | None
+    mean_crps_log: float | None
+    median_percentile: float | None
+    log_score: float | None
+    log_score_note: str
+
+
+class BacktestDoc(TypedDict):
+    schema: str
+    replications: int
+    workers: int
+    partial: bool
+    reason: str
+    notes: list[str]
+    summary: SummaryDoc
+    incidents: list[IncidentDoc]
+
+
+ADAPTER: TypeAdapter[BacktestDoc] = TypeAdapter(BacktestDoc)
+
+
+def backtest_schema() -> dict[str, Any]:
+    return json_schema(ADAPTER, BACKTEST_SCHEMA, "backtest.result", "silkroad-twin back-test")

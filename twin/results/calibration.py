@@ -11,6 +11,9 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import TypeAdapter
+
+from twin.results.document import dataclass_schema
 from twin.results.run import clean_json_value
 
 CALIBRATION_SCHEMA = "silkroad-twin/calibration/1"
@@ -103,3 +106,15 @@ class CalibrationResult:
         data["fitted_pairs"] = len(self.fitted)
         data["flagged_pairs"] = len(self.flagged)
         return {str(k): clean_json_value(v) for k, v in data.items()}
+
+
+def calibration_schema() -> dict[str, Any]:
+    """The `twin calibrate --json` file: the result dataclass as `to_dict` writes it."""
+    adapter: TypeAdapter[CalibrationResult] = TypeAdapter(CalibrationResult)
+    written = {
+        "fitted_pairs": {"type": "integer", "description": "pairs used in the fit"},
+        "flagged_pairs": {"type": "integer", "description": "pairs left out, with a flag"},
+    }
+    return dataclass_schema(
+        adapter, CALIBRATION_SCHEMA, "calibration.result", "silkroad-twin calibration", written
+    )

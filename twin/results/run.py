@@ -11,9 +11,13 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, get_type_hints
+
+from pydantic import TypeAdapter
+from typing_extensions import TypedDict
 
 from twin.atomic import write_json_atomic
+from twin.results.document import dataclass_schema
 from twin.results.frames import Frames
 from twin.results.records import ElementOutage
 
@@ -215,3 +219,27 @@ def _outage(data: dict[str, Any], record_count: int) -> Outage:
 
 def write_result_json(path: str, result: SimulationResult) -> None:
     write_json_atomic(path, result.to_dict())
+
+
+def _object_schema(row: type[tuple[Any, ...]]) -> dict[str, Any]:
+    """A named tuple as `to_dict` writes it: one object with its fields (pydantic would
+    describe the tuple as an array)."""
+    fields: dict[str, Any] = get_type_hints(row)
+    document = TypedDict(row.__name__, fields)  # type: ignore[misc]
+    return TypeAdapter(document).json_schema(mode="serialization")
+
+
+def run_schema() -> dict[str, Any]:
+    """The `twin run --json` file of one run: the result dataclass as `to_dict` writes it,
+    its timeline entries and element outages as objects, and each demand's `outage_count`."""
+    adapter: TypeAdapter[SimulationResult] = TypeAdapter(SimulationResult)
+    written: dict[str, Any] = {}
+    schema = dataclass_schema(adapter, RUN_SCHEMA, "run.result", "silkroad-twin run", written)
+    defs = schema["$defs"]
+    for name, row in (("timeline", TimelineEntry), ("element_outages", ElementOutage)):
+        defs[row.__name__] = _object_schema(row)
+        schema["properties"][name]["items"] = {"$ref": f"#/$defs/{row.__name__}"}
+    demand = defs["DemandResult"]
+    demand["properties"]["outage_count"] = {"type": "integer", "description": "len(outages)"}
+    demand["required"] = [*demand.get("required", []), "outage_count"]
+    return schema
