@@ -22,10 +22,8 @@ def connect(scheduler: str, timeout_s: float | None = None) -> Any:
     try:
         from distributed import Client
     except ModuleNotFoundError:
-        raise InputError.at(
-            "--scheduler",
-            0,
-            0,
+        raise InputError.for_parameter(
+            "scheduler",
             "Dask distributed is not installed",
             "pip install 'silkroad-twin[dask]'",
         ) from None
@@ -33,10 +31,8 @@ def connect(scheduler: str, timeout_s: float | None = None) -> Any:
     try:
         return Client(scheduler, timeout=wait_s)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError, ValueError) as exc:
-        raise InputError.at(
-            "--scheduler",
-            0,
-            0,
+        raise InputError.for_parameter(
+            "scheduler",
             f"cannot reach the Dask scheduler at {scheduler}: is `dask scheduler` running? "
             f"({type(exc).__name__}: {exc})",
             "start one with `dask scheduler` and pass the tcp://HOST:8786 address it prints",

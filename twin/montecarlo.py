@@ -33,7 +33,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from twin import student_t
 from twin.dask_client import DASK_CONNECT_TIMEOUT_S, connect
-from twin.errors import InputError
+from twin.errors import InputError, option
 from twin.interrupts import Interrupts, ignore_sigint, sigint_deferred
 from twin.model import Scenario
 from twin.option_values import (
@@ -321,8 +321,8 @@ def check_options(
 ) -> None:
     """Refuse option values that would give nonsense (nan tables, an endless loop) up front."""
 
-    def bad(option: str, message: str, hint: str) -> InputError:
-        return InputError.at(option, 0, 0, message, hint)
+    def bad(parameter: str, message: str, hint: str) -> InputError:
+        return InputError.for_parameter(parameter, message, hint)
 
     if replications is not None:
         require_replications(replications)
@@ -336,15 +336,16 @@ def check_options(
     for demand_id in watch or ():
         if demand_id not in known:
             raise bad(
-                "--demand",
+                "watch",
                 f"scenario {scenario.name} has no demand {demand_id!r}",
                 f"choose among {', '.join(known)}",
             )
     if watch and precision is None:
         raise bad(
-            "--demand",
-            "--demand chooses the demands the --precision rule watches",
-            "add --precision R, or drop --demand (every demand is reported anyway)",
+            "watch",
+            f"{option('watch')} chooses the demands the {option('precision')} rule watches",
+            f"add {option('precision')} R, or drop {option('watch')} "
+            "(every demand is reported anyway)",
         )
 
 
@@ -579,9 +580,9 @@ def _finish(
     notes: tuple[str, ...] = (workers_note,) if workers_note else ()
     if precision is not None and reached is False:
         cap = (
-            f"the {replications} replications asked for with --replications"
+            f"the {replications} replications asked for"
             if replications is not None
-            else f"the --max-replications cap of {max_replications}"
+            else f"the cap of {max_replications} replications (max_replications)"
         )
         notes += (f"precision {precision:g} not reached within {cap}",)
     return aggregate(

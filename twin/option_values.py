@@ -74,7 +74,7 @@ def usable_workers(requested: int, tasks: int) -> tuple[int, str]:
     if used >= requested:
         return requested, ""
     return used, (
-        f"--workers {requested} capped at {used} (usable cores {usable_cores()}, "
+        f"{requested} workers asked for, capped at {used} (usable cores {usable_cores()}, "
         f"tasks {tasks}, at most {MAX_WORKERS})"
     )
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from twin.errors import InputError, Problem
+from twin.errors import option as option_name
 from twin.loading import load_scenario
 from twin.montecarlo import ProgressFn, run_replications
 from twin.results.sweep import SweepResult, Variant
@@ -28,10 +29,8 @@ def parse_set_options(options: Sequence[str]) -> dict[str, tuple[str, ...]]:
         items = tuple(v.strip() for v in values.split(",") if v.strip())
         if not sep or not path or not items:
             problems.append(
-                Problem(
-                    "--set",
-                    0,
-                    0,
+                Problem.for_parameter(
+                    "grid",
                     f"cannot read '{option}'",
                     "write PATH=V1,V2 e.g. "
                     "failures.classes.submarine-caspian.repair.median=10d,30d",
@@ -78,7 +77,7 @@ def run_sweep(
                 0,
                 0,
                 "nothing to sweep",
-                "give --set PATH=V1,V2 or a sweep: block in the scenario",
+                f"give {option_name('grid')} PATH=V1,V2 or a sweep: block in the scenario",
             )
         )
     keys = list(grid)

@@ -167,7 +167,7 @@ def test_workers_are_capped_at_what_can_be_used(tmp_path: Path) -> None:
     args = ["run", str(GOOD / "scenario.yaml"), "--replications", "2", "--workers", "3"]
     assert main([*args, "--json", str(out)]) == 0
     notes = json.loads(out.read_text())["notes"]
-    assert any("--workers 3 capped at" in n for n in notes), notes
+    assert any("3 workers asked for, capped at" in n for n in notes), notes
 
 
 @pytest.mark.parametrize("option", ["--replications", "--max-replications"])

@@ -283,7 +283,7 @@ def test_a_network_beyond_every_method_points_to_simulation() -> None:
     """No time for even the smallest bounded search: refused at once, not run out of memory."""
     topo = _grid(30, 30)
     settings = Settings(method="auto", time_budget_s=0.001, max_exact_states=1000)
-    with pytest.raises(BeyondAnalytic, match="--replications"):
+    with pytest.raises(BeyondAnalytic, match="Monte Carlo over a scenario \\(replications N\\)"):
         availability_of_demands(topo, [("g0-0", "g29-29")], settings=settings)
 
 

@@ -34,7 +34,8 @@ def test_a_demand_from_a_node_to_itself_is_refused_on_the_command_line(topology)
     with pytest.raises(InputError) as info:
         parse_demand_specs(["frankfurt:frankfurt"], topology)
     (problem,) = info.value.problems
-    assert problem.path == "--demand"
+    assert problem.parameter == "specs"
+    assert problem.format(flag_of).startswith("--demand: ")  # as the CLI shows it
     assert "starts where it ends" in problem.message
 
 
@@ -154,7 +155,7 @@ def test_two_sources_of_demands_are_refused(tmp_path: Path, topology) -> None:  
         select_demands(
             topology, scenario=ROOT / "scenarios" / "trans-caspian-cut.yaml", demands_file=path
         )
-    assert "--scenario, --demands" in info.value.problems[0].message
+    assert "--scenario, --demands" in info.value.problems[0].format(flag_of)
 
 
 @pytest.mark.parametrize("gbps", [0.0, -1.0, float("nan"), float("inf")])
@@ -178,5 +179,6 @@ def test_a_topology_without_the_standard_pairs_asks_for_demands(tmp_path: Path) 
     with pytest.raises(InputError) as info:
         select_demands(other)
     (problem,) = info.value.problems
-    assert "no demands to analyse" in problem.message and "--demand A:B" in problem.hint
+    assert "no demands to analyse" in problem.message
+    assert "--demand A:B" in problem.rendered(flag_of).hint
     assert select_demands(other, gravity_gbps=100.0)

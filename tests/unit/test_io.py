@@ -412,7 +412,7 @@ def test_route_factor_out_of_range_is_refused_up_front(route_factor: float) -> N
     with pytest.raises(InputError) as info:
         load_source("topohub:topozoo/Abilene", route_factor)
     (problem,) = info.value.problems
-    assert problem.path == "--route-factor" and "1 to 5" in problem.hint
+    assert problem.parameter == "route_factor" and "1 to 5" in problem.hint
 
 
 def test_duplicate_link_ids_in_our_own_export_are_named(tmp_path: Path) -> None:

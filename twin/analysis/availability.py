@@ -39,7 +39,7 @@ from twin.analysis.frontier import Diagram, OutOfTime, PairOutcome
 from twin.analysis.frontier_bounds import bounded_pair
 from twin.analysis.frontier_exact import TooLarge, exact_pairs
 from twin.analysis.frontier_plan import Plan, build_plan
-from twin.errors import TwinError
+from twin.errors import TwinError, option
 from twin.interrupts import Interrupts, sigint_deferred
 from twin.model import Topology
 from twin.units import HOURS_PER_YEAR
@@ -61,8 +61,8 @@ DEFAULT_TIME_BUDGET_S = 60.0
 # whether bounds fit the budget.
 SECONDS_PER_STATE_SLOT = 5e-7
 SIMULATION_HINT = (
-    "estimate it by simulation instead: `twin run SCENARIO --replications N` gives "
-    "availability with confidence intervals at any size"
+    "estimate it by simulation instead: Monte Carlo over a scenario "
+    f"({option('replications')} N) gives availability with confidence intervals at any size"
 )
 
 
@@ -548,7 +548,7 @@ def _beyond_message(plan: Plan, predicted: float, share: float, why_not_exact: s
         f"the network is beyond analytic availability in this budget: {exact}even the smallest "
         f"certified-bounds search (frontier width {plan.width}, {len(plan.steps):,} steps) "
         f"would take about {predicted:.0f} s per demand, with {max(0.0, share):.1f} s "
-        f"available; {SIMULATION_HINT}, or raise --time-budget"
+        f"available; {SIMULATION_HINT}, or raise {option('time_budget_s')}"
     )
 
 
@@ -604,8 +604,8 @@ def availability_of_demands(
 def _exact_refusal(demands: int, why: str) -> str:
     return (
         f"exact availability of {demands} demand(s) does not fit: {why}; use "
-        "--availability-method auto or bounds (certified lower and upper bounds), or raise "
-        "--time-budget"
+        f"{option('method')} auto or bounds (certified lower and upper bounds), or raise "
+        f"{option('time_budget_s')}"
     )
 
 

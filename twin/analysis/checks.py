@@ -210,8 +210,7 @@ def _interval_verdict_text(
         return f"{measured} misses {target:g} (whole interval below it)"
     return (
         f"{measured} undecided against {target:g}: the interval straddles the target;"
-        f" rerun with more replications than {replications}"
-        " (twin check --replications N) to decide it"
+        f" rerun with more replications than {replications} to decide it"
     )
 
 

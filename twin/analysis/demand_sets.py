@@ -11,7 +11,7 @@ import difflib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from twin.errors import InputError, Problem
+from twin.errors import InputError, Problem, option
 from twin.model import Demand, Topology
 from twin.option_values import require_positive
 
@@ -38,7 +38,7 @@ def _check_node(node_id: str, topology: Topology, spec: str) -> Problem | None:
         return None
     close = difflib.get_close_matches(node_id, list(topology.nodes), n=1)
     hint = f"did you mean '{close[0]}'?" if close else "node ids are listed by `twin validate`"
-    return Problem("--demand", 0, 0, f"unknown node '{node_id}' in demand '{spec}'", hint)
+    return Problem.for_parameter("specs", f"unknown node '{node_id}' in demand '{spec}'", hint)
 
 
 def parse_demand_specs(specs: Iterable[str], topology: Topology) -> list[Demand]:
@@ -53,15 +53,13 @@ def parse_demand_specs(specs: Iterable[str], topology: Topology) -> list[Demand]
         parts = spec.split(":")
         if len(parts) != 2 or not all(parts):
             problems.append(
-                Problem("--demand", 0, 0, f"cannot read demand '{spec}'", "write SOURCE:DEST")
+                Problem.for_parameter("specs", f"cannot read demand '{spec}'", "write SOURCE:DEST")
             )
             continue
         if parts[0] == parts[1]:
             problems.append(
-                Problem(
-                    "--demand",
-                    0,
-                    0,
+                Problem.for_parameter(
+                    "specs",
                     f"demand '{spec}' starts where it ends",
                     "give two different nodes as SOURCE:DEST",
                 )
@@ -80,7 +78,7 @@ def parse_demand_specs(specs: Iterable[str], topology: Topology) -> list[Demand]
 def ensure_known(
     demands: Sequence[Demand],
     topology: Topology,
-    origin: str = "--demand",
+    origin: str = "demands",
     *,
     or_in: Sequence[Topology] = (),
 ) -> None:
@@ -101,7 +99,8 @@ def ensure_known(
                 continue
             close = difflib.get_close_matches(node_id, list(topology.nodes), n=1)
             hint = (f"did you mean '{close[0]}'? Otherwise c" if close else "C") + (
-                "hoose demands whose ends exist in the topology (e.g. --demand SOURCE:DEST)"
+                f"hoose demands whose ends exist in the topology (e.g. {option('specs')} "
+                "SOURCE:DEST)"
             )
             where = f"is not in topology {names}" if not or_in else f"is in neither {names}"
             problems.append(Problem(origin, 0, 0, f"demand {d.id}: node '{node_id}' {where}", hint))
@@ -154,7 +153,7 @@ def select_demands(
     gravity_gbps: float | None = None,
     or_in: Sequence[Topology] = (),
 ) -> list[Demand]:
-    """The demands a command asked for: `--demand`, `--scenario`, `--demands` or `--gravity`
+    """The demands a command asked for: `specs`, `scenario`, `demands_file` or `gravity_gbps`
     (at most one: combining them would leave unclear which SLAs apply), else the standard pairs.
 
     Demands from a scenario or a demands file must have their ends in `topology` or in one
@@ -164,21 +163,20 @@ def select_demands(
     given = [
         name
         for name, value in (
-            ("--demand", specs),
-            ("--scenario", scenario),
-            ("--demands", demands_file),
-            ("--gravity", gravity_gbps),
+            ("specs", specs),
+            ("scenario", scenario),
+            ("demands_file", demands_file),
+            ("gravity_gbps", gravity_gbps),
         )
         if value is not None
     ]
     if len(given) > 1:
         raise InputError(
-            Problem(
+            Problem.for_parameter(
                 given[1],
-                0,
-                0,
-                f"{', '.join(given)}: give only one source of demands",
-                "to combine them, write them into one demands file and give --demands FILE",
+                f"{', '.join(map(option, given))}: give only one source of demands",
+                "to combine them, write them into one demands file and give "
+                f"{option('demands_file')} FILE",
             )
         )
     if specs:
@@ -187,12 +185,12 @@ def select_demands(
         from twin.loading import load_scenario
 
         demands = list(load_scenario(scenario).demands)
-        ensure_known(demands, topology, f"--scenario {scenario}", or_in=or_in)
+        ensure_known(demands, topology, str(scenario), or_in=or_in)
         return demands
     if demands_file is not None:
         if or_in:
             demands = load_demands_file(demands_file)
-            ensure_known(demands, topology, f"--demands {demands_file}", or_in=or_in)
+            ensure_known(demands, topology, str(demands_file), or_in=or_in)
             return demands
         return load_demands_file(demands_file, topology)
     if gravity_gbps is not None:
@@ -212,7 +210,7 @@ def select_demands(
             0,
             0,
             f"no demands to analyse: the topology has none of the standard pairs ({pairs})",
-            "name some with --demand A:B, or give --demands FILE, --scenario FILE or --gravity "
-            "GBPS",
+            f"name some with {option('specs')} A:B, or give {option('demands_file')} FILE, "
+            f"{option('scenario')} FILE or {option('gravity_gbps')} GBPS",
         )
     return demands

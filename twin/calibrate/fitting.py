@@ -23,7 +23,7 @@ from twin.results.calibration import CalibrationPair, CalibrationResult, GroupFi
 ESTIMATOR = "huber (k = 1.345, MAD scale), stretch ≥ 1, overhead ≥ 0"
 MIN_PAIRS_FOR_CROSS_VALIDATION = 3
 GLOBAL = "global"
-OUTSIDE = "outside the corridors calibrated (--only-corridors): its fibre RTT stays as it is"
+OUTSIDE = "outside the corridors calibrated (only corridors fitted): its fibre RTT stays as it is"
 # A separate submarine stretch needs pairs whose paths differ in how much of them is at sea
 # (half the range at least) and enough of them for three parameters plus a held-out pair each.
 MIN_SHARE_SPREAD = 0.5

@@ -163,7 +163,17 @@ def stdout_console() -> Console:
 
 
 # Library parameters whose option is not `--` + the name with dashes.
-_FLAG_OF_PARAMETER = {"gravity_gbps": "--gravity", "fmt": "--output"}
+_FLAG_OF_PARAMETER = {
+    "gravity_gbps": "--gravity",
+    "fmt": "--output",
+    "specs": "--demand",
+    "watch": "--demand",
+    "demands_file": "--demands",
+    "method": "--availability-method",
+    "time_budget_s": "--time-budget",
+    "grid": "--set",
+    "allowed_paths": "--allow-path",
+}
 
 
 def flag_of(parameter: str) -> str:
@@ -339,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
         # What a Unix tool killed by SIGPIPE reports, without a traceback.
         status = EXIT_BROKEN_PIPE
     except TwinError as exc:
-        err.print(plain(f"twin: {exc}"))
+        err.print(plain(f"twin: {exc.message(flag_of)}"))
         status = EXIT_BAD_INPUT
     except typer.Exit as exc:
         status = exc.exit_code

@@ -15,6 +15,7 @@ from twin.cli.app import (
     EXIT_OK,
     app,
     emit_json,
+    flag_of,
     human_console,
     print_problem,
     stderr_console,
@@ -63,7 +64,12 @@ def validate_command(
             print_problem(err, p)
     human_console(json_path).print(_summary_table(results))
     report = ValidationReport(
-        tuple(FileValidation(r.path, r.kind, _counts(r.model), r.problems) for r in results)
+        tuple(
+            FileValidation(
+                r.path, r.kind, _counts(r.model), tuple(p.rendered(flag_of) for p in r.problems)
+            )
+            for r in results
+        )
     )
     emit_json(json_path, report.to_dict())
     return EXIT_OK if report.valid else EXIT_BAD_INPUT

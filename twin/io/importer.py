@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from twin.errors import InputError, Problem
+from twin.errors import InputError, Problem, option
 from twin.geo import DEFAULT_ROUTE_FACTOR, geodesic_km
 from twin.io.countries import country_code
 from twin.io.planar import check_planar_scale, place_on_globe, planar_distance_km
@@ -504,8 +504,8 @@ def _refuse_unplaceable(planar: list[str], missing: list[str], total: int, sourc
             f"{total} nodes lie outside longitude -180..180 / latitude -90..90 "
             f"({_listed(planar, 3)}), so it cannot be placed on the globe",
             "the twin measures latency from geography: give the nodes longitude and latitude, "
-            "or state the km one coordinate unit stands for with --planar-scale-km KM to import "
-            "it with estimated lengths",
+            f"or state the km one coordinate unit stands for with {option('planar_scale_km')} KM "
+            "to import it with estimated lengths",
         )
     if missing:
         raise _fail(
@@ -855,10 +855,8 @@ def check_route_factor(route_factor: float) -> None:
     """Refuse a route factor the written file could not hold, before any work is done."""
     if not (math.isfinite(route_factor) and MIN_ROUTE_FACTOR <= route_factor <= MAX_ROUTE_FACTOR):
         raise InputError(
-            Problem(
-                "--route-factor",
-                0,
-                0,
+            Problem.for_parameter(
+                "route_factor",
                 f"route factor {route_factor:g} is out of range: fibre follows roads and "
                 "railways, so it is never shorter than the geodesic",
                 f"give a value from {MIN_ROUTE_FACTOR:g} to {MAX_ROUTE_FACTOR:g} "

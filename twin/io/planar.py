@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from twin.errors import InputError, Problem
+from twin.errors import InputError, Problem, option
 from twin.geo import destination
 
 MIN_PLANAR_SCALE_KM, MAX_PLANAR_SCALE_KM = 1e-6, 1e4
@@ -32,10 +32,8 @@ def check_planar_scale(scale_km: float) -> None:
     """Refuse a scale that is not a physical km-per-unit figure, before any work is done."""
     if not (math.isfinite(scale_km) and MIN_PLANAR_SCALE_KM <= scale_km <= MAX_PLANAR_SCALE_KM):
         raise InputError(
-            Problem(
-                "--planar-scale-km",
-                0,
-                0,
+            Problem.for_parameter(
+                "planar_scale_km",
                 f"planar scale {scale_km:g} km per coordinate unit is out of range",
                 f"give the km one coordinate unit stands for, from {MIN_PLANAR_SCALE_KM:g} to "
                 f"{MAX_PLANAR_SCALE_KM:g}",
@@ -69,7 +67,7 @@ def place_on_globe(
                 f"at {scale_km:g} km per unit the drawing reaches {radius_km:,.0f} km from its "
                 f"centre, more than the {MAX_PLANAR_RADIUS_KM:,.0f} km a planar map can be laid "
                 "on the globe without distorting its lengths",
-                f"give --planar-scale-km of at most {largest:.6g}",
+                f"give {option('planar_scale_km')} of at most {largest:.6g}",
             )
         )
     placed: dict[str, tuple[float, float]] = {}

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
-from twin.errors import InputError, Problem
+from twin.errors import InputError, Problem, option
 from twin.loading.yaml_marks import Mark
 
 PROJECT_MARKERS = (".git", "pyproject.toml")
@@ -71,7 +71,10 @@ def resolve_reference(ref: str, naming_file: Path, mark: Mark, key: str) -> Path
     try:
         inside = _inside(candidate.resolve(), roots)
         where = f"is outside the project ({root}); files may only name files inside their project"
-        hint = "move the file into the project, or run twin with --allow-path DIR to allow it"
+        hint = (
+            "move the file into the project, or allow its directory "
+            f"({option('allowed_paths')} DIR)"
+        )
     except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
         inside = False
         where = "cannot be resolved (a loop of symbolic links?)"
