@@ -39,9 +39,10 @@ from twin.analysis.frontier import Diagram, OutOfTime, PairOutcome
 from twin.analysis.frontier_bounds import bounded_pair
 from twin.analysis.frontier_exact import TooLarge, exact_pairs
 from twin.analysis.frontier_plan import Plan, build_plan
-from twin.errors import TwinError, option
+from twin.errors import InputError, TwinError, option
 from twin.interrupts import Interrupts, sigint_deferred
-from twin.model import Topology
+from twin.model import Demand, Topology
+from twin.option_values import require_non_negative, require_positive
 from twin.units import HOURS_PER_YEAR
 
 Method = Literal["auto", "exact", "bounds"]
@@ -162,6 +163,37 @@ class Settings:
 
 
 Progress = Callable[[int, int], None]
+MAX_TIME_BUDGET_S = 86_400.0  # a day: an analysis that needs more is a simulation's job
+
+
+def checked_settings(
+    method: str = "auto",
+    tolerance: float = 1e-12,
+    relative_width: float = 0.1,
+    time_budget_s: float = DEFAULT_TIME_BUDGET_S,
+) -> Settings:
+    """`Settings` from a caller's values, each checked before any topology is read: an
+    InputError names the parameter and the range allowed."""
+    if method not in METHODS:
+        raise InputError.for_parameter(
+            "method", f"unknown method {method!r}", "use auto, exact or bounds"
+        )
+    require_non_negative(
+        "tolerance", tolerance, "the largest bound gap to accept, e.g. 1e-9 (0: exact)"
+    )
+    require_positive("relative_width", relative_width, "e.g. 0.1 (within 10 %)")
+    require_positive("time_budget_s", time_budget_s, "e.g. 60 (seconds)")
+    if relative_width > 1.0:
+        raise InputError.for_parameter(
+            "relative_width", f"{relative_width:g} is out of range", "give at most 1"
+        )
+    if not 1.0 <= time_budget_s <= MAX_TIME_BUDGET_S:
+        raise InputError.for_parameter(
+            "time_budget_s",
+            f"{time_budget_s:g} s is out of range",
+            f"give 1 to {MAX_TIME_BUDGET_S:.0f} seconds (a day)",
+        )
+    return Settings(method, tolerance, relative_width, time_budget_s)
 
 
 def _catalan(n: int) -> int:
@@ -599,6 +631,23 @@ def availability_of_demands(
                 _bounds_all(network, todo, settings, deadline, progress, why_not_exact, interrupts)
             )
     return [results.get(p) or _interrupted(*p) for p in pairs]
+
+
+def availability_by_demand(
+    topology: Topology,
+    demands: Sequence[Demand],
+    *,
+    include_planned: bool = False,
+    settings: Settings = Settings(),
+    progress: Progress | None = None,
+) -> dict[str, AvailabilityResult]:
+    """Every demand's availability by demand id, from one call (one diagram for all); what
+    `twin analyze --availability` prints (see `availability_of_demands`)."""
+    pairs = [(d.source, d.destination) for d in demands]
+    results = availability_of_demands(
+        topology, pairs, include_planned=include_planned, settings=settings, progress=progress
+    )
+    return {d.id: r for d, r in zip(demands, results, strict=True)}
 
 
 def _exact_refusal(demands: int, why: str) -> str:

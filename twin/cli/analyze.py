@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from twin.cli.app import EXIT_INTERRUPTED, EXIT_OK, app, emit_json, human_console
+from twin.cli.app import EXIT_INTERRUPTED, EXIT_OK, app, emit_json, flag_of, human_console
 from twin.cli.contingency import (
     ContingencyRequest,
     DemandsFileOption,
@@ -23,13 +23,10 @@ from twin.cli.contingency import (
 )
 from twin.errors import InputError
 from twin.interrupts import sigint_deferred
-from twin.option_values import require_non_negative, require_positive
 
 if TYPE_CHECKING:
     from twin.analysis.availability import AvailabilityResult, Settings
     from twin.model import Demand, Topology
-
-MAX_TIME_BUDGET_S = 86_400.0
 
 
 @app.command("analyze")
@@ -124,12 +121,11 @@ def analyze_command(
     Demands: --demand pairs, a --scenario's demands, a --demands file or a --gravity model
     (at most one); without them the standard corridor pairs.
     """
+    from twin.analysis.availability import checked_settings
     from twin.analysis.demand_sets import select_demands
-    from twin.analysis.paths import analyze
     from twin.loading import load_topology
-    from twin.report.terminal_analysis import print_path_analysis
 
-    settings = _availability_settings(availability_method, tolerance, relative_width, time_budget)
+    settings = checked_settings(availability_method, tolerance, relative_width, time_budget)
     request = None
     if contingency is not None:
         request = ContingencyRequest(
@@ -145,33 +141,52 @@ def analyze_command(
             json_path=json_path,
         ).checked()
     else:
-        for name, given in (("--nodes", nodes), ("--link-utilisation", link_utilisation)):
-            if given:
-                raise InputError.at(
-                    name,
-                    0,
-                    0,
-                    f"{name} applies to contingency analysis only",
-                    "add --contingency n-1 (or n-2, srlg), or use `twin contingency`",
-                )
+        _refuse_contingency_only(nodes=nodes, link_utilisation=link_utilisation)
     topo = load_topology(topology)
     demands = select_demands(
-        topo,
-        specs=demand,
-        scenario=scenario,
-        demands_file=demands_file,
-        gravity_gbps=gravity,
+        topo, specs=demand, scenario=scenario, demands_file=demands_file, gravity_gbps=gravity
     )
     if request is not None:
         return run_contingency(topo, demands, request)
+    return _paths_and_availability(
+        topo, demands, settings if availability else None, include_planned, json_path
+    )
+
+
+def _refuse_contingency_only(**given: bool) -> None:
+    """Options of the contingency analysis given without --contingency: refused, not ignored."""
+    for name, value in given.items():
+        if value:
+            option = flag_of(name)
+            raise InputError.at(
+                option,
+                0,
+                0,
+                f"{option} applies to contingency analysis only",
+                "add --contingency n-1 (or n-2, srlg), or use `twin contingency`",
+            )
+
+
+def _paths_and_availability(
+    topo: Topology,
+    demands: list[Demand],
+    settings: Settings | None,
+    include_planned: bool,
+    json_path: Path | None,
+) -> int:
+    """The path analysis, and with `settings` each demand's availability, printed and written.
+
+    Ctrl-C during the availability analysis keeps the demands done; the others are written as
+    interrupted and the document as partial, and the writing is never cut short."""
+    from twin.analysis.paths import analyze
+    from twin.report.terminal_analysis import print_path_analysis
+
     console = human_console(json_path)
-    # Ctrl-C during the availability analysis keeps the demands done; the others are written
-    # as interrupted and the document as partial, and the writing is never cut short.
     with sigint_deferred() as interrupts:
         result = analyze(topo, demands, include_planned=include_planned)
         print_path_analysis(console, result)
         doc = result.to_dict()
-        if availability:
+        if settings is not None:
             from twin.report.terminal_availability import print_availability
 
             values = _availability(topo, demands, settings, include_planned)
@@ -182,62 +197,24 @@ def analyze_command(
     return EXIT_INTERRUPTED if interrupts.requested else EXIT_OK
 
 
-def _availability_settings(
-    method: str, tolerance: float, relative_width: float, time_budget_s: float
-) -> Settings:
-    """The availability options, checked before any topology is read."""
-    from twin.analysis.availability import METHODS, Settings
-
-    if method not in METHODS:
-        raise InputError.at(
-            "--availability-method", 0, 0, f"unknown method {method!r}", "use auto, exact or bounds"
-        )
-    require_non_negative(
-        "tolerance", tolerance, "the largest bound gap to accept, e.g. 1e-9 (0: exact)"
-    )
-    require_positive("relative_width", relative_width, "e.g. 0.1 (within 10 %)")
-    require_positive("time_budget", time_budget_s, "e.g. 60 (seconds)")
-    if relative_width > 1.0 or not 1.0 <= time_budget_s <= MAX_TIME_BUDGET_S:
-        option, value = (
-            ("--relative-width", relative_width)
-            if relative_width > 1.0
-            else ("--time-budget", time_budget_s)
-        )
-        raise InputError.at(
-            option,
-            0,
-            0,
-            f"{option} {value:g} is out of range",
-            "--relative-width is at most 1; --time-budget is 1 to 86400 seconds (a day)",
-        )
-    return Settings(
-        method=method,
-        tolerance=tolerance,
-        relative_width=relative_width,
-        time_budget_s=time_budget_s,
-    )
-
-
 def _availability(
     topo: Topology, demands: list[Demand], settings: Settings, include_planned: bool
 ) -> dict[str, AvailabilityResult]:
-    """Every demand's availability in one call (one diagram for all), with a progress bar on
-    a terminal's stderr (none when piped: rich turns it off, and NO_COLOR is honoured)."""
+    """`availability_by_demand` with a progress bar on a terminal's stderr (none when piped:
+    rich turns it off, and NO_COLOR is honoured)."""
     import sys
 
-    from twin.analysis.availability import availability_of_demands
+    from twin.analysis.availability import availability_by_demand
     from twin.cli.app import progress_bar
 
-    pairs = [(d.source, d.destination) for d in demands]
     with progress_bar(
         "availability", "{task.completed}/{task.total} demands", show=sys.stderr.isatty()
     ) as bar:
-        task = bar.add_task("availability", total=len(set(pairs)))
-        results = availability_of_demands(
+        task = bar.add_task("availability", total=len({(d.source, d.destination) for d in demands}))
+        return availability_by_demand(
             topo,
-            pairs,
+            demands,
             include_planned=include_planned,
             settings=settings,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
-    return {d.id: r for d, r in zip(demands, results, strict=True)}
