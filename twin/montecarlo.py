@@ -201,7 +201,8 @@ def run_one(
 
 
 def _measured(simulator: Simulator, seed: int, replication: int, measure: Measure[T_co]) -> T_co:
-    return measure(simulator.run(seed=seed, replication=replication, timeline=measure.timeline))
+    horizon_h = simulator.scenario.horizon_h
+    return measure(simulator.engine(seed, replication, horizon_h, measure.timeline).run())
 
 
 def _install_scenario(scenario: Scenario) -> None:

@@ -70,8 +70,8 @@ def test_the_simulator_owns_bounded_caches_that_change_no_result() -> None:
     tiny = Simulator(scenario, max_states=1, max_memo_entries=1)
     roomy = Simulator(scenario)
     for replication in range(3):
-        a = tiny.run(seed=7, replication=replication)
-        b = roomy.run(seed=7, replication=replication)
+        a = tiny.engine(7, replication, scenario.horizon_h).run()
+        b = roomy.engine(7, replication, scenario.horizon_h).run()
         assert a.to_dict() == b.to_dict()
     assert len(tiny.cache) <= 2  # one state plus the pinned no-failure routing
     assert len(tiny.memo.views) <= 1 and len(tiny.memo.transitions) <= 1

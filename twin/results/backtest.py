@@ -180,17 +180,6 @@ class ObservationDoc(TypedDict):
     note: str
 
 
-class IncidentDoc(TypedDict):
-    scenario: str
-    description: str
-    scenario_path: str
-    scenario_sha256: str | None
-    seed: int
-    replications: int
-    horizon_h: float | None
-    observations: list[ObservationDoc]
-
-
 class SummaryDoc(TypedDict):
     observations: int
     inside_band: int
@@ -210,11 +199,24 @@ class BacktestDoc(TypedDict):
     reason: str
     notes: list[str]
     summary: SummaryDoc
-    incidents: list[IncidentDoc]
+    # Each incident is the dataclass as written, its observations as `ObservationDoc`s
+    # (`backtest_schema` puts that right in the generated schema).
+    incidents: list[IncidentResult]
 
 
 ADAPTER: TypeAdapter[BacktestDoc] = TypeAdapter(BacktestDoc)
 
 
 def backtest_schema() -> dict[str, Any]:
-    return json_schema(ADAPTER, BACKTEST_SCHEMA, "backtest.result", "silkroad-twin back-test")
+    """The `twin backtest --json` file: an incident is its dataclass, but for the observations
+    (`ObservationDoc`, keys of their own) and a horizon written as null when undefined."""
+    schema = json_schema(ADAPTER, BACKTEST_SCHEMA, "backtest.result", "silkroad-twin back-test")
+    observation = TypeAdapter(ObservationDoc).json_schema(mode="serialization")
+    defs = schema["$defs"]
+    defs.update(observation.pop("$defs", {}))
+    defs["ObservationDoc"] = observation
+    defs.pop("ObservationScore", None)
+    incident = defs["IncidentResult"]["properties"]
+    incident["observations"]["items"] = {"$ref": "#/$defs/ObservationDoc"}
+    incident["horizon_h"] = {"anyOf": [{"type": "number"}, {"type": "null"}], "title": "Horizon H"}
+    return schema

@@ -117,26 +117,6 @@ class Simulator:
         """A fresh engine for one replication, on the shared caches."""
         return Engine(self, seed, replication, horizon_h, timeline)
 
-    def run(
-        self,
-        *,
-        seed: int | None = None,
-        replication: int = 0,
-        horizon_h: float | None = None,
-        progress: ProgressFn | None = None,
-        timeline: bool = True,
-        stop: StopFn | None = None,
-    ) -> SimulationResult:
-        """One replication (see `simulate`)."""
-        scenario = self.scenario
-        engine = self.engine(
-            scenario.seed if seed is None else seed,
-            replication,
-            scenario.horizon_h if horizon_h is None else horizon_h,
-            timeline,
-        )
-        return engine.run(progress, stop)
-
 
 class Engine:
     def __init__(
@@ -549,11 +529,10 @@ def simulate(
     Carlo keeps only the measures, and writing a few thousand readable entries per simulated
     decade is a sizeable share of a replication.
     """
-    return Simulator(scenario).run(
-        seed=seed,
-        replication=replication,
-        horizon_h=horizon_h,
-        progress=progress,
-        timeline=timeline,
-        stop=stop,
+    engine = Simulator(scenario).engine(
+        scenario.seed if seed is None else seed,
+        replication,
+        scenario.horizon_h if horizon_h is None else horizon_h,
+        timeline,
     )
+    return engine.run(progress, stop)
