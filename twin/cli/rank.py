@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from twin.cli.analyze import _availability_settings
 from twin.cli.app import (
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -95,13 +94,14 @@ def rank_command(
 
         twin rank scenarios/annual-reliability.yaml --candidates scenarios/upgrades.yaml
     """
+    from twin.analysis.availability import checked_settings
     from twin.loading import load_scenario
     from twin.loading.candidates import load_candidates
     from twin.ranking import rank_importance, rank_upgrades
     from twin.report.html_rank import render_rank_html, render_upgrades_html
     from twin.report.terminal_rank import print_rank, print_upgrades
 
-    settings = _availability_settings(availability_method, 1e-12, 0.1, time_budget)
+    settings = checked_settings(availability_method, 1e-12, 0.1, time_budget)
     _check_top(top)
     with (
         sigint_deferred() as interrupts,
