@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import TypeAdapter
 from typing_extensions import TypedDict
 
-from twin.results.document import json_schema
+from twin.results.document import Adapter, json_schema
 
 BACKTEST_SCHEMA = "silkroad-twin/backtest/1"
 
@@ -204,7 +204,7 @@ class BacktestDoc(TypedDict):
     incidents: list[IncidentResult]
 
 
-ADAPTER: TypeAdapter[BacktestDoc] = TypeAdapter(BacktestDoc)
+ADAPTER: Adapter[BacktestDoc] = Adapter(BacktestDoc)
 
 
 def backtest_schema() -> dict[str, Any]:

@@ -11,9 +11,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import TypeAdapter
-
-from twin.results.document import dataclass_schema
+from twin.results.document import Adapter, dataclass_schema
 from twin.results.run import clean_json_value
 
 CALIBRATION_SCHEMA = "silkroad-twin/calibration/1"
@@ -110,7 +108,7 @@ class CalibrationResult:
 
 def calibration_schema() -> dict[str, Any]:
     """The `twin calibrate --json` file: the result dataclass as `to_dict` writes it."""
-    adapter: TypeAdapter[CalibrationResult] = TypeAdapter(CalibrationResult)
+    adapter: Adapter[CalibrationResult] = Adapter(CalibrationResult)
     written = {
         "fitted_pairs": {"type": "integer", "description": "pairs used in the fit"},
         "flagged_pairs": {"type": "integer", "description": "pairs left out, with a flag"},

@@ -17,7 +17,7 @@ from pydantic import TypeAdapter
 from typing_extensions import TypedDict
 
 from twin.atomic import write_json_atomic
-from twin.results.document import dataclass_schema
+from twin.results.document import Adapter, dataclass_schema
 from twin.results.frames import Frames
 from twin.results.records import ElementOutage
 
@@ -232,7 +232,7 @@ def _object_schema(row: type[tuple[Any, ...]]) -> dict[str, Any]:
 def run_schema() -> dict[str, Any]:
     """The `twin run --json` file of one run: the result dataclass as `to_dict` writes it,
     its timeline entries and element outages as objects, and each demand's `outage_count`."""
-    adapter: TypeAdapter[SimulationResult] = TypeAdapter(SimulationResult)
+    adapter: Adapter[SimulationResult] = Adapter(SimulationResult)
     written: dict[str, Any] = {}
     schema = dataclass_schema(adapter, RUN_SCHEMA, "run.result", "silkroad-twin run", written)
     defs = schema["$defs"]
