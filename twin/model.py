@@ -21,6 +21,7 @@ NodeRole = Literal["pop", "landing", "border", "ixp", "datacenter"]
 LinkKind = Literal["terrestrial", "submarine"]
 LinkStatus = Literal["active", "planned", "retired"]
 RepairKind = Literal["fixed", "exponential", "lognormal"]
+RareEventsMode = Literal["auto", "on", "off"]
 FailureBasis = Literal["per_1000km", "per_link"]
 
 NODE_ROLES: tuple[str, ...] = ("pop", "landing", "border", "ixp", "datacenter")
@@ -463,6 +464,8 @@ class Scenario:
     observed: tuple[Observation, ...] = ()
     # The network's present state; None starts from everything up (see `State`).
     state: State | None = None
+    # Which estimator Monte Carlo runs report (twin.montecarlo_rare): auto, on or off.
+    rare_events: RareEventsMode = "auto"
 
     def failover_for(self, demand: Demand) -> Failover:
         return demand.failover or self.default_failover

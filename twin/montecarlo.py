@@ -35,7 +35,17 @@ from twin import student_t
 from twin.dask_client import DASK_CONNECT_TIMEOUT_S, connect
 from twin.errors import InputError, option
 from twin.interrupts import Interrupts, ignore_sigint, sigint_deferred
-from twin.model import Scenario
+from twin.model import Demand, Scenario
+from twin.montecarlo_rare import (
+    CONDITIONAL,
+    PLAIN,
+    RARE_MODES,
+    RareMode,
+    choose_conditional,
+    conditional_figures,
+    followed,
+    totals,
+)
 from twin.option_values import (
     require_positive,
     require_replications,
@@ -48,7 +58,7 @@ from twin.results import SimulationResult
 from twin.results.montecarlo import DemandStats, Interval, LinkStats, MonteCarloResult
 from twin.results.outlook import Outlook
 from twin.results.records import NO_PATH_AT_START, cause_elements
-from twin.sim.engine import Simulator
+from twin.sim.engine import Simulator, simulate_corrected
 from twin.units import HOURS_PER_YEAR
 
 T = TypeVar("T")
@@ -99,6 +109,10 @@ class _Sample:
     downtime_min_per_year: dict[str, float]
     sla_downtime_min_per_year: dict[str, float]
     lost_gbit: dict[str, float]
+    over_rtt_share: dict[str, float]
+    # The conditional estimator's figures for the demands it followed (`twin.sim.rare`), in
+    # `_Figures` order; unbiased like the plain ones, with far less variance for rare outages.
+    conditional: dict[str, tuple[float, ...]]
     # demand -> {cause: (outages, hours down)}, causes in first-seen order
     causes: dict[str, dict[str, tuple[int, float]]] = field(default_factory=dict)
     # link -> (failures, hours down) over the replication's horizon
@@ -126,16 +140,43 @@ def _causes(result: SimulationResult) -> dict[str, dict[str, tuple[int, float]]]
     return out
 
 
-def _sample(result: SimulationResult, from_state: bool = False) -> _Sample:
+def _sample(
+    result: SimulationResult,
+    from_state: bool = False,
+    corrections: Sequence[Sequence[float]] = (),
+    corrected: frozenset[str] = frozenset(),
+) -> _Sample:
+    conditional = {
+        d.id: conditional_figures(d, result.horizon_h, c)
+        for d, c in zip(result.demands, corrections, strict=False)
+        if d.id in corrected
+    }
     return _Sample(
         {d.id: d.availability for d in result.demands},
         {d.id: d.sla_availability for d in result.demands},
         {d.id: d.downtime_min_per_year for d in result.demands},
         {d.id: d.sla_downtime_min_per_year for d in result.demands},
         {d.id: d.traffic_lost_gbit for d in result.demands},
+        {d.id: d.over_rtt_share for d in result.demands},
+        conditional,
         _causes(result),
         {lk.id: (lk.failures, lk.downtime_h) for lk in result.links},
         outlook_samples(result) if from_state else {},
+    )
+
+
+def demand_figures(sample: _Sample, demand_id: str, conditional: bool) -> tuple[float, ...]:
+    """One replication's figures for a demand (`twin.montecarlo_rare.FIGURES` order) from the
+    chosen estimator."""
+    if conditional:
+        return sample.conditional[demand_id]
+    return (
+        sample.availability[demand_id],
+        sample.sla_availability[demand_id],
+        sample.downtime_min_per_year[demand_id],
+        sample.sla_downtime_min_per_year[demand_id],
+        sample.lost_gbit[demand_id],
+        sample.over_rtt_share[demand_id],
     )
 
 
@@ -166,10 +207,12 @@ class Measure(Protocol[T_co]):
 
 @dataclass(frozen=True)
 class _AvailabilityMeasure:
-    """The measures `twin run` aggregates (availability, downtime, causes, links)."""
+    """The measures `twin run` aggregates (availability, downtime, causes, links); with
+    `conditional`, also the conditional estimator's figures for those demands."""
 
     timeline: bool = False
     from_state: bool = False
+    conditional: frozenset[str] = frozenset()
 
     def __call__(self, result: SimulationResult) -> _Sample:
         return _sample(result, self.from_state)
@@ -201,6 +244,11 @@ def run_one(
 
 
 def _measured(simulator: Simulator, seed: int, replication: int, measure: Measure[T_co]) -> T_co:
+    if isinstance(measure, _AvailabilityMeasure) and measure.conditional:
+        result, corrections = simulate_corrected(
+            simulator, seed=seed, replication=replication, demands=sorted(measure.conditional)
+        )
+        return _sample(result, measure.from_state, corrections, measure.conditional)
     horizon_h = simulator.scenario.horizon_h
     return measure(simulator.engine(seed, replication, horizon_h, measure.timeline).run())
 
@@ -221,42 +269,68 @@ def run_installed(seed: int, replication: int, measure: Measure[Any] = AVAILABIL
     return run_one(_SIMULATOR.scenario, seed, replication, measure)
 
 
+def _demand_stats(
+    scenario: Scenario, samples: Sequence[_Sample], d: Demand, conditional: bool, detail: bool
+) -> DemandStats:
+    """One demand's intervals from the chosen estimator's figures (`FIGURES` order)."""
+    horizon_h = scenario.horizon_h
+    rows = [demand_figures(s, d.id, conditional) for s in samples]
+    per_year = HOURS_PER_YEAR / horizon_h if horizon_h > 0 else math.nan
+
+    def column(i: int, clip: tuple[float, float], scale: float = 1.0) -> Interval:
+        return interval_of([r[i] * scale for r in rows], clip)
+
+    return DemandStats(
+        id=d.id,
+        availability=column(0, (0.0, 1.0)),
+        sla_availability=column(1, (0.0, 1.0)),
+        downtime_min_per_year=column(2, (0.0, math.inf)),
+        sla_downtime_min_per_year=column(3, (0.0, math.inf)),
+        traffic_lost_gbit=column(4, (0.0, math.inf)),
+        sla_target=d.sla.availability,
+        downtime_causes=_top_causes(samples, d.id) if detail else (),
+        source=d.source,
+        destination=d.destination,
+        estimator=CONDITIONAL if conditional else PLAIN,
+        traffic_lost_gbit_per_year=column(4, (0.0, math.inf), per_year),
+        over_rtt_share=column(5, (0.0, 1.0)),
+        outlook=_outlook(scenario, samples, d.id) if detail else None,
+    )
+
+
+def _totals(
+    scenario: Scenario, samples: Sequence[_Sample], conditional: frozenset[str]
+) -> tuple[Interval | None, Interval | None]:
+    """Network totals per replication (lost Gbit per year, traffic-weighted over-RTT share)."""
+    if not samples or scenario.horizon_h <= 0:
+        return None, None
+    gbps = {d.id: d.gbps for d in scenario.demands}
+    lost, over = [], []
+    for s in samples:
+        figures = {d: demand_figures(s, d, d in conditional) for d in gbps}
+        year_lost, share = totals(figures, gbps)
+        lost.append(year_lost * HOURS_PER_YEAR / scenario.horizon_h)
+        over.append(share)
+    return interval_of(lost, (0.0, math.inf)), interval_of(over, (0.0, 1.0))
+
+
 def aggregate(
     scenario: Scenario,
     seed: int,
     samples: Sequence[_Sample],
     *,
     detail: bool = True,
+    conditional: frozenset[str] = frozenset(),
     **extra: Any,
 ) -> MonteCarloResult:
-    """The statistics of `samples`. `detail=False` leaves out downtime causes and link
-    figures: the stopping rule and the progress bar, which recompute the statistics while
-    the workers run, need only the intervals, and the parent shares the cores with them."""
-    stats = []
-    for d in scenario.demands:
-        stats.append(
-            DemandStats(
-                id=d.id,
-                availability=interval_of([s.availability[d.id] for s in samples], (0.0, 1.0)),
-                sla_availability=interval_of(
-                    [s.sla_availability[d.id] for s in samples], (0.0, 1.0)
-                ),
-                downtime_min_per_year=interval_of(
-                    [s.downtime_min_per_year[d.id] for s in samples], (0.0, math.inf)
-                ),
-                sla_downtime_min_per_year=interval_of(
-                    [s.sla_downtime_min_per_year[d.id] for s in samples], (0.0, math.inf)
-                ),
-                traffic_lost_gbit=interval_of(
-                    [s.lost_gbit[d.id] for s in samples], (0.0, math.inf)
-                ),
-                sla_target=d.sla.availability,
-                downtime_causes=_top_causes(samples, d.id) if detail else (),
-                source=d.source,
-                destination=d.destination,
-                outlook=_outlook(scenario, samples, d.id) if detail else None,
-            )
-        )
+    """The statistics of `samples`, each demand from its estimator (`conditional` names the
+    demands reported through the conditional one). `detail=False` leaves out downtime causes,
+    link figures and totals: the stopping rule and the progress bar, which recompute the
+    statistics while the workers run, need only the intervals, and the parent shares the
+    cores with them."""
+    stats = [
+        _demand_stats(scenario, samples, d, d.id in conditional, detail) for d in scenario.demands
+    ]
     years = len(samples) * scenario.horizon_h / HOURS_PER_YEAR
     links: list[LinkStats] = []
     for link_id in sorted(scenario.topology.links) if detail else ():
@@ -266,8 +340,16 @@ def aggregate(
             links.append(LinkStats(link_id, failures / years, hours / years))
     if scenario.state is not None:
         extra = {"as_of": scenario.state.as_of, "state_path": scenario.state.source_path} | extra
+    lost, over = _totals(scenario, samples, conditional) if detail else (None, None)
     return MonteCarloResult(
-        scenario.name, seed, len(samples), tuple(stats), links=tuple(links), **extra
+        scenario.name,
+        seed,
+        len(samples),
+        tuple(stats),
+        links=tuple(links),
+        total_traffic_lost_gbit_per_year=lost,
+        total_over_rtt_share=over,
+        **extra,
     )
 
 
@@ -494,19 +576,25 @@ def run_replications(
     seed: int | None = None,
     progress: ProgressFn | None = None,
     watch: Sequence[str] | None = None,
+    rare_events: RareMode | None = None,
 ) -> MonteCarloResult:
     """Run replications 0, 1, 2, ... until `replications` are done or `precision` is reached.
 
     With both, `replications` is the cap of the precision rule (instead of `max_replications`).
     `watch` restricts the precision rule to those demand ids (all demands when empty).
+    `rare_events` (default: the scenario's, else "auto") says which demands the conditional
+    estimator reports (`twin.montecarlo_rare`): those of small pilot unavailability, all
+    watched ones, or none.
     Raises InputError for option values that cannot mean anything (see `check_options`).
     """
     check_options(scenario, replications, precision, max_replications, workers, watch)
+    mode = _rare_mode(rare_events, scenario)
     seed_value = scenario.seed if seed is None else seed
     if replications is None and precision is None:
         replications = 20
     target = replications if replications is not None else max_replications
     watched = tuple(d.id for d in scenario.demands if not watch or d.id in set(watch))
+    rare = _Rare(mode, watched, max(batch_size, min_replications))
     workers, workers_note = usable_workers(workers, target) if scheduler is None else (workers, "")
     samples: list[_Sample] = []
     partial, reason = False, ""
@@ -514,8 +602,9 @@ def run_replications(
     last_stats_at, worst = -math.inf, math.inf
     with sigint_deferred() as interrupts:
         executor, close = _executor(workers, scheduler, scenario)
-        measure = AVAILABILITY if scenario.state is None else AVAILABILITY_FROM_STATE
-        stream = _Stream(executor, scenario, seed_value, ahead=2 * workers, measure=measure)
+        stream = _Stream(
+            executor, scenario, seed_value, 2 * workers, rare.measure(scenario.state is not None)
+        )
         try:
             next_index = 0
             while next_index < target:
@@ -523,6 +612,7 @@ def run_replications(
                     size = max(batch_size, min_replications - next_index)
                 else:
                     size = target - next_index
+                size = rare.limit(next_index, size)
                 batch = range(next_index, min(target, next_index + size))
                 # In replication order: the result never depends on which finished first.
                 for sample in stream.results(batch, interrupts):
@@ -533,12 +623,18 @@ def run_replications(
                         now = time.monotonic()
                         if now - last_stats_at >= PROGRESS_INTERVAL_S or len(samples) == batch.stop:
                             last_stats_at = now
-                            current = aggregate(scenario, seed_value, samples, detail=False)
+                            current = aggregate(
+                                scenario, seed_value, samples, detail=False, conditional=rare.chosen
+                            )
                             worst = worst_relative_precision(current, watched)
                         progress(len(samples), worst)
                 next_index = batch.stop
+                if rare.decide(next_index, samples):
+                    stream.measure = rare.measure(scenario.state is not None)
                 if precision is not None and next_index >= min_replications:
-                    current = aggregate(scenario, seed_value, samples, detail=False)
+                    current = aggregate(
+                        scenario, seed_value, samples, detail=False, conditional=rare.chosen
+                    )
                     if _precise_enough(current, precision, watched):
                         reached = True
                         break
@@ -561,6 +657,7 @@ def run_replications(
             max_replications,
             watched,
             workers_note,
+            rare,
         )
 
 
@@ -576,6 +673,7 @@ def _finish(
     max_replications: int,
     watched: tuple[str, ...],
     workers_note: str,
+    rare: _Rare,
 ) -> MonteCarloResult:
     """The result of the replications run, partial or complete, with its notes."""
     notes: tuple[str, ...] = (workers_note,) if workers_note else ()
@@ -600,4 +698,49 @@ def _finish(
         topology_input=file_record(scenario.topology_path),
         horizon_h=scenario.horizon_h,
         precision_demands=watched if precision is not None else (),
+        conditional=rare.chosen,
+        rare_events=rare.mode,
     )
+
+
+def _rare_mode(asked: RareMode | None, scenario: Scenario) -> RareMode:
+    """The rare-event mode: the caller's, else the scenario's, else auto; always off for a run
+    from a state (its faults start outside the life processes the estimator follows, and the
+    question there is the restoration, not a steady-state rarity)."""
+    mode = asked if asked is not None else scenario.rare_events
+    if mode not in RARE_MODES:
+        raise InputError.at(
+            "rare_events", 0, 0, f"unknown rare-event mode {mode!r}", "use auto, on or off"
+        )
+    return "off" if scenario.state is not None else mode
+
+
+class _Rare:
+    """The conditional estimator's plan for a run: which demands the replications follow,
+    and (after the pilot, the first `pilot` replications) which ones it reports."""
+
+    def __init__(self, mode: RareMode, watched: Sequence[str], pilot: int) -> None:
+        self.mode = mode
+        self.watched = tuple(watched)
+        self.pilot = pilot if mode == "auto" else 0
+        self.following = followed(mode, watched)
+        self.chosen = self.following if mode == "on" else frozenset()
+
+    def measure(self, from_state: bool) -> _AvailabilityMeasure:
+        self.from_state = from_state
+        return _AvailabilityMeasure(from_state=from_state, conditional=self.following)
+
+    def limit(self, start: int, size: int) -> int:
+        """Batches end at the pilot's end, so the decision comes at a fixed replication."""
+        if start < self.pilot:
+            return min(size, self.pilot - start)
+        return size
+
+    def decide(self, done: int, samples: Sequence[_Sample]) -> bool:
+        """After the pilot: choose, and follow only the chosen demands from then on."""
+        if done != self.pilot or self.pilot == 0:
+            return False
+        self.chosen = choose_conditional(self.mode, self.watched, [s.conditional for s in samples])
+        changed = self.chosen != self.following
+        self.following = self.chosen
+        return changed

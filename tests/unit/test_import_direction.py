@@ -45,7 +45,17 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("analysis, sim, calibrate", ("twin.analysis", "twin.sim", "twin.calibrate", "twin.outlook")),
     # The gate evaluates checks, running Monte Carlo for `method: montecarlo` ones; the
     # back-test replays incidents through the same replications.
-    ("montecarlo", ("twin.montecarlo", "twin.sweep", "twin.gate", "twin.backtest", "twin.ranking")),
+    (
+        "montecarlo",
+        (
+            "twin.montecarlo",
+            "twin.montecarlo_rare",
+            "twin.sweep",
+            "twin.gate",
+            "twin.backtest",
+            "twin.ranking",
+        ),
+    ),
     ("report", ("twin.report",)),
     # What a notebook calls (`twin.diff`, `twin.report`, ...); the CLI calls the same functions.
     ("notebook API", ("twin", "twin.api")),

@@ -375,6 +375,7 @@ def _scenario(
         demands=tuple(demands),
         events=tuple(events),
         stochastic_failures=spec.failures.stochastic,
+        rare_events=spec.failures.rare_events,
         repair_resources=tuple(resources),
         default_failover=default_failover,
         routing=spec.routing,

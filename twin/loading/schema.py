@@ -258,6 +258,12 @@ class FailureClassOverride(Partial):
 
 class FailuresSpec(Strict):
     stochastic: bool = False
+    rare_events: Literal["auto", "on", "off"] = Field(
+        default="auto",
+        description="estimator of Monte Carlo runs: the conditional (rare-event) one for "
+        "demands of small pilot unavailability (auto), for every watched demand (on), or never "
+        "(off); docs/rare-events.md",
+    )
     classes: dict[str, FailureClassOverride] = Field(
         default={}, description="per-scenario overrides, keyed by the topology's class id"
     )

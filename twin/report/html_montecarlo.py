@@ -176,6 +176,7 @@ def _summary_row(d: DemandStats) -> dict[str, Any]:
         "id": d.id,
         "downtime": _minutes(d.downtime_min_per_year),
         "sentence": sentence(d),
+        "estimator": d.estimator,
         "css": {Verdict.HELD: "held", Verdict.MISSED: "missed"}.get(status, "no-sla"),
         "label": STATUS_LABEL[status],
         # Green unless the whole interval misses: an undecided demand is not painted as lost.
@@ -183,6 +184,37 @@ def _summary_row(d: DemandStats) -> dict[str, Any]:
             est.mean, d.sla_target, f"avail-{d.id}", status is not Verdict.MISSED, interval
         ),
     }
+
+
+def _share(i: Interval) -> str:
+    if math.isfinite(i.low) and math.isfinite(i.high):
+        return f"{i.mean * 100:.4f} % [{i.low * 100:.4f}, {i.high * 100:.4f}]"
+    return f"{i.mean * 100:.4f} %"
+
+
+def _survivability_rows(result: MonteCarloResult) -> list[dict[str, str]]:
+    """Traffic lost per year and time over the RTT budget, per demand, then the total."""
+    rows = [
+        {
+            "id": d.id,
+            "lost": _minutes(d.traffic_lost_gbit_per_year),
+            "over": _share(d.over_rtt_share),
+            "estimator": d.estimator,
+        }
+        for d in result.demands
+        if d.traffic_lost_gbit_per_year is not None and d.over_rtt_share is not None
+    ]
+    lost, over = result.total_traffic_lost_gbit_per_year, result.total_over_rtt_share
+    if rows and lost is not None and over is not None:
+        rows.append(
+            {
+                "id": "total (share weighted by traffic)",
+                "lost": _minutes(lost),
+                "over": _share(over),
+                "estimator": "",
+            }
+        )
+    return rows
 
 
 def _provenance(
@@ -281,11 +313,13 @@ def render_montecarlo_html(
         rows=[_summary_row(d) for d in result.demands],
         as_of=result.as_of,
         outlooks=_outlook_rows(result),
+        survivability=_survivability_rows(result),
+        rare_events=result.rare_events,
         map_svg=_map(result, topology),
         provenance=_provenance(result, topology, files, digest),
         reproduce=(
             f"twin run {scenario_path or result.scenario} --seed {result.seed} "
-            f"--replications {result.replications}"
+            f"--replications {result.replications} --rare-events {result.rare_events}"
         ),
     )
 

@@ -37,6 +37,7 @@ def print_mc_summary(console: Console, result: MonteCarloResult) -> None:
         "availability [95% CI]",
         "SLA availability [95% CI]",
         "SLA down min/yr [95% CI]",
+        "estimator",
         "target",
         "verdict",
     ):
@@ -50,11 +51,13 @@ def print_mc_summary(console: Console, result: MonteCarloResult) -> None:
             _ci(d.availability),
             _ci(d.sla_availability),
             _ci(d.sla_downtime_min_per_year, 1),
+            d.estimator,
             "-" if target is None else f"{target:g}",
             verdict,
         )
     console.print(table)
     print_outlook(console, result)
+    _print_survivability(console, result)
     if result.precision_target is not None:
         state = "reached" if result.precision_reached else "NOT reached"
         watched = ", ".join(result.precision_demands) or "every demand"
@@ -69,3 +72,36 @@ def print_mc_summary(console: Console, result: MonteCarloResult) -> None:
         console.print(plain(f"fixed {result.replications} replications (no precision target)"))
     for note in result.notes:
         console.print(plain(f"note: {note}"))
+
+
+def _print_survivability(console: Console, result: MonteCarloResult) -> None:
+    """Traffic lost per year and time over the RTT budget, per demand and in total."""
+    rows = [
+        (d.id, d.traffic_lost_gbit_per_year, d.over_rtt_share, d.estimator)
+        for d in result.demands
+        if d.traffic_lost_gbit_per_year is not None and d.over_rtt_share is not None
+    ]
+    if not rows:
+        return
+    table = titled_table("traffic survivability (95% CI)")
+    for column in ("demand", "traffic lost Gbit/yr", "share of year over RTT budget", "estimator"):
+        table.add_column(column)
+    for demand_id, lost, over, estimator in rows:
+        add_row(table, demand_id, _ci(lost, 1), _percent(over), estimator)
+    lost_total, over_total = result.total_traffic_lost_gbit_per_year, result.total_over_rtt_share
+    if lost_total is not None and over_total is not None:
+        add_row(
+            table, "total (traffic-weighted share)", _ci(lost_total, 1), _percent(over_total), ""
+        )
+    console.print(table)
+    console.print(
+        plain(
+            f"rare events: {result.rare_events} (plain = the runs' time-averages; conditional = "
+            "the same runs with the unbiased rare-event correction, docs/rare-events.md)"
+        )
+    )
+
+
+def _percent(i: Interval) -> str:
+    scaled = Interval(i.mean * 100.0, i.low * 100.0, i.high * 100.0, i.n)
+    return _ci(scaled, 4) + " %"

@@ -72,6 +72,13 @@ class DemandStats:
     destination: str = ""
     # From a state ("now"): restoration curve, SLA minutes lost, further-cut risk.
     outlook: Outlook | None = None
+    # Which estimator gave the figures above: "plain" (the runs' time-averages) or
+    # "conditional" (the same runs with the rare-event correction, docs/rare-events.md).
+    estimator: str = "plain"
+    # Traffic survivability: Gbit lost per year, and the share of the year the demand is
+    # connected but over its RTT budget (None in files written before they were recorded).
+    traffic_lost_gbit_per_year: Interval | None = None
+    over_rtt_share: Interval | None = None
 
     def relative_precision(self) -> float:
         """Half-width of the unavailability interval over its mean (inf when undefined)."""
@@ -122,6 +129,14 @@ class DemandDoc(TypedDict):
     sla_minutes_lost: NotRequired[IntervalDoc]
     further_cut: NotRequired[ProportionDoc]
     further_cut_drivers: NotRequired[list[RiskDriverDoc]]
+    estimator: NotRequired[str]
+    traffic_lost_gbit_per_year: NotRequired[IntervalDoc]
+    over_rtt_share: NotRequired[IntervalDoc]
+
+
+class TotalsDoc(TypedDict):
+    traffic_lost_gbit_per_year: IntervalDoc
+    over_rtt_share: IntervalDoc
 
 
 class MonteCarloDoc(TypedDict):
@@ -146,10 +161,16 @@ class MonteCarloDoc(TypedDict):
     links: NotRequired[list[LinkDoc]]
     as_of: NotRequired[str]
     state_path: NotRequired[str]
+    rare_events: NotRequired[str]
+    totals: NotRequired[TotalsDoc | None]
     demands: list[DemandDoc]
 
 
 ADAPTER: Adapter[MonteCarloDoc] = Adapter(MonteCarloDoc)
+
+
+def _optional(doc: IntervalDoc | None) -> Interval | None:
+    return None if doc is None else Interval.from_dict(doc)
 
 
 def _demand_doc(d: DemandStats) -> DemandDoc:
@@ -169,7 +190,12 @@ def _demand_doc(d: DemandStats) -> DemandDoc:
             for cause, share, count in d.downtime_causes
         ],
         "relative_precision": finite(precision),
+        "estimator": d.estimator,
     }
+    if d.traffic_lost_gbit_per_year is not None:
+        doc["traffic_lost_gbit_per_year"] = d.traffic_lost_gbit_per_year.to_dict()
+    if d.over_rtt_share is not None:
+        doc["over_rtt_share"] = d.over_rtt_share.to_dict()
     if d.outlook is not None:
         doc.update(outlook_doc(d.outlook))  # type: ignore[typeddict-item]
     return doc
@@ -206,6 +232,9 @@ def _demand(doc: DemandDoc) -> DemandStats:
         source=doc.get("source", ""),
         destination=doc.get("destination", ""),
         outlook=_outlook(doc),
+        estimator=doc.get("estimator", "plain"),
+        traffic_lost_gbit_per_year=_optional(doc.get("traffic_lost_gbit_per_year")),
+        over_rtt_share=_optional(doc.get("over_rtt_share")),
     )
 
 
@@ -230,6 +259,12 @@ class MonteCarloResult(Frames):
     # The state the replications started from (its time and file), "" when from everything up.
     as_of: str = ""
     state_path: str = ""
+    # The rare-event mode the run used ("auto", "on", "off"); each demand names its estimator.
+    rare_events: str = "off"
+    # Network totals per replication, then intervals: Gbit lost per year summed over the
+    # demands, and the traffic-weighted share of the year over the RTT budget.
+    total_traffic_lost_gbit_per_year: Interval | None = None
+    total_over_rtt_share: Interval | None = None
 
     def demand(self, demand_id: str) -> DemandStats:
         for d in self.demands:
@@ -263,6 +298,13 @@ class MonteCarloResult(Frames):
                 }
                 for lk in self.links
             ],
+            "rare_events": self.rare_events,
+            "totals": None
+            if self.total_traffic_lost_gbit_per_year is None or self.total_over_rtt_share is None
+            else {
+                "traffic_lost_gbit_per_year": self.total_traffic_lost_gbit_per_year.to_dict(),
+                "over_rtt_share": self.total_over_rtt_share.to_dict(),
+            },
             "demands": [_demand_doc(d) for d in self.demands],
         }
         if self.as_of:
@@ -273,6 +315,7 @@ class MonteCarloResult(Frames):
     def from_dict(cls, data: Any, path: str = "<results>") -> MonteCarloResult:
         """The result a file holds; an InputError names the first field that is wrong."""
         doc = parse(ADAPTER, data, MC_SCHEMA, "Monte Carlo results", path)
+        totals = doc.get("totals")
         return cls(
             scenario=doc["scenario"],
             seed=doc["seed"],
@@ -294,6 +337,11 @@ class MonteCarloResult(Frames):
             ),
             as_of=doc.get("as_of", ""),
             state_path=doc.get("state_path", ""),
+            rare_events=doc.get("rare_events", "off"),
+            total_traffic_lost_gbit_per_year=_optional(totals["traffic_lost_gbit_per_year"])
+            if totals
+            else None,
+            total_over_rtt_share=_optional(totals["over_rtt_share"]) if totals else None,
         )
 
 

@@ -97,6 +97,8 @@ class DemandResult:
     fibre_rtt_p50_ms: float | None = None
     fibre_rtt_p99_ms: float | None = None
     fibre_rtt_max_ms: float | None = None
+    # Share of the horizon connected but over the RTT budget (`sla_max_rtt_ms`); 0 without one.
+    over_rtt_share: float = 0.0
 
     @property
     def outage_count(self) -> int:

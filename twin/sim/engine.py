@@ -44,12 +44,16 @@ event or two, and a state that lasts no time is never routed or counted.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Generator, Iterable
+import heapq
+import math
+import random
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import simpy
 
+from twin.lru import Lru
 from twin.model import FailureClass, Link, RepairResource, Scenario, ScheduledEvent
 from twin.results import ResourceResult, SimulationResult
 from twin.results.prose import render_timeline
@@ -58,8 +62,12 @@ from twin.routing import Router, RoutingCache, expand_srlgs
 from twin.sim.faults import Fault
 from twin.sim.from_state import start_from_state
 from twin.sim.observer import Observer, ObserverMemo
+from twin.sim.rare import Projection, RareEstimator, relevant_elements
 from twin.sim.streams import element_rng
 from twin.units import HOURS_PER_YEAR
+
+# The conditional estimator's memo: the demands' relevant elements, and its per-state terms.
+RareMemo = dict[str, Any]
 
 ProgressFn = Callable[[float], None]
 # Asked after each simulated instant; True ends the run there (Ctrl-C), result marked partial.
@@ -87,6 +95,26 @@ class Pool:
     total_wait_h: float = 0.0
     max_wait_h: float = 0.0
     busy_h: float = 0.0
+    # Faults holding a unit and faults waiting for one, first come first served.
+    serving: list[Fault] = dataclasses.field(default_factory=list)
+    waiting: list[Fault] = dataclasses.field(default_factory=list)
+
+    def projected(self, now_h: float, due: dict[int, float]) -> float:
+        """When a fault arriving now would get a unit; fills `due` with the projected return
+        of each waiting fault (units are taken first come, first served)."""
+        free = [f.due_h if f.due_h is not None else math.inf for f in self.serving]
+        free += [now_h] * (self.spec.count - len(self.serving))
+        heapq.heapify(free)
+        for fault in self.waiting:
+            start = heapq.heappop(free)
+            back = start + self.spec.mobilisation_h + (fault.repair_h or 0.0)
+            due[fault.id] = back
+            heapq.heappush(free, back)
+        if not free:
+            return math.inf
+        # A unit free now is free at any instant until the next change: -inf says so, and
+        # keeps the estimator's terms unchanged (see `twin.sim.rare`).
+        return free[0] if free[0] > now_h else -math.inf
 
 
 class Simulator:
@@ -110,12 +138,20 @@ class Simulator:
         capacity_aware = scenario.routing == "capacity"
         self.cache = RoutingCache(router, scenario.demands, capacity_aware, max_states)
         self.memo = ObserverMemo(max_memo_entries)
+        # The conditional estimator's per-state terms (`twin.sim.rare`), bounded likewise.
+        self.rare_memo: RareMemo = {"entries": Lru(max_memo_entries)}
 
     def engine(
-        self, seed: int, replication: int, horizon_h: float, timeline: bool = True
+        self,
+        seed: int,
+        replication: int,
+        horizon_h: float,
+        timeline: bool = True,
+        rare: Sequence[int] = (),
     ) -> Engine:
-        """A fresh engine for one replication, on the shared caches."""
-        return Engine(self, seed, replication, horizon_h, timeline)
+        """A fresh engine for one replication, on the shared caches; `rare` lists the demands
+        (indices) the conditional estimator follows."""
+        return Engine(self, seed, replication, horizon_h, timeline, rare)
 
 
 class Engine:
@@ -126,6 +162,7 @@ class Engine:
         replication: int,
         horizon_h: float,
         timeline: bool = True,
+        rare: Sequence[int] = (),
     ) -> None:
         scenario = simulator.scenario
         self.scenario = scenario
@@ -135,7 +172,17 @@ class Engine:
         self.horizon_h = horizon_h
         self.env = simpy.Environment()
         self.cache = simulator.cache
+        rare_memo = simulator.rare_memo
         self.router = self.cache.router
+        self.rare = self._rare_estimator(rare_memo, rare) if rare else None
+        self._rare_dirty = bool(rare)
+        # What changed since the estimator last looked, and whether a pool was full then.
+        self._rare_changed: set[str] = set()
+        self._rare_saturated = True
+        # Faults not yet over, by id (what the rare-event estimator projects from).
+        self.active: dict[int, Fault] = {}
+        # Per demand (scenario order), the estimator's corrections in `twin.sim.rare.MEASURES`.
+        self.corrections: tuple[tuple[float, ...], ...] = ()
         self.states_seen: set[frozenset[str]] = {frozenset()}
         self.down_count: dict[str, int] = {}
         self.state: frozenset[str] = frozenset()
@@ -154,6 +201,53 @@ class Engine:
         self._pending_down: set[str] = set()
         self._pending_faults: list[Fault] = []
         self._pending_planned = True
+
+    # --- rare-event estimator ------------------------------------------------------------------
+
+    def _rare_estimator(self, memo: RareMemo, watched: Sequence[int]) -> RareEstimator:
+        """The conditional estimator of this run, its per-state memo shared across runs."""
+        relevant = memo.get("relevant")
+        if relevant is None:
+            capacity = self.cache.capacity_aware
+            relevant = memo["relevant"] = tuple(
+                None if capacity else relevant_elements(self.router.graph, d.source, d.destination)
+                for d in self.scenario.demands
+            )
+        entries = memo["entries"]
+        shifts = random.Random(f"{self.seed}/{self.replication}/rare/shift")
+        return RareEstimator(
+            self.cache, self.scenario.demands, self.horizon_h, relevant, entries, watched, shifts
+        )
+
+    def _rare_refresh(self) -> None:
+        """Let the estimator see the network as this instant left it, when the change can
+        matter to it: a watched demand's elements, or a repair pool that is or was full."""
+        assert self.rare is not None
+        self._rare_dirty = False
+        saturated = any(len(p.serving) >= p.spec.count for p in self.pools)
+        if saturated or self._rare_saturated or self.rare.concerns(self._rare_changed):
+            self.rare.refresh(self.env.now, self._projection())
+        self._rare_saturated = saturated
+        self._rare_changed = set()
+
+    def _projection(self) -> Projection:
+        """When each element down and each repair pool will be back, as far as known now."""
+        now = self.env.now
+        due: dict[int, float] = {}
+        free = {
+            # A pool with a unit free and nobody waiting serves a new fault at once.
+            i: pool.projected(now, due) if len(pool.serving) >= pool.spec.count else -math.inf
+            for i, pool in enumerate(self.pools)
+        }
+        back: dict[str, float] = {}
+        scope = self.rare.scope if self.rare is not None else None
+        for fault in self.active.values():
+            if scope is not None and scope.isdisjoint(fault.elements):
+                continue
+            known = fault.due_h if fault.due_h is not None else due.get(fault.id, math.inf)
+            for element in fault.elements:
+                back[element] = max(back.get(element, -math.inf), known)
+        return Projection(frozenset(self.down_count), back, free)
 
     # --- state changes -----------------------------------------------------------------------
 
@@ -207,9 +301,12 @@ class Engine:
         faults a state says were already there at the start (no failover: traffic had moved)."""
         self.events_processed += 1
         kind = "down" if found else "maintenance" if planned else "failure"
+        self._rare_dirty = self.rare is not None
         for fault in faults:
+            self._rare_changed.update(fault.elements)
             fault.id = len(self.faults)
             self.faults.append(fault)
+            self.active[fault.id] = fault
             self.observer.note(fault.failed_at_h, kind, fault.id, None)
             self._apply(fault.elements, +1, fault, planned, failure)
 
@@ -217,8 +314,11 @@ class Engine:
         """Faults that end now, as one change."""
         self.events_processed += 1
         now = self.env.now
+        self._rare_dirty = self.rare is not None
         for fault in faults:
+            self._rare_changed.update(fault.elements)
             fault.restored_at_h = now
+            self.active.pop(fault.id, None)
             self.observer.note(now, "restore", fault.id, None)
             self._apply(fault.elements, -1, fault, False, False)
 
@@ -261,6 +361,7 @@ class Engine:
         fault.repair_h = repair_h
         if pool is None:
             fault.repair_started_at_h = env.now
+            fault.due_h = env.now + repair_h
             yield env.timeout(repair_h)
             return
         asked = env.now
@@ -271,8 +372,14 @@ class Engine:
         request = resource.request()
         if resource.count >= resource.capacity and not request.triggered:
             self.observer.note(asked, "repair-queued", fault.id, None)
+        pool.waiting.append(fault)
         yield request
+        pool.waiting.remove(fault)
+        pool.serving.append(fault)
+        self._rare_dirty = self.rare is not None
+        self._rare_changed.update(fault.elements)
         start = env.now
+        fault.due_h = start + pool.spec.mobilisation_h + repair_h
         wait = start - asked
         fault.repair_started_at_h, fault.wait_h = start, wait
         pool.jobs += 1
@@ -282,6 +389,7 @@ class Engine:
         self.observer.note(start, "repair-start", fault.id, None)
         yield env.timeout(pool.spec.mobilisation_h + repair_h)
         pool.busy_h += env.now - start
+        pool.serving.remove(fault)
         resource.release(request)
 
     # --- processes -------------------------------------------------------------------------
@@ -302,13 +410,28 @@ class Engine:
         env = self.env
         timeout = env.timeout
         sample_repair_h = fc.repair.sample_h
+        rare = self.rare
+        candidate = -1
+        if rare is not None:
+            pool = self.pool_for(link, node_ids)
+            candidate = rare.add_candidate(
+                targets,
+                rate_per_h,
+                fc.repair,
+                None if pool is None else self.pools.index(pool),
+                0.0 if pool is None else pool.spec.mobilisation_h,
+            )
         while True:
             yield timeout(up_rng.expovariate(rate_per_h))
             repair_h = sample_repair_h(repair_rng)
+            if rare is not None:
+                rare.on_failure(candidate, env.now, repair_h)
             fault = Fault(kind, element_id, targets, "failure", fc.id, env.now)
             self.fail(fault)
             yield from self.repair(fault, repair_h, link, node_ids)
             self.restore(fault)
+            if rare is not None:
+                rare.on_restore(candidate)
 
     def _event_elements(self, event: ScheduledEvent) -> tuple[str, ...]:
         target = event.target
@@ -339,6 +462,13 @@ class Engine:
         faults = self._event_faults(event, repaired=event.repair and not timed)
         if timed or not event.repair:
             self.fail(*faults, planned=planned, failure=not planned)
+            back_h = (
+                event.restore_at_h
+                if event.restore_at_h is not None
+                else (event.at_h + event.duration_h if event.duration_h is not None else None)
+            )
+            for fault in faults:
+                fault.due_h = back_h
         if event.restore_at_h is not None:
             yield self.env.timeout(event.restore_at_h - event.at_h)
         elif event.duration_h is not None:
@@ -466,13 +596,18 @@ class Engine:
         while env.peek() < horizon_h:
             env.step()
             steps += 1
-            if self._pending and env.peek() != env.now:  # the last event of this instant
-                self._settle()
+            if env.peek() != env.now:  # the last event of this instant
+                if self._pending:
+                    self._settle()
+                if self._rare_dirty:
+                    self._rare_refresh()
             if stop is not None and env.peek() != env.now and stop():
                 # Nothing changes before the next event: the state is known up to it.
                 end_h = min(env.peek(), horizon_h)
                 break
         self.kernel_events = steps
+        if self.rare is not None:
+            self.corrections = tuple(self.rare.finish(end_h))
         result = self._result(end_h)
         if end_h < horizon_h:
             note = f"interrupted: simulated {end_h:.6g} h of the {horizon_h:.6g} h horizon"
@@ -536,3 +671,19 @@ def simulate(
         timeline,
     )
     return engine.run(progress, stop)
+
+
+def simulate_corrected(
+    simulator: Simulator, *, seed: int, replication: int, demands: Sequence[str] | None = None
+) -> tuple[SimulationResult, tuple[tuple[float, ...], ...]]:
+    """One replication without timeline, and the conditional estimator's corrections per
+    demand (`twin.sim.rare`): add them to the run's measures for the conditional estimate.
+
+    `demands` (ids; all by default) are those corrected, the others get zeros: the
+    estimator's cost grows with the demands it follows."""
+    scenario = simulator.scenario
+    wanted = None if demands is None else set(demands)
+    watched = [i for i, d in enumerate(scenario.demands) if wanted is None or d.id in wanted]
+    engine = simulator.engine(seed, replication, scenario.horizon_h, timeline=False, rare=watched)
+    result = engine.run()
+    return result, engine.corrections

@@ -14,6 +14,7 @@ class Fault:
     __slots__ = (
         "cause",
         "cause_kind",
+        "due_h",
         "element",
         "elements",
         "failed_at_h",
@@ -52,6 +53,8 @@ class Fault:
         self.repair_started_at_h: float | None = None
         self.wait_h = 0.0
         self.restored_at_h: float | None = None
+        # When it will be back, once that is known (repair under way, or a timed event).
+        self.due_h: float | None = None
 
     def freeze(self, horizon_h: float) -> ElementOutage:
         """The record of this fault as the run left it at `horizon_h`."""

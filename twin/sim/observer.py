@@ -47,6 +47,7 @@ def weighted_quantile(samples: list[tuple[float, float]], q: float) -> float | N
 class _DemandAcc:
     demand: Demand
     connected_h: float = 0.0
+    over_rtt_h: float = 0.0  # connected, RTT over the budget
     sla_ok_h: float = 0.0
     loss_in_sla_h: float = 0.0  # failover loss window time while the state met the SLA
     lost_gbit: float = 0.0
@@ -224,6 +225,9 @@ class Observer:
                     acc.rtt_dwell_h[rtt] = acc.rtt_dwell_h.get(rtt, 0.0) + dt
                     if fibre is not None:
                         acc.fibre_of_rtt[rtt] = fibre
+                    limit = acc.demand.sla.max_rtt_ms
+                    if limit is not None and rtt > limit:
+                        acc.over_rtt_h += dt
                     if sla_ok:
                         acc.sla_ok_h += dt
                 if dropped_gbps:
@@ -374,6 +378,7 @@ class Observer:
             traffic_lost_gbit=acc.lost_gbit,
             sla_held=held,
             sla_note=note,
+            over_rtt_share=min(acc.over_rtt_h, horizon_h) / horizon_h,
         )
 
     @staticmethod
