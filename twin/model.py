@@ -12,6 +12,7 @@ import math
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Literal
 
 from twin.geo import FIBRE_DELAY_MS_PER_KM
@@ -26,6 +27,13 @@ FailureBasis = Literal["per_1000km", "per_link"]
 
 NODE_ROLES: tuple[str, ...] = ("pop", "landing", "border", "ixp", "datacenter")
 LINK_STATUSES: tuple[str, ...] = ("active", "planned", "retired")
+
+MONTH_NAMES: tuple[str, ...] = (
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+)  # fmt: skip
+# The mean length of each calendar month in days over the four-year leap cycle (February
+# 28.25): they add up to the 365.25-day year behind every "per year" rate (`HOURS_PER_YEAR`).
+MEAN_MONTH_DAYS: tuple[float, ...] = (31, 28.25, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 # z such that P(Z <= z) = 0.9 for a standard normal: turns a lognormal's median and p90 into sigma.
 _Z90 = 1.2815515655446004
@@ -68,6 +76,14 @@ class RepairTime:
         return rng.lognormvariate(math.log(self.median_h), self.sigma)
 
 
+def seasonal_shape(factors: tuple[float, ...]) -> tuple[float, ...]:
+    """Monthly factors scaled so that their mean over the year, each month weighted by its
+    mean length in days, is 1: the factors shape the year, the class's annual rate stays what
+    its sources publish (see `FailureClass`)."""
+    mean = math.fsum(f * d for f, d in zip(factors, MEAN_MONTH_DAYS, strict=True)) / 365.25
+    return tuple(f / mean for f in factors)
+
+
 @dataclass(frozen=True)
 class FailureClass:
     """How often an element fails and how long it takes to fix.
@@ -75,6 +91,13 @@ class FailureClass:
     Cuts scale with length (`per_1000km`: faults per 1000 km per year, times an optional
     multiplier such as the 3-10x for shallow, busy water); equipment failures do not (`per_link`:
     faults per year).
+
+    `seasonal` holds twelve monthly factors (January first) or is empty. They are relative: a
+    month's rate is the annual rate times its factor divided by the factors' day-weighted mean
+    (`seasonal_shape`), so [2, 1, ..., 1] makes January about twice as risky as the other
+    months while the long-run rate, and with it every steady-state figure (MTBF, availability),
+    stays `failures_per_year`. Only a simulation with a start date follows the months; without
+    one the rate is constant at its annual mean.
     """
 
     id: str
@@ -85,6 +108,7 @@ class FailureClass:
     description: str = ""
     source: tuple[str, ...] = ()
     estimate: bool = False
+    seasonal: tuple[float, ...] = ()
 
     def failures_per_year(self, length_km: float) -> float:
         per_unit = self.rate * self.multiplier
@@ -321,11 +345,32 @@ class ScheduledEvent:
 
 
 @dataclass(frozen=True)
+class ClosedWindow:
+    """A time when a repair resource cannot work (winter storms, ice, a closed canal).
+
+    Either a range of months that recurs every year, `months = (first, last)` numbered 1-12 and
+    inclusive, wrapping the year end when `first > last` ((12, 3) is December to March), or one
+    stretch of calendar time from `start` (inclusive) to `end` (exclusive), both UTC.
+    `name` is how records and prose name it ("dec-mar", "2027-01-05/2027-01-20").
+    """
+
+    name: str
+    months: tuple[int, int] | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    reason: str = ""
+    source: tuple[str, ...] = ()
+    estimate: bool = False
+
+
+@dataclass(frozen=True)
 class RepairResource:
     """Who fixes what: a pool of crews or ships that faults queue for.
 
     `covers` lists what the pool serves: countries (ISO codes, for terrestrial crews) or seas
-    (for ships), or ``"*"``. `mobilisation_h` is added before each job starts.
+    (for ships), or ``"*"``. `mobilisation_h` is added before each job starts. `closed` lists
+    the windows when it cannot work: a job's clock (mobilisation and repair) stands still while
+    one is open, and a job that would start inside one waits for it to end (`twin.sim.calendar`).
     """
 
     id: str
@@ -334,6 +379,7 @@ class RepairResource:
     covers: tuple[str, ...]
     mobilisation_h: float = 0.0
     description: str = ""
+    closed: tuple[ClosedWindow, ...] = ()
 
 
 AssertionKind = Literal[
@@ -466,6 +512,9 @@ class Scenario:
     state: State | None = None
     # Which estimator Monte Carlo runs report (twin.montecarlo_rare): auto, on or off.
     rare_events: RareEventsMode = "auto"
+    # The calendar time (UTC) of t = 0: months for seasonal failure rates and closed repair
+    # windows. None: no calendar (rates constant at their annual mean, no window applies).
+    start: datetime | None = None
 
     def failover_for(self, demand: Demand) -> Failover:
         return demand.failover or self.default_failover

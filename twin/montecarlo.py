@@ -58,7 +58,7 @@ from twin.results import SimulationResult
 from twin.results.montecarlo import DemandStats, Interval, LinkStats, MonteCarloResult
 from twin.results.outlook import Outlook
 from twin.results.records import NO_PATH_AT_START, cause_elements
-from twin.sim.engine import Simulator, simulate_corrected
+from twin.sim.engine import Simulator, calendar_matters, simulate_corrected
 from twin.units import HOURS_PER_YEAR
 
 T = TypeVar("T")
@@ -706,13 +706,14 @@ def _finish(
 def _rare_mode(asked: RareMode | None, scenario: Scenario) -> RareMode:
     """The rare-event mode: the caller's, else the scenario's, else auto; always off for a run
     from a state (its faults start outside the life processes the estimator follows, and the
-    question there is the restoration, not a steady-state rarity)."""
+    question there is the restoration, not a steady-state rarity), and for a run whose rates or
+    repairs follow the calendar (the estimator assumes constant rates and window-free repairs)."""
     mode = asked if asked is not None else scenario.rare_events
     if mode not in RARE_MODES:
         raise InputError.at(
             "rare_events", 0, 0, f"unknown rare-event mode {mode!r}", "use auto, on or off"
         )
-    return "off" if scenario.state is not None else mode
+    return "off" if scenario.state is not None or calendar_matters(scenario) else mode
 
 
 class _Rare:

@@ -19,6 +19,7 @@ import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 import pytest
 
@@ -243,6 +244,27 @@ def test_scenario_setting_is_the_default_and_the_argument_wins() -> None:
     assert run_replications(off, replications=10).demand("d").estimator == "plain"
     forced = run_replications(off, replications=10, rare_events="on")
     assert forced.demand("d").estimator == "conditional"
+
+
+def test_a_seasonal_calendar_switches_the_conditional_estimator_off() -> None:
+    """The estimator integrates constant rates: with a start date and seasonal factors the
+    rate varies, so even a forced `on` must fall back to plain sampling (unbiased)."""
+    scenario, _ = _six_nines_case()
+    classes = {
+        cid: replace(fc, seasonal=(12.0,) + (1.0,) * 11)
+        for cid, fc in scenario.topology.failure_classes.items()
+    }
+    dated = replace(
+        scenario,
+        topology=replace(scenario.topology, failure_classes=classes),
+        start=datetime(2027, 1, 1, tzinfo=UTC),
+    )
+    result = run_replications(dated, replications=10, rare_events="on")
+    assert result.rare_events == "off"
+    assert result.demand("d").estimator == "plain"
+    # Without the start date the same factors are inert and the forced mode stands.
+    undated = replace(dated, start=None)
+    assert run_replications(undated, replications=10, rare_events="on").rare_events == "on"
 
 
 def test_same_seed_gives_identical_results_for_one_and_two_workers() -> None:

@@ -19,6 +19,7 @@ from typing import Any, Literal, cast
 from pydantic import ValidationError
 
 from twin.errors import InputError, Problem
+from twin.loading.calendar import calendar_time, closed_windows, seasonal_factors
 from twin.loading.errors import did_you_mean, problems_from_validation
 from twin.loading.observed import observations_from_specs
 from twin.loading.paths import resolve_reference
@@ -167,12 +168,22 @@ def demands_from_specs(specs: Sequence[Any], items: Any, problems: list[Problem]
 
 
 def _class_override(
-    base: FailureClass, override: FailureClassOverride, mark: Mark, problems: list[Problem]
+    base: FailureClass,
+    override: FailureClassOverride,
+    marks: tuple[Mark, Mark],
+    problems: list[Problem],
 ) -> FailureClass | None:
     """`base` with the fields the scenario overrides; the schema has checked each field alone,
-    what is left is the repair time taken together with the base's."""
+    what is left is the repair time taken together with the base's, and the seasonal factors
+    taken together. `marks` locate the override and its `seasonal:`."""
+    mark, seasonal_mark = marks
     given = override.written()
-    result = replace(base, **{k: v for k, v in given.items() if k != "repair"})
+    result = replace(base, **{k: v for k, v in given.items() if k not in ("repair", "seasonal")})
+    if override.seasonal is not None:
+        what = f"override of failure class {base.id}"
+        result = replace(
+            result, seasonal=seasonal_factors(override.seasonal, seasonal_mark, what, problems)
+        )
     if override.repair is None:
         return result
     try:
@@ -354,6 +365,9 @@ def _scenario(
     ]
     _check_unique_event_ids(spec, raw, problems)
     resources = _repair_resources(spec, raw, problems)
+    start = None
+    if spec.start is not None:
+        start = calendar_time(spec.start, _mark(raw, "start"), "start", problems)
     sweep = _sweep(spec, raw, problems)
     observed = observations_from_specs(
         spec.observed,
@@ -385,6 +399,7 @@ def _scenario(
         checks=tuple(_checks(raw, spec.checks, horizon_h, problems)),
         sweep=sweep,
         observed=observed,
+        start=start,
     )
 
 
@@ -419,7 +434,8 @@ def _with_class_overrides(
         if base is None:
             continue
         mark = _mark(raw, "failures", "classes", class_id)
-        new = _class_override(base, override, mark, problems)
+        seasonal_mark = _mark(raw, "failures", "classes", class_id, "seasonal")
+        new = _class_override(base, override, (mark, seasonal_mark), problems)
         if new is not None:
             changed[class_id] = new
     return topology.with_failure_classes(changed) if changed else topology
@@ -558,8 +574,16 @@ def _repair_resources(
     resources: list[RepairResource] = []
     for i, r in enumerate(spec.repair):
         mob = _duration(r.mobilisation, _mark(raw, "repair", i), "mobilisation", problems)
+        closed = closed_windows(
+            r.closed,
+            lambda j, *keys, i=i: _mark(raw, "repair", i, "closed", j, *keys),
+            f"repair resource {r.id}",
+            problems,
+        )
         resources.append(
-            RepairResource(r.id, r.kind, r.count, tuple(r.covers), mob or 0.0, r.description)
+            RepairResource(
+                r.id, r.kind, r.count, tuple(r.covers), mob or 0.0, r.description, closed
+            )
         )
     if len({r.id for r in resources}) != len(resources):
         problems.append(_mark(raw, "repair").problem("repair resource ids must be unique"))

@@ -11,10 +11,13 @@ cycles) in `twin.loading.topology` / `twin.loading.scenario`.
 from __future__ import annotations
 
 import copy
+import math
+from datetime import date, datetime
 from typing import Annotated, Any, ClassVar, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
+from twin.model import MONTH_NAMES
 from twin.units import HOURS_PER_YEAR
 
 # A reported restoration longer than a decade is a typo, not an incident.
@@ -32,6 +35,69 @@ SourceTags = Annotated[list[str], Field(description="citation tags, e.g. [S13, S
 EQUATOR_KM = 40_075.0  # no cable or route between two points on Earth is longer
 MAX_EQUIPMENT_DELAY_MS = 1_000.0  # a node that holds light for a second is not a router
 MAX_RTT_MS = 10_000.0  # ten seconds: far beyond any terrestrial or satellite round trip
+
+
+# The calendar (seasonal failure rates, closed repair windows, a scenario's start date).
+_MONTH = f"({'|'.join(MONTH_NAMES)})"
+# A month's factor a hundred times another's mean is a typo, not a season.
+MAX_SEASONAL_FACTOR = 100.0
+# Dates a network model can mean; past these a year is a typo (and 9999 + a horizon overflows).
+MIN_CALENDAR_YEAR, MAX_CALENDAR_YEAR = 1900, 2200
+
+
+def _seasonal_factors(value: Any) -> list[float]:
+    """Twelve monthly factors, January first, from a list of twelve or a month map (months
+    left out: 1). One validator rather than a union, so a mistake gets one message naming the
+    month, not one per shape the value might have had."""
+    if isinstance(value, dict):
+        unknown = sorted(str(k) for k in value if k not in MONTH_NAMES)
+        if unknown:
+            raise ValueError(f"unknown month '{unknown[0]}': use jan, feb, ..., dec")
+        items = [(month, value.get(month, 1.0)) for month in MONTH_NAMES]
+    elif isinstance(value, list):
+        if len(value) != 12:
+            count = len(value)
+            raise ValueError(f"seasonal factors need twelve values, January first, not {count}")
+        items = list(zip(MONTH_NAMES, value, strict=True))
+    else:
+        raise ValueError("seasonal factors are a list of twelve numbers or a map such as {jan: 2}")
+    factors: list[float] = []
+    for month, factor in items:
+        if isinstance(factor, bool) or not isinstance(factor, int | float):
+            raise ValueError(f"the seasonal factor for {month} is not a number")
+        if not (math.isfinite(factor) and 0 <= factor <= MAX_SEASONAL_FACTOR):
+            raise ValueError(
+                f"the seasonal factor for {month} ({factor}) is outside the allowed range: a "
+                f"finite number from 0 to {MAX_SEASONAL_FACTOR:g}"
+            )
+        factors.append(float(factor))
+    return factors
+
+
+_FACTOR_SCHEMA = {"type": "number", "minimum": 0, "maximum": MAX_SEASONAL_FACTOR}
+Seasonal = Annotated[
+    list[float],
+    BeforeValidator(_seasonal_factors),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "array", "items": _FACTOR_SCHEMA, "minItems": 12, "maxItems": 12},
+                {
+                    "type": "object",
+                    "properties": dict.fromkeys(MONTH_NAMES, _FACTOR_SCHEMA),
+                    "additionalProperties": False,
+                },
+            ],
+            "description": "relative monthly risk, 0 to 100: twelve factors from January, or a "
+            "map such as {jan: 2} (months left out have factor 1); scaled so the annual rate "
+            "stays `rate`, and followed only by a simulation with a start date",
+        }
+    ),
+]
+CalendarTime = Annotated[
+    datetime | date,
+    Field(description="an ISO date or timestamp, UTC unless it says otherwise"),
+]
 
 
 class Strict(BaseModel):
@@ -90,6 +156,7 @@ class FailureClassSpec(Strict):
     description: str = ""
     source: SourceTags = []
     estimate: bool = False
+    seasonal: Seasonal | None = None
 
 
 class SrlgSpec(Strict):
@@ -254,6 +321,7 @@ class FailureClassOverride(Partial):
     multiplier: Annotated[float, Field(gt=0)] | None = None
     repair: RepairOverride | None = None
     description: str | None = None
+    seasonal: Seasonal | None = None
 
 
 class FailuresSpec(Strict):
@@ -269,6 +337,23 @@ class FailuresSpec(Strict):
     )
 
 
+class ClosedWindowSpec(Strict):
+    """When a repair resource cannot work: `months` recurring every year, or `from`/`to`."""
+
+    months: Annotated[str, Field(pattern=f"^{_MONTH}(-{_MONTH})?$")] | None = Field(
+        default=None,
+        description="a month or an inclusive range of months recurring every year, e.g. jan "
+        "or dec-mar (wraps the year end)",
+    )
+    from_: CalendarTime | None = Field(default=None, alias="from")
+    to: CalendarTime | None = Field(
+        default=None, description="end of a dated window; a date alone includes that day"
+    )
+    reason: str = ""
+    source: SourceTags = []
+    estimate: bool = False
+
+
 class RepairResourceSpec(Strict):
     id: Id
     kind: Literal["crew", "ship"]
@@ -276,6 +361,11 @@ class RepairResourceSpec(Strict):
     covers: list[str]
     mobilisation: Duration = 0.0
     description: str = ""
+    closed: list[ClosedWindowSpec] = Field(
+        default=[],
+        description="windows when it cannot work: a repair's clock stands still while one is "
+        "open (needs the scenario's start date)",
+    )
 
 
 class FailoverDefaultsSpec(Strict):
@@ -393,6 +483,11 @@ class ScenarioFile(Strict):
         "at its as_of rather than from everything up",
     )
     horizon: Duration
+    start: CalendarTime | None = Field(
+        default=None,
+        description="calendar time of t = 0 (UTC unless it says otherwise), for seasonal rates "
+        "and closed repair windows; without it the simulation has no calendar",
+    )
     seed: Annotated[int, Field(ge=0)] = 0
     include_planned: bool = False
     routing: Literal["latency", "capacity"] = "latency"

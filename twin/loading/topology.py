@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from twin.errors import InputError, Problem
 from twin.gc_pause import paused_gc
 from twin.geo import geodesic_km, geodesic_upper_bound_km, shortest_credible_length_km
+from twin.loading.calendar import seasonal_factors
 from twin.loading.errors import did_you_mean, problems_from_validation
 from twin.loading.paths import resolve_reference
 from twin.loading.references import raw_reference_problems
@@ -348,6 +349,8 @@ def _failure_classes(spec: Any, raw: MDict, problems: list[Problem]) -> dict[str
             mark = _entry_mark(raw, "failure_classes", i, "repair")
             problems.append(mark.problem(f"failure class {fc.id}: {exc}"))
             continue
+        seasonal_mark = _entry_mark(raw, "failure_classes", i, "seasonal")
+        seasonal = seasonal_factors(fc.seasonal, seasonal_mark, f"failure class {fc.id}", problems)
         classes[fc.id] = FailureClass(
             fc.id,
             fc.basis,
@@ -357,6 +360,7 @@ def _failure_classes(spec: Any, raw: MDict, problems: list[Problem]) -> dict[str
             fc.description,
             tuple(fc.source),
             fc.estimate,
+            seasonal,
         )
     return classes
 

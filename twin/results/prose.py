@@ -68,7 +68,10 @@ def describe_restore(record: ElementOutage) -> str:
 
 def describe_repair_start(record: ElementOutage) -> str:
     hold_h = record.mobilisation_h + (record.repair_h or 0.0)
-    return f"{record.resource} after {record.wait_h:.1f} h wait; {hold_h:.1f} h to fix"
+    text = f"{record.resource} after {record.wait_h:.1f} h wait; {hold_h:.1f} h to fix"
+    if record.window_wait_h > 0:
+        text += f"; {record.window_wait_h:.1f} h held by closed window {record.window}"
+    return text
 
 
 def _detail(kind: str, subject: int | str, payload: Any, records: Sequence[ElementOutage]) -> str:

@@ -41,9 +41,12 @@ class ElementOutage(NamedTuple):
     fault-location delay), so `detected_at_h` equals `failed_at_h`; the field is kept so a model
     of detection delay adds a value, not a field. `repair_h` is the drawn repair time and
     `mobilisation_h` the resource's fixed mobilisation: a repair holds its resource for their
-    sum, so `restored_at_h - repair_started_at_h == mobilisation_h + repair_h` when both ends lie
-    within the horizon. `wait_h` is the time queued for the resource (up to the horizon if the
-    repair never started). A scheduled outage that ends at a time or after a duration has no
+    sum plus `window_wait_h`, the time its clock stood still because a closed window of the
+    resource was open (winter storms, ice: `window` names the first that held it), so
+    `restored_at_h - repair_started_at_h == mobilisation_h + repair_h + window_wait_h` when both
+    ends lie within the horizon (a job still held at the horizon counts the hours up to it).
+    `wait_h` is the time queued for the resource (up to the horizon if the repair never
+    started). A scheduled outage that ends at a time or after a duration has no
     repair: `repair_h`, `repair_started_at_h` and `resource` are None. `restored_at_h` is None
     when the element was still down at the end of the horizon. `permit_wait_h` is the wait an
     incident shares before any of its repairs may start (a scheduled cut's `permit_wait`; the
@@ -66,6 +69,8 @@ class ElementOutage(NamedTuple):
     mobilisation_h: float
     repair_h: float | None
     permit_wait_h: float = 0.0
+    window_wait_h: float = 0.0
+    window: str | None = None
 
     @property
     def scheduled(self) -> bool:
@@ -110,6 +115,8 @@ class ElementOutage(NamedTuple):
             mobilisation_h=float(data["mobilisation_h"]),
             repair_h=_hours_or_none(data["repair_h"]),
             permit_wait_h=float(data.get("permit_wait_h", 0.0)),  # absent before shared waits
+            window_wait_h=float(data.get("window_wait_h", 0.0)),  # absent before the calendar
+            window=None if data.get("window") is None else str(data["window"]),
         )
 
 

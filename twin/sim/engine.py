@@ -10,7 +10,16 @@ unrelated link therefore leaves every other element's failure and repair history
 changing a repair model leaves every element's up-times unchanged (a fixed repair draws nothing,
 a lognormal one draws from its own stream), which makes variant comparisons sharp (common random
 numbers); results do not depend on how many processes run replications. Mobilisation,
-detection and switchover times are fixed: they draw nothing.
+detection and switchover times are fixed: they draw nothing. A seasonal failure class draws one
+Exp(1) number per failure from the same `failure` stream and turns it into a time through the
+calendar (`twin.sim.calendar.SeasonalHazard`); closed repair windows draw nothing. Adding a
+window therefore changes no draw: only when a repair ends, and so when the next up-time begins.
+
+Calendar: `start` pins t = 0 to a UTC date: `simulate(start=...)`, else a state's `as_of` (a
+run from a state starts then), else the scenario's `start`. With it, seasonal classes follow
+their monthly shape and repair resources stop for their closed windows; without it there is no
+calendar: rates are constant at their annual mean and no window applies (the result says so in
+a note when a resource has windows).
 
 Processes:
 - one *life* process per element with a failure class and a positive rate (when stochastic
@@ -21,7 +30,9 @@ Processes:
 - repair jobs: a fault covered by a repair resource (`simpy.Resource`, one per pool) waits for a
   free unit, then holds it for mobilisation + repair time; faults queue first come, first served.
   A scheduled cut with a `permit_wait_h` holds all its repair jobs back by that one shared wait
-  (an incident's permit), after which they ask for units together.
+  (an incident's permit), after which they ask for units together. While a closed window of the
+  resource is open a job's clock stands still (a job that starts inside one waits for it to
+  end; one under way when it opens resumes after it), and the unit stays committed to it.
 
 Records: every fault (a stochastic failure, or what a scheduled event takes down) is a `Fault`
 filled in as it goes through failure, queueing, repair and restoration, and frozen into a
@@ -49,6 +60,7 @@ import math
 import random
 from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, NamedTuple
 
 import simpy
@@ -59,6 +71,14 @@ from twin.results import ResourceResult, SimulationResult
 from twin.results.prose import render_timeline
 from twin.results.records import CauseKind, ElementKind
 from twin.routing import Router, RoutingCache, expand_srlgs
+from twin.sim.calendar import (
+    Interval,
+    SeasonalHazard,
+    as_utc,
+    cached_closed_intervals,
+    seasonal_hazard,
+    work_end_h,
+)
 from twin.sim.faults import Fault
 from twin.sim.from_state import start_from_state
 from twin.sim.observer import Observer, ObserverMemo
@@ -73,6 +93,25 @@ ProgressFn = Callable[[float], None]
 # Asked after each simulated instant; True ends the run there (Ctrl-C), result marked partial.
 StopFn = Callable[[], bool]
 PROGRESS_STEPS = 100
+
+
+def calendar_start(scenario: Scenario) -> datetime | None:
+    """The calendar time of a run's hour 0: a state's `as_of` (a run from a state starts then,
+    whatever the scenario's own `start`), else the scenario's `start`, else None (no calendar)."""
+    if scenario.state is not None:
+        return as_utc(datetime.fromisoformat(scenario.state.as_of))
+    return scenario.start
+
+
+def calendar_matters(scenario: Scenario) -> bool:
+    """Whether a run's rates or repair times depend on the date: it has a calendar start and
+    a seasonal failure class or a closed repair window. The conditional rare-event estimator
+    (`twin.sim.rare`) integrates constant rates over window-free repairs, so Monte Carlo
+    switches it off for such a run rather than report a biased figure."""
+    if calendar_start(scenario) is None:
+        return False
+    seasonal = any(fc.seasonal for fc in scenario.topology.failure_classes.values())
+    return seasonal or any(r.closed for r in scenario.repair_resources)
 
 
 class LifeSpec(NamedTuple):
@@ -91,6 +130,8 @@ class LifeSpec(NamedTuple):
 class Pool:
     spec: RepairResource
     resource: simpy.Resource
+    # The resource's closed windows as simulated hours (empty without a calendar).
+    closed: tuple[Interval, ...] = ()
     jobs: int = 0
     total_wait_h: float = 0.0
     max_wait_h: float = 0.0
@@ -148,10 +189,11 @@ class Simulator:
         horizon_h: float,
         timeline: bool = True,
         rare: Sequence[int] = (),
+        start: datetime | None = None,
     ) -> Engine:
         """A fresh engine for one replication, on the shared caches; `rare` lists the demands
-        (indices) the conditional estimator follows."""
-        return Engine(self, seed, replication, horizon_h, timeline, rare)
+        (indices) the conditional estimator follows, `start` overrides the calendar's t = 0."""
+        return Engine(self, seed, replication, horizon_h, timeline, rare, start)
 
 
 class Engine:
@@ -163,6 +205,7 @@ class Engine:
         horizon_h: float,
         timeline: bool = True,
         rare: Sequence[int] = (),
+        start: datetime | None = None,
     ) -> None:
         scenario = simulator.scenario
         self.scenario = scenario
@@ -187,8 +230,10 @@ class Engine:
         self.down_count: dict[str, int] = {}
         self.state: frozenset[str] = frozenset()
         self.observer = Observer(scenario, self.cache.route(self.state), simulator.memo, timeline)
+        given = start if start is not None else calendar_start(scenario)
+        self.calendar_start = None if given is None else as_utc(given)
         self.pools = [
-            Pool(spec, simpy.Resource(self.env, capacity=spec.count))
+            Pool(spec, simpy.Resource(self.env, capacity=spec.count), self._closed(spec))
             for spec in scenario.repair_resources
         ]
         self.events_processed = 0
@@ -248,6 +293,28 @@ class Engine:
             for element in fault.elements:
                 back[element] = max(back.get(element, -math.inf), known)
         return Projection(frozenset(self.down_count), back, free)
+
+    def _closed(self, spec: RepairResource) -> tuple[Interval, ...]:
+        if self.calendar_start is None or not spec.closed:
+            return ()
+        return cached_closed_intervals(self.calendar_start, spec.closed, self.horizon_h)
+
+    def _hazard(self, fc: FailureClass) -> SeasonalHazard | None:
+        """The class's calendar of risk, or None when its rate is constant in this run."""
+        if self.calendar_start is None or not fc.seasonal:
+            return None
+        return seasonal_hazard(self.calendar_start, fc.seasonal, self.horizon_h)
+
+    def work_time_h(self, pool: Pool, fault: Fault, work_h: float) -> float:
+        """How long a job of `work_h` hours begun now holds its unit: the work, plus the time
+        the pool's closed windows stop it (recorded on `fault`)."""
+        if not pool.closed:
+            return work_h
+        schedule = work_end_h(pool.closed, self.env.now, work_h)
+        if not schedule.held:
+            return work_h
+        fault.held, fault.window = schedule.held, schedule.window
+        return schedule.end_h - self.env.now
 
     # --- state changes -----------------------------------------------------------------------
 
@@ -387,7 +454,7 @@ class Engine:
         if wait > pool.max_wait_h:
             pool.max_wait_h = wait
         self.observer.note(start, "repair-start", fault.id, None)
-        yield env.timeout(pool.spec.mobilisation_h + repair_h)
+        yield env.timeout(self.work_time_h(pool, fault, pool.spec.mobilisation_h + repair_h))
         pool.busy_h += env.now - start
         pool.serving.remove(fault)
         resource.release(request)
@@ -421,8 +488,15 @@ class Engine:
                 None if pool is None else self.pools.index(pool),
                 0.0 if pool is None else pool.spec.mobilisation_h,
             )
+        hazard = self._hazard(fc)
         while True:
-            yield timeout(up_rng.expovariate(rate_per_h))
+            if hazard is None:
+                yield timeout(up_rng.expovariate(rate_per_h))
+            else:
+                fails_at_h = hazard.next_failure_h(env.now, up_rng.expovariate(1.0), rate_per_h)
+                if math.isinf(fails_at_h):
+                    return  # no further failure within the horizon
+                yield timeout(fails_at_h - env.now)
             repair_h = sample_repair_h(repair_rng)
             if rare is not None:
                 rare.on_failure(candidate, env.now, repair_h)
@@ -629,6 +703,12 @@ class Engine:
         ]
         records = tuple(fault.freeze(end_h) for fault in self.faults)
         demands, links, resource_results = self.observer.finish(end_h, resources, records)
+        notes: tuple[str, ...] = ()
+        if self.calendar_start is None and any(p.spec.closed for p in self.pools):
+            notes = (
+                "no start date: the closed windows of the repair resources were not applied "
+                "(give the scenario a start date to place them in the calendar)",
+            )
         return SimulationResult(
             scenario=self.scenario.name,
             scenario_path=self.scenario.source_path,
@@ -645,6 +725,7 @@ class Engine:
             element_outages=records,
             routing_states=len(self.states_seen),
             events_processed=self.events_processed,
+            notes=notes,
         )
 
 
@@ -657,18 +738,24 @@ def simulate(
     progress: ProgressFn | None = None,
     timeline: bool = True,
     stop: StopFn | None = None,
+    start: datetime | None = None,
 ) -> SimulationResult:
     """Run one replication of `scenario`; a pure function of its arguments.
 
     `timeline=False` leaves the result's timeline empty (every measure is unchanged): Monte
     Carlo keeps only the measures, and writing a few thousand readable entries per simulated
     decade is a sizeable share of a replication.
+
+    `start` is the calendar time (UTC; a naive datetime is read as UTC) of t = 0 and takes the
+    place of `calendar_start(scenario)`. With neither there is no calendar: seasonal rates run
+    at their annual mean and closed windows do not apply.
     """
     engine = Simulator(scenario).engine(
         scenario.seed if seed is None else seed,
         replication,
         scenario.horizon_h if horizon_h is None else horizon_h,
         timeline,
+        start=start,
     )
     return engine.run(progress, stop)
 

@@ -7,6 +7,8 @@ event) and holds numbers and ids only: no text is formatted while the simulation
 
 from __future__ import annotations
 
+import math
+
 from twin.results.records import CauseKind, ElementKind, ElementOutage
 
 
@@ -18,6 +20,7 @@ class Fault:
         "element",
         "elements",
         "failed_at_h",
+        "held",
         "id",
         "kind",
         "mobilisation_h",
@@ -27,6 +30,7 @@ class Fault:
         "resource",
         "restored_at_h",
         "wait_h",
+        "window",
     )
 
     def __init__(
@@ -55,6 +59,9 @@ class Fault:
         self.restored_at_h: float | None = None
         # When it will be back, once that is known (repair under way, or a timed event).
         self.due_h: float | None = None
+        # Spans [from_h, to_h) the repair stood still for a closed window, and the first's name.
+        self.held: tuple[tuple[float, float], ...] = ()
+        self.window: str | None = None
 
     def freeze(self, horizon_h: float) -> ElementOutage:
         """The record of this fault as the run left it at `horizon_h`."""
@@ -82,8 +89,15 @@ class Fault:
                 self.mobilisation_h,
                 self.repair_h,
                 permit_wait_h,
+                _held_h(self.held, horizon_h) if self.held else 0.0,
+                self.window,
             )
         )
+
+
+def _held_h(held: tuple[tuple[float, float], ...], horizon_h: float) -> float:
+    """Hours of the spans up to the horizon (a job still held then counts what has passed)."""
+    return math.fsum(min(to_h, horizon_h) - from_h for from_h, to_h in held if from_h < horizon_h)
 
 
 _make_record = ElementOutage._make

@@ -180,6 +180,6 @@ def _repair_with(
     pool.max_wait_h = max(pool.max_wait_h, fault.wait_h)
     start = env.now
     engine.observer.note(start, "repair-start", fault.id, None)
-    yield env.timeout(max(0.0, repair_from_h - env.now) + repair_h)
+    yield env.timeout(engine.work_time_h(pool, fault, max(0.0, repair_from_h - env.now) + repair_h))
     pool.busy_h += env.now - start
     pool.resource.release(unit.request)
