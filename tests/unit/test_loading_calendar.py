@@ -5,12 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import jsonschema
-import pytest
-import yaml
-
 from twin.loading import load_scenario
-from twin.loading.schema import json_schemas
 
 GOOD = Path(__file__).resolve().parents[1] / "data" / "good"
 
@@ -43,17 +38,3 @@ def test_calendar_keys_become_the_model() -> None:
 
 def test_a_scenario_without_start_has_no_calendar() -> None:
     assert load_scenario(GOOD / "scenario.yaml").start is None
-
-
-def test_the_json_schema_accepts_the_calendar_keys() -> None:
-    schema = json_schemas()["scenario"]
-    document = yaml.safe_load((GOOD / "calendar.yaml").read_text())
-    document["start"] = document["start"].isoformat()
-    for window in document["repair"][0]["closed"]:
-        for key in ("from", "to"):
-            if key in window:
-                window[key] = window[key].isoformat()
-    jsonschema.validate(document, schema)
-    document["failures"]["classes"]["t"]["seasonal"] = {"janu": 2}
-    with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(document, schema)

@@ -18,6 +18,21 @@ GOOD = Path(__file__).resolve().parents[1] / "data" / "good"
 ROOT = Path(__file__).resolve().parents[2]
 
 
+class _Yaml12Loader(yaml.SafeLoader):
+    """YAML as an editor's schema check reads it (YAML 1.2, the JSON data model): an unquoted
+    date such as `start: 2027-01-10` is a string there, not a Python date."""
+
+
+_Yaml12Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def as_editor_reads(text: str) -> object:
+    return yaml.load(text, Loader=_Yaml12Loader)
+
+
 def test_terrestrial_length_is_geodesic_times_route_factor() -> None:
     topo = load_topology(GOOD / "base.yaml")
     bs = topo.links["bs"]
@@ -73,7 +88,7 @@ def test_committed_json_schemas_are_current_and_accept_shipped_files() -> None:
         files = [p for p in sorted((ROOT / folder).glob("*.yaml")) if file_kind(p) == kind]
         assert files
         for path in files:
-            jsonschema.validate(yaml.safe_load(path.read_text()), schemas[kind])
+            jsonschema.validate(as_editor_reads(path.read_text()), schemas[kind])
 
 
 def test_every_shipped_file_validates() -> None:
@@ -84,3 +99,13 @@ def test_every_shipped_file_validates() -> None:
             load_candidates(path, load_scenario(ROOT / "scenarios" / "annual-reliability.yaml"))
         else:
             load_scenario(path)
+
+
+def test_the_json_schema_accepts_the_calendar_keys() -> None:
+    schema = json_schemas()["scenario"]
+    document = as_editor_reads((GOOD / "calendar.yaml").read_text())
+    assert isinstance(document, dict)
+    jsonschema.validate(document, schema)
+    document["failures"]["classes"]["t"]["seasonal"] = {"janu": 2}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, schema)

@@ -43,6 +43,10 @@ def sweep_command(
 
         twin sweep scenarios/annual-reliability.yaml \\
             --set failures.classes.submarine-caspian.repair.median=10d,30d,90d
+
+    Example — the same cuts in winter and in summer (closed repair windows):
+
+        twin sweep scenarios/caspian-winter-cut.yaml --set start=2027-01-10,2027-06-10
     """
     from twin.sweep import parse_set_options, run_sweep
 

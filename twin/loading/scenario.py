@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -598,7 +599,9 @@ def _sweep(
     for key, values in spec.sweep.items():
         if not values:
             problems.append(_mark(raw, "sweep", key).problem(f"sweep '{key}' has no values"))
-        sweep[key] = tuple(values)
+        # A date as YAML reads it (`start: [2027-01-10, ...]`) is kept as the text it was: the
+        # grid's values are written to results and read back like `--set` values.
+        sweep[key] = tuple(v.isoformat() if isinstance(v, date) else v for v in values)
     return sweep
 
 

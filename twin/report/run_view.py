@@ -40,7 +40,8 @@ class ElementDown:
     """One down interval of a network element, for the failure timeline and the map: a view of
     one `ElementOutage` record (`record` is its id).
 
-    `wait_h` is the part of the interval spent queueing for `resource` before repair started.
+    `wait_h` is the part of the interval spent queueing for `resource` before repair started;
+    `window_wait_h` the part its repair stood still for a closed `window` of the resource.
     """
 
     element: str
@@ -51,6 +52,8 @@ class ElementDown:
     resource: str = ""
     detail: str = ""  # the fault as people read it (rendered from the record)
     record: int = -1
+    window_wait_h: float = 0.0
+    window: str = ""
 
     @property
     def duration_h(self) -> float:
@@ -119,6 +122,8 @@ def _element_down(record: ElementOutage, horizon_h: float) -> ElementDown:
         resource=record.resource or "",
         detail=describe(record),
         record=record.id,
+        window_wait_h=record.window_wait_h,
+        window=record.window or "",
     )
 
 
@@ -199,12 +204,18 @@ def outage_blame(downs: list[ElementDown], demand: DemandResult) -> list[tuple[s
 
 
 def _repair_words(down: ElementDown) -> str:
-    if down.wait_h > 0 and down.resource:
+    if not down.resource:
+        return ""
+    if down.wait_h > 0:
         wait = format_duration_h(down.wait_h, WAIT_UNIT)
-        return f"repair of {down.element} waited {wait} for {down.resource}"
-    if down.resource:
-        return f"{down.element} repaired by {down.resource} in {format_duration_h(down.duration_h)}"
-    return ""
+        words = f"repair of {down.element} waited {wait} for {down.resource}"
+    else:
+        took = format_duration_h(down.duration_h)
+        words = f"{down.element} repaired by {down.resource} in {took}"
+    if down.window_wait_h > 0:
+        held = format_duration_h(down.window_wait_h, WAIT_UNIT)
+        words += f", {held} of it held by closed window {down.window}"
+    return words
 
 
 def verdict(result: SimulationResult, demand: DemandResult) -> tuple[str, str]:
@@ -252,7 +263,7 @@ def verdict(result: SimulationResult, demand: DemandResult) -> tuple[str, str]:
             text += f" after {worst.cause}"
         parts.append(text)
         found = _culprit(downs, worst.start_h, worst.caused_by)
-        if found is not None and found.wait_h > 0:
+        if found is not None and (found.wait_h > 0 or found.window_wait_h > 0):
             culprits.append(found)
     slow = over_budget(demand, result.horizon_h)
     if slow:
