@@ -40,6 +40,8 @@ def _failure_class_entry(fc: FailureClass) -> dict[str, Any]:
         "source": list(fc.source),
         "estimate": fc.estimate,
     }
+    if fc.seasonal:
+        entry["seasonal"] = list(fc.seasonal)
     return entry
 
 
