@@ -121,31 +121,43 @@ def test_seasonal_hazard_integral_and_inverse_agree() -> None:
 # --- closed windows in the engine --------------------------------------------------------------
 
 
-def _one_cable(
-    start: datetime | None, cut_at_h: float, closed: tuple[model.ClosedWindow, ...]
+def _network(
+    fc: model.FailureClass,
+    links: dict[str, model.Link],
+    resource: model.RepairResource,
+    start: datetime | None = START,
+    **extra: object,
 ) -> model.Scenario:
-    fc = model.FailureClass("sub", "per_link", 0.0, model.RepairTime("fixed", REPAIR_H))
+    """A scenario on nodes a (AZ) and b (KZ) joined by `links`, demand a-b, one repair pool."""
     nodes = {
         "a": model.Node("a", "A", "AZ", "pop", 40.0, 50.0),
         "b": model.Node("b", "B", "KZ", "pop", 43.0, 51.0),
     }
+    topology = model.Topology("net", nodes, links, {}, {fc.id: fc})
+    demands = (model.Demand("ab", "a", "b", 1.0),)
+    return model.Scenario(
+        "net",
+        topology,
+        "net.yaml",
+        HOURS_PER_YEAR,
+        1,
+        demands,
+        repair_resources=(resource,),
+        start=start,
+        **extra,
+    )
+
+
+def _one_cable(
+    start: datetime | None, cut_at_h: float, closed: tuple[model.ClosedWindow, ...]
+) -> model.Scenario:
+    fc = model.FailureClass("sub", "per_link", 0.0, model.RepairTime("fixed", REPAIR_H))
     links = {"x": model.Link("x", "a", "b", "submarine", 400.0, 10.0, "sub", sea="caspian")}
-    topology = model.Topology("one", nodes, links, {}, {"sub": fc})
     cut = model.ScheduledEvent("cut", "cut", model.Target("link", ("x",)), cut_at_h, repair=True)
     vessel = model.RepairResource(
         "vessel", "ship", 1, ("caspian",), mobilisation_h=MOB_H, closed=closed
     )
-    return model.Scenario(
-        "one-cut",
-        topology,
-        "one.yaml",
-        HOURS_PER_YEAR,
-        1,
-        (model.Demand("ab", "a", "b", 1.0),),
-        (cut,),
-        repair_resources=(vessel,),
-        start=start,
-    )
+    return _network(fc, links, vessel, start, events=(cut,))
 
 
 def test_a_winter_window_delays_a_repair_by_exactly_its_remainder() -> None:
@@ -222,35 +234,18 @@ def test_a_naive_start_is_read_as_utc() -> None:
 # --- seasonal failure rates in the engine ------------------------------------------------------
 
 
-def _fleet(
-    factors: tuple[float, ...], rate_per_year: float, count: int, closed: tuple = ()
-) -> model.Scenario:
+def _fleet(factors: tuple[float, ...], rate_per_year: float, count: int) -> model.Scenario:
     """`count` parallel equipment links failing at `rate_per_year` each with a 1 ms repair, so
     the time they spend down is negligible and failures follow the rate's integral."""
     fc = model.FailureClass(
         "eq", "per_link", rate_per_year, model.RepairTime("fixed", 1e-3 / 3600), seasonal=factors
     )
-    nodes = {
-        "a": model.Node("a", "A", "AZ", "pop", 40.0, 50.0),
-        "b": model.Node("b", "B", "AZ", "pop", 40.5, 50.5),
-    }
     links = {
         f"l{i}": model.Link(f"l{i}", "a", "b", "submarine", 80.0, 10.0, "eq", sea="caspian")
         for i in range(count)
     }
-    topology = model.Topology("fleet", nodes, links, {}, {"eq": fc})
-    pools = (model.RepairResource("ship", "ship", count, ("caspian",), closed=closed),)
-    return model.Scenario(
-        "fleet",
-        topology,
-        "fleet.yaml",
-        HOURS_PER_YEAR,
-        7,
-        (model.Demand("ab", "a", "b", 1.0),),
-        stochastic_failures=True,
-        repair_resources=pools,
-        start=START,
-    )
+    ships = model.RepairResource("ship", "ship", count, ("caspian",))
+    return _network(fc, links, ships, stochastic_failures=True)
 
 
 def _failure_times(result: SimulationResult) -> list[float]:
