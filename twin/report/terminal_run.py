@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from twin.report.terminal_text import add_row, joined, styled, titled_table
+from twin.report.terminal_text import add_row, joined, plain, styled, titled_table
 from twin.report.terminal_truncation import shown_of
 from twin.results import SimulationResult
 from twin.units import WAIT_UNIT, format_duration_h
@@ -75,21 +75,7 @@ def print_run_summary(console: Console, result: SimulationResult) -> None:
                 soft_wrap=True,
             )
     if result.resources:
-        res = titled_table("repair resources")
-        for column in ("resource", "kind", "units", "jobs", "mean wait", "max wait", "busy"):
-            res.add_column(column)
-        for r in result.resources:
-            add_row(
-                res,
-                r.id,
-                r.kind,
-                str(r.count),
-                str(r.jobs),
-                format_duration_h(r.mean_wait_h, WAIT_UNIT),
-                format_duration_h(r.max_wait_h, WAIT_UNIT),
-                _pct(r.busy_fraction),
-            )
-        console.print(res)
+        _print_resources(console, result)
     failed = sorted((link for link in result.links if link.failures), key=lambda x: -x.downtime_h)
     if failed:
         links = titled_table(
@@ -107,3 +93,34 @@ def print_run_summary(console: Console, result: SimulationResult) -> None:
                 _pct(link.utilisation_mean),
             )
         console.print(links)
+    for note in result.notes:
+        console.print(plain(f"note: {note}"))
+
+
+def _print_resources(console: Console, result: SimulationResult) -> None:
+    """The repair pools; a column of the time their jobs stood still for closed windows
+    (summed from the run's records) when any did."""
+    held_h: dict[str, float] = {}
+    for record in result.element_outages:
+        if record.resource is not None and record.window_wait_h > 0:
+            held_h[record.resource] = held_h.get(record.resource, 0.0) + record.window_wait_h
+    res = titled_table("repair resources")
+    columns = ["resource", "kind", "units", "jobs", "mean wait", "max wait", "busy"]
+    if held_h:
+        columns.append("held by closed windows")
+    for column in columns:
+        res.add_column(column)
+    for r in result.resources:
+        cells = [
+            r.id,
+            r.kind,
+            str(r.count),
+            str(r.jobs),
+            format_duration_h(r.mean_wait_h, WAIT_UNIT),
+            format_duration_h(r.max_wait_h, WAIT_UNIT),
+            _pct(r.busy_fraction),
+        ]
+        if held_h:
+            cells.append(format_duration_h(held_h.get(r.id, 0.0), WAIT_UNIT))
+        add_row(res, *cells)
+    console.print(res)
