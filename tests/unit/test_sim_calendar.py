@@ -368,3 +368,27 @@ def test_a_start_one_day_later_shifts_the_calendar_not_the_draws() -> None:
     assert _failure_times(simulate(scenario)) == pytest.approx(
         _failure_times(simulate(later)), rel=1e-9
     )
+
+
+# --- a run from a state -------------------------------------------------------------------------
+
+
+def test_a_run_from_a_state_starts_its_calendar_at_as_of() -> None:
+    """TCFO down since a day before 11 January with a fixed repair R; its vessel (mobilisation
+    M = 48 h) took the job at the fault, so M - 24 h of mobilisation and all of R are left. The
+    state's as_of is the run's hour 0 and its calendar date: the winter window holds the rest of
+    the job until 1 April, so it ends the window's remainder later than it would without it."""
+    as_of = datetime(2027, 1, 11, tzinfo=UTC)
+    spring_h = (datetime(2027, 4, 1, tzinfo=UTC) - as_of).total_seconds() / 3600.0
+    state = model.State(
+        as_of="2027-01-11T00:00:00Z",
+        down=(model.DownElement("link", "x", -24.0, cause="sub"),),
+    )
+    left_h = MOB_H - 24.0 + REPAIR_H
+    free = replace(_one_cable(None, 0.0, ()), events=(), state=state)
+    held = replace(_one_cable(None, 0.0, (WINTER,)), events=(), state=state)
+    (free_record,) = simulate(free).element_outages
+    (record,) = simulate(held).element_outages
+    assert free_record.restored_at_h == pytest.approx(left_h)
+    assert record.restored_at_h == pytest.approx(spring_h + left_h)
+    assert (record.window_wait_h, record.window) == (spring_h, "dec-mar")
