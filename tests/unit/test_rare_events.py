@@ -337,3 +337,26 @@ def test_repair_integrals_match_their_definitions(repair: RepairTime) -> None:
         assert expected_min(law, m, y) == pytest.approx(expected, rel=1e-6, abs=1e-9)
         integral = _numeric(lambda u: expected_min(law, m, u), 0.0, y, 2000)
         assert integrated_min(law, m, y) == pytest.approx(integral, rel=1e-5)
+
+
+def test_shared_integral_values_are_kept_per_candidate() -> None:
+    """The second level keeps `integrated_min` values in one table for all candidates: each
+    value must be that candidate's own (its law and mobilisation), never another's with the
+    same argument, and the integral over [t0, t1) must be K(end - t0) - K(end - t1)."""
+    from twin.sim.rare import Candidate, _expected_integral
+
+    slow = Candidate(
+        0, frozenset({"a"}), 1e-3, RepairLaw.of(RepairTime("lognormal", 24.0, 96.0)), None, 6.0
+    )
+    fast = Candidate(
+        1, frozenset({"b"}), 1e-3, RepairLaw.of(RepairTime("exponential", 2.0)), 0, 0.5
+    )
+    known: dict[tuple[int, float], float] = {}
+    for cand in (slow, fast, slow, fast):
+        m = cand.mobilisation_h
+        for start_h, end_h, t0, t1 in ((-math.inf, 50.0, 0.0, 10.0), (5.0, 50.0, 0.0, 10.0)):
+            cached = _expected_integral(cand, start_h, end_h, t0, t1, known)
+            assert cached == _expected_integral(cand, start_h, end_h, t0, t1)
+        exact = integrated_min(cand.repair, m, 50.0) - integrated_min(cand.repair, m, 40.0)
+        assert _expected_integral(cand, -math.inf, 50.0, 0.0, 10.0, known) == exact
+    assert {key[0] for key in known} == {0, 1}

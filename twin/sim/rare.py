@@ -300,16 +300,17 @@ class RareEstimator:
         start_h = -math.inf if cand.pool is None else projection.pool_free_h[cand.pool]
         begin_h = max(start_h, now_h) + cand.mobilisation_h
         shift = self.shifts.random()
+        known: _Known = {}
         for d in self.watched:
             if not self._second_level_matters(d, projection, cand):
                 continue
             before = self._schedule(d, projection.down, projection.back_h)
-            actual = self._accrual(d, projection, before, cand, now_h, begin_h + repair_h)
+            actual = self._accrual(d, projection, before, cand, now_h, begin_h + repair_h, known)
             mean = [0.0] * len(MEASURES)
             for i in range(SECOND_LEVEL_POINTS):
                 u = (i + shift) / SECOND_LEVEL_POINTS
                 back_h = begin_h + cand.repair.quantile(u)
-                draw = self._accrual(d, projection, before, cand, now_h, back_h)
+                draw = self._accrual(d, projection, before, cand, now_h, back_h, known)
                 for k, value in enumerate(draw):
                     mean[k] += value / SECOND_LEVEL_POINTS
             for k in range(len(MEASURES)):
@@ -335,6 +336,7 @@ class RareEstimator:
         cand: Candidate,
         now_h: float,
         back_h: float,
+        known: _Known,
     ) -> list[float]:
         """The first-level integral predicted over [now, back) if `cand` fails now and is back
         at `back_h`, less what the current terms would accrue over the same window."""
@@ -357,7 +359,9 @@ class RareEstimator:
                 mass = 0.0
                 for weight, e_h in zip(entry.weights, ends_h, strict=True):
                     if weight:
-                        mass += weight * _expected_integral(other, start_h, e_h, now_h, end_h)
+                        mass += weight * _expected_integral(
+                            other, start_h, e_h, now_h, end_h, known
+                        )
                 out[entry.measure] += sign * other.rate_per_h * mass
         return out
 
@@ -383,13 +387,24 @@ class RareEstimator:
         self.corrections[term.demand][term.entry.measure] += cand.rate_per_h * mass
 
 
+# Values of `integrated_min` by (candidate, y): the second level evaluates the same integrals
+# for each of its stratified repair times, and only the ones its repair time moves change.
+_Known = dict[tuple[int, float], float]
+
+
 def _expected_integral(
-    cand: Candidate, start_h: float, end_h: float, t0: float, t1: float
+    cand: Candidate,
+    start_h: float,
+    end_h: float,
+    t0: float,
+    t1: float,
+    known: _Known | None = None,
 ) -> float:
     """Integral over failure instants s in [t0, t1) of E[min(max(start, s) + m + R, end) - s].
 
     While no unit is free (s < start) the outage would last start + m + R - s; once one is,
-    m + R. Both pieces are exact (`twin.sim.repair_integrals`).
+    m + R. Both pieces are exact (`twin.sim.repair_integrals`). `known` keeps values of the
+    integrals already worked out (the same numbers, so the result is unchanged).
     """
     m = cand.mobilisation_h
     total = 0.0
@@ -399,7 +414,18 @@ def _expected_integral(
         total += (busy_until - t0) * (q - (t0 + busy_until) / 2.0)
         t0 = busy_until
     if t1 > t0:
-        total += integrated_min(cand.repair, m, end_h - t0) - integrated_min(
-            cand.repair, m, end_h - t1
-        )
+        total += _integrated(cand, end_h - t0, known) - _integrated(cand, end_h - t1, known)
     return total
+
+
+def _integrated(cand: Candidate, y: float, known: _Known | None) -> float:
+    """`integrated_min` of the candidate's repair law at y, looked up in `known` first."""
+    if y <= 0.0:
+        return 0.0
+    if known is None:
+        return integrated_min(cand.repair, cand.mobilisation_h, y)
+    key = (cand.index, y)
+    value = known.get(key)
+    if value is None:
+        value = known[key] = integrated_min(cand.repair, cand.mobilisation_h, y)
+    return value
