@@ -386,6 +386,7 @@ def _snapshot_request(
     precision: float | None,
 ) -> float | None:
     """The time (hours) of the state to write, checked before anything runs; None: none."""
+    from twin.sim.engine import calendar_start
     from twin.units import UnitError, parse_duration_h
 
     if state_out is None:
@@ -403,14 +404,15 @@ def _snapshot_request(
             "are many",
             "drop --replications/--precision (choose the run with --replication N)",
         )
-    if loaded.state is None:
+    if calendar_start(loaded) is None:
         raise InputError.at(
             "--state-out",
             0,
             0,
-            f"{loaded.name} has no date: a state file's times are dates, and only a run from a "
-            "state (its as_of) has them",
-            "give the run a state (--state FILE, or state: in the scenario)",
+            f"{loaded.name} has no date: a state file's times are dates, and a run has them "
+            "only from a start date or a state (its as_of)",
+            "add start: YYYY-MM-DD to the scenario, or give the run a state (--state FILE, or "
+            "state: in the scenario)",
         )
     try:
         at_h = parse_duration_h(at)
@@ -433,10 +435,12 @@ def _write_snapshot(path: Path, loaded: Scenario, result: SimulationResult, at_h
     import os
 
     from twin.atomic import write_text_atomic
-    from twin.loading.state import state_document
+    from twin.loading.state import iso, state_document
+    from twin.sim.engine import calendar_start
     from twin.sim.snapshot import state_at
 
-    assert loaded.state is not None
+    start = calendar_start(loaded)
+    assert start is not None  # checked by _snapshot_request before the run
     if result.horizon_h < at_h:
         raise InputError.at(
             "--at", 0, 0, "the run was interrupted before --at: no state to write there"
@@ -445,7 +449,7 @@ def _write_snapshot(path: Path, loaded: Scenario, result: SimulationResult, at_h
     topology_ref = os.path.relpath(Path(loaded.topology_path).resolve(), path.resolve().parent)
     note = (
         f"state of {loaded.name} (seed {result.seed}, replication {result.replication}) "
-        f"{at_h:g} h after {loaded.state.as_of}"
+        f"{at_h:g} h after {iso(start)}"
     )
-    write_text_atomic(path, state_document(state, loaded.state.as_of, at_h, topology_ref, note))
+    write_text_atomic(path, state_document(state, iso(start), at_h, topology_ref, note))
     announce_written(path)

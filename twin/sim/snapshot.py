@@ -11,15 +11,20 @@ already spent, and the same units on their jobs.
 - A fault with a known end (a scheduled restore time or duration, a state ETA) gets it as
   `eta`. A cut never restored gets its element's class as `cause` (its repair is unknown).
 - A unit is on a job from its job's start: mobilising until its mobilisation ends, then
-  repairing. A unit the run's state said was busy elsewhere stays so until then.
+  repairing, counted in work time (a closed window that held the job does not count). A
+  unit the run's state said was busy elsewhere stays so until then.
 - An element down twice at t (a scheduled cut over a random fault) is listed once, first fault
   first, as a state lists each element once.
 """
 
 from __future__ import annotations
 
+import math
+
 from twin.model import DownElement, FailureClass, ResourceState, Scenario, State
 from twin.results import ElementOutage, SimulationResult
+from twin.sim.calendar import cached_closed_intervals, work_end_h
+from twin.sim.engine import calendar_start
 from twin.sim.from_state import ETA_CAUSE
 
 
@@ -36,7 +41,7 @@ def state_at(scenario: Scenario, result: SimulationResult, at_h: float) -> State
         entry = _entry(scenario, record, at_h)
         down.append(entry)
         if entry.cause is not None and record.resource is not None:
-            unit = _unit(record, at_h)
+            unit = _unit(scenario, record, at_h)
             if unit is not None:
                 units.append(unit)
     if scenario.state is not None:
@@ -101,12 +106,32 @@ def _element_class(scenario: Scenario, record: ElementOutage) -> FailureClass:
     return classes[node.failure_class or next(iter(sorted(classes)))]
 
 
-def _unit(record: ElementOutage, at_h: float) -> ResourceState | None:
-    """The unit on `record`'s job at `at_h` (None while the fault still queues for one)."""
+def _unit(scenario: Scenario, record: ElementOutage, at_h: float) -> ResourceState | None:
+    """The unit on `record`'s job at `at_h` (None while the fault still queues for one).
+
+    Its times count work, not the calendar: a closed window that stopped the job's clock
+    moves them later by the time it held, so a run from the state resumes with the work left
+    (and conditions the repair on the time truly spent on it)."""
     started = record.repair_started_at_h
     if record.resource is None or started is None or started > at_h:
         return None
-    on_site_h = started + record.mobilisation_h
-    if at_h < on_site_h:
-        return ResourceState(record.resource, job=record.element, mobilising_since_h=started - at_h)
-    return ResourceState(record.resource, job=record.element, repairing_since_h=on_site_h - at_h)
+    worked_h = at_h - started - _held_h(scenario, record, started, at_h)
+    if worked_h < record.mobilisation_h:
+        return ResourceState(record.resource, job=record.element, mobilising_since_h=-worked_h)
+    return ResourceState(
+        record.resource,
+        job=record.element,
+        repairing_since_h=record.mobilisation_h - worked_h,
+    )
+
+
+def _held_h(scenario: Scenario, record: ElementOutage, started_h: float, at_h: float) -> float:
+    """The hours of [started_h, at_h) the unit's closed windows stopped the job's clock."""
+    start = calendar_start(scenario)
+    pool = next((r for r in scenario.repair_resources if r.id == record.resource), None)
+    if start is None or pool is None or not pool.closed or record.window_wait_h == 0.0:
+        return 0.0
+    intervals = cached_closed_intervals(start, pool.closed, scenario.horizon_h)
+    work_h = record.mobilisation_h + (record.repair_h or 0.0)
+    held = work_end_h(intervals, started_h, work_h).held
+    return math.fsum(max(0.0, min(to_h, at_h) - from_h) for from_h, to_h in held)
