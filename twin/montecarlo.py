@@ -119,6 +119,8 @@ class _Sample:
     links: dict[str, tuple[int, float]] = field(default_factory=dict)
     # demand -> its outlook from the state (empty when the run started from everything up)
     outlook: dict[str, OutlookSample] = field(default_factory=dict)
+    # The run's own notes (e.g. a calendar not applied), for the result to pass on
+    notes: tuple[str, ...] = ()
 
 
 def outage_cause_key(result: SimulationResult, caused_by: Sequence[int]) -> str:
@@ -162,6 +164,7 @@ def _sample(
         _causes(result),
         {lk.id: (lk.failures, lk.downtime_h) for lk in result.links},
         outlook_samples(result) if from_state else {},
+        result.notes,
     )
 
 
@@ -677,6 +680,8 @@ def _finish(
 ) -> MonteCarloResult:
     """The result of the replications run, partial or complete, with its notes."""
     notes: tuple[str, ...] = (workers_note,) if workers_note else ()
+    # What any replication noted, once each, in the order first noted (replication order).
+    notes += tuple(dict.fromkeys(note for sample in samples for note in sample.notes))
     if precision is not None and reached is False:
         cap = (
             f"the {replications} replications asked for"

@@ -703,12 +703,7 @@ class Engine:
         ]
         records = tuple(fault.freeze(end_h) for fault in self.faults)
         demands, links, resource_results = self.observer.finish(end_h, resources, records)
-        notes: tuple[str, ...] = ()
-        if self.calendar_start is None and any(p.spec.closed for p in self.pools):
-            notes = (
-                "no start date: the closed windows of the repair resources were not applied "
-                "(give the scenario a start date to place them in the calendar)",
-            )
+        notes = () if self.calendar_start is not None else _no_calendar_notes(self.scenario)
         return SimulationResult(
             scenario=self.scenario.name,
             scenario_path=self.scenario.source_path,
@@ -727,6 +722,21 @@ class Engine:
             events_processed=self.events_processed,
             notes=notes,
         )
+
+
+def _no_calendar_notes(scenario: Scenario) -> tuple[str, ...]:
+    """What a run without a calendar start did not apply: the calendar's parts it has."""
+    unused = []
+    if any(fc.seasonal for fc in scenario.topology.failure_classes.values()):
+        unused.append("the seasonal factors of the failure classes (rates ran at their mean)")
+    if any(r.closed for r in scenario.repair_resources):
+        unused.append("the closed windows of the repair resources")
+    if not unused:
+        return ()
+    return (
+        f"no start date: {' and '.join(unused)} were not applied (give the scenario a start "
+        "date to place them in the calendar)",
+    )
 
 
 def simulate(
