@@ -215,3 +215,47 @@ def test_backtest_results_match_their_schema(tmp_path: Path) -> None:
     document["summary"]["coverage_10_90"] = "most"  # a wrong shape is caught
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(document, result_schemas()["backtest.result"])
+
+
+def _from_state(library: Path, name: str, down: str, observed: str, extra: str = "") -> None:
+    """An incident `name` in `library` started from a state at its start: `down` entries."""
+    as_of = "2024-02-24T09:46:00Z"
+    (library / "states").mkdir(exist_ok=True)
+    (library / "states" / f"{name}.state.yaml").write_text(
+        f"as_of: {as_of}\ndown:\n"
+        + "".join(f"  - {{{d}, since: {as_of}}}\n" for d in down.split(";"))
+    )
+    (library / f"{name}.yaml").write_text(
+        "name: inc\ntopology: ../tiny.yaml\nhorizon: 30d\nseed: 7\n"
+        f"state: states/{name}.state.yaml\n"
+        f"demands:\n  - {{id: d, source: aktau, destination: baku}}\n{extra}"
+        f"observed:\n{observed}"
+    )
+
+
+def test_an_incident_from_its_start_state_follows_the_exact_schedule(tmp_path: Path) -> None:
+    # The state's faults queue for the one crew in file order, as the event's cuts did.
+    library = _library(tmp_path, {})
+    crew = "repair:\n  - {id: crew, kind: crew, count: 1, covers: [AZ, KZ], mobilisation: 2h}\n"
+    second_h = 2 * (2.0 + R_H)
+    observed = _observed(second_h, "elements: [bs, ka]")
+    _from_state(library, "q", "link: bs, cause: t;link: ka, cause: t", observed, crew)
+    ((_, o),) = backtest(library, replications=10).rows()
+    assert o.p10_h == o.p90_h == pytest.approx(second_h) and o.percentile == 50.0
+
+
+def test_demand_connected_from_a_start_state(tmp_path: Path) -> None:
+    library = _library(tmp_path, {})
+    _from_state(library, "f", "node: baku, cause: site", _observed(12.0, "demand: d"))
+    ((_, o),) = backtest(library, replications=10).rows()
+    assert o.p50_h == pytest.approx(R_H) and o.percentile == 100.0
+
+
+def test_an_observed_element_the_state_does_not_have_down_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    library = _library(tmp_path, {})
+    _from_state(library, "u", "link: bs, cause: t", _observed(R_H, "elements: [ka]"))
+    assert main(["backtest", str(library), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert f"{library / 'u.yaml'}:9:" in err and "'ka' is not cut by any event" in err

@@ -2,7 +2,9 @@
 
 An incident scenario says what the reports say about its restoration. Each entry must be
 measurable in the model: the elements an `elements-up` entry names must be cut by one of the
-scenario's events (an element never cut would be "restored" at t = 0 and score nonsense), the
+scenario's events or be down in the state it starts from (an element never cut would be
+"restored" at t = 0 and score nonsense; with a `state:` that check waits until the state is
+loaded: `uncut_problems`), the
 demand of a `demand-connected` entry must be one of the scenario's demands, and the horizon must
 outlast the reported range, or every replication would end before the reported restoration.
 """
@@ -15,12 +17,20 @@ from typing import Any
 from twin.errors import Problem
 from twin.loading.errors import did_you_mean
 from twin.loading.yaml_marks import Mark
-from twin.model import Observation, ScheduledEvent, Topology
+from twin.model import Observation, ScheduledEvent, State, Topology
 
 
-def cut_elements(topology: Topology, events: Sequence[ScheduledEvent]) -> set[str]:
-    """Every link and node an unplanned event of the scenario takes down."""
+def cut_elements(
+    topology: Topology, events: Sequence[ScheduledEvent], state: State | None = None
+) -> set[str]:
+    """Every link and node an unplanned event of the scenario takes down, or its state says is
+    down at the start."""
     cut: set[str] = set()
+    for down in state.down if state is not None else ():
+        if down.kind == "srlg":
+            cut.update(link.id for link in topology.links_in_srlg(down.id))
+        else:
+            cut.add(down.id)
     for event in events:
         if event.action != "cut":
             continue
@@ -40,9 +50,13 @@ def observations_from_specs(
     demand_ids: Mapping[str, int],
     horizon_h: float | None,
     problems: list[Problem],
+    state_named: bool = False,
 ) -> tuple[Observation, ...]:
-    """Checked observations; `mark_of(i, *keys)` gives the mark of entry `i` (or its key)."""
-    cut = cut_elements(topology, events)
+    """Checked observations; `mark_of(i, *keys)` gives the mark of entry `i` (or its key).
+
+    With `state_named` (the scenario names a state, not loaded yet), whether each element is
+    cut is left to `uncut_problems`."""
+    cut = None if state_named else cut_elements(topology, events)
     out: list[Observation] = []
     seen: set[str] = set()
     for i, spec in enumerate(specs):
@@ -95,7 +109,7 @@ def _measure_problems(
     i: int,
     mark_of: Any,
     topology: Topology,
-    cut: set[str],
+    cut: set[str] | None,
     demand_ids: Mapping[str, int],
 ) -> list[Problem]:
     problems: list[Problem] = []
@@ -135,15 +149,35 @@ def _measure_problems(
                     did_you_mean(element, known, "link or node"),
                 )
             )
-        elif element not in cut:
-            problems.append(
-                _problem(
-                    mark_of(i, "elements"),
-                    f"observed {obs_id}: element '{element}' is not cut by any event",
-                    "name an element an event's cut: takes down, or add the cut to events:",
-                )
-            )
+        elif cut is not None and element not in cut:
+            problems.append(_uncut(mark_of(i, "elements"), obs_id, element))
     return problems
+
+
+def uncut_problems(
+    observed: Sequence[Observation],
+    mark_of: Any,
+    topology: Topology,
+    events: Sequence[ScheduledEvent],
+    state: State | None,
+) -> list[Problem]:
+    """The `elements-up` elements that neither an event cuts nor the state has down."""
+    cut = cut_elements(topology, events, state)
+    return [
+        _uncut(mark_of(i, "elements"), obs.id, element)
+        for i, obs in enumerate(observed)
+        for element in obs.elements
+        if element not in cut
+    ]
+
+
+def _uncut(mark: Mark, obs_id: str, element: str) -> Problem:
+    return _problem(
+        mark,
+        f"observed {obs_id}: element '{element}' is not cut by any event nor down in the state",
+        "name an element an event's cut: takes down or the state lists under down:, or add "
+        "the cut to events:",
+    )
 
 
 def _problem(mark: Mark, message: str, hint: str) -> Problem:

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from twin.errors import InputError, Problem
 from twin.loading.calendar import calendar_time, closed_windows, seasonal_factors
 from twin.loading.errors import did_you_mean, problems_from_validation
-from twin.loading.observed import observations_from_specs
+from twin.loading.observed import observations_from_specs, uncut_problems
 from twin.loading.paths import resolve_reference
 from twin.loading.references import raw_scenario_reference_problems
 from twin.loading.salvage import distinct, salvage
@@ -251,6 +251,15 @@ def load_scenario(path: str | Path, overrides: Mapping[str, object] | None = Non
         raise InputError(distinct(problems))
     if spec.state is not None:
         scenario = _with_named_state(scenario, spec.state, raw, file_path)
+        uncut = uncut_problems(
+            scenario.observed,
+            lambda i, *keys: _mark(raw, "observed", i, *keys),
+            scenario.topology,
+            scenario.events,
+            scenario.state,
+        )
+        if uncut:
+            raise InputError(uncut)
     return scenario
 
 
@@ -378,6 +387,7 @@ def _scenario(
         {d.id: i for i, d in enumerate(demands)},
         horizon_h,
         problems,
+        state_named=spec.state is not None,
     )
     if horizon_h is None or default_failover is None:
         return None
