@@ -448,6 +448,8 @@ class DownElement:
 
     Exactly one of `eta_h` (a known restoration time, > 0) and `cause` (a failure class whose
     repair distribution applies, conditioned on the `-since_h` hours already elapsed) is set.
+    `permit_until_h` (with a cause only, > 0): no repair may start before then (a permit the
+    incident waits for; entries with the same time share one wait), so the repair is whole.
     """
 
     kind: DownKind
@@ -455,6 +457,7 @@ class DownElement:
     since_h: float
     eta_h: float | None = None
     cause: str | None = None
+    permit_until_h: float | None = None
 
 
 @dataclass(frozen=True)

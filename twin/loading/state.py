@@ -80,6 +80,11 @@ class DownSpec(Strict):
         default=None,
         description="a failure class of the topology whose repair distribution applies",
     )
+    permit_until: Timestamp | None = Field(
+        default=None,
+        description="with cause: no repair may start before this time (a permit the incident "
+        "waits for; entries with the same time share one wait)",
+    )
 
 
 class ResourceStateSpec(Strict):
@@ -228,7 +233,8 @@ class _State:
         eta_h = self._eta(i, spec, element_id)
         if spec.cause is not None:
             self._cause(i, spec.cause)
-        return DownElement(kind, element_id, since_h, eta_h, spec.cause)
+        permit_h = self._permit(i, spec, element_id)
+        return DownElement(kind, element_id, since_h, eta_h, spec.cause, permit_h)
 
     def _exists(self, kind: str, element_id: str, mark: Mark) -> None:
         if self.topology is None:
@@ -312,6 +318,31 @@ class _State:
             )
         return eta_h
 
+    def _permit(self, i: int, spec: DownSpec, element_id: str) -> float | None:
+        """The permit's time in hours after as_of: with a cause, after as_of, within ten
+        years."""
+        if spec.permit_until is None:
+            return None
+        mark = self.at("down", i, "permit_until")
+        permit_h = self.hours(spec.permit_until)
+        if spec.cause is None:
+            self.problems.append(
+                mark.problem(
+                    f"{element_id} has a known ETA: a permit wait holds back a repair, and "
+                    "its restoration does not depend on one",
+                    "drop permit_until:, or give a cause instead of the ETA",
+                )
+            )
+        elif not 0 < permit_h <= MAX_STATE_SPAN_H:
+            self.problems.append(
+                mark.problem(
+                    f"the permit of {element_id} ({iso(spec.permit_until)}) must come after "
+                    f"as_of ({iso(self.as_of)}) and at most ten years after it",
+                    "a permit granted by as_of needs no entry: drop permit_until:",
+                )
+            )
+        return permit_h
+
     def _cause(self, i: int, cause: str) -> None:
         if self.topology is None or cause in self.topology.failure_classes:
             return
@@ -394,6 +425,14 @@ class _State:
                 )
             )
             return None
+        if target.permit_until_h is not None:
+            self.problems.append(
+                job_mark.problem(
+                    f"{target.id} waits for a permit (permit_until:): no unit works on it yet",
+                    f"give {spec.id} busy_until: instead, or drop the permit",
+                )
+            )
+            return None
         if (spec.mobilising_since is None) == (spec.repairing_since is None):
             self.problems.append(
                 self.at("resources", i).problem(
@@ -472,6 +511,8 @@ def state_document(
             if d.eta_h is not None
             else f"cause: {d.cause}"
         )
+        if d.permit_until_h is not None:
+            end += f", permit_until: {_moment(origin, d.permit_until_h, up=True)}"
         lines.append(f"  - {{{d.kind}: {d.id}, since: {_moment(origin, d.since_h, False)}, {end}}}")
     lines.append("resources:" if state.resources else "resources: []")
     for r in state.resources:

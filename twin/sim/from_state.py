@@ -10,6 +10,9 @@ finding them down costs no failover. Each is restored
   on site repairing since a time); else, when a pool covers it, with a unit of that pool taken
   in file order (a free unit is taken to have started at the fault, as the engine would have
   dispatched it; with none free the fault queues from now and its repair is whole); else alone.
+  An element waiting for a permit (`permit_until_h`) asks for its unit when the permit comes,
+  in file order with the others of that moment, and its repair is whole; the wait is recorded
+  as the fault's `permit_wait_h`, from its failure.
 
 Units the state says are busy elsewhere are held until then. Requests are made in a fixed order
 (assigned units, busy units, then the down elements in file order) before anything new happens,
@@ -70,8 +73,8 @@ def start_from_state(engine: Engine, state: State) -> frozenset[tuple[str, str]]
     handed_on: set[tuple[str, str]] = set()
     for down, fault in zip(state.down, faults, strict=True):
         unit = units.get(down.id)
-        if unit is None and down.cause is not None:
-            unit = _implicit(engine, down, fault)
+        if unit is None and down.cause is not None and down.permit_until_h is None:
+            unit = _implicit(engine, down, fault, down.since_h)
         life = lives.get((down.kind, down.id))
         if life is not None:
             handed_on.add((down.kind, down.id))
@@ -106,15 +109,16 @@ def _assigned(pool: Pool, r: ResourceState) -> _Unit:
     return _Unit(pool, request, r.mobilising_since_h)
 
 
-def _implicit(engine: Engine, down: DownElement, fault: Fault) -> _Unit | None:
+def _implicit(engine: Engine, down: DownElement, fault: Fault, free_from_h: float) -> _Unit | None:
     """A unit of the pool covering `fault`, asked for now; None when no pool covers it."""
     pool = engine.pool_for(*_where(engine, fault))
     if pool is None:
         return None
     request = pool.resource.request()
-    # Granted at once: a unit was free, so the engine would have sent it when the fault
-    # happened. Otherwise the fault queues from now (its job starts when a unit frees up).
-    return _Unit(pool, request, down.since_h if request.triggered else 0.0)
+    # Granted at once: a unit was free, so the engine would have sent it when it could
+    # (`free_from_h`: the fault, or its permit). Otherwise the fault queues from now (its job
+    # starts when a unit frees up).
+    return _Unit(pool, request, free_from_h if request.triggered else engine.env.now)
 
 
 def _busy(
@@ -141,10 +145,16 @@ def _restore(
         assert down.cause is not None
         fc = engine.topology.failure_classes[down.cause]
         rng = element_rng(engine.seed, engine.replication, down.kind, down.id, "residual")
+        repair_from_h = down.since_h  # when a repair without a unit began
+        if down.permit_until_h is not None:
+            yield env.timeout(down.permit_until_h)
+            fault.permit_wait_h = down.permit_until_h - down.since_h
+            unit = _implicit(engine, down, fault, env.now)
+            repair_from_h = env.now
         if unit is None:
-            elapsed_h = -down.since_h
+            elapsed_h = env.now - repair_from_h
             repair_h = residual_repair_h(fc.repair, elapsed_h, rng)
-            fault.repair_started_at_h, fault.repair_h = down.since_h, elapsed_h + repair_h
+            fault.repair_started_at_h, fault.repair_h = repair_from_h, elapsed_h + repair_h
             yield env.timeout(repair_h)
         else:
             yield from _repair_with(engine, fault, unit, fc, rng)
@@ -173,7 +183,7 @@ def _repair_with(
     elapsed_h = max(0.0, env.now - repair_from_h)
     repair_h = residual_repair_h(fc.repair, elapsed_h, rng)
     fault.repair_started_at_h = job_started_h
-    fault.wait_h = max(0.0, job_started_h - fault.failed_at_h)
+    fault.wait_h = max(0.0, job_started_h - fault.failed_at_h - fault.permit_wait_h)
     fault.repair_h = elapsed_h + repair_h
     pool.jobs += 1
     pool.total_wait_h += fault.wait_h

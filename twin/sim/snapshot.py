@@ -62,7 +62,11 @@ def _entry(scenario: Scenario, record: ElementOutage, at_h: float) -> DownElemen
     eta_h = _known_end_h(scenario, record)
     if eta_h is not None:
         return DownElement(record.kind, record.element, since_h, eta_h=eta_h - at_h)
-    return DownElement(record.kind, record.element, since_h, cause=_cause(scenario, record))
+    # A permit still awaited at `at_h` (a state's or a scheduled cut's shared wait) holds on.
+    permit_end_h = record.failed_at_h + record.permit_wait_h - at_h
+    permit_until_h = permit_end_h if record.permit_wait_h > 0 and permit_end_h > 0 else None
+    cause = _cause(scenario, record)
+    return DownElement(record.kind, record.element, since_h, None, cause, permit_until_h)
 
 
 def _known_end_h(scenario: Scenario, record: ElementOutage) -> float | None:
