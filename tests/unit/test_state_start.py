@@ -13,6 +13,7 @@ from statistics import NormalDist
 
 import pytest
 
+from twin.loading.state import state_document
 from twin.model import (
     Demand,
     DownElement,
@@ -30,6 +31,7 @@ from twin.model import (
 from twin.montecarlo import run_replications
 from twin.outlook import restored_at_h, wilson
 from twin.sim import simulate
+from twin.sim.snapshot import state_at
 from twin.units import HOURS_PER_YEAR
 
 
@@ -212,3 +214,50 @@ def test_further_cut_risk_is_the_chance_the_backup_fails_before_the_repair() -> 
     assert driver.element == "ab2" and driver.share == outlook.further_cut.p
     # Connected through ab2 at as_of: restored from the start in every replication.
     assert outlook.restoration[0].p == 1.0
+
+
+# A permit (`permit_until`): two parallel links a-b, both down at as_of with a fixed repair R,
+# one crew with mobilisation M, a permit at P hours after as_of for both. Nothing starts before
+# P, then the crew takes them in file order: the first is back at P + M + R, the second at
+# P + 2 (M + R); each record carries the shared wait from its own failure (P - since) and the
+# invariant repair_started_at_h == failed_at_h + permit_wait_h + wait_h holds.
+R_H, M_H, P_H = 10.0, 2.0, 100.0
+AS_OF = "2024-02-24T09:46:00Z"
+
+
+def _permit_scenario(down: tuple[DownElement, ...], crew: bool = True) -> Scenario:
+    base = _scenario(RepairTime("fixed", R_H), State(AS_OF, down), horizon_h=1000.0)
+    ab = base.topology.links["ab"]
+    links = {lid: replace(ab, id=lid) for lid in ("ab1", "ab2")}
+    pools = (RepairResource("crew", "crew", 1, ("KZ",), M_H),) if crew else ()
+    return replace(base, topology=replace(base.topology, links=links), repair_resources=pools)
+
+
+def _both(since_h: float, permit_h: float) -> tuple[DownElement, ...]:
+    return tuple(DownElement("link", lid, since_h, None, "c", permit_h) for lid in ("ab1", "ab2"))
+
+
+@pytest.mark.parametrize("since_h", [0.0, -30.0])
+def test_one_permit_then_the_crew_in_file_order(since_h: float) -> None:
+    result = simulate(_permit_scenario(_both(since_h, P_H)))
+    records = {r.element: r for r in result.element_outages}
+    assert records["ab1"].restored_at_h == pytest.approx(P_H + M_H + R_H)
+    assert records["ab2"].restored_at_h == pytest.approx(P_H + 2 * (M_H + R_H))
+    for r in records.values():
+        assert r.permit_wait_h == pytest.approx(P_H - since_h)
+        assert r.repair_started_at_h == pytest.approx(r.failed_at_h + r.permit_wait_h + r.wait_h)
+    assert records["ab2"].wait_h == pytest.approx(M_H + R_H)
+
+
+def test_without_a_pool_each_repairs_alone_after_the_permit() -> None:
+    result = simulate(_permit_scenario(_both(-30.0, P_H), crew=False))
+    assert {r.restored_at_h for r in result.element_outages} == {P_H + R_H}
+
+
+def test_a_state_written_mid_permit_keeps_the_permit() -> None:
+    scenario = _permit_scenario(_both(0.0, P_H))
+    result = simulate(scenario)
+    state = state_at(scenario, result, 40.0)
+    assert [d.permit_until_h for d in state.down] == [P_H - 40.0, P_H - 40.0]
+    text = state_document(state, AS_OF, 40.0, "t.yaml", "mid-permit")
+    assert "permit_until: 2024-02-28T13:46:00Z" in text  # as_of + 100 h = 4 d 4 h
