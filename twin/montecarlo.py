@@ -602,7 +602,7 @@ def run_replications(
     samples: list[_Sample] = []
     partial, reason = False, ""
     reached: bool | None = None
-    last_stats_at, worst = -math.inf, math.inf
+    report = _Progress(progress, scenario, seed_value, watched, rare)
     with sigint_deferred() as interrupts:
         executor, close = _executor(workers, scheduler, scenario)
         stream = _Stream(
@@ -611,26 +611,12 @@ def run_replications(
         try:
             next_index = 0
             while next_index < target:
-                if precision is not None:
-                    size = max(batch_size, min_replications - next_index)
-                else:
-                    size = target - next_index
-                size = rare.limit(next_index, size)
-                batch = range(next_index, min(target, next_index + size))
+                size = _batch_size(next_index, target, precision, batch_size, min_replications)
+                batch = range(next_index, min(target, next_index + rare.limit(next_index, size)))
                 # In replication order: the result never depends on which finished first.
                 for sample in stream.results(batch, interrupts):
                     samples.append(sample)
-                    if progress is not None:
-                        # Statistics over all samples cost O(n): recompute the worst precision
-                        # for the display a few times a second and at each batch's end only.
-                        now = time.monotonic()
-                        if now - last_stats_at >= PROGRESS_INTERVAL_S or len(samples) == batch.stop:
-                            last_stats_at = now
-                            current = aggregate(
-                                scenario, seed_value, samples, detail=False, conditional=rare.chosen
-                            )
-                            worst = worst_relative_precision(current, watched)
-                        progress(len(samples), worst)
+                    report(samples, batch.stop)
                 next_index = batch.stop
                 if rare.decide(next_index, samples):
                     stream.measure = rare.measure(scenario.state is not None)
@@ -662,6 +648,53 @@ def run_replications(
             workers_note,
             rare,
         )
+
+
+def _batch_size(
+    next_index: int, target: int, precision: float | None, batch_size: int, min_replications: int
+) -> int:
+    """How many replications to run before looking at the statistics again: all of them for a
+    fixed count; for a precision target a batch, and at least up to `min_replications` (a
+    precision from fewer samples is not worth trusting)."""
+    if precision is not None:
+        return max(batch_size, min_replications - next_index)
+    return target - next_index
+
+
+class _Progress:
+    """Tells a progress callback how many replications are done and the worst precision.
+
+    Statistics over all samples cost O(n): the worst precision for the display is recomputed a
+    few times a second (PROGRESS_INTERVAL_S) and at each batch's end only.
+    """
+
+    def __init__(
+        self,
+        progress: ProgressFn | None,
+        scenario: Scenario,
+        seed_value: int,
+        watched: tuple[str, ...],
+        rare: _Rare,
+    ) -> None:
+        self.progress = progress
+        self.scenario = scenario
+        self.seed_value = seed_value
+        self.watched = watched
+        self.rare = rare
+        self.last_stats_at = -math.inf
+        self.worst = math.inf
+
+    def __call__(self, samples: list[_Sample], batch_stop: int) -> None:
+        if self.progress is None:
+            return
+        now = time.monotonic()
+        if now - self.last_stats_at >= PROGRESS_INTERVAL_S or len(samples) == batch_stop:
+            self.last_stats_at = now
+            current = aggregate(
+                self.scenario, self.seed_value, samples, detail=False, conditional=self.rare.chosen
+            )
+            self.worst = worst_relative_precision(current, self.watched)
+        self.progress(len(samples), self.worst)
 
 
 def _finish(

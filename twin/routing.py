@@ -375,12 +375,7 @@ class Router:
                 return cast(Path | None, found)
         steps = self._steps
         bound = self._bound_to(source, destination)
-        known = self._bound_memo.get((source, destination))
-        if known is None:
-            if self._bound_memo_values > BOUND_MEMO_MAX_VALUES:
-                self._bound_memo.clear()
-                self._bound_memo_values = 0
-            known = self._bound_memo[(source, destination)] = {}
+        known = self._bound_memo_for(source, destination)
         remembered = len(known)
         dist: dict[str, float] = {source: 0.0}
         parent: dict[str, tuple[str, str]] = {}
@@ -415,6 +410,27 @@ class Router:
             self._bound_memo_values += len(known) - remembered
             return None
         self._bound_memo_values += len(known) - remembered
+        return self._path_from_parents(source, destination, parent)
+
+    def _bound_memo_for(self, source: str, destination: str) -> dict[str, float]:
+        """The remembered lower bounds to `destination` for searches from `source`.
+
+        Bounds are kept across searches (N-1 searches the same pair many times), but the memo
+        is emptied when it holds more than BOUND_MEMO_MAX_VALUES, so memory stays bounded.
+        """
+        known = self._bound_memo.get((source, destination))
+        if known is None:
+            if self._bound_memo_values > BOUND_MEMO_MAX_VALUES:
+                self._bound_memo.clear()
+                self._bound_memo_values = 0
+            known = self._bound_memo[(source, destination)] = {}
+        return known
+
+    def _path_from_parents(
+        self, source: str, destination: str, parent: Mapping[str, tuple[str, str]]
+    ) -> Path:
+        """The Path a search found, walked back from `destination` through each node's parent
+        (the node before it and the link between)."""
         nodes = [destination]
         link_ids: list[str] = []
         while nodes[-1] != source:

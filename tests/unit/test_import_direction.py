@@ -54,6 +54,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "twin.gate",
             "twin.backtest",
             "twin.ranking",
+            "twin.run_plan",
         ),
     ),
     ("report", ("twin.report",)),

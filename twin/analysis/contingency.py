@@ -178,9 +178,10 @@ class _Evaluator:
         utils = {k: v / self.capacity[k[2]] for k, v in changed.items() if v > _EPS_LOAD}
         return _summarise(utils, self.base_ranked, changed, self.base_util)
 
-    def evaluate(self, label: str, elements: tuple[str, ...], state: FailureState) -> FailureImpact:
+    def _affected_units(self, elements: tuple[str, ...], state: FailureState) -> set[str]:
+        """The routing units a failure of `elements` can change: those routed over one of them,
+        and those whose demands start or end at a failed node (lost whatever the routing)."""
         affected = {unit for e in elements for unit in self.users.get(e, ())}
-        # Demands that start or end at a failed node are lost whatever the routing.
         if any(e in self.topology.nodes for e in elements):
             for unit, members in self.units.items():
                 if any(
@@ -188,7 +189,22 @@ class _Evaluator:
                     for i in members
                 ):
                     affected.add(unit)
-        ordered = sorted(affected)
+        return affected
+
+    def _full_utilisation(self, loads: Mapping[DirectedLink, float]) -> dict[str, float] | None:
+        """Every loaded link's utilisation after the failure, when asked for (it costs a scan of
+        all links per failure, which the ranking alone does not need)."""
+        if not self.link_utilisation:
+            return None
+        merged = dict(self.base_loads)
+        merged.update(loads)
+        return {
+            _label(k): v / self.capacity[k[2]] for k, v in sorted(merged.items()) if v > _EPS_LOAD
+        }
+
+    def evaluate(self, label: str, elements: tuple[str, ...], state: FailureState) -> FailureImpact:
+        """Reroute only the units the failure touches and tally what they lost."""
+        ordered = sorted(self._affected_units(elements, state))
         loads: dict[DirectedLink, float] = {}  # only the directed links whose load changes
         for unit in ordered:
             for key, load in self.base[unit].loads.items():
@@ -219,15 +235,7 @@ class _Evaluator:
                 if d.sla.max_rtt_ms is not None and rtt > d.sla.max_rtt_ms:
                     over_rtt.append(DemandRtt(d.id, rtt, c.fibre_rtt_ms.get(i, rtt)))
         worst, worst_link, overloaded = self._utilisation_after(loads)
-        full: dict[str, float] | None = None
-        if self.link_utilisation:
-            merged = dict(self.base_loads)
-            merged.update(loads)
-            full = {
-                _label(k): v / self.capacity[k[2]]
-                for k, v in sorted(merged.items())
-                if v > _EPS_LOAD
-            }
+        full = self._full_utilisation(loads)
         return FailureImpact(
             label=label,
             elements=elements,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -21,18 +22,15 @@ from twin.cli.app import (
 )
 from twin.errors import InputError
 from twin.interrupts import sigint_deferred
-from twin.option_values import MAX_REPLICATIONS, WORKERS_HELP
+from twin.option_values import WORKERS_HELP
 from twin.provenance import input_hashes
+from twin.run_plan import DEFAULT_STATE_REPLICATIONS
 
 if TYPE_CHECKING:
     from twin.model import Scenario
-    from twin.montecarlo_rare import RareMode
     from twin.results import SimulationResult
     from twin.results.montecarlo import MonteCarloResult
-
-# Replications of a run from a state when neither --replications nor --precision is given: the
-# restoration curve is a probability, and 200 runs put its 95 % interval within about ±0.07.
-DEFAULT_STATE_REPLICATIONS = 200
+    from twin.run_plan import ReplicationOptions, RunPlan
 
 
 @app.command("run")
@@ -165,9 +163,7 @@ def run_command(
     # simulation itself (see twin.interrupts), so an output is whole or marked partial.
     with sigint_deferred() as interrupts:
         from twin.loading import load_scenario, with_state
-        from twin.report.terminal_run import print_run_summary
-        from twin.report.timeline_csv import write_timeline_csv
-        from twin.sim import simulate
+        from twin.run_plan import RunRequest, plan_run
 
         overrides: dict[str, object] = {}
         if seed is not None:
@@ -178,144 +174,79 @@ def run_command(
         if state is not None:
             loaded = with_state(loaded, state)
         show = not quiet and sys.stderr.isatty()
-        snapshot = _snapshot_request(state_out, at, loaded, replications, precision)
-        single = snapshot is not None or replication is not None or timeline is not None
-        if loaded.state is not None and not single and replications is None and precision is None:
-            replications = DEFAULT_STATE_REPLICATIONS
-        if replication is not None and not 0 <= replication < MAX_REPLICATIONS:
-            raise InputError.at(
-                "--replication",
-                0,
-                0,
-                f"--replication {replication} is outside the allowed range 0 to "
-                f"{MAX_REPLICATIONS - 1:,} (the index of one of the replications --replications "
-                "would run)",
-                "e.g. --replication 0",
-            )
-        if replication is not None and (replications is not None or precision is not None):
-            raise InputError.at(
-                "--replication",
-                0,
-                0,
-                "--replication chooses the streams of a single run",
-                "drop it, or drop --replications/--precision",
-            )
-        if replications is not None or precision is not None:
-            if timeline is not None:
-                raise InputError.at(
-                    "--timeline",
-                    0,
-                    0,
-                    "a timeline is the event log of one replication; with --replications or "
-                    "--precision there are many",
-                    f"run `twin run {scenario} --timeline {timeline}` without --replications "
-                    "(add --seed S for another sample)",
-                )
-            return _montecarlo(
-                loaded,
-                MonteCarloOptions(
-                    replications,
-                    precision,
-                    max_replications,
-                    workers,
-                    scheduler,
-                    tuple(demand or ()),
-                    _rare_mode(rare_events),
-                ),
-                json_path,
-                report,
-                scenario,
-                show,
-            )
-        if rare_events is not None:
-            raise InputError.at(
-                "--rare-events",
-                0,
-                0,
-                "--rare-events chooses the estimator of replicated runs; a single run is one "
-                "sample",
-                "add --replications N or --precision R, or drop --rare-events",
-            )
-        if demand:
-            raise InputError.at(
-                "--demand",
-                0,
-                0,
-                "--demand chooses the demands the --precision rule watches",
-                "add --precision R, or drop --demand (every demand is reported anyway)",
-            )
-        if scheduler is not None:
-            # Refused rather than ignored: the user asked for a cluster and would get one process.
-            raise InputError.at(
-                "--scheduler",
-                0,
-                0,
-                "--scheduler runs replications on a Dask cluster; a single run is one process",
-                "add --replications N or --precision R, or drop --scheduler",
-            )
-        if workers < 1:
-            raise InputError.at("--workers", 0, 0, f"must be at least 1, got {workers}")
-        with progress_bar(
-            "simulating {task.description}", "{task.percentage:>3.0f}%", show=show
-        ) as bar:
-            task = bar.add_task(loaded.name, total=1.0)
-            # Ctrl-C ends the simulation at the current simulated time; the result covers the
-            # hours simulated and is written marked partial.
-            result = simulate(
-                loaded,
-                replication=replication or 0,
-                progress=lambda f: bar.update(task, completed=f),
-                stop=lambda: interrupts.requested,
-            )
-        print_run_summary(human_console(json_path), result)
-        if json_path is not None:  # the document (every record, the inputs' hashes) costs time
-            hashes = input_hashes(result.scenario_path, result.topology_path)
-            emit_json(json_path, result.to_dict() | hashes)
-        if timeline is not None:
-            write_timeline_csv(timeline, result)
-            announce_written(timeline)
-        if snapshot is not None and state_out is not None:
-            _write_snapshot(state_out, loaded, result, snapshot)
-        if report is not None:
-            from twin.report.html import render_report
-
-            render_report(result, loaded.topology, report, bases=(Path("."), scenario.parent))
-            announce_written(report)
+        request = RunRequest(
+            replications,
+            precision,
+            max_replications,
+            workers,
+            scheduler,
+            tuple(demand or ()),
+            rare_events,
+            replication,
+            timeline,
+            state_out,
+            at,
+        )
+        plan = plan_run(loaded, scenario, request)
+        outputs = _Outputs(json_path, report, timeline, state_out, scenario)
+        if plan.replicated is not None:
+            return _montecarlo(loaded, plan.replicated, outputs, show)
+        _single_run(loaded, plan, outputs, show, lambda: interrupts.requested)
     return EXIT_INTERRUPTED if interrupts.requested else EXIT_OK
 
 
 @dataclass(frozen=True)
-class MonteCarloOptions:
-    """The replication options of `twin run`, passed on to `run_replications` as they are."""
+class _Outputs:
+    """Where `twin run` writes: JSON, the HTML report, the timeline, the state at a time; and
+    the scenario file as named, whose folder the report's bases include."""
 
-    replications: int | None
-    precision: float | None
-    max_replications: int
-    workers: int
-    scheduler: str | None
-    watch: tuple[str, ...]
-    rare_events: RareMode | None = None
+    json_path: Path | None
+    report: Path | None
+    timeline: Path | None
+    state_out: Path | None
+    scenario: Path
 
 
-def _rare_mode(value: str | None) -> RareMode | None:
-    """The --rare-events value, refused unless it is one of the modes."""
-    from twin.montecarlo_rare import RARE_MODES
+def _single_run(
+    loaded: Scenario, plan: RunPlan, outputs: _Outputs, show: bool, stop: Callable[[], bool]
+) -> None:
+    """Simulate one run under a progress bar, print its summary and write what was asked."""
+    from twin.report.terminal_run import print_run_summary
+    from twin.report.timeline_csv import write_timeline_csv
+    from twin.sim import simulate
 
-    for mode in RARE_MODES:
-        if value == mode:
-            return mode
-    if value is None:
-        return None
-    raise InputError.at("--rare-events", 0, 0, f"unknown mode {value!r}", "use auto, on or off")
+    with progress_bar(
+        "simulating {task.description}", "{task.percentage:>3.0f}%", show=show
+    ) as bar:
+        task = bar.add_task(loaded.name, total=1.0)
+        # Ctrl-C ends the simulation at the current simulated time; the result covers the
+        # hours simulated and is written marked partial.
+        result = simulate(
+            loaded,
+            replication=plan.replication,
+            progress=lambda f: bar.update(task, completed=f),
+            stop=stop,
+        )
+    json_path = outputs.json_path
+    print_run_summary(human_console(json_path), result)
+    if json_path is not None:  # the document (every record, the inputs' hashes) costs time
+        hashes = input_hashes(result.scenario_path, result.topology_path)
+        emit_json(json_path, result.to_dict() | hashes)
+    if outputs.timeline is not None:
+        write_timeline_csv(outputs.timeline, result)
+        announce_written(outputs.timeline)
+    if plan.snapshot_at_h is not None and outputs.state_out is not None:
+        _write_snapshot(outputs.state_out, loaded, result, plan.snapshot_at_h)
+    if outputs.report is not None:
+        from twin.report.html import render_report
+
+        bases = (Path("."), outputs.scenario.parent)
+        render_report(result, loaded.topology, outputs.report, bases=bases)
+        announce_written(outputs.report)
 
 
 def _montecarlo(
-    loaded: Scenario,
-    options: MonteCarloOptions,
-    json_path: Path | None,
-    report: Path | None,
-    scenario_path: Path,
-    show: bool,
+    loaded: Scenario, options: ReplicationOptions, outputs: _Outputs, show: bool
 ) -> int:
     from twin.montecarlo import check_options
     from twin.report.terminal_mc import print_mc_summary
@@ -331,6 +262,7 @@ def _montecarlo(
     )
     replications = options.replications
     total = replications if replications is not None else options.max_replications
+    json_path, report = outputs.json_path, outputs.report
     # From the first replication to the last byte written, Ctrl-C only stops the replications:
     # what finished is aggregated, printed and written marked partial (see twin.interrupts).
     with sigint_deferred() as interrupts:
@@ -342,7 +274,7 @@ def _montecarlo(
             from twin.report.html_montecarlo import write_montecarlo_report
 
             write_montecarlo_report(
-                result, loaded.topology, report, bases=(Path("."), scenario_path.parent)
+                result, loaded.topology, report, bases=(Path("."), outputs.scenario.parent)
             )
             announce_written(report)
     if interrupts.requested and not result.partial:
@@ -351,7 +283,7 @@ def _montecarlo(
 
 
 def _replicate(
-    loaded: Scenario, options: MonteCarloOptions, total: int, show: bool
+    loaded: Scenario, options: ReplicationOptions, total: int, show: bool
 ) -> MonteCarloResult:
     from twin.montecarlo import run_replications
 
@@ -378,58 +310,6 @@ def _replicate(
         )
 
 
-def _snapshot_request(
-    state_out: Path | None,
-    at: str | None,
-    loaded: Scenario,
-    replications: int | None,
-    precision: float | None,
-) -> float | None:
-    """The time (hours) of the state to write, checked before anything runs; None: none."""
-    from twin.sim.engine import calendar_start
-    from twin.units import UnitError, parse_duration_h
-
-    if state_out is None:
-        if at is not None:
-            raise InputError.at("--at", 0, 0, "--at is the time of --state-out", "add --state-out")
-        return None
-    if at is None:
-        raise InputError.at("--state-out", 0, 0, "--state-out needs --at TIME", "e.g. --at 30d")
-    if replications is not None or precision is not None:
-        raise InputError.at(
-            "--state-out",
-            0,
-            0,
-            "a state is what one run left at a time; with --replications or --precision there "
-            "are many",
-            "drop --replications/--precision (choose the run with --replication N)",
-        )
-    if calendar_start(loaded) is None:
-        raise InputError.at(
-            "--state-out",
-            0,
-            0,
-            f"{loaded.name} has no date: a state file's times are dates, and a run has them "
-            "only from a start date or a state (its as_of)",
-            "add start: YYYY-MM-DD to the scenario, or give the run a state (--state FILE, or "
-            "state: in the scenario)",
-        )
-    try:
-        at_h = parse_duration_h(at)
-    except UnitError as exc:
-        raise InputError.at("--at", 0, 0, f"--at: {exc}", "e.g. --at 30d") from exc
-    if not 0 < at_h < loaded.horizon_h:
-        raise InputError.at(
-            "--at",
-            0,
-            0,
-            f"--at {at} is outside the run: it must lie after 0 and before the horizon "
-            f"({loaded.horizon_h:g} h)",
-            "choose a time inside the horizon",
-        )
-    return at_h
-
-
 def _write_snapshot(path: Path, loaded: Scenario, result: SimulationResult, at_h: float) -> None:
     """Write the run's state at `at_h` (a file `--state` reads back)."""
     import os
@@ -440,7 +320,7 @@ def _write_snapshot(path: Path, loaded: Scenario, result: SimulationResult, at_h
     from twin.sim.snapshot import state_at
 
     start = calendar_start(loaded)
-    assert start is not None  # checked by _snapshot_request before the run
+    assert start is not None  # checked by twin.run_plan.snapshot_time before the run
     if result.horizon_h < at_h:
         raise InputError.at(
             "--at", 0, 0, "the run was interrupted before --at: no state to write there"

@@ -86,6 +86,8 @@ def _montecarlo_facts(result: MonteCarloResult) -> MapFacts:
 
 
 def _map(ax: Any, facts: MapFacts, topology: Topology) -> None:
+    """The network on its coastlines: links coloured by downtime, failed ones crossed, demand
+    endpoints in bold, in the same projection and aspect as the HTML map."""
     shown = [lk for lk in topology.links.values() if lk.status != "retired"]
     used = sorted({lk.a for lk in shown} | {lk.b for lk in shown} or set(topology.nodes))
     nodes = [topology.nodes[n] for n in used]
@@ -97,27 +99,7 @@ def _map(ax: Any, facts: MapFacts, topology: Topology) -> None:
             xs, ys = zip(*(proj(lon, lat) for lon, lat in ring), strict=True)
             ax.fill(xs, ys, facecolor="#f4f1ea", edgecolor="#b9b2a3", linewidth=0.4, zorder=1)
     worst = max(facts.downtime_h.values(), default=0.0)
-    failed_xy: list[tuple[float, float]] = []
-
-    # Worst links drawn last, so a failed cable is not hidden under an intact one sharing its lane.
-    def order(lk: Any) -> tuple[float, bool, str]:
-        return (facts.downtime_h.get(lk.id, 0.0), lk.kind == "submarine", lk.id)
-
-    polylines = drawn_links(shown, topology, proj)  # cables sharing a sea lane spread apart
-    for link in sorted(shown, key=order):
-        pts = polylines[link.id]
-        xs, ys = zip(*pts, strict=True)
-        downtime = facts.downtime_h.get(link.id, 0.0)
-        colour = downtime_colour(downtime, worst)
-        style = ":" if link.status == "planned" else ("--" if link.kind == "submarine" else "-")
-        if link.kind == "submarine":
-            ax.plot(xs, ys, color="#9ecae1", linewidth=4.0, alpha=0.7, zorder=2)
-        ax.plot(xs, ys, color=colour, linestyle=style, linewidth=1.8, zorder=3)
-        if link.id in facts.failed:
-            failed_xy.append(pts[len(pts) // 2])
-    if failed_xy:
-        fx, fy = zip(*failed_xy, strict=True)
-        ax.scatter(fx, fy, marker="x", color="#c62828", s=40, linewidths=2.0, zorder=5)
+    _map_links(ax, facts, topology, shown, proj, worst)
     endpoints = facts.endpoints
     for node in nodes:
         x, y = proj(node.lon, node.lat)
@@ -140,6 +122,40 @@ def _map(ax: Any, facts: MapFacts, topology: Topology) -> None:
     ax.set_yticks([])
     for spine in ax.spines.values():
         spine.set_visible(False)
+    _map_legend(ax, facts, worst)
+    ax.set_title(facts.title)
+
+
+def _map_links(
+    ax: Any, facts: MapFacts, topology: Topology, shown: list[Any], proj: Any, worst: float
+) -> None:
+    """Each link coloured by its downtime (submarine ones over a sea-blue halo), with a cross
+    at the middle of each that failed."""
+    failed_xy: list[tuple[float, float]] = []
+
+    # Worst links drawn last, so a failed cable is not hidden under an intact one sharing its lane.
+    def order(lk: Any) -> tuple[float, bool, str]:
+        return (facts.downtime_h.get(lk.id, 0.0), lk.kind == "submarine", lk.id)
+
+    polylines = drawn_links(shown, topology, proj)  # cables sharing a sea lane spread apart
+    for link in sorted(shown, key=order):
+        pts = polylines[link.id]
+        xs, ys = zip(*pts, strict=True)
+        downtime = facts.downtime_h.get(link.id, 0.0)
+        colour = downtime_colour(downtime, worst)
+        style = ":" if link.status == "planned" else ("--" if link.kind == "submarine" else "-")
+        if link.kind == "submarine":
+            ax.plot(xs, ys, color="#9ecae1", linewidth=4.0, alpha=0.7, zorder=2)
+        ax.plot(xs, ys, color=colour, linestyle=style, linewidth=1.8, zorder=3)
+        if link.id in facts.failed:
+            failed_xy.append(pts[len(pts) // 2])
+    if failed_xy:
+        fx, fy = zip(*failed_xy, strict=True)
+        ax.scatter(fx, fy, marker="x", color="#c62828", s=40, linewidths=2.0, zorder=5)
+
+
+def _map_legend(ax: Any, facts: MapFacts, worst: float) -> None:
+    """What the colours and marks mean; the worst colour carries its downtime in days."""
     from matplotlib.lines import Line2D
 
     handles = [
@@ -155,7 +171,6 @@ def _map(ax: Any, facts: MapFacts, topology: Topology) -> None:
         Line2D([], [], color="#c62828", marker="x", linestyle="", label="failed in the run"),
     ]
     ax.legend(handles=handles, loc="lower left", fontsize=7, framealpha=0.9)
-    ax.set_title(facts.title)
 
 
 def _node_labels(ax: Any, nodes: Any, proj: Any, endpoints: frozenset[str]) -> None:

@@ -237,46 +237,14 @@ def verdict(result: SimulationResult, demand: DemandResult) -> tuple[str, str]:
         parts.append(f"availability {format_percent(demand.availability)}")
     downs = element_downs(result)
     culprits: list[ElementDown] = []
-    worst = longest_outage(demand)
-    if worst is None:
-        parts.append("never disconnected")
-    elif len(demand.outages) == 1:
-        text = f"down {format_duration_h(worst.duration_h)}"
-        if worst.cause:
-            text += f" after {worst.cause}"
-        parts.append(text)
-        found = _culprit(downs, worst.start_h, worst.caused_by)
-        if found is not None:
-            culprits.append(found)
-    else:
-        total_h = sum(o.duration_h for o in demand.outages)
-        text = f"down {format_duration_h(total_h)} in {len(demand.outages)} outages"
-        blame = outage_blame(downs, demand)
-        if blame:
-            element, count, hours = blame[0]
-            text += (
-                f", most after {element} failures ({count} outage{'s' if count > 1 else ''}, "
-                f"{format_duration_h(hours)})"
-            )
-        text += f"; longest {format_duration_h(worst.duration_h)}"
-        if worst.cause:
-            text += f" after {worst.cause}"
-        parts.append(text)
-        found = _culprit(downs, worst.start_h, worst.caused_by)
-        if found is not None and (found.wait_h > 0 or found.window_wait_h > 0):
-            culprits.append(found)
+    text, found = _outage_words(demand, downs)
+    parts.append(text)
+    if found is not None:
+        culprits.append(found)
     slow = over_budget(demand, result.horizon_h)
     if slow:
-        total = sum(end - start for start, end, _ in slow)
-        peak = max(rtt for _, _, rtt in slow)
-        longest = max(slow, key=lambda s: (s[1] - s[0], -s[0]))
-        text = (
-            f"RTT over the {demand.sla_max_rtt_ms:g} ms budget for {format_duration_h(total)} "
-            f"(up to {peak:.1f} ms)"
-        )
-        found = _culprit(downs, longest[0])
+        text, found = _slow_words(demand, downs, slow)
         if found is not None:
-            text += f" after {found.detail or found.element}"
             culprits.append(found)
         parts.append(text)
     connected_loss = _connected_sla_loss(result, demand, downs)
@@ -291,6 +259,60 @@ def verdict(result: SimulationResult, demand: DemandResult) -> tuple[str, str]:
         if words:
             parts.append(words)
     return status, "; ".join(parts)
+
+
+def _outage_words(demand: DemandResult, downs: list[ElementDown]) -> tuple[str, ElementDown | None]:
+    """What disconnected the demand, and the element outage to explain the repair of.
+
+    One outage names its fault; several are summed, with the element behind most of them and
+    the longest one. A repair of one of several outages is worth a sentence only if it waited
+    (for a resource or a closed window): otherwise it is the ordinary repair time.
+    """
+    worst = longest_outage(demand)
+    if worst is None:
+        return "never disconnected", None
+    if len(demand.outages) == 1:
+        text = f"down {format_duration_h(worst.duration_h)}"
+        if worst.cause:
+            text += f" after {worst.cause}"
+        return text, _culprit(downs, worst.start_h, worst.caused_by)
+    total_h = sum(o.duration_h for o in demand.outages)
+    text = f"down {format_duration_h(total_h)} in {len(demand.outages)} outages"
+    blame = outage_blame(downs, demand)
+    if blame:
+        element, count, hours = blame[0]
+        text += (
+            f", most after {element} failures ({count} outage{'s' if count > 1 else ''}, "
+            f"{format_duration_h(hours)})"
+        )
+    text += f"; longest {format_duration_h(worst.duration_h)}"
+    if worst.cause:
+        text += f" after {worst.cause}"
+    found = _culprit(downs, worst.start_h, worst.caused_by)
+    if found is not None and (found.wait_h > 0 or found.window_wait_h > 0):
+        return text, found
+    return text, None
+
+
+def _slow_words(
+    demand: DemandResult, downs: list[ElementDown], slow: list[tuple[float, float, float]]
+) -> tuple[str, ElementDown | None]:
+    """Time over the RTT budget, and the element outage behind its longest stretch.
+
+    A demand can miss its SLA without ever being disconnected (the detour is too slow), so the
+    sentence says how long and how slow, and names the fault that forced the detour.
+    """
+    total = sum(end - start for start, end, _ in slow)
+    peak = max(rtt for _, _, rtt in slow)
+    longest = max(slow, key=lambda s: (s[1] - s[0], -s[0]))
+    text = (
+        f"RTT over the {demand.sla_max_rtt_ms:g} ms budget for {format_duration_h(total)} "
+        f"(up to {peak:.1f} ms)"
+    )
+    found = _culprit(downs, longest[0])
+    if found is not None:
+        text += f" after {found.detail or found.element}"
+    return text, found
 
 
 def _rose(demand: DemandResult, base_ms: float, peak_ms: float) -> str:

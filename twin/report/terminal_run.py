@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.table import Table
 
 from twin.report.terminal_text import add_row, joined, plain, styled, titled_table
 from twin.report.terminal_truncation import shown_of
@@ -23,6 +24,27 @@ def _rtt(rtt_ms: float | None, fibre_rtt_ms: float | None) -> str:
 
 
 def print_run_summary(console: Console, result: SimulationResult) -> None:
+    """Per demand the figures a resilience team reads first, then why any SLA was missed, the
+    repair pools, the links that failed and the run's notes."""
+    console.print(_demand_table(result))
+    for d in result.demands:
+        if not d.sla_held:
+            console.print(
+                joined(
+                    styled("SLA missed", "bold red"),
+                    f" {d.id} ({d.source}→{d.destination}): {d.sla_note}",
+                ),
+                soft_wrap=True,
+            )
+    if result.resources:
+        _print_resources(console, result)
+    _print_failed_links(console, result)
+    for note in result.notes:
+        console.print(plain(f"note: {note}"))
+
+
+def _demand_table(result: SimulationResult) -> Table:
+    """One row per demand; the title says what was run and whether it was interrupted."""
     title = (
         f"{result.scenario}: {format_duration_h(result.horizon_h)} on {result.topology}, "
         f"seed {result.seed}"
@@ -64,37 +86,30 @@ def print_run_summary(console: Console, result: SimulationResult) -> None:
             f"{d.traffic_lost_gbit:.3g}",
             styled("yes", "green") if d.sla_held else styled("no", "bold red"),
         )
-    console.print(table)
-    for d in result.demands:
-        if not d.sla_held:
-            console.print(
-                joined(
-                    styled("SLA missed", "bold red"),
-                    f" {d.id} ({d.source}→{d.destination}): {d.sla_note}",
-                ),
-                soft_wrap=True,
-            )
-    if result.resources:
-        _print_resources(console, result)
+    return table
+
+
+def _print_failed_links(console: Console, result: SimulationResult) -> None:
+    """The links that failed, most downtime first, cut at FAILED_LINKS_SHOWN (the caption says
+    so and where the rest is)."""
     failed = sorted((link for link in result.links if link.failures), key=lambda x: -x.downtime_h)
-    if failed:
-        links = titled_table(
-            "links that failed (most downtime first)",
-            caption=shown_of(min(len(failed), FAILED_LINKS_SHOWN), len(failed), "`--json` for all"),
+    if not failed:
+        return
+    links = titled_table(
+        "links that failed (most downtime first)",
+        caption=shown_of(min(len(failed), FAILED_LINKS_SHOWN), len(failed), "`--json` for all"),
+    )
+    for column in ("link", "failures", "downtime", "mean utilisation"):
+        links.add_column(column)
+    for link in failed[:FAILED_LINKS_SHOWN]:
+        add_row(
+            links,
+            link.id,
+            str(link.failures),
+            format_duration_h(link.downtime_h),
+            _pct(link.utilisation_mean),
         )
-        for column in ("link", "failures", "downtime", "mean utilisation"):
-            links.add_column(column)
-        for link in failed[:FAILED_LINKS_SHOWN]:
-            add_row(
-                links,
-                link.id,
-                str(link.failures),
-                format_duration_h(link.downtime_h),
-                _pct(link.utilisation_mean),
-            )
-        console.print(links)
-    for note in result.notes:
-        console.print(plain(f"note: {note}"))
+    console.print(links)
 
 
 def _print_resources(console: Console, result: SimulationResult) -> None:
