@@ -130,7 +130,7 @@ def analyze_command(
     if contingency is not None:
         request = ContingencyRequest(
             mode=contingency,
-            mode_option="--contingency",
+            mode_parameter="contingency",
             routing=routing,
             metric=metric,
             include_nodes=nodes,

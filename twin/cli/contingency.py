@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
+from twin.analysis.contingency_options import check_contingency_options
 from twin.cli.app import (
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -19,19 +20,15 @@ from twin.cli.app import (
     progress_bar,
     stderr_console,
 )
-from twin.errors import InputError
 from twin.interrupts import sigint_deferred
 from twin.model import Demand, Topology
-from twin.option_values import MAX_WORKERS, require_at_least, require_workers, usable_workers
+from twin.option_values import MAX_WORKERS, usable_workers
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from twin.results.contingency import ContingencyResult
 
-MODES = ("n-1", "n-2", "srlg")
-ROUTINGS = ("shortest", "ecmp")
-METRICS = ("latency", "hops", "igp")
 
 # One option set for `twin contingency` and `twin analyze --contingency`: the same names, help
 # and checks, so the two spellings of the same analysis cannot drift apart.
@@ -86,19 +83,14 @@ LinkUtilisationOption = Annotated[
 ]
 
 
-def _choice(option: str, value: str, allowed: tuple[str, ...]) -> str:
-    if value not in allowed:
-        raise InputError.at(option, 0, 0, f"unknown value {value!r}", f"use {', '.join(allowed)}")
-    return value
-
-
 @dataclass(frozen=True)
 class ContingencyRequest:
-    """What to evaluate and how to report it; `mode_option` names the option the mode came
-    from (`--mode` or `--contingency`) so a bad value is reported against what was typed."""
+    """What to evaluate and how to report it; `mode_parameter` names the parameter the mode
+    came from (`mode`, or `twin analyze`'s `contingency`) so a bad value is reported against
+    what was typed."""
 
     mode: str
-    mode_option: str = "--mode"
+    mode_parameter: str = "mode"
     routing: str = "shortest"
     metric: str = "latency"
     include_nodes: bool = False
@@ -112,19 +104,15 @@ class ContingencyRequest:
 
     def checked(self) -> ContingencyRequest:
         """Every option checked before any work: exit 2 naming the option."""
-        _choice(self.mode_option, self.mode, MODES)
-        _choice("--routing", self.routing, ROUTINGS)
-        _choice("--metric", self.metric, METRICS)
-        require_workers(self.workers)
-        if self.scheduler is not None and self.workers > 1:
-            raise InputError.at(
-                "--workers",
-                0,
-                0,
-                "--workers and --scheduler both say where to evaluate",
-                "give one: --workers N for local processes, --scheduler ADDRESS for Dask",
-            )
-        require_at_least("top", self.top, 0, "the number of worst failures to list, e.g. 15")
+        check_contingency_options(
+            self.mode,
+            self.routing,
+            self.metric,
+            self.workers,
+            self.scheduler,
+            self.top,
+            self.mode_parameter,
+        )
         return self
 
 
