@@ -24,3 +24,26 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+@contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Keep the cyclic collector off what already exists while a block runs.
+
+    A simulation allocates events at a steady pace, and every collection of the oldest
+    generation it triggers rescans every object already alive: the scenario, the topology and
+    the routing and observer caches its replications share, which only grow. Freezing them
+    (`gc.freeze`) leaves the collector to scan what the block itself allocates, so cyclic
+    garbage is still collected (memory stays bounded in a long run), and `gc.unfreeze` hands
+    them back when the block ends, even on an exception. Measured on annual-reliability: a
+    fifth of a cold Monte Carlo replication went to those rescans. When something else froze
+    the heap already (a pre-fork server), it is left as it is.
+    """
+    mine = gc.get_freeze_count() == 0
+    if mine:
+        gc.freeze()
+    try:
+        yield
+    finally:
+        if mine:
+            gc.unfreeze()

@@ -65,12 +65,13 @@ from typing import Any, NamedTuple
 
 import simpy
 
+from twin.gc_pause import frozen_heap
 from twin.lru import Lru
 from twin.model import FailureClass, Link, RepairResource, Scenario, ScheduledEvent
 from twin.results import ResourceResult, SimulationResult
 from twin.results.prose import render_timeline
 from twin.results.records import CauseKind, ElementKind
-from twin.routing import Router, RoutingCache, expand_srlgs
+from twin.routing import Router, RoutingCache, RoutingResult, expand_srlgs
 from twin.sim.calendar import (
     Interval,
     SeasonalHazard,
@@ -226,10 +227,14 @@ class Engine:
         self.active: dict[int, Fault] = {}
         # Per demand (scenario order), the estimator's corrections in `twin.sim.rare.MEASURES`.
         self.corrections: tuple[tuple[float, ...], ...] = ()
-        self.states_seen: set[frozenset[str]] = {frozenset()}
         self.down_count: dict[str, int] = {}
         self.state: frozenset[str] = frozenset()
-        self.observer = Observer(scenario, self.cache.route(self.state), simulator.memo, timeline)
+        # The routing of every failure state this run has been in: looked up here first, so a
+        # state met again costs one dict lookup, and the state object is the cache's own (the
+        # observer's dicts keyed by it then match by identity).
+        intact = self.cache.route(self.state)
+        self.routes: dict[frozenset[str], RoutingResult] = {self.state: intact}
+        self.observer = Observer(scenario, intact, simulator.memo, timeline)
         given = start if start is not None else calendar_start(scenario)
         self.calendar_start = None if given is None else as_utc(given)
         self.pools = [
@@ -348,16 +353,18 @@ class Engine:
     def _settle(self) -> None:
         """Move the network to the state this instant's changes left, once (see the module
         docstring); `failed` is what went down now and is still down."""
-        state = frozenset(self.down_count)
-        if state != self.state:
-            failed = frozenset(e for e in self._pending_down if e in self.down_count)
-            self.state = state
-            self.states_seen.add(state)
-            new = self.cache.route(state)
+        down = self.down_count
+        if down.keys() != self.state:
+            state = frozenset(down)
+            new = self.routes.get(state)
+            if new is None:
+                new = self.routes[state] = self.cache.route(state)
+            self.state = new.state
+            failed = frozenset(self._pending_down.intersection(down))
             faults = self._pending_faults
             self.observer.change(self.env.now, new, failed, faults, self._pending_planned)
         self._pending = False
-        self._pending_down = set()
+        self._pending_down.clear()
         self._pending_faults = []
         self._pending_planned = True
 
@@ -659,26 +666,34 @@ class Engine:
     ) -> SimulationResult:
         """Simulate to the horizon, or until `stop()` says so (Ctrl-C): then the result is
         marked partial and covers the hours simulated, every measure computed over them."""
+        with frozen_heap():
+            return self._run(progress, stop)
+
+    def _run(self, progress: ProgressFn | None, stop: StopFn | None) -> SimulationResult:
         self.start(progress)
         # Step by hand rather than env.run(until=...): the same events in the same order (those
         # at exactly the horizon are left, as run(until) leaves them), and a count of kernel
         # events for the throughput benchmark.
         env = self.env
+        peek, step = env.peek, env.step
         horizon_h = self.horizon_h
         end_h = horizon_h
         steps = 0
-        while env.peek() < horizon_h:
-            env.step()
+        now_h = peek()
+        while now_h < horizon_h:
+            step()  # processes the next event, at now_h
             steps += 1
-            if env.peek() != env.now:  # the last event of this instant
+            next_h = peek()
+            if next_h != now_h:  # the last event of this instant
                 if self._pending:
                     self._settle()
                 if self._rare_dirty:
                     self._rare_refresh()
-            if stop is not None and env.peek() != env.now and stop():
-                # Nothing changes before the next event: the state is known up to it.
-                end_h = min(env.peek(), horizon_h)
-                break
+                if stop is not None and stop():
+                    # Nothing changes before the next event: the state is known up to it.
+                    end_h = min(next_h, horizon_h)
+                    break
+            now_h = next_h
         self.kernel_events = steps
         if self.rare is not None:
             self.corrections = tuple(self.rare.finish(end_h))
@@ -718,7 +733,7 @@ class Engine:
             resources=tuple(resource_results),
             timeline=render_timeline(self.observer.raw_timeline, records),
             element_outages=records,
-            routing_states=len(self.states_seen),
+            routing_states=len(self.routes),
             events_processed=self.events_processed,
             notes=notes,
         )

@@ -120,6 +120,7 @@ class Observer:
         self.memo = ObserverMemo() if memo is None else memo
         self.views = self.memo.views
         self._transitions = self.memo.transitions
+        self._seen: dict[Transition, tuple[tuple[int, float], ...]] = {}
         self.results: dict[frozenset[str], RoutingResult] = {}
         self._accs = list(self.demands.values())
         # Demand index -> end of its current failover loss window (see the module docstring).
@@ -183,8 +184,12 @@ class Observer:
         if dt <= 0:
             return
         state = self.current.state
-        self.dwell_h[state] = self.dwell_h.get(state, 0.0) + dt
-        self.results[state] = self.current
+        dwell_h = self.dwell_h
+        if state in dwell_h:
+            dwell_h[state] += dt
+        else:
+            dwell_h[state] = dt
+            self.results[state] = self.current
         self.last_t = t_h
 
     def _state_view(self, result: RoutingResult) -> StateView:
@@ -274,13 +279,16 @@ class Observer:
     ) -> None:
         """The network moved to `new` at `t_h` because `failed` went down (or came back);
         `faults` are those that began now (those still down are what cut a lost path)."""
-        self._credit_loss_windows(t_h)
+        if self._loss_until:
+            self._credit_loss_windows(t_h)
         self._close_interval(t_h)
         old = self.current
         accs = self._accs
-        affected = self._transitions.get((old.state, new.state, failed))
+        key = (old.state, new.state, failed)
+        # This run's transitions first: a dict lookup, without the shared memo's reordering.
+        affected = self._seen.get(key)
         if affected is None:
-            affected = self._transition(old, new, failed)
+            affected = self._seen[key] = self._transition(old, new, failed)
         for index, hit_gbps in affected:
             acc = accs[index]
             before = old.routes[acc.demand.id]
