@@ -36,9 +36,11 @@ def validate_command(
         typer.Option("--json", help="Write the results as JSON to FILE, or - for standard output."),
     ] = None,
 ) -> int:
-    """Check topology, scenario and demands files; the kind is told from the content (a file
-    whose top level is only `demands:` is a demands file, as `twin import --demands-out`
-    writes; its node ids are checked when it is used with a topology).
+    """Check topology, scenario, state, upgrade-candidates and demands files; the kind is told
+    from the content: `as_of:` makes a state file (the network now, for `twin run --state`),
+    `candidates:` an upgrades file (for `twin rank --candidates`), and a top level of only
+    `demands:` a demands file, as `twin import --demands-out` writes (its node ids are checked
+    when it is used with a topology).
 
     Every problem is printed as FILE:LINE:COL: message, then a hint.
     Checked: YAML syntax, duplicate keys, unknown keys (with did-you-mean),
