@@ -27,8 +27,9 @@ Processes:
   (an alternating renewal process, so its availability is MTBF / (MTBF + MTTR));
 - one process per scheduled event (cut or maintenance), restoring at a time, after a duration,
   through the repair model, or never;
-- repair jobs: a fault covered by a repair resource (`simpy.Resource`, one per pool) waits for a
-  free unit, then holds it for mobilisation + repair time; faults queue first come, first served.
+- repair jobs: a fault covered by a repair resource (`twin.sim.repair_units.RepairUnits`, one
+  per pool: SimPy's resource schedule with fewer kernel events) waits for a free unit, then
+  holds it for mobilisation + repair time; faults queue first come, first served.
   A scheduled cut with a `permit_wait_h` holds all its repair jobs back by that one shared wait
   (an incident's permit), after which they ask for units together. While a closed window of the
   resource is open a job's clock stands still (a job that starts inside one waits for it to
@@ -84,6 +85,7 @@ from twin.sim.faults import Fault
 from twin.sim.from_state import start_from_state
 from twin.sim.observer import Observer, ObserverMemo
 from twin.sim.rare import Projection, RareEstimator, relevant_elements
+from twin.sim.repair_units import RepairUnits
 from twin.sim.streams import element_rng
 from twin.units import HOURS_PER_YEAR
 
@@ -130,7 +132,7 @@ class LifeSpec(NamedTuple):
 @dataclass
 class Pool:
     spec: RepairResource
-    resource: simpy.Resource
+    units: RepairUnits
     # The resource's closed windows as simulated hours (empty without a calendar).
     closed: tuple[Interval, ...] = ()
     jobs: int = 0
@@ -238,7 +240,7 @@ class Engine:
         given = start if start is not None else calendar_start(scenario)
         self.calendar_start = None if given is None else as_utc(given)
         self.pools = [
-            Pool(spec, simpy.Resource(self.env, capacity=spec.count), self._closed(spec))
+            Pool(spec, RepairUnits(self.env, spec.count), self._closed(spec))
             for spec in scenario.repair_resources
         ]
         self.events_processed = 0
@@ -439,16 +441,15 @@ class Engine:
             yield env.timeout(repair_h)
             return
         asked = env.now
-        resource = pool.resource
+        units = pool.units
         fault.resource, fault.mobilisation_h = pool.spec.id, pool.spec.mobilisation_h
-        # Request and release by hand rather than `with`: nothing interrupts a repair, and this
-        # runs for every fault of every replication.
-        request = resource.request()
-        if resource.count >= resource.capacity and not request.triggered:
-            self.observer.note(asked, "repair-queued", fault.id, None)
-        pool.waiting.append(fault)
-        yield request
-        pool.waiting.remove(fault)
+        ticket = units.take()
+        if ticket is not None:
+            if units.queued(ticket):
+                self.observer.note(asked, "repair-queued", fault.id, None)
+            pool.waiting.append(fault)
+            yield ticket
+            pool.waiting.remove(fault)
         pool.serving.append(fault)
         self._rare_dirty = self.rare is not None
         self._rare_changed.update(fault.elements)
@@ -464,7 +465,7 @@ class Engine:
         yield env.timeout(self.work_time_h(pool, fault, pool.spec.mobilisation_h + repair_h))
         pool.busy_h += env.now - start
         pool.serving.remove(fault)
-        resource.release(request)
+        units.release()
 
     # --- processes -------------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from simpy.resources.resource import Request
+import simpy
 
 from twin.model import DownElement, FailureClass, Link, ResourceState, State
 from twin.routing import expand_srlgs
@@ -48,7 +48,7 @@ class _Unit:
     """A repair unit holding a down element's job from the start."""
 
     pool: Pool
-    request: Request
+    request: simpy.Event
     job_started_h: float  # when the unit took the job (mobilisation began), <= 0
     repairing_since_h: float | None = None  # set when the state says it is on site
 
@@ -66,7 +66,7 @@ def start_from_state(engine: Engine, state: State) -> frozenset[tuple[str, str]]
     for r in state.resources:
         if r.busy_until_h is not None:
             pool = pools[r.id]
-            engine.env.process(_busy(engine, pool, pool.resource.request(), r.busy_until_h))
+            engine.env.process(_busy(engine, pool, pool.units.request(), r.busy_until_h))
     lives = {(spec.kind, spec.element_id): spec for spec in engine.life_specs()}
     if not engine.scenario.stochastic_failures:
         lives = {}
@@ -101,7 +101,7 @@ def _where(engine: Engine, fault: Fault) -> tuple[Link | None, tuple[str, ...]]:
 
 
 def _assigned(pool: Pool, r: ResourceState) -> _Unit:
-    request = pool.resource.request()
+    request = pool.units.request()
     if r.repairing_since_h is not None:
         started = r.repairing_since_h - pool.spec.mobilisation_h
         return _Unit(pool, request, started, r.repairing_since_h)
@@ -114,7 +114,7 @@ def _implicit(engine: Engine, down: DownElement, fault: Fault, free_from_h: floa
     pool = engine.pool_for(*_where(engine, fault))
     if pool is None:
         return None
-    request = pool.resource.request()
+    request = pool.units.request()
     # Granted at once: a unit was free, so the engine would have sent it when it could
     # (`free_from_h`: the fault, or its permit). Otherwise the fault queues from now (its job
     # starts when a unit frees up).
@@ -122,13 +122,13 @@ def _implicit(engine: Engine, down: DownElement, fault: Fault, free_from_h: floa
 
 
 def _busy(
-    engine: Engine, pool: Pool, request: Request, until_h: float
+    engine: Engine, pool: Pool, request: simpy.Event, until_h: float
 ) -> Generator[Any, Any, None]:
     yield request
     start = engine.env.now
     yield engine.env.timeout(max(0.0, until_h - start))
     pool.busy_h += engine.env.now - start
-    pool.resource.release(request)
+    pool.units.release()
 
 
 def _restore(
@@ -192,4 +192,4 @@ def _repair_with(
     engine.observer.note(start, "repair-start", fault.id, None)
     yield env.timeout(engine.work_time_h(pool, fault, max(0.0, repair_from_h - env.now) + repair_h))
     pool.busy_h += env.now - start
-    pool.resource.release(unit.request)
+    pool.units.release()
