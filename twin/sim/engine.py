@@ -92,6 +92,9 @@ from twin.units import HOURS_PER_YEAR
 # The conditional estimator's memo: the demands' relevant elements, and its per-state terms.
 RareMemo = dict[str, Any]
 
+# `failed` of a change that took nothing down (a restoration): one object, not one per event.
+_NOTHING: frozenset[str] = frozenset()
+
 ProgressFn = Callable[[float], None]
 # Asked after each simulated instant; True ends the run there (Ctrl-C), result marked partial.
 StopFn = Callable[[], bool]
@@ -216,6 +219,8 @@ class Engine:
         self.seed = seed
         self.replication = replication
         self.horizon_h = horizon_h
+        # Whether the readable timeline is kept: without it nothing is logged per event.
+        self.timeline = timeline
         self.env = simpy.Environment()
         self.cache = simulator.cache
         rare_memo = simulator.rare_memo
@@ -328,29 +333,37 @@ class Engine:
     def _apply(
         self, element_ids: Iterable[str], delta: int, fault: Fault, planned: bool, failure: bool
     ) -> None:
+        """Count `fault`'s elements down (`delta` +1) or back up (-1); what flips between up
+        and down is noted for `_settle`. Runs for every fault twice: no allocation here."""
         now = self.env.now
-        flipped: set[str] = set()
+        down = self.down_count
+        links = self.topology.links
+        observer = self.observer
+        pending_down = self._pending_down
+        flipped = False
         for element_id in element_ids:
-            before = self.down_count.get(element_id, 0)
+            before = down.get(element_id, 0)
             after = before + delta
             if after:
-                self.down_count[element_id] = after
+                down[element_id] = after
             else:
-                del self.down_count[element_id]
-            if (before == 0) != (after == 0):
-                flipped.add(element_id)
-            if element_id in self.topology.links:
+                del down[element_id]
+            if not before or not after:  # 0 <-> 1: the failure state changes
+                flipped = True
                 if delta > 0:
-                    self.observer.link_down(now, element_id, failure and before == 0)
-                elif after == 0:
-                    self.observer.link_up(now, element_id)
+                    pending_down.add(element_id)
+            if element_id in links:
+                if delta > 0:
+                    observer.link_down(now, element_id, failure and not before)
+                elif not after:
+                    observer.link_up(now, element_id)
         if not flipped:
             return
         self._pending = True
         if delta > 0:
-            self._pending_down |= flipped
             self._pending_faults.append(fault)
-        self._pending_planned = self._pending_planned and planned
+        if not planned:
+            self._pending_planned = False
 
     def _settle(self) -> None:
         """Move the network to the state this instant's changes left, once (see the module
@@ -362,12 +375,14 @@ class Engine:
             if new is None:
                 new = self.routes[state] = self.cache.route(state)
             self.state = new.state
-            failed = frozenset(self._pending_down.intersection(down))
+            pending_down = self._pending_down
+            failed = frozenset(pending_down.intersection(down)) if pending_down else _NOTHING
             faults = self._pending_faults
             self.observer.change(self.env.now, new, failed, faults, self._pending_planned)
+            if faults:
+                self._pending_faults = []
         self._pending = False
         self._pending_down.clear()
-        self._pending_faults = []
         self._pending_planned = True
 
     def fail(
@@ -376,26 +391,35 @@ class Engine:
         """Faults that happen now, as one change (one event, however many elements); `found`:
         faults a state says were already there at the start (no failover: traffic had moved)."""
         self.events_processed += 1
+        rare = self.rare is not None
+        if rare:
+            self._rare_dirty = True
         kind = "down" if found else "maintenance" if planned else "failure"
-        self._rare_dirty = self.rare is not None
+        all_faults = self.faults
         for fault in faults:
-            self._rare_changed.update(fault.elements)
-            fault.id = len(self.faults)
-            self.faults.append(fault)
-            self.active[fault.id] = fault
-            self.observer.note(fault.failed_at_h, kind, fault.id, None)
+            fault.id = len(all_faults)
+            all_faults.append(fault)
+            if rare:
+                self._rare_changed.update(fault.elements)
+                self.active[fault.id] = fault
+            if self.timeline:
+                self.observer.note(fault.failed_at_h, kind, fault.id, None)
             self._apply(fault.elements, +1, fault, planned, failure)
 
     def restore(self, *faults: Fault) -> None:
         """Faults that end now, as one change."""
         self.events_processed += 1
         now = self.env.now
-        self._rare_dirty = self.rare is not None
+        rare = self.rare is not None
+        if rare:
+            self._rare_dirty = True
         for fault in faults:
-            self._rare_changed.update(fault.elements)
             fault.restored_at_h = now
-            self.active.pop(fault.id, None)
-            self.observer.note(now, "restore", fault.id, None)
+            if rare:
+                self._rare_changed.update(fault.elements)
+                self.active.pop(fault.id, None)
+            if self.timeline:
+                self.observer.note(now, "restore", fault.id, None)
             self._apply(fault.elements, -1, fault, False, False)
 
     # --- repairs -------------------------------------------------------------------------------
@@ -432,7 +456,12 @@ class Engine:
         self, fault: Fault, repair_h: float, link: Link | None, node_ids: Iterable[str]
     ) -> Generator[Any, Any, None]:
         """Wait for a repair unit (if one covers the fault), then hold it for the repair."""
-        pool = self.pool_for(link, tuple(node_ids))
+        return self.repair_by(self.pool_for(link, tuple(node_ids)), fault, repair_h)
+
+    def repair_by(
+        self, pool: Pool | None, fault: Fault, repair_h: float
+    ) -> Generator[Any, Any, None]:
+        """`repair` with the fault's pool known (an element's life looks it up once)."""
         env = self.env
         fault.repair_h = repair_h
         if pool is None:
@@ -442,29 +471,36 @@ class Engine:
             return
         asked = env.now
         units = pool.units
-        fault.resource, fault.mobilisation_h = pool.spec.id, pool.spec.mobilisation_h
+        spec = pool.spec
+        fault.resource, fault.mobilisation_h = spec.id, spec.mobilisation_h
+        rare = self.rare is not None
         ticket = units.take()
         if ticket is not None:
-            if units.queued(ticket):
+            if self.timeline and units.queued(ticket):
                 self.observer.note(asked, "repair-queued", fault.id, None)
             pool.waiting.append(fault)
             yield ticket
             pool.waiting.remove(fault)
-        pool.serving.append(fault)
-        self._rare_dirty = self.rare is not None
-        self._rare_changed.update(fault.elements)
+        if rare:
+            # What the estimator projects from; nothing else reads these lists.
+            pool.serving.append(fault)
+            self._rare_dirty = True
+            self._rare_changed.update(fault.elements)
         start = env.now
-        fault.due_h = start + pool.spec.mobilisation_h + repair_h
+        work_h = spec.mobilisation_h + repair_h
+        fault.due_h = start + work_h
         wait = start - asked
         fault.repair_started_at_h, fault.wait_h = start, wait
         pool.jobs += 1
         pool.total_wait_h += wait
         if wait > pool.max_wait_h:
             pool.max_wait_h = wait
-        self.observer.note(start, "repair-start", fault.id, None)
-        yield env.timeout(self.work_time_h(pool, fault, pool.spec.mobilisation_h + repair_h))
+        if self.timeline:
+            self.observer.note(start, "repair-start", fault.id, None)
+        yield env.timeout(self.work_time_h(pool, fault, work_h) if pool.closed else work_h)
         pool.busy_h += env.now - start
-        pool.serving.remove(fault)
+        if rare:
+            pool.serving.remove(fault)
         units.release()
 
     # --- processes -------------------------------------------------------------------------
@@ -487,8 +523,9 @@ class Engine:
         sample_repair_h = fc.repair.sample_h
         rare = self.rare
         candidate = -1
+        pool = self.pool_for(link, node_ids)
+        repair_by = self.repair_by
         if rare is not None:
-            pool = self.pool_for(link, node_ids)
             candidate = rare.add_candidate(
                 targets,
                 rate_per_h,
@@ -510,7 +547,7 @@ class Engine:
                 rare.on_failure(candidate, env.now, repair_h)
             fault = Fault(kind, element_id, targets, "failure", fc.id, env.now)
             self.fail(fault)
-            yield from self.repair(fault, repair_h, link, node_ids)
+            yield from repair_by(pool, fault, repair_h)
             self.restore(fault)
             if rare is not None:
                 rare.on_restore(candidate)
