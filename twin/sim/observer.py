@@ -65,10 +65,10 @@ class _DemandAcc:
 
 @dataclass(frozen=True)
 class StateView:
-    """Per demand (in observer order): RTT or None, SLA met, Gbit/s dropped, fibre RTT or None;
-    loaded links."""
+    """Per demand (in observer order): RTT or None, SLA met, Gbit/s dropped, fibre RTT or None,
+    RTT over the demand's budget; loaded links."""
 
-    demands: tuple[tuple[float | None, bool, float, float | None], ...]
+    demands: tuple[tuple[float | None, bool, float, float | None, bool], ...]
     loaded_links: tuple[tuple[str, float], ...]
 
 
@@ -119,6 +119,8 @@ class Observer:
         # Shared by the replications of one scenario in a process (see the engine).
         self.memo = ObserverMemo() if memo is None else memo
         self.views = self.memo.views
+        # The views of this run's states: looked up here first, without the memo's reordering.
+        self._views: dict[frozenset[str], StateView] = {}
         self._transitions = self.memo.transitions
         self._seen: dict[Transition, tuple[tuple[int, float], ...]] = {}
         self.results: dict[frozenset[str], RoutingResult] = {}
@@ -194,6 +196,9 @@ class Observer:
 
     def _state_view(self, result: RoutingResult) -> StateView:
         """What one routing state means per demand and per loaded link (cached across runs)."""
+        view = self._views.get(result.state)
+        if view is not None:
+            return view
         view = self.views.get(result.state)
         if view is None:
             demand_rows = []
@@ -203,7 +208,8 @@ class Observer:
                 limit = acc.demand.sla.max_rtt_ms
                 sla_ok = rtt is not None and route.fully_carried and (limit is None or rtt <= limit)
                 fibre = max((path.fibre_rtt_ms for path, _ in route.flows), default=None)
-                demand_rows.append((rtt, sla_ok, route.dropped_gbps, fibre))
+                over = rtt is not None and limit is not None and rtt > limit
+                demand_rows.append((rtt, sla_ok, route.dropped_gbps, fibre, over))
             links = self.scenario.topology.links
             loaded = tuple(
                 (lid, load / links[lid].capacity_gbps)
@@ -211,6 +217,7 @@ class Observer:
                 if load > 0.0 and lid in links
             )
             view = self.views.put(result.state, StateView(tuple(demand_rows), loaded))
+        self._views[result.state] = view
         return view
 
     def _fold_dwell(self) -> float:
@@ -220,25 +227,28 @@ class Observer:
         utilisation) is added in `finish`. Returns the total time folded.
         """
         accs = self._accs
+        links = self.links
+        state_view, results = self._state_view, self.results
         total_h = 0.0
         for state, dt in self.dwell_h.items():
             total_h += dt
-            view = self._state_view(self.results[state])
-            for acc, (rtt, sla_ok, dropped_gbps, fibre) in zip(accs, view.demands, strict=True):
+            view = state_view(results[state])
+            for acc, row in zip(accs, view.demands, strict=True):
+                rtt, sla_ok, dropped_gbps, fibre, over = row
                 if rtt is not None:
                     acc.connected_h += dt
-                    acc.rtt_dwell_h[rtt] = acc.rtt_dwell_h.get(rtt, 0.0) + dt
+                    dwell = acc.rtt_dwell_h
+                    dwell[rtt] = dwell.get(rtt, 0.0) + dt
                     if fibre is not None:
                         acc.fibre_of_rtt[rtt] = fibre
-                    limit = acc.demand.sla.max_rtt_ms
-                    if limit is not None and rtt > limit:
+                    if over:
                         acc.over_rtt_h += dt
                     if sla_ok:
                         acc.sla_ok_h += dt
                 if dropped_gbps:
                     acc.lost_gbit += dropped_gbps * dt * 3600.0
             for lid, utilisation in view.loaded_links:
-                dwell = self.links[lid].util_dwell_h
+                dwell = links[lid].util_dwell_h
                 dwell[utilisation] = dwell.get(utilisation, 0.0) + dt
         self.dwell_h.clear()
         return total_h
