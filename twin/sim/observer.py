@@ -137,7 +137,9 @@ class Observer:
                 acc.down_since, acc.down_by = 0.0, ()
 
     def note(self, t_h: float, kind: str, subject: int | str, payload: Any) -> None:
-        """Log what happened for the timeline (when kept): `subject` is a fault or demand id."""
+        """Log what happened for the timeline (when kept): `subject` is a fault or demand id.
+        Callers on the per-event path test `timeline` first, so a run without one neither
+        calls this nor builds its payload."""
         if self.timeline:
             self.raw_timeline.append((t_h, kind, subject, payload))
 
@@ -322,7 +324,7 @@ class Observer:
                     acc.outages.append((acc.down_since, t_h, acc.down_by))
                 acc.down_since = None
                 self.note(t_h, "reconnect", acc.demand.id, after.rtt_ms)
-            elif after.connected:
+            elif after.connected and self.timeline:
                 self.note(t_h, "reroute", acc.demand.id, (before.rtt_ms, after.rtt_ms))
         self.current = new
 
