@@ -272,10 +272,14 @@ class Observer:
             before: DemandRoute = old.routes[acc.demand.id]
             after: DemandRoute = new.routes[acc.demand.id]
             # Traffic on working paths through a failed element is interrupted.
-            hit_gbps = sum(
-                gbps
-                for path, gbps in before.flows
-                if failed and (failed.intersection(path.links) or failed.intersection(path.nodes))
+            hit_gbps = (
+                sum(
+                    gbps
+                    for path, gbps in before.flows
+                    if not (failed.isdisjoint(path.links) and failed.isdisjoint(path.nodes))
+                )
+                if failed
+                else 0
             )
             if hit_gbps > 0 or before.flows != after.flows:
                 affected.append((index, hit_gbps))
