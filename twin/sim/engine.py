@@ -56,6 +56,7 @@ event or two, and a state that lasts no time is never routed or counted.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import heapq
 import math
 import random
@@ -84,13 +85,10 @@ from twin.sim.calendar import (
 from twin.sim.faults import Fault
 from twin.sim.from_state import start_from_state
 from twin.sim.observer import Observer, ObserverMemo
-from twin.sim.rare import Projection, RareEstimator, relevant_elements
+from twin.sim.rare import EntryMemo, Projection, RareEstimator, relevant_elements
 from twin.sim.repair_units import RepairUnits
 from twin.sim.streams import element_rng
 from twin.units import HOURS_PER_YEAR
-
-# The conditional estimator's memo: the demands' relevant elements, and its per-state terms.
-RareMemo = dict[str, Any]
 
 # `failed` of a change that took nothing down (a restoration): one object, not one per event.
 _NOTHING: frozenset[str] = frozenset()
@@ -186,7 +184,18 @@ class Simulator:
         self.cache = RoutingCache(router, scenario.demands, capacity_aware, max_states)
         self.memo = ObserverMemo(max_memo_entries)
         # The conditional estimator's per-state terms (`twin.sim.rare`), bounded likewise.
-        self.rare_memo: RareMemo = {"entries": Lru(max_memo_entries)}
+        self.rare_entries: EntryMemo = Lru(max_memo_entries)
+
+    @functools.cached_property
+    def rare_relevant(self) -> tuple[frozenset[str] | None, ...]:
+        """Per demand (scenario order), the elements that can change its route, for the
+        conditional estimator (None: every element, as under capacity-aware routing)."""
+        if self.cache.capacity_aware:
+            return tuple(None for _ in self.scenario.demands)
+        graph = self.cache.router.graph
+        return tuple(
+            relevant_elements(graph, d.source, d.destination) for d in self.scenario.demands
+        )
 
     def engine(
         self,
@@ -223,9 +232,8 @@ class Engine:
         self.timeline = timeline
         self.env = simpy.Environment()
         self.cache = simulator.cache
-        rare_memo = simulator.rare_memo
         self.router = self.cache.router
-        self.rare = self._rare_estimator(rare_memo, rare) if rare else None
+        self.rare = self._rare_estimator(simulator, rare) if rare else None
         self._rare_dirty = bool(rare)
         # What changed since the estimator last looked, and whether a pool was full then.
         self._rare_changed: set[str] = set()
@@ -261,16 +269,10 @@ class Engine:
 
     # --- rare-event estimator ------------------------------------------------------------------
 
-    def _rare_estimator(self, memo: RareMemo, watched: Sequence[int]) -> RareEstimator:
+    def _rare_estimator(self, simulator: Simulator, watched: Sequence[int]) -> RareEstimator:
         """The conditional estimator of this run, its per-state memo shared across runs."""
-        relevant = memo.get("relevant")
-        if relevant is None:
-            capacity = self.cache.capacity_aware
-            relevant = memo["relevant"] = tuple(
-                None if capacity else relevant_elements(self.router.graph, d.source, d.destination)
-                for d in self.scenario.demands
-            )
-        entries = memo["entries"]
+        relevant = simulator.rare_relevant
+        entries = simulator.rare_entries
         shifts = random.Random(f"{self.seed}/{self.replication}/rare/shift")
         return RareEstimator(
             self.cache, self.scenario.demands, self.horizon_h, relevant, entries, watched, shifts

@@ -77,6 +77,11 @@ class _Entry:
     weights: tuple[float, ...]
 
 
+# What each state schedule means per demand, by (demand index, schedule): shared by the
+# replications of a scenario in a process (a pure function of its key).
+EntryMemo = Lru[tuple[int, tuple[frozenset[str], ...]], tuple[_Entry, ...]]
+
+
 @dataclass(frozen=True)
 class _Term:
     """An entry with the times that hold until they change; open since `opened_h`."""
@@ -142,7 +147,7 @@ class RareEstimator:
         demands: Sequence[Demand],
         horizon_h: float,
         relevant: Sequence[frozenset[str] | None],
-        memo: Lru[tuple[int, tuple[frozenset[str], ...]], tuple[_Entry, ...]],
+        memo: EntryMemo,
         watched: Sequence[int],
         shifts: random.Random,
     ) -> None:
