@@ -274,8 +274,16 @@ class Engine:
         relevant = simulator.rare_relevant
         entries = simulator.rare_entries
         shifts = random.Random(f"{self.seed}/{self.replication}/rare/shift")
+        points = random.Random(f"{self.seed}/{self.replication}/rare/points")
         return RareEstimator(
-            self.cache, self.scenario.demands, self.horizon_h, relevant, entries, watched, shifts
+            self.cache,
+            self.scenario.demands,
+            self.horizon_h,
+            relevant,
+            entries,
+            watched,
+            shifts,
+            points,
         )
 
     def _rare_refresh(self) -> None:

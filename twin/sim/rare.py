@@ -27,16 +27,21 @@ The states "one failure away" are read from the routing itself: for each state o
 every element on the demand's path is tried (the state plus that element), so cut sets of any
 order, SRLGs, node failures and RTT budgets are covered without enumerating cut sets. A second
 level (`RareEstimator._second_level`) takes the failed element's own repair time out of what the
-first level then accrues (docs/rare-events.md).
+first level then accrues; a third (`RareEstimator._third_level`) takes out how many times that
+happens, where no single failure changes the demand: it integrates the expected accrual over
+that time instead of adding it at each failure (docs/rare-events.md).
 Measures (per demand, in hours or Gbit): time down, time out of SLA by state, time over the RTT
 budget while connected, traffic dropped.
 """
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
+import itertools
 import math
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -48,6 +53,9 @@ from twin.sim.repair_integrals import RepairLaw, expected_min, integrated_min
 
 # Stratified repair times per failure in the second level (`RareEstimator._second_level`).
 SECOND_LEVEL_POINTS = 4
+# Stratified (instant, repair time) points per replication in the third level
+# (`RareEstimator._third_level`).
+THIRD_LEVEL_POINTS = 16
 # The measures corrected, in this order.
 MEASURES = ("down_h", "sla_bad_h", "over_rtt_h", "lost_gbit")
 SECONDS_PER_HOUR = 3600.0
@@ -104,6 +112,20 @@ class Projection:
     failed_lives: set[int] = field(default_factory=set)
 
 
+# The states a demand's elements pass through as they come back, and when each ends.
+_Schedule = tuple[tuple[frozenset[str], ...], tuple[float, ...]]
+
+
+@dataclass(frozen=True)
+class _Span:
+    """A time span of the third level: the projection and the failed candidates it holds."""
+
+    start_h: float
+    end_h: float
+    projection: Projection
+    failed: frozenset[int] = frozenset()
+
+
 def measure_values(route: DemandRoute, demand: Demand) -> tuple[float, float, float, float]:
     """The rates of the four measures in one routing state (per hour)."""
     rtt = route.rtt_ms
@@ -150,6 +172,7 @@ class RareEstimator:
         memo: EntryMemo,
         watched: Sequence[int],
         shifts: random.Random,
+        points: random.Random,
     ) -> None:
         self.cache = cache
         self.demands = tuple(demands)
@@ -172,6 +195,15 @@ class RareEstimator:
         self.projection: Projection | None = None
         # Random shifts of the stratified repair times of the second level (`_second_level`).
         self.shifts = shifts
+        # The third level (`_third_level`): its random points, the repair pools of the
+        # candidates in scope, the spans when the scope was whole and those pools free, and
+        # per demand the other spans when it was at least two failures from a change.
+        self.points = points
+        self.scope_pools: set[int] = set()
+        self.whole: list[_Span] = []
+        self.whole_since_h: float | None = None
+        self.apart: dict[int, list[_Span]] = {d: [] for d in self.watched}
+        self.open_apart: dict[int, _Span] = {}
 
     def add_candidate(
         self,
@@ -182,12 +214,16 @@ class RareEstimator:
         mobilisation_h: float,
     ) -> int:
         index = len(self.candidates)
-        self.candidates.append(
-            Candidate(
-                index, frozenset(targets), rate_per_h, RepairLaw.of(repair), pool, mobilisation_h
-            )
+        cand = Candidate(
+            index, frozenset(targets), rate_per_h, RepairLaw.of(repair), pool, mobilisation_h
         )
+        self.candidates.append(cand)
+        if pool is not None and self._in_scope(cand):
+            self.scope_pools.add(pool)
         return index
+
+    def _in_scope(self, cand: Candidate) -> bool:
+        return self.scope is None or not self.scope.isdisjoint(cand.targets)
 
     # --- what a state means ------------------------------------------------------------------
 
@@ -226,9 +262,7 @@ class RareEstimator:
                     entries.append(_Entry(cand.index, k, weights))
         return entries
 
-    def _schedule(
-        self, d: int, down: frozenset[str], back_h: dict[str, float]
-    ) -> tuple[tuple[frozenset[str], ...], tuple[float, ...]]:
+    def _schedule(self, d: int, down: frozenset[str], back_h: dict[str, float]) -> _Schedule:
         """The states a demand's elements now down pass through as they come back at their
         known times (unknown: never, within this prediction), and when each state ends."""
         relevant = self.relevant[d]
@@ -247,9 +281,12 @@ class RareEstimator:
         self.terms = {}
         self.by_candidate = {}
         self.projection = projection
+        whole = self._track_whole(now_h, projection)
         for d in self.watched:
             states, ends_h = self._schedule(d, projection.down, projection.back_h)
-            for entry in self._entries(d, states):
+            entries = self._entries(d, states)
+            self._track_apart(d, now_h, projection, not whole and not entries)
+            for entry in entries:
                 if entry.candidate in self.failed:
                     continue
                 cand = self.candidates[entry.candidate]
@@ -269,6 +306,31 @@ class RareEstimator:
         for term in old.values():
             self._close(term, now_h)
 
+    def _track_whole(self, now_h: float, projection: Projection) -> bool:
+        """Open or close a span of the third level: the scope whole (no element of a watched
+        demand's block down) and every repair pool of a candidate in scope with a unit free,
+        as this change leaves the network. Whether it is whole now."""
+        down = projection.down
+        whole = (not down if self.scope is None else self.scope.isdisjoint(down)) and all(
+            projection.pool_free_h[p] == -math.inf for p in self.scope_pools
+        )
+        if whole and self.whole_since_h is None:
+            self.whole_since_h = now_h
+        elif not whole and self.whole_since_h is not None:
+            self.whole.append(_Span(self.whole_since_h, now_h, self._whole_projection()))
+            self.whole_since_h = None
+        return whole
+
+    def _track_apart(self, d: int, now_h: float, projection: Projection, apart: bool) -> None:
+        """Close demand `d`'s open span of the third level outside the whole state (its
+        projection ends now) and open one if `apart`: the first level accrues nothing for `d`
+        in this schedule (one failure cannot change its measures)."""
+        span = self.open_apart.pop(d, None)
+        if span is not None:
+            self.apart[d].append(dataclasses.replace(span, end_h=now_h))
+        if apart:
+            self.open_apart[d] = _Span(now_h, math.inf, projection, frozenset(self.failed))
+
     def concerns(self, changed: set[str]) -> bool:
         """Whether a change of these elements can move a watched demand's terms."""
         return self.scope is None or not self.scope.isdisjoint(changed)
@@ -284,9 +346,25 @@ class RareEstimator:
                 if weight:
                     jump += weight * max(0.0, min(back_h, end_h) - now_h)
             self.corrections[term.demand][term.entry.measure] -= jump
-        self._second_level(cand, now_h, repair_h)
+        if not self._in_scope(cand):
+            return  # it changes no watched demand's terms
+        if self.whole_since_h is not None:
+            whole = self._whole_projection()
+            for d in self.watched:
+                self._third_level_failure(d, cand, whole, frozenset(), now_h, repair_h)
+            return
+        second: list[int] = []
+        for d in self.watched:
+            span = self.open_apart.get(d)
+            if span is None:
+                second.append(d)
+            else:
+                self._third_level_failure(d, cand, span.projection, span.failed, now_h, repair_h)
+        self._second_level(cand, now_h, repair_h, second)
 
-    def _second_level(self, cand: Candidate, now_h: float, repair_h: float) -> None:
+    def _second_level(
+        self, cand: Candidate, now_h: float, repair_h: float, demands: Sequence[int]
+    ) -> None:
         """Take the repair time's randomness out of what the first level then accrues.
 
         While the failed element is in repair, the first-level integral accrues at the rates
@@ -298,30 +376,33 @@ class RareEstimator:
         each point alone is distributed as R).
         """
         projection = self.projection
-        if projection is None or cand.repair.kind == "fixed":
-            return
-        if self.scope is not None and self.scope.isdisjoint(cand.targets):
+        if projection is None or cand.repair.kind == "fixed" or not demands:
             return
         start_h = -math.inf if cand.pool is None else projection.pool_free_h[cand.pool]
         begin_h = max(start_h, now_h) + cand.mobilisation_h
         shift = self.shifts.random()
         known: _Known = {}
-        for d in self.watched:
+        for d in demands:
             if not self._second_level_matters(d, projection, cand):
                 continue
             before = self._schedule(d, projection.down, projection.back_h)
-            actual = self._accrual(d, projection, before, cand, now_h, begin_h + repair_h, known)
+            failed = self.failed
+            actual = self._accrual(
+                d, projection, before, cand, now_h, begin_h + repair_h, known, failed
+            )
             mean = [0.0] * len(MEASURES)
             for i in range(SECOND_LEVEL_POINTS):
                 u = (i + shift) / SECOND_LEVEL_POINTS
                 back_h = begin_h + cand.repair.quantile(u)
-                draw = self._accrual(d, projection, before, cand, now_h, back_h, known)
+                draw = self._accrual(d, projection, before, cand, now_h, back_h, known, failed)
                 for k, value in enumerate(draw):
                     mean[k] += value / SECOND_LEVEL_POINTS
             for k in range(len(MEASURES)):
                 self.corrections[d][k] += mean[k] - actual[k]
 
-    def _second_level_matters(self, d: int, projection: Projection, cand: Candidate) -> bool:
+    def _second_level_matters(
+        self, d: int, projection: Projection, cand: Candidate, before: _Schedule | None = None
+    ) -> bool:
         """Whether the first level accrues anything for demand `d` in the state the failure
         leads to or the state it leaves. Decided before the repair time is looked at, so that
         G is 0 for every repair time alike when it does not (which keeps E_R[G] exact)."""
@@ -330,21 +411,24 @@ class RareEstimator:
         key = after if relevant is None else after & relevant
         if self._entries(d, (key,)):
             return True
-        before, _ = self._schedule(d, projection.down, projection.back_h)
-        return bool(self._entries(d, before))
+        if before is None:
+            before = self._schedule(d, projection.down, projection.back_h)
+        return bool(self._entries(d, before[0]))
 
     def _accrual(
         self,
         d: int,
         projection: Projection,
-        before: tuple[tuple[frozenset[str], ...], tuple[float, ...]],
+        before: _Schedule,
         cand: Candidate,
         now_h: float,
         back_h: float,
         known: _Known,
+        failed: Set[int],
     ) -> list[float]:
         """The first-level integral predicted over [now, back) if `cand` fails now and is back
-        at `back_h`, less what the current terms would accrue over the same window."""
+        at `back_h`, less what the current terms would accrue over the same window (`failed`:
+        the candidates failed then, `cand` included, whose terms are closed)."""
         end_h = min(back_h, self.horizon_h)
         out = [0.0] * len(MEASURES)
         if end_h <= now_h:
@@ -355,9 +439,7 @@ class RareEstimator:
         after = self._schedule(d, projection.down | cand.targets, back)
         for sign, (states, ends_h) in ((1.0, after), (-1.0, before)):
             for entry in self._entries(d, states):
-                if entry.candidate in self.failed and not (
-                    sign < 0 and entry.candidate == cand.index
-                ):
+                if entry.candidate in failed and not (sign < 0 and entry.candidate == cand.index):
                     continue
                 other = self.candidates[entry.candidate]
                 start_h = -math.inf if other.pool is None else projection.pool_free_h[other.pool]
@@ -379,7 +461,121 @@ class RareEstimator:
             self._close(term, end_h)
         self.terms = {}
         self.by_candidate = {}
+        if self.whole_since_h is not None:
+            self.whole.append(_Span(self.whole_since_h, end_h, self._whole_projection()))
+            self.whole_since_h = None
+        for d in self.watched:
+            span = self.open_apart.pop(d, None)
+            if span is not None:
+                self.apart[d].append(dataclasses.replace(span, end_h=end_h))
+            self._third_level(d, self.whole)
+            self._third_level(d, self.apart[d])
         return [tuple(c) for c in self.corrections]
+
+    # --- the third level ----------------------------------------------------------------------
+
+    def _whole_projection(self) -> Projection:
+        """The network as the third level sees it: nothing in scope down, every pool free."""
+        return Projection(frozenset(), {}, dict.fromkeys(self.scope_pools, -math.inf))
+
+    def _prediction(
+        self,
+        d: int,
+        cand: Candidate,
+        projection: Projection,
+        failed: frozenset[int],
+        now_h: float,
+        repair_h: float,
+        known: _Known,
+        before: _Schedule,
+    ) -> list[float] | None:
+        """G: what the first level accrues for demand `d` if `cand` fails at `now_h` with
+        repair time `repair_h` in this projection, whose schedule is `before` (None: nothing,
+        decided before `repair_h` is looked at, as the second level does)."""
+        if not self._second_level_matters(d, projection, cand, before):
+            return None
+        start_h = -math.inf if cand.pool is None else projection.pool_free_h[cand.pool]
+        back_h = max(start_h, now_h) + cand.mobilisation_h + repair_h
+        return self._accrual(
+            d, projection, before, cand, now_h, back_h, known, failed | {cand.index}
+        )
+
+    def _third_level_failure(
+        self,
+        d: int,
+        cand: Candidate,
+        projection: Projection,
+        failed: frozenset[int],
+        now_h: float,
+        repair_h: float,
+    ) -> None:
+        """A candidate in scope failed in a span of the third level: subtract the accrual G it
+        predicts (the same function `_third_level` integrates), instead of the second level."""
+        before = self._schedule(d, projection.down, projection.back_h)
+        actual = self._prediction(d, cand, projection, failed, now_h, repair_h, {}, before)
+        if actual is not None:
+            for k, value in enumerate(actual):
+                self.corrections[d][k] -= value
+
+    def _third_level(self, d: int, spans: Sequence[_Span]) -> None:
+        """Take the count of one-away episodes out: integrate λ·E_R[G] over spans in which no
+        single failure changes demand `d` (the compensator of the failure that leads to a
+        state one failure away).
+
+        In such a span the projection is fixed, and a candidate in scope that is up fails at
+        rate λ; G(s, R), what the first level then accrues as `_accrual` predicts it, depends
+        only on the instant s and the repair time R. Subtracting G(τ, R) at each such failure
+        (`_third_level_failure`) and adding ∫ λ·E_R[G(s, R)] ds over the spans keeps the
+        estimate unbiased (the compensator again, with R drawn at the failure independently
+        of the past), and replaces a Poisson count of episodes, each weighing what its state
+        predicts, by an integral every replication sees. The integral is estimated without
+        bias by N points (`_third_level_points`) from a random stream of their own.
+        """
+        total_h = sum(span.end_h - span.start_h for span in spans)
+        if total_h <= 0.0:
+            return
+        known: _Known = {}
+        in_scope = [cand for cand in self.candidates if self._in_scope(cand)]
+        for span, s_h, u, weight in self._third_level_points(spans, total_h):
+            projection = span.projection
+            before = self._schedule(d, projection.down, projection.back_h)
+            for cand in in_scope:
+                if cand.index in span.failed:
+                    continue
+                repair_h = cand.repair.quantile(u)
+                draw = self._prediction(
+                    d, cand, projection, span.failed, s_h, repair_h, known, before
+                )
+                if draw is not None:
+                    scale = cand.rate_per_h * total_h * weight
+                    for k, value in enumerate(draw):
+                        self.corrections[d][k] += scale * value
+
+    def _third_level_points(
+        self, spans: Sequence[_Span], total_h: float
+    ) -> list[tuple[_Span, float, float, float]]:
+        """(span, instant, repair-time probability u, weight) of each point: the probabilities
+        one in each stratum of `third_level_strata` (weight: its width), the instants one in
+        each N-th of the spans' total length laid end to end, paired at random (a Latin
+        hypercube: each instant is uniform over the spans, independent of its u)."""
+        strata = third_level_strata(THIRD_LEVEL_POINTS)
+        n = len(strata)
+        order = list(range(n))
+        self.points.shuffle(order)
+        ends: list[float] = []
+        passed_h = 0.0
+        for span in spans:
+            passed_h += span.end_h - span.start_h
+            ends.append(passed_h)
+        points = []
+        for i, (low, high) in enumerate(strata):
+            offset_h = (order[i] + self.points.random()) / n * total_h
+            at = min(bisect.bisect_right(ends, offset_h), len(ends) - 1)
+            span = spans[at]
+            instant_h = min(span.end_h, span.end_h - (ends[at] - offset_h))
+            u = low + (high - low) * self.points.random()
+            points.append((span, instant_h, u, high - low))
+        return points
 
     def _close(self, term: _Term, now_h: float) -> None:
         if now_h <= term.opened_h:
@@ -390,6 +586,20 @@ class RareEstimator:
             if weight:
                 mass += weight * _expected_integral(cand, term.start_h, end_h, term.opened_h, now_h)
         self.corrections[term.demand][term.entry.measure] += cand.rate_per_h * mass
+
+
+def third_level_strata(n: int) -> list[tuple[float, float]]:
+    """n strata of (0, 1) for the third level's repair times, narrowing toward 1.
+
+    What a failure predicts grows with its repair time, whose law has a long right tail, so
+    the few long repairs carry most of the spread: equal strata would leave it in the top
+    one. Here two strata split the lower half, the upper half is halved again and again, and
+    the last stratum, (1 - 2^-(n-2), 1), holds what is left of the tail.
+    """
+    if not 3 <= n <= 40:  # beyond 40, 1 - 2^-(n-2) rounds to 1
+        raise ValueError(f"the third level takes 3 to 40 points, got {n}")
+    bounds = [0.0, 0.25, 0.5] + [1.0 - 2.0**-k for k in range(2, n - 1)] + [1.0]
+    return list(itertools.pairwise(bounds))
 
 
 # Values of `integrated_min` by (candidate, y): the second level evaluates the same integrals
