@@ -124,6 +124,13 @@ class _Span:
     end_h: float
     projection: Projection
     failed: frozenset[int] = frozenset()
+    before: _Schedule = ((), ())  # the projection's schedule for one demand (`with_schedule`)
+
+    def with_schedule(self, estimator: RareEstimator, d: int) -> _Span:
+        """This span with demand `d`'s schedule of its projection worked out."""
+        projection = self.projection
+        before = estimator._schedule(d, projection.down, projection.back_h)
+        return dataclasses.replace(self, before=before)
 
 
 def measure_values(route: DemandRoute, demand: Demand) -> tuple[float, float, float, float]:
@@ -349,9 +356,9 @@ class RareEstimator:
         if not self._in_scope(cand):
             return  # it changes no watched demand's terms
         if self.whole_since_h is not None:
-            whole = self._whole_projection()
+            whole = _Span(now_h, now_h, self._whole_projection())
             for d in self.watched:
-                self._third_level_failure(d, cand, whole, frozenset(), now_h, repair_h)
+                self._third_level_failure(d, cand, whole, now_h, repair_h)
             return
         second: list[int] = []
         for d in self.watched:
@@ -359,7 +366,7 @@ class RareEstimator:
             if span is None:
                 second.append(d)
             else:
-                self._third_level_failure(d, cand, span.projection, span.failed, now_h, repair_h)
+                self._third_level_failure(d, cand, span, now_h, repair_h)
         self._second_level(cand, now_h, repair_h, second)
 
     def _second_level(
@@ -479,40 +486,26 @@ class RareEstimator:
         return Projection(frozenset(), {}, dict.fromkeys(self.scope_pools, -math.inf))
 
     def _prediction(
-        self,
-        d: int,
-        cand: Candidate,
-        projection: Projection,
-        failed: frozenset[int],
-        now_h: float,
-        repair_h: float,
-        known: _Known,
-        before: _Schedule,
+        self, d: int, cand: Candidate, span: _Span, now_h: float, repair_h: float, known: _Known
     ) -> list[float] | None:
         """G: what the first level accrues for demand `d` if `cand` fails at `now_h` with
-        repair time `repair_h` in this projection, whose schedule is `before` (None: nothing,
-        decided before `repair_h` is looked at, as the second level does)."""
+        repair time `repair_h` in the span's projection, whose schedule is `span.before`
+        (None: nothing, decided before `repair_h` is looked at, as the second level does)."""
+        projection, before = span.projection, span.before
         if not self._second_level_matters(d, projection, cand, before):
             return None
         start_h = -math.inf if cand.pool is None else projection.pool_free_h[cand.pool]
         back_h = max(start_h, now_h) + cand.mobilisation_h + repair_h
         return self._accrual(
-            d, projection, before, cand, now_h, back_h, known, failed | {cand.index}
+            d, projection, before, cand, now_h, back_h, known, span.failed | {cand.index}
         )
 
     def _third_level_failure(
-        self,
-        d: int,
-        cand: Candidate,
-        projection: Projection,
-        failed: frozenset[int],
-        now_h: float,
-        repair_h: float,
+        self, d: int, cand: Candidate, span: _Span, now_h: float, repair_h: float
     ) -> None:
         """A candidate in scope failed in a span of the third level: subtract the accrual G it
         predicts (the same function `_third_level` integrates), instead of the second level."""
-        before = self._schedule(d, projection.down, projection.back_h)
-        actual = self._prediction(d, cand, projection, failed, now_h, repair_h, {}, before)
+        actual = self._prediction(d, cand, span.with_schedule(self, d), now_h, repair_h, {})
         if actual is not None:
             for k, value in enumerate(actual):
                 self.corrections[d][k] -= value
@@ -536,16 +529,12 @@ class RareEstimator:
             return
         known: _Known = {}
         in_scope = [cand for cand in self.candidates if self._in_scope(cand)]
-        for span, s_h, u, weight in self._third_level_points(spans, total_h):
-            projection = span.projection
-            before = self._schedule(d, projection.down, projection.back_h)
+        for plain, s_h, u, weight in self._third_level_points(spans, total_h):
+            span = plain.with_schedule(self, d)
             for cand in in_scope:
                 if cand.index in span.failed:
                     continue
-                repair_h = cand.repair.quantile(u)
-                draw = self._prediction(
-                    d, cand, projection, span.failed, s_h, repair_h, known, before
-                )
+                draw = self._prediction(d, cand, span, s_h, cand.repair.quantile(u), known)
                 if draw is not None:
                     scale = cand.rate_per_h * total_h * weight
                     for k, value in enumerate(draw):
