@@ -208,6 +208,7 @@ class RareEstimator:
         self.points = points
         self.scope_pools: set[int] = set()
         self.whole: list[_Span] = []
+        self.whole_projection: Projection | None = None
         self.whole_since_h: float | None = None
         self.apart: dict[int, list[_Span]] = {d: [] for d in self.watched}
         self.open_apart: dict[int, _Span] = {}
@@ -482,8 +483,13 @@ class RareEstimator:
     # --- the third level ----------------------------------------------------------------------
 
     def _whole_projection(self) -> Projection:
-        """The network as the third level sees it: nothing in scope down, every pool free."""
-        return Projection(frozenset(), {}, dict.fromkeys(self.scope_pools, -math.inf))
+        """The network as the third level sees it: nothing in scope down, every pool free
+        (one object for the run once the candidates are known, so spans share it)."""
+        whole = self.whole_projection
+        if whole is None or whole.pool_free_h.keys() != self.scope_pools:
+            whole = Projection(frozenset(), {}, dict.fromkeys(self.scope_pools, -math.inf))
+            self.whole_projection = whole
+        return whole
 
     def _prediction(
         self, d: int, cand: Candidate, span: _Span, now_h: float, repair_h: float, known: _Known
@@ -491,9 +497,15 @@ class RareEstimator:
         """G: what the first level accrues for demand `d` if `cand` fails at `now_h` with
         repair time `repair_h` in the span's projection, whose schedule is `span.before`
         (None: nothing, decided before `repair_h` is looked at, as the second level does)."""
-        projection, before = span.projection, span.before
-        if not self._second_level_matters(d, projection, cand, before):
+        if not self._second_level_matters(d, span.projection, cand, span.before):
             return None
+        return self._predicted(d, cand, span, now_h, repair_h, known)
+
+    def _predicted(
+        self, d: int, cand: Candidate, span: _Span, now_h: float, repair_h: float, known: _Known
+    ) -> list[float]:
+        """`_prediction` once it is known to matter."""
+        projection, before = span.projection, span.before
         start_h = -math.inf if cand.pool is None else projection.pool_free_h[cand.pool]
         back_h = max(start_h, now_h) + cand.mobilisation_h + repair_h
         return self._accrual(
@@ -529,16 +541,29 @@ class RareEstimator:
             return
         known: _Known = {}
         in_scope = [cand for cand in self.candidates if self._in_scope(cand)]
+        # Per projection and failed set (spans share them): its schedule and the candidates
+        # up whose G is not 0, as `_prediction` decides it.
+        prepared: dict[tuple[int, frozenset[int]], tuple[_Span, list[Candidate]]] = {}
         for plain, s_h, u, weight in self._third_level_points(spans, total_h):
-            span = plain.with_schedule(self, d)
-            for cand in in_scope:
-                if cand.index in span.failed:
-                    continue
-                draw = self._prediction(d, cand, span, s_h, cand.repair.quantile(u), known)
-                if draw is not None:
-                    scale = cand.rate_per_h * total_h * weight
-                    for k, value in enumerate(draw):
-                        self.corrections[d][k] += scale * value
+            key = (id(plain.projection), plain.failed)
+            if key not in prepared:
+                span = plain.with_schedule(self, d)
+                projection, before = span.projection, span.before
+                prepared[key] = (
+                    span,
+                    [
+                        cand
+                        for cand in in_scope
+                        if cand.index not in span.failed
+                        and self._second_level_matters(d, projection, cand, before)
+                    ],
+                )
+            span, matter = prepared[key]
+            for cand in matter:
+                draw = self._predicted(d, cand, span, s_h, cand.repair.quantile(u), known)
+                scale = cand.rate_per_h * total_h * weight
+                for k, value in enumerate(draw):
+                    self.corrections[d][k] += scale * value
 
     def _third_level_points(
         self, spans: Sequence[_Span], total_h: float
