@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from twin.atomic import write_text_atomic
 from twin.cli.app import (
     EXIT_OK,
     app,
@@ -19,128 +16,7 @@ from twin.cli.app import (
     stdout_console,
 )
 from twin.errors import InputError
-from twin.json_input import loads_bounded
-from twin.model import Topology
-from twin.provenance import file_sha256
-from twin.report.terminal_text import add_row, plain, styled, titled_table
-from twin.report.terminal_truncation import shown_of
-
-REPORT_ROWS = 10  # rows of the terminal summary; the HTML report and --json hold every one
-
-
-def read_results(path: Path) -> dict[str, Any]:
-    """The results document, or an InputError pointing at the broken spot."""
-    try:
-        text = path.read_text("utf-8")
-    except FileNotFoundError:
-        raise InputError.at(
-            str(path),
-            0,
-            0,
-            "no such results file",
-            "write one with `twin run SCENARIO --json FILE`",
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError.at(str(path), 0, 0, f"cannot read results: {exc}") from None
-    try:
-        data = loads_bounded(text, str(path), "give the file written by `twin run ... --json FILE`")
-    except json.JSONDecodeError as exc:
-        raise InputError.at(
-            str(path),
-            exc.lineno,
-            exc.colno,
-            f"not valid JSON: {exc.msg}",
-            "give the file written by `twin run ... --json FILE`",
-        ) from None
-    if not isinstance(data, dict) or "schema" not in data:
-        raise InputError.at(
-            str(path),
-            1,
-            1,
-            "not a silkroad-twin results file (no 'schema' field)",
-            "give the file written by `twin run ... --json FILE`",
-        )
-    return data
-
-
-def _topology_for(data: dict[str, Any], results_path: Path, given: Path | None) -> Topology:
-    """The topology the result was computed on: --topology, else the path the result names.
-
-    A given --topology must be the one the result records: a map of another network would
-    draw the result's links in the wrong places, or not at all, without any error.
-    """
-    from twin.loading import load_topology
-
-    if given is not None:
-        topology = load_topology(given)
-        _check_same_topology(data, results_path, given, topology)
-        return topology
-    named = str(data.get("topology_path", "") or "")
-    scenario = str(data.get("scenario_path", "") or "")
-    candidates: list[Path] = []
-    if named:
-        if Path(named).is_absolute():
-            candidates.append(Path(named))  # contingency results record an absolute path
-        else:
-            if scenario:
-                candidates.append(Path(scenario).parent / named)
-                candidates.append(results_path.parent / Path(scenario).parent / named)
-            candidates.extend([Path(named), results_path.parent / named])
-    # Older contingency results name the topology, not its file: try the usual place.
-    name = str(data.get("topology", "") or "")
-    if name:
-        candidates.extend(
-            [Path("topologies") / f"{name}.yaml", results_path.parent / f"{name}.yaml"]
-        )
-    for candidate in candidates:
-        if candidate.is_file():
-            topology = load_topology(candidate)
-            if not name or topology.name == name:
-                return topology
-    raise InputError.at(
-        str(results_path),
-        1,
-        1,
-        "cannot find the topology the results were computed on "
-        f"({named or name or 'not recorded'})",
-        "pass it with --topology topologies/NAME.yaml",
-    )
-
-
-def _check_same_topology(
-    data: dict[str, Any], results_path: Path, given: Path, topology: Topology
-) -> None:
-    """Refuse a topology of another name; warn when the recorded file hash differs.
-
-    Same name, other bytes is usually the same network edited since the run (a comment, a
-    corrected length), which the report can still draw; another name is another network.
-    """
-    recorded_name = str(data.get("topology", "") or "")
-    if recorded_name and topology.name != recorded_name:
-        raise InputError.at(
-            str(given),
-            0,
-            0,
-            f"topology {topology.name!r} is not the one {results_path} was computed on "
-            f"({recorded_name!r})",
-            "pass the topology the results name, or omit --topology to use the recorded one",
-        )
-    recorded_sha = data.get("topology_sha256")
-    if isinstance(recorded_sha, str) and recorded_sha:
-        actual = file_sha256(given)
-        if actual is not None and actual != recorded_sha:
-            stderr_console().print(
-                plain(
-                    f"warning: {given} differs from the topology file the results were "
-                    f"computed on (sha256 {actual[:12]}… vs recorded {recorded_sha[:12]}…); "
-                    "the map shows the file as it is now"
-                )
-            )
-
-
-def _bases(results_path: Path) -> list[Path]:
-    """Where the result's relative input paths may be: the working directory, or beside it."""
-    return [Path("."), results_path.parent]
+from twin.report.terminal_text import plain
 
 
 @app.command("report")
@@ -202,210 +78,31 @@ def report_command(
 
         twin report diff.json -o diff.html
     """
-    from twin.report.html import render_report_html
-    from twin.report.run_view import load_run, verdict
-    from twin.results.contingency import CONTINGENCY_SCHEMA
-    from twin.results.diff import DIFF_SCHEMA
-    from twin.results.montecarlo import MC_SCHEMA
-    from twin.results.report import REPORT_SCHEMA
+    from twin.report.from_results import write_report
 
     if colour_by not in ("downtime", "utilisation"):
         raise InputError.at(
             "--colour-by", 0, 0, f"unknown colouring {colour_by!r}", "use downtime or utilisation"
         )
-    data = read_results(results)
-    if data.get("schema") == CONTINGENCY_SCHEMA:
-        return _contingency_report(data, results, output, topology, json_path)
-    if data.get("schema") == MC_SCHEMA:
-        return _montecarlo_report(data, results, output, topology, json_path)
-    if data.get("schema") == DIFF_SCHEMA:
-        return _diff_report(data, results, output, topology, json_path)
-    run = load_run(data, str(results))
-    topo = _topology_for(data, results, topology)
-    html = render_report_html(
-        run,
-        topo,
-        "utilisation" if colour_by == "utilisation" else "downtime",
-        _bases(results),
-        str(results),
+    written = write_report(
+        results,
+        output,
+        topology=topology,
+        colour_by="utilisation" if colour_by == "utilisation" else "downtime",
     )
-    write_text_atomic(output, html)
-    table = titled_table(f"twin report: {run.scenario} (seed {run.seed})")
-    for column in ("demand", "verdict", "why"):
-        table.add_column(column, overflow="fold")
-    rows = []
-    for demand in run.demands:
-        status, sentence = verdict(run, demand)
-        style = {"held": styled("SLA held", "green"), "missed": styled("SLA missed", "bold red")}
-        add_row(table, demand.id, style.get(status, "no SLA"), sentence)
-        rows.append({"id": demand.id, "status": status, "verdict": sentence})
+    _warn(written.warnings)
     console = human_console(json_path)
-    console.print(table)
+    console.print(written.table)
+    for note in written.notes:
+        console.print(plain(note))
     console.print(plain(f"wrote {output}"))
-    emit_json(
-        json_path,
-        {
-            "schema": REPORT_SCHEMA,
-            "kind": "run",
-            "results": str(results),
-            "output": str(output),
-            "output_sha256": hashlib.sha256(html.encode("utf-8")).hexdigest(),
-            "demands": rows,
-        },
-    )
+    emit_json(json_path, written.summary)
     return EXIT_OK
 
 
-def _montecarlo_report(
-    data: dict[str, Any], results: Path, output: Path, given: Path | None, json_path: Path | None
-) -> int:
-    """Monte Carlo results: availability with 95 % intervals against each SLA, and the map."""
-    from twin.report.html_montecarlo import STATUS_LABEL, sentence, write_montecarlo_report
-    from twin.results.montecarlo import MonteCarloResult
-    from twin.results.report import REPORT_SCHEMA
-
-    result = MonteCarloResult.from_dict(data, str(results))
-    try:
-        topo: Topology | None = _topology_for(data, results, given)
-    except InputError:
-        if given is not None:
-            raise
-        # Results written before Monte Carlo recorded its topology: still worth a report.
-        topo = None
-    html = write_montecarlo_report(result, topo, output, _bases(results))
-    table = titled_table(f"twin report: {result.scenario} Monte Carlo")
-    for column in ("demand", "verdict", "why"):
-        table.add_column(column, overflow="fold")
-    for d in result.demands:
-        add_row(table, d.id, STATUS_LABEL[d.verdict()], sentence(d))
-    console = human_console(json_path)
-    console.print(table)
-    if topo is None:
-        console.print(
-            plain(
-                "note: the results record no topology that can be found, so the report has no "
-                "map (pass --topology topologies/NAME.yaml)"
-            )
-        )
-    console.print(plain(f"wrote {output}"))
-    emit_json(
-        json_path,
-        {
-            "schema": REPORT_SCHEMA,
-            "kind": "montecarlo",
-            "results": str(results),
-            "output": str(output),
-            "output_sha256": hashlib.sha256(html.encode("utf-8")).hexdigest(),
-            "demands": [
-                {"id": d.id, "status": str(d.verdict()), "verdict": sentence(d)}
-                for d in result.demands
-            ],
-        },
-    )
-    return EXIT_OK
-
-
-def _contingency_report(
-    data: dict[str, Any], results: Path, output: Path, given: Path | None, json_path: Path | None
-) -> int:
-    """A contingency document rendered in the same style: worst-case table, map by impact."""
-    from twin.report.html_contingency import (
-        impact_class,
-        impact_summary,
-        ranked,
-        render_contingency_html,
-    )
-    from twin.results.contingency import ContingencyResult
-    from twin.results.report import REPORT_SCHEMA
-
-    result = ContingencyResult.from_dict(data, str(results))
-    topo = _topology_for(data, results, given)
-    html = render_contingency_html(result, topo)
-    write_text_atomic(output, html)
-    worst_first = ranked(result)
-    shown = worst_first[:REPORT_ROWS]
-    table = titled_table(
-        f"twin report: {topo.name} {result.mode} contingency, worst first",
-        caption=shown_of(len(shown), len(worst_first), f"all in {output} and with --json"),
-    )
-    for column in ("failure", "impact"):
-        table.add_column(column, overflow="fold")
-    for impact in shown:
-        add_row(table, impact.label, impact_summary(impact))
-    console = human_console(json_path)
-    console.print(table)
-    console.print(plain(f"wrote {output}"))
-    emit_json(
-        json_path,
-        {
-            "schema": REPORT_SCHEMA,
-            "kind": "contingency",
-            "results": str(results),
-            "output": str(output),
-            "output_sha256": hashlib.sha256(html.encode("utf-8")).hexdigest(),
-            "failures": [
-                {"label": i.label, "impact": impact_class(i), "summary": impact_summary(i)}
-                for i in worst_first
-            ],
-        },
-    )
-    return EXIT_OK
-
-
-def _diff_report(
-    data: dict[str, Any], results: Path, output: Path, given: Path | None, json_path: Path | None
-) -> int:
-    """A topology diff: verdict, map of HEAD with changed links, element and per-demand tables."""
-    from twin.report.html_diff import (
-        demand_sentence,
-        demand_status,
-        load_side,
-        render_diff_html,
-    )
-    from twin.results.diff import TopologyDiff
-    from twin.results.report import REPORT_SCHEMA
-
-    diff = TopologyDiff.from_dict(data, str(results))
-    head = load_side(str(given) if given else diff.head, [Path(".")] if given else _bases(results))
-    if head.topology is None:
-        raise InputError.at(
-            str(results),
-            1,
-            1,
-            f"cannot read the HEAD topology of the diff ({head.label}): {head.problem}",
-            "pass it with --topology topologies/NAME.yaml",
-        )
-    base = load_side(diff.base, _bases(results))  # without it, removed links are tabled only
-    html = render_diff_html(diff, head, base)
-    write_text_atomic(output, html)
-    table = titled_table(f"twin report: {diff.base} → {diff.head}")
-    for column in ("demand", "verdict", "why"):
-        table.add_column(column, overflow="fold")
-    marks = {"worse": styled("worse", "bold red"), "better": styled("better", "green")}
-    for d in diff.demands:
-        why = "; ".join(d.regressions or d.improvements) or "-"
-        add_row(table, d.demand_id, marks.get(demand_status(d), "unchanged"), why)
-    console = human_console(json_path)
-    console.print(table)
-    if base.topology is None:
-        console.print(plain(f"note: base topology not read ({base.problem})"))
-    console.print(plain(f"wrote {output}"))
-    emit_json(
-        json_path,
-        {
-            "schema": REPORT_SCHEMA,
-            "kind": "diff",
-            "results": str(results),
-            "output": str(output),
-            "output_sha256": hashlib.sha256(html.encode("utf-8")).hexdigest(),
-            "regressed": diff.regressed,
-            "demands": [
-                {"id": d.demand_id, "status": demand_status(d), "verdict": demand_sentence(d)}
-                for d in diff.demands
-            ],
-        },
-    )
-    return EXIT_OK
+def _warn(warnings: tuple[str, ...]) -> None:
+    for warning in warnings:
+        stderr_console().print(plain(warning))
 
 
 @app.command("plot")
@@ -439,10 +136,8 @@ def plot_command(
 
         twin plot outlook.json --kind restoration -o restoration.png
     """
-    from twin.report.plots import FORMATS, PLOT_KINDS, plot
-    from twin.report.run_view import load_run
-    from twin.results.diff import DIFF_SCHEMA
-    from twin.results.montecarlo import MC_SCHEMA, MonteCarloResult
+    from twin.report.from_results import plot_results
+    from twin.report.plots import FORMATS, PLOT_KINDS
 
     if kind not in PLOT_KINDS:
         raise InputError.at(
@@ -457,20 +152,6 @@ def plot_command(
             f"cannot write a {output.suffix or 'suffix-less'} figure",
             "name the output file .png or .svg",
         )
-    data = read_results(results)
-    if data.get("schema") == DIFF_SCHEMA:
-        raise InputError.at(
-            str(results),
-            1,
-            1,
-            f"a topology diff has no {kind} plot: plot kinds draw one run",
-            f"render the diff as a page with `twin report {results} -o diff.html`",
-        )
-    topo = _topology_for(data, results, topology) if kind == "map" else None
-    # Read here, so a refusal names the file (a version 1 run file, a malformed Monte Carlo one).
-    if data.get("schema") == MC_SCHEMA:
-        plot(MonteCarloResult.from_dict(data, str(results)), topo, kind, output)
-    else:
-        plot(load_run(data, str(results)), topo, kind, output)
+    _warn(plot_results(results, kind, output, topology))
     stdout_console().print(plain(f"wrote {output}"))
     return EXIT_OK
