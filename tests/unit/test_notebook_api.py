@@ -130,6 +130,32 @@ def test_a_bad_argument_is_named_as_a_parameter_in_python_and_as_an_option_on_th
     assert capsys.readouterr().err.startswith("--workers: must be at least 1, not 0")
 
 
+@pytest.mark.parametrize(
+    ("options", "start"),
+    [
+        ({"workers": 0}, "workers: must be at least 1, not 0"),
+        ({"mode": "n-3"}, "mode: unknown value 'n-3'"),
+        ({"routing": "ospf"}, "routing: unknown value 'ospf'"),
+        ({"metric": "km"}, "metric: unknown value 'km'"),
+        ({"workers": 2, "scheduler": "tcp://127.0.0.1:1"}, "workers: "),
+    ],
+)
+def test_contingency_refuses_absurd_options_before_any_work(
+    options: dict[str, object], start: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import twin.analysis.contingency as module
+
+    def no_work(*args: object, **kwargs: object) -> None:
+        raise AssertionError("evaluated with options that should have been refused")
+
+    monkeypatch.setattr(module, "_contingency", no_work)
+    scenario = twin.load_scenario(SCENARIO)
+    with pytest.raises(InputError) as caught:
+        twin.contingency(scenario.topology, scenario.demands, **options)  # type: ignore[arg-type]
+    assert str(caught.value).startswith(start)
+    assert "--" not in str(caught.value)  # parameter names in Python, options on the CLI
+
+
 def test_the_readme_notebook_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Python API") :]

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from twin.analysis.contingency_options import check_contingency_options
 from twin.dask_client import finished_within
 from twin.ecmp import DestinationDag, DirectedLink, demand_flows, destination_dag, without_links
 from twin.interrupts import ignore_sigint
@@ -430,6 +431,7 @@ def contingency(
     far, a prefix of the full list, make a result marked partial (on Dask too: the ranges
     not collected yet are cancelled on the cluster).
     """
+    check_contingency_options(mode, routing, metric, workers, scheduler)  # before any work
     client = None
     if scheduler is not None:
         from twin.dask_client import connect

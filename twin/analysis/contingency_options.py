@@ -21,11 +21,14 @@ def check_contingency_options(
     metric: str,
     workers: int,
     scheduler: str | None,
-    top: int,
+    top: int = 0,
     mode_parameter: str = "mode",
 ) -> None:
     """Refuse values that mean nothing; `mode_parameter` names the parameter the mode came
-    from (`twin analyze` takes it as `contingency`), so the error names what was typed."""
+    from (`twin analyze` takes it as `contingency`), so the error names what was typed.
+
+    `twin.analysis.contingency.contingency` calls this at its entry (it lists no `top`); the
+    command line calls it too, earlier, for its `top` and for the mode's own option name."""
     _choice(mode_parameter, mode, MODES)
     _choice("routing", routing, ROUTINGS)
     _choice("metric", metric, METRICS)
