@@ -66,12 +66,12 @@ class RunRequest:
     at: str | None = None
 
 
-def plan_run(scenario: Scenario, scenario_path: Path, request: RunRequest) -> RunPlan:
+def plan_run(scenario: Scenario, request: RunRequest) -> RunPlan:
     """The run `request` asks for, or InputError for a combination that means nothing.
 
     A run from a state (the scenario's `state`) is replicated by default
     (DEFAULT_STATE_REPLICATIONS), unless something asks for one run (a replication, a
-    timeline, a state to keep). `scenario_path` is the file as the user named it, for hints.
+    timeline, a state to keep).
     """
     snapshot = snapshot_time(scenario, request)
     single = snapshot is not None or request.replication is not None
@@ -87,7 +87,7 @@ def plan_run(scenario: Scenario, scenario_path: Path, request: RunRequest) -> Ru
                 "timeline",
                 "a timeline is the event log of one replication; with "
                 f"{option('replications')} or {option('precision')} there are many",
-                f"run `twin run {scenario_path} {option('timeline')} {request.timeline}` without "
+                f"ask for one run: {option('timeline')} {request.timeline} without "
                 f"{option('replications')} (add {option('seed')} S for another sample)",
             )
         options = ReplicationOptions(

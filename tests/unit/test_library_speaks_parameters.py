@@ -103,3 +103,24 @@ def test_the_cli_shows_library_parameters_as_its_options(
     assert main(["analyze", topology, *args]) == 2
     err = capsys.readouterr().err
     assert shown in err and "specs" not in err and "gravity_gbps" not in err
+
+
+def test_a_run_plan_refusal_names_parameters_not_a_command_line(tmp_path: Path) -> None:
+    from twin.cli.app import main
+    from twin.loading import load_scenario
+    from twin.run_plan import RunRequest, plan_run
+
+    scenario_path = TWIN.parent / "scenarios" / "annual-reliability.yaml"
+    timeline = tmp_path / "t.csv"
+    with pytest.raises(InputError) as caught:
+        plan_run(load_scenario(scenario_path), RunRequest(replications=3, timeline=timeline))
+    text = str(caught.value)
+    assert text.startswith("timeline: a timeline is the event log of one replication")
+    assert f"timeline {timeline} without replications" in text
+    assert "twin run" not in text and "--" not in text
+    shown = caught.value.problems[0].format(flag_of)
+    assert f"--timeline {timeline} without --replications (add --seed S" in shown
+    assert (
+        main(["run", str(scenario_path), "--replications", "3", "--timeline", str(timeline)]) == 2
+    )
+    assert not timeline.exists()

@@ -187,7 +187,7 @@ def run_command(
             state_out,
             at,
         )
-        plan = plan_run(loaded, scenario, request)
+        plan = plan_run(loaded, request)
         outputs = _Outputs(json_path, report, timeline, state_out, scenario)
         if plan.replicated is not None:
             return _montecarlo(loaded, plan.replicated, outputs, show)
