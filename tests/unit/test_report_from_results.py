@@ -103,3 +103,13 @@ def test_read_results_names_what_is_wrong(text: str, problem: str, tmp_path: Pat
     path.write_text(text, "utf-8")
     with pytest.raises(InputError, match=problem):
         read_results(path)
+
+
+def test_a_plot_request_is_checked_before_the_results_are_read(tmp_path: Path) -> None:
+    missing = tmp_path / "absent.json"  # reading it first would be "no such results file"
+    with pytest.raises(InputError) as caught:
+        plot_results(missing, "pie", tmp_path / "p.svg")
+    assert str(caught.value).startswith("kind: unknown plot kind 'pie'")
+    with pytest.raises(InputError) as caught:
+        plot_results(missing, "map", tmp_path / "p.gif")
+    assert str(caught.value).startswith(f"{tmp_path / 'p.gif'}: cannot write a .gif figure")

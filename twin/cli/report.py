@@ -137,21 +137,7 @@ def plot_command(
         twin plot outlook.json --kind restoration -o restoration.png
     """
     from twin.report.from_results import plot_results
-    from twin.report.plots import FORMATS, PLOT_KINDS
 
-    if kind not in PLOT_KINDS:
-        raise InputError.at(
-            "--kind", 0, 0, f"unknown plot kind {kind!r}", f"choose one of {', '.join(PLOT_KINDS)}"
-        )
-    fmt = output.suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
-        raise InputError.at(
-            str(output),
-            0,
-            0,
-            f"cannot write a {output.suffix or 'suffix-less'} figure",
-            "name the output file .png or .svg",
-        )
     _warn(plot_results(results, kind, output, topology))
     stdout_console().print(plain(f"wrote {output}"))
     return EXIT_OK

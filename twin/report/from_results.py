@@ -358,14 +358,27 @@ def write_report(
 def plot_results(
     results: Path, kind: str, output: Path, topology: Path | None = None
 ) -> tuple[str, ...]:
-    """Write one figure of the results file `results` (a run, or Monte Carlo) to `output`.
+    """Write one figure of the results file `results` (a run, or Monte Carlo) to `output`,
+    a .png or .svg file; an unknown `kind` or suffix is refused before anything is read.
 
     `topology` is only read for a map, by default the file the result names. Returns the
     warnings for standard error (a topology file edited since the run).
     """
-    from twin.report.plots import plot
+    from twin.report.plots import FORMATS, PLOT_KINDS, plot
     from twin.report.run_view import load_run
 
+    if kind not in PLOT_KINDS:
+        raise InputError.for_parameter(
+            "kind", f"unknown plot kind {kind!r}", f"choose one of {', '.join(PLOT_KINDS)}"
+        )
+    if output.suffix.lower().lstrip(".") not in FORMATS:
+        raise InputError.at(
+            str(output),
+            0,
+            0,
+            f"cannot write a {output.suffix or 'suffix-less'} figure",
+            "name the output file .png or .svg",
+        )
     data = read_results(results)
     if data.get("schema") == DIFF_SCHEMA:
         raise InputError.at(
