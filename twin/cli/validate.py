@@ -64,53 +64,43 @@ def validate_command(
     for r in results:
         for p in r.problems:
             print_problem(err, p)
-    human_console(json_path).print(_summary_table(results))
+    described = [_described(r.model, len(r.problems)) for r in results]
+    human_console(json_path).print(_summary_table(results, [words for _, words in described]))
     report = ValidationReport(
         tuple(
-            FileValidation(
-                r.path, r.kind, _counts(r.model), tuple(p.rendered(flag_of) for p in r.problems)
-            )
-            for r in results
+            FileValidation(r.path, r.kind, counts, tuple(p.rendered(flag_of) for p in r.problems))
+            for r, (counts, _) in zip(results, described, strict=True)
         )
     )
     emit_json(json_path, report.to_dict())
     return EXIT_OK if report.valid else EXIT_BAD_INPUT
 
 
-def _counts(
-    model: Topology | Scenario | State | tuple[Demand, ...] | CandidateSet | None,
-) -> dict[str, int]:
+def _described(
+    model: Topology | Scenario | State | tuple[Demand, ...] | CandidateSet | None, problems: int
+) -> tuple[dict[str, int], str]:
+    """What a file holds: its counts (for --json) and the same in words (for the table)."""
     if isinstance(model, State):
-        return {"down": len(model.down), "resources": len(model.resources)}
+        counts = {"down": len(model.down), "resources": len(model.resources)}
+        return counts, f"as of {model.as_of}: {counts['down']} down, {counts['resources']} units"
     if isinstance(model, CandidateSet):
-        return {"candidates": len(model.candidates)}
+        return {"candidates": len(model.candidates)}, f"{len(model.candidates)} upgrade candidates"
     if isinstance(model, tuple):
-        return {"demands": len(model)}
+        return {"demands": len(model)}, f"{len(model)} demands"
     if isinstance(model, Topology):
-        return {"nodes": len(model.nodes), "links": len(model.links), "srlgs": len(model.srlgs)}
+        counts = {"nodes": len(model.nodes), "links": len(model.links), "srlgs": len(model.srlgs)}
+        return counts, f"{counts['nodes']} nodes, {counts['links']} links, {counts['srlgs']} SRLGs"
     if isinstance(model, Scenario):
-        return {"demands": len(model.demands), "events": len(model.events)}
-    return {}
+        counts = {"demands": len(model.demands), "events": len(model.events)}
+        return counts, f"{counts['demands']} demands, {counts['events']} events"
+    return {}, f"{problems} problem(s)"
 
 
-def _summary_table(results: Sequence[ValidatedFile]) -> Table:
+def _summary_table(results: Sequence[ValidatedFile], contents: Sequence[str]) -> Table:
     table = titled_table("twin validate")
     for column in ("file", "kind", "contents", "verdict"):
         table.add_column(column)
-    for r in results:
-        counts = _counts(r.model)
-        if isinstance(r.model, Topology):
-            contents = f"{counts['nodes']} nodes, {counts['links']} links, {counts['srlgs']} SRLGs"
-        elif isinstance(r.model, Scenario):
-            contents = f"{counts['demands']} demands, {counts['events']} events"
-        elif isinstance(r.model, tuple):
-            contents = f"{counts['demands']} demands"
-        elif isinstance(r.model, State):
-            contents = f"as of {r.model.as_of}: {counts['down']} down, {counts['resources']} units"
-        elif isinstance(r.model, CandidateSet):
-            contents = f"{counts['candidates']} upgrade candidates"
-        else:
-            contents = f"{len(r.problems)} problem(s)"
+    for r, words in zip(results, contents, strict=True):
         verdict = styled("valid", "green") if not r.problems else styled("invalid", "bold red")
-        add_row(table, r.path, r.kind, contents, verdict)
+        add_row(table, r.path, r.kind, words, verdict)
     return table
