@@ -33,9 +33,7 @@ def scenario_paths(paths: Sequence[str | Path]) -> list[Path]:
         elif path.exists():
             found.append(path)
         else:
-            raise InputError(
-                Problem(str(path), 0, 0, "no such file or directory", "give scenario files")
-            )
+            raise InputError.at(str(path), 0, 0, "no such file or directory", "give scenario files")
     return [p for p in found if not _candidates_file(p)]
 
 

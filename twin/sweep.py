@@ -71,14 +71,12 @@ def run_sweep(
     if not grid:
         grid = dict(load_scenario(scenario_path).sweep)
     if not grid:
-        raise InputError(
-            Problem(
-                str(scenario_path),
-                0,
-                0,
-                "nothing to sweep",
-                f"give {option_name('grid')} PATH=V1,V2 or a sweep: block in the scenario",
-            )
+        raise InputError.at(
+            str(scenario_path),
+            0,
+            0,
+            "nothing to sweep",
+            f"give {option_name('grid')} PATH=V1,V2 or a sweep: block in the scenario",
         )
     keys = list(grid)
     variants: list[Variant] = []

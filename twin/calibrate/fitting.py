@@ -16,7 +16,7 @@ from twin.calibrate.fit import LineFit, huber_fit
 from twin.calibrate.flags import DEFAULT_DETOUR_FACTOR, flag_reason
 from twin.calibrate.measurements import Measurements
 from twin.calibrate.pairs import ModelledPair, country_hubs, model_pairs
-from twin.errors import InputError, Problem
+from twin.errors import InputError
 from twin.model import CorridorCalibration, Topology
 from twin.results.calibration import CalibrationPair, CalibrationResult, GroupFit
 
@@ -131,14 +131,12 @@ def _fit_groups(
         members[GLOBAL] = rest if len(rest) >= 2 else list(used)
     for name, pairs in members.items():
         if len(pairs) < 2:
-            raise InputError(
-                Problem(
-                    path,
-                    0,
-                    0,
-                    f"{name}: only {len(pairs)} pair(s) the topology can explain; a fit needs 2",
-                    "measure more pairs between nodes (or hub countries) of this topology",
-                )
+            raise InputError.at(
+                path,
+                0,
+                0,
+                f"{name}: only {len(pairs)} pair(s) the topology can explain; a fit needs 2",
+                "measure more pairs between nodes (or hub countries) of this topology",
             )
         x = [_fibre(p) for p in pairs]
         y = [p.measured.stats_ms[statistic] for p in pairs]

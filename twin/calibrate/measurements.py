@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from twin.errors import InputError, Problem
+from twin.errors import InputError
 
 MeasurementFormat = Literal["node-pairs", "country-pairs"]
 Statistic = Literal["min", "p50", "mean"]
@@ -49,7 +49,7 @@ class Measurements:
 
 
 def _fault(path: str, line: int, message: str, hint: str = "") -> InputError:
-    return InputError(Problem(path, line, 0, message, hint))
+    return InputError.at(path, line, 0, message, hint)
 
 
 def _rows(path: str) -> Iterator[tuple[int, list[str]]]:

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
-from twin.errors import InputError, Problem, option
+from twin.errors import InputError, option
 from twin.loading.yaml_marks import Mark
 
 PROJECT_MARKERS = (".git", "pyproject.toml")
@@ -80,14 +80,12 @@ def resolve_reference(ref: str, naming_file: Path, mark: Mark, key: str) -> Path
         where = "cannot be resolved (a loop of symbolic links?)"
         hint = "check the symbolic links on that path"
     if not inside:
-        raise InputError(
-            Problem(
-                mark.path,
-                mark.line,
-                mark.col,
-                f"{key}: '{ref}' {where}",
-                hint,
-            )
+        raise InputError.at(
+            mark.path,
+            mark.line,
+            mark.col,
+            f"{key}: '{ref}' {where}",
+            hint,
         )
     return candidate
 

@@ -65,29 +65,25 @@ def apply_overrides(raw: MDict, overrides: Mapping[str, object], origin: str) ->
                 matches = [e for e in current if isinstance(e, MDict) and e.get("id") == key]
                 if not matches:
                     ids = [str(e.get("id")) for e in current if isinstance(e, MDict)]
-                    raise InputError(
-                        Problem(
-                            origin,
-                            0,
-                            0,
-                            f"override '{dotted}': no entry with id '{key}'",
-                            did_you_mean(key, ids, "entry"),
-                        )
+                    raise InputError.at(
+                        origin,
+                        0,
+                        0,
+                        f"override '{dotted}': no entry with id '{key}'",
+                        did_you_mean(key, ids, "entry"),
                     )
                 if last:
-                    raise InputError(
-                        Problem(origin, 0, 0, f"override '{dotted}' would replace a whole entry")
+                    raise InputError.at(
+                        origin, 0, 0, f"override '{dotted}' would replace a whole entry"
                     )
                 current = matches[0]
                 continue
             if not isinstance(current, MDict):
-                raise InputError(
-                    Problem(
-                        origin,
-                        0,
-                        0,
-                        f"override '{dotted}': '{'.'.join(keys[:depth])}' is not a mapping",
-                    )
+                raise InputError.at(
+                    origin,
+                    0,
+                    0,
+                    f"override '{dotted}': '{'.'.join(keys[:depth])}' is not a mapping",
                 )
             mark = Mark(origin, 0, 0)
             if last:

@@ -196,36 +196,32 @@ def resolve_raw(path: Path, chain: tuple[Path, ...] = (), via: Mark | None = Non
     if resolved in chain:
         cycle = " -> ".join(_shown(p) for p in (*chain, resolved))
         where = via or Mark(str(path), 1, 1)
-        raise InputError(
-            Problem(
-                where.path,
-                where.line,
-                where.col,
-                f"extends cycle: {cycle}",
-                "remove one extends: link",
-            )
+        raise InputError.at(
+            where.path,
+            where.line,
+            where.col,
+            f"extends cycle: {cycle}",
+            "remove one extends: link",
         )
     if len(chain) > MAX_EXTENDS_DEPTH:
-        raise InputError(Problem(str(path), 1, 1, "extends chain is too deep"))
+        raise InputError.at(str(path), 1, 1, "extends chain is too deep")
     data = load_yaml_with_marks(path)
     parent_ref = data.get("extends")
     if parent_ref is None:
         return data
     mark = data.mark_of("extends")
     if not isinstance(parent_ref, str):
-        raise InputError(
-            Problem(mark.path, mark.line, mark.col, "extends must be a file path (a string)")
+        raise InputError.at(
+            mark.path, mark.line, mark.col, "extends must be a file path (a string)"
         )
     parent_path = resolve_reference(parent_ref, path, mark, "extends")
     if not parent_path.is_file():
-        raise InputError(
-            Problem(
-                mark.path,
-                mark.line,
-                mark.col,
-                f"extends: file '{parent_ref}' not found (looked for {parent_path})",
-                "the path is relative to this file",
-            )
+        raise InputError.at(
+            mark.path,
+            mark.line,
+            mark.col,
+            f"extends: file '{parent_ref}' not found (looked for {parent_path})",
+            "the path is relative to this file",
         )
     parent = resolve_raw(parent_path, (*chain, resolved), mark)
     return _merge(parent, data)

@@ -302,7 +302,7 @@ def load_yaml_with_marks(path: str | Path) -> MDict:
     """
     data = _parse(path, build=True)
     if not isinstance(data, MDict):  # _refuse_foreign lets only mappings through
-        raise InputError(Problem(str(path), 1, 1, "the top level must be a mapping (key: value)"))
+        raise InputError.at(str(path), 1, 1, "the top level must be a mapping (key: value)")
     return data
 
 
@@ -332,7 +332,7 @@ def _parse(path: str | Path, build: bool) -> Any:
     except yaml.YAMLError as exc:
         raise InputError(_problem_from_yaml_error(name, exc)) from exc
     except RecursionError as exc:
-        raise InputError(Problem(name, 1, 1, "YAML nesting is too deep")) from exc
+        raise InputError.at(name, 1, 1, "YAML nesting is too deep") from exc
     finally:
         loader.dispose()
 
@@ -340,7 +340,7 @@ def _parse(path: str | Path, build: bool) -> Any:
 def _compose(name: str, loader: Any, build: bool) -> Any:
     node = loader.get_single_node()
     if node is None:
-        raise InputError(Problem(name, 1, 1, "file is empty", "a topology needs nodes: and links:"))
+        raise InputError.at(name, 1, 1, "file is empty", "a topology needs nodes: and links:")
     _refuse_foreign(name, node)
     if build:
         return _Builder(name, loader).build(node)
@@ -355,19 +355,15 @@ def _read_text(name: str, file_path: Path) -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(
-            Problem(name, line, 1, "file is not UTF-8 text", "save it as UTF-8")
-        ) from exc
+        raise InputError.at(name, line, 1, "file is not UTF-8 text", "save it as UTF-8") from exc
     if "\x00" in text:
         at = text.index("\x00")
-        raise InputError(
-            Problem(
-                name,
-                text.count("\n", 0, at) + 1,
-                at - (text.rfind("\n", 0, at) + 1) + 1,
-                "file contains NUL bytes: not a YAML text file",
-                "is this a binary file, or saved as UTF-16? save it as UTF-8 text",
-            )
+        raise InputError.at(
+            name,
+            text.count("\n", 0, at) + 1,
+            at - (text.rfind("\n", 0, at) + 1) + 1,
+            "file contains NUL bytes: not a YAML text file",
+            "is this a binary file, or saved as UTF-16? save it as UTF-8 text",
         )
     return text
 
@@ -377,29 +373,23 @@ def _read_bounded(name: str, file_path: Path) -> bytes:
     try:
         size = file_path.stat().st_size
     except OSError as exc:
-        raise InputError(
-            Problem(name, 0, 0, f"cannot read file: {exc.strerror}", "check the path")
+        raise InputError.at(
+            name, 0, 0, f"cannot read file: {exc.strerror}", "check the path"
         ) from exc
     if file_path.is_dir():
-        raise InputError(Problem(name, 0, 0, "is a directory, not a YAML file"))
+        raise InputError.at(name, 0, 0, "is a directory, not a YAML file")
     if not file_path.is_file():
         # A device or pipe reports size 0 and may never end (/dev/zero): refuse, don't read.
-        raise InputError(
-            Problem(name, 0, 0, "is not a regular file", "give the path of a YAML file")
-        )
+        raise InputError.at(name, 0, 0, "is not a regular file", "give the path of a YAML file")
     too_big = "split it (e.g. with extends:) or check that it is the right file"
     if size > MAX_FILE_BYTES:
-        raise InputError(
-            Problem(
-                name, 1, 1, f"file is {size} bytes, over the {MAX_FILE_BYTES} byte limit", too_big
-            )
+        raise InputError.at(
+            name, 1, 1, f"file is {size} bytes, over the {MAX_FILE_BYTES} byte limit", too_big
         )
     with file_path.open("rb") as handle:  # bounded: the file may grow after stat()
         raw = handle.read(MAX_FILE_BYTES + 1)
     if len(raw) > MAX_FILE_BYTES:
-        raise InputError(
-            Problem(name, 1, 1, f"file is over the {MAX_FILE_BYTES} byte limit", too_big)
-        )
+        raise InputError.at(name, 1, 1, f"file is over the {MAX_FILE_BYTES} byte limit", too_big)
     return raw
 
 
@@ -408,25 +398,21 @@ def _refuse_foreign(name: str, node: yaml.Node) -> None:
     line, col = node.start_mark.line + 1, node.start_mark.column + 1
     if not isinstance(node, yaml.MappingNode):
         shape = "a list" if isinstance(node, yaml.SequenceNode) else "a single text value"
-        raise InputError(
-            Problem(
-                name,
-                line,
-                col,
-                "not a topology, scenario or demands file: the top level must be a mapping "
-                f"(key: value), not {shape}",
-                "check that this is the right file; a topology starts with e.g. 'name: my-network'",
-            )
+        raise InputError.at(
+            name,
+            line,
+            col,
+            "not a topology, scenario or demands file: the top level must be a mapping "
+            f"(key: value), not {shape}",
+            "check that this is the right file; a topology starts with e.g. 'name: my-network'",
         )
     keys = {k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
     if not keys & TWIN_KEYS:
-        raise InputError(
-            Problem(
-                name,
-                line,
-                col,
-                "not a topology, scenario or demands file: none of its top-level keys is one "
-                f"of {', '.join(sorted(TWIN_KEYS))}",
-                "check that this is the right file (see docs/file-formats.md)",
-            )
+        raise InputError.at(
+            name,
+            line,
+            col,
+            "not a topology, scenario or demands file: none of its top-level keys is one "
+            f"of {', '.join(sorted(TWIN_KEYS))}",
+            "check that this is the right file (see docs/file-formats.md)",
         )
