@@ -171,13 +171,11 @@ def select_demands(
         if value is not None
     ]
     if len(given) > 1:
-        raise InputError(
-            Problem.for_parameter(
-                given[1],
-                f"{', '.join(map(option, given))}: give only one source of demands",
-                "to combine them, write them into one demands file and give "
-                f"{option('demands_file')} FILE",
-            )
+        raise InputError.for_parameter(
+            given[1],
+            f"{', '.join(map(option, given))}: give only one source of demands",
+            "to combine them, write them into one demands file and give "
+            f"{option('demands_file')} FILE",
         )
     if specs:
         return parse_demand_specs(specs, topology)

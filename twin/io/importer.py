@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from twin.errors import InputError, Problem, option
+from twin.errors import InputError, option
 from twin.geo import DEFAULT_ROUTE_FACTOR, geodesic_km
 from twin.io.countries import country_code
 from twin.io.planar import check_planar_scale, place_on_globe, planar_distance_km
@@ -854,14 +854,12 @@ def _key(value: Any, ids: dict[Any, str]) -> Any:
 def check_route_factor(route_factor: float) -> None:
     """Refuse a route factor the written file could not hold, before any work is done."""
     if not (math.isfinite(route_factor) and MIN_ROUTE_FACTOR <= route_factor <= MAX_ROUTE_FACTOR):
-        raise InputError(
-            Problem.for_parameter(
-                "route_factor",
-                f"route factor {route_factor:g} is out of range: fibre follows roads and "
-                "railways, so it is never shorter than the geodesic",
-                f"give a value from {MIN_ROUTE_FACTOR:g} to {MAX_ROUTE_FACTOR:g} "
-                f"(default {DEFAULT_ROUTE_FACTOR:g}: median conduit / great-circle ratio)",
-            )
+        raise InputError.for_parameter(
+            "route_factor",
+            f"route factor {route_factor:g} is out of range: fibre follows roads and "
+            "railways, so it is never shorter than the geodesic",
+            f"give a value from {MIN_ROUTE_FACTOR:g} to {MAX_ROUTE_FACTOR:g} "
+            f"(default {DEFAULT_ROUTE_FACTOR:g}: median conduit / great-circle ratio)",
         )
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from twin.errors import InputError, Problem, option
+from twin.errors import InputError, option
 from twin.geo import destination
 
 MIN_PLANAR_SCALE_KM, MAX_PLANAR_SCALE_KM = 1e-6, 1e4
@@ -31,13 +31,11 @@ PLANAR_CENTRE = (0.0, 0.0)  # (lat, lon) the drawing is centred on
 def check_planar_scale(scale_km: float) -> None:
     """Refuse a scale that is not a physical km-per-unit figure, before any work is done."""
     if not (math.isfinite(scale_km) and MIN_PLANAR_SCALE_KM <= scale_km <= MAX_PLANAR_SCALE_KM):
-        raise InputError(
-            Problem.for_parameter(
-                "planar_scale_km",
-                f"planar scale {scale_km:g} km per coordinate unit is out of range",
-                f"give the km one coordinate unit stands for, from {MIN_PLANAR_SCALE_KM:g} to "
-                f"{MAX_PLANAR_SCALE_KM:g}",
-            )
+        raise InputError.for_parameter(
+            "planar_scale_km",
+            f"planar scale {scale_km:g} km per coordinate unit is out of range",
+            f"give the km one coordinate unit stands for, from {MIN_PLANAR_SCALE_KM:g} to "
+            f"{MAX_PLANAR_SCALE_KM:g}",
         )
 
 
