@@ -34,20 +34,16 @@ def write_chunks_atomic(path: str | Path, chunks: Iterable[str]) -> None:
 
 def _write_or_refuse(target: Path, data: Iterable[bytes]) -> None:
     if target.is_dir():
-        raise InputError.at(
+        raise InputError.about(
             str(target),
-            0,
-            0,
             "is a directory; an output needs a file name",
             f"e.g. {target / 'results.json'}",
         )
     try:
         _write(target, data)
     except OSError as exc:
-        raise InputError.at(
+        raise InputError.about(
             str(target),
-            0,
-            0,
             f"cannot write the output: {exc.strerror or exc}",
             "check that the folder exists or can be created, and that you may write there",
         ) from exc

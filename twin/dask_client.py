@@ -45,12 +45,8 @@ def finished_within(future: Any, timeout_s: float) -> bool:
     try:
         from distributed import wait
     except ModuleNotFoundError:  # pragma: no cover - a future exists only with distributed
-        raise InputError.at(
-            "scheduler",
-            0,
-            0,
-            "Dask distributed is not installed",
-            "pip install 'silkroad-twin[dask]'",
+        raise InputError.about(
+            "scheduler", "Dask distributed is not installed", "pip install 'silkroad-twin[dask]'"
         ) from None
     try:
         wait([future], timeout=timeout_s)  # type: ignore[no-untyped-call]

@@ -91,6 +91,11 @@ class InputError(TwinError):
         return cls(Problem(path, line, col, message, hint))
 
     @classmethod
+    def about(cls, subject: str, message: str, hint: str = "") -> InputError:
+        """A problem with a file (or an option) as a whole, at no line: `subject: message`."""
+        return cls(Problem(subject, 0, 0, message, hint))
+
+    @classmethod
     def for_parameter(cls, parameter: str, message: str, hint: str = "") -> InputError:
         """A bad argument `parameter` (its Python name): shown as `parameter: message`."""
         return cls(Problem.for_parameter(parameter, message, hint))

@@ -33,7 +33,7 @@ def scenario_paths(paths: Sequence[str | Path]) -> list[Path]:
         elif path.exists():
             found.append(path)
         else:
-            raise InputError.at(str(path), 0, 0, "no such file or directory", "give scenario files")
+            raise InputError.about(str(path), "no such file or directory", "give scenario files")
     return [p for p in found if not _candidates_file(p)]
 
 
@@ -52,19 +52,15 @@ def require_assertions(given: Sequence[str | Path], loaded: Sequence[Scenario]) 
     """
     where = ", ".join(str(p) for p in given or [DEFAULT_SCENARIOS])
     if not loaded:
-        raise InputError.at(
+        raise InputError.about(
             where,
-            0,
-            0,
             "no scenario files (*.yaml, *.yml) found: there is nothing to check",
             "give scenario files or a directory holding them (at least one is needed)",
         )
     if not any(s.checks for s in loaded):
         names = ", ".join(s.source_path for s in loaded)
-        raise InputError.at(
+        raise InputError.about(
             where,
-            0,
-            0,
             f"none of the {len(loaded)} scenario(s) declares a check ({names}): "
             "there is nothing to check",
             "add a checks: block (at least one assertion), see docs/file-formats.md",

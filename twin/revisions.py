@@ -39,13 +39,11 @@ def _git(args: list[str], cwd: Path) -> bytes:
             ["git", *args], cwd=cwd, capture_output=True, check=False, timeout=60
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise InputError.at("git", 0, 0, f"cannot run git: {exc}") from exc
+        raise InputError.about("git", f"cannot run git: {exc}") from exc
     if completed.returncode != 0:
         message = completed.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise InputError.at(
+        raise InputError.about(
             f"{args[-1]}",
-            0,
-            0,
             f"git cannot read it: {message[-1] if message else 'unknown error'}",
             "give REV:PATH with a revision that exists (e.g. main, HEAD~1, a tag) and a "
             "path relative to the repository root",
@@ -59,10 +57,8 @@ def _repo_root(start: Path, spec: str) -> Path:
     try:
         return Path(_git(["rev-parse", "--show-toplevel"], start).decode().strip())
     except InputError as exc:
-        raise InputError.at(
+        raise InputError.about(
             spec,
-            0,
-            0,
             f"not a git repository: {spec} names a file at a git revision (REV:PATH), "
             f"which needs a git repository, and {start} is not inside one",
             "run twin from inside the repository, or give a plain file path",

@@ -71,10 +71,8 @@ def run_sweep(
     if not grid:
         grid = dict(load_scenario(scenario_path).sweep)
     if not grid:
-        raise InputError.at(
+        raise InputError.about(
             str(scenario_path),
-            0,
-            0,
             "nothing to sweep",
             f"give {option_name('grid')} PATH=V1,V2 or a sweep: block in the scenario",
         )

@@ -203,10 +203,8 @@ def select_demands(
         # An imported or new network rarely has the corridor's city ids: say so rather than
         # print an empty table and exit 0, which a CI job would read as "nothing wrong".
         pairs = ", ".join(f"{a}:{b}" for _, a, b in STANDARD_PAIRS)
-        raise InputError.at(
+        raise InputError.about(
             topology.name,
-            0,
-            0,
             f"no demands to analyse: the topology has none of the standard pairs ({pairs})",
             f"name some with {option('specs')} A:B, or give {option('demands_file')} FILE, "
             f"{option('scenario')} FILE or {option('gravity_gbps')} GBPS",

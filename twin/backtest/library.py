@@ -55,13 +55,13 @@ def incident_files(path: Path) -> list[Path]:
     if path.is_dir():
         files = sorted(p for p in path.glob("*.yaml") if p.is_file())
         if not files:
-            raise InputError.at(
-                str(path), 0, 0, "no incident scenarios (*.yaml) in this directory", ""
+            raise InputError.about(
+                str(path), "no incident scenarios (*.yaml) in this directory", ""
             )
         return files
     if not path.is_file():
-        raise InputError.at(
-            str(path), 0, 0, "no such file or directory", "default: scenarios/incidents"
+        raise InputError.about(
+            str(path), "no such file or directory", "default: scenarios/incidents"
         )
     return [path]
 

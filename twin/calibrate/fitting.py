@@ -131,10 +131,8 @@ def _fit_groups(
         members[GLOBAL] = rest if len(rest) >= 2 else list(used)
     for name, pairs in members.items():
         if len(pairs) < 2:
-            raise InputError.at(
+            raise InputError.about(
                 path,
-                0,
-                0,
                 f"{name}: only {len(pairs)} pair(s) the topology can explain; a fit needs 2",
                 "measure more pairs between nodes (or hub countries) of this topology",
             )

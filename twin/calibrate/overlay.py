@@ -72,10 +72,8 @@ def write_overlay(result: CalibrationResult, topology_path: Path, out: Path, dat
     from twin.loading import load_topology
 
     if out.resolve() == topology_path.resolve():
-        raise InputError.at(
+        raise InputError.about(
             str(out),
-            0,
-            0,
             "the overlay would overwrite the topology it extends",
             "write the overlay to a new file, e.g. NAME-calibrated.yaml beside the topology",
         )

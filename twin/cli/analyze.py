@@ -158,10 +158,8 @@ def _refuse_contingency_only(**given: bool) -> None:
     for name, value in given.items():
         if value:
             option = flag_of(name)
-            raise InputError.at(
+            raise InputError.about(
                 option,
-                0,
-                0,
                 f"{option} applies to contingency analysis only",
                 "add --contingency n-1 (or n-2, srlg), or use `twin contingency`",
             )

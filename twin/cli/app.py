@@ -207,10 +207,8 @@ def human_console(*outputs: str | Path | None) -> Console:
     global _messages_on_stderr
     on_stdout = sum(is_stdout(p) for p in outputs)
     if on_stdout > 1:
-        raise InputError.at(
+        raise InputError.about(
             STDOUT,
-            0,
-            0,
             "more than one output was given as '-' (standard output)",
             "send one of them to standard output and write the others to files",
         )

@@ -33,16 +33,12 @@ def _today() -> str:
 
 def _check_options(statistic: str, detour_factor: float) -> None:
     if statistic not in ("mean", "p50", "min"):
-        raise InputError.at(
-            "--stat", 0, 0, f"unknown statistic {statistic!r}", "use mean, p50 or min"
-        )
+        raise InputError.about("--stat", f"unknown statistic {statistic!r}", "use mean, p50 or min")
     if not (
         math.isfinite(detour_factor) and MIN_DETOUR_FACTOR <= detour_factor <= MAX_DETOUR_FACTOR
     ):
-        raise InputError.at(
+        raise InputError.about(
             "--detour-factor",
-            0,
-            0,
             f"--detour-factor must lie between {MIN_DETOUR_FACTOR:g} and {MAX_DETOUR_FACTOR:g}",
             "3 flags pairs measured at more than 3 × the modelled fibre RTT (the default)",
         )
@@ -58,15 +54,13 @@ def _corridors(values: list[str] | None) -> list[Corridor]:
         countries = tuple(c.strip().upper() for c in codes.split(",") if c.strip())
         ok = bool(sep) and _ID.match(name) is not None and countries
         if not ok or not all(len(c) == 2 and c.isalpha() and c.isascii() for c in countries):
-            raise InputError.at(
+            raise InputError.about(
                 "--corridor",
-                0,
-                0,
                 f"cannot read corridor {value!r}",
                 "write NAME=CC,CC,... with a lower-case name and ISO codes, e.g. west=DE,TR,GE,AZ",
             )
         if any(c.name == name for c in out):
-            raise InputError.at("--corridor", 0, 0, f"corridor {name!r} given twice")
+            raise InputError.about("--corridor", f"corridor {name!r} given twice")
         out.append(Corridor(name, countries))
     return out
 
@@ -145,12 +139,8 @@ def calibrate_command(
     _check_options(statistic, detour_factor)
     corridors = _corridors(corridor)
     if only_corridors and not corridors:
-        raise InputError.at(
-            "--only-corridors",
-            0,
-            0,
-            "needs at least one --corridor",
-            "e.g. --corridor west=DE,TR,GE,AZ",
+        raise InputError.about(
+            "--only-corridors", "needs at least one --corridor", "e.g. --corridor west=DE,TR,GE,AZ"
         )
     console = human_console(json_path)
     topo = load_topology(topology)

@@ -64,8 +64,8 @@ def diff_command(
     from twin.report.terminal_diff import print_diff
 
     if fail_on not in (None, "regression"):
-        raise InputError.at(
-            "--fail-on", 0, 0, f"unknown value {fail_on!r}", "the only value is 'regression'"
+        raise InputError.about(
+            "--fail-on", f"unknown value {fail_on!r}", "the only value is 'regression'"
         )
     console = human_console(markdown, json_path)
     result = diff(

@@ -100,10 +100,8 @@ def _demands_text(source: str, demands: list[dict[str, Any]], unit: str) -> str:
     from twin.io import render_yaml
 
     if not demands:
-        raise InputError.at(
+        raise InputError.about(
             "--demands-out",
-            0,
-            0,
             f"{source} has no demands to write",
             "leave out --demands-out, or use `twin contingency --gravity GBPS` for demands",
         )
@@ -121,10 +119,8 @@ def _check_demands(text: str, topology: Topology, source: str) -> None:
         try:
             load_demands_file(path, topology)
         except InputError as exc:
-            raise InputError.at(
+            raise InputError.about(
                 source,
-                0,
-                0,
                 "the imported demands do not read back: "
                 + "; ".join(p.message for p in exc.problems),
                 "this is a bug of twin import; please report it with the source",
@@ -152,8 +148,8 @@ def export_command(
     from twin.loading import load_topology
 
     if format_ not in EXPORTERS:
-        raise InputError.at(
-            "--format", 0, 0, f"unknown format {format_!r}", f"use {', '.join(EXPORTERS)}"
+        raise InputError.about(
+            "--format", f"unknown format {format_!r}", f"use {', '.join(EXPORTERS)}"
         )
     emit_text(output, EXPORTERS[format_](load_topology(topology)))  # says what it wrote
     return EXIT_OK

@@ -24,7 +24,7 @@ from twin.option_values import WORKERS_HELP
 
 def _check_top(top: int) -> None:
     if not 1 <= top <= 10_000:
-        raise InputError.at("--top", 0, 0, f"--top {top} is out of range", "give 1 to 10000 rows")
+        raise InputError.about("--top", f"--top {top} is out of range", "give 1 to 10000 rows")
 
 
 @app.command("rank")
@@ -115,7 +115,7 @@ def rank_command(
         loaded = load_scenario(scenario)
         if demand is not None and demand not in {d.id for d in loaded.demands}:
             known = ", ".join(d.id for d in loaded.demands)
-            raise InputError.at("--demand", 0, 0, f"no demand {demand!r}", f"choose among {known}")
+            raise InputError.about("--demand", f"no demand {demand!r}", f"choose among {known}")
         console = human_console(json_path, html_path)
         if candidates is not None:
             candidate_set = load_candidates(candidates, loaded)
@@ -136,7 +136,7 @@ def rank_command(
             partial = upgrades.partial
         else:
             if budget is not None:
-                raise InputError.at("--budget", 0, 0, "--budget needs --candidates")
+                raise InputError.about("--budget", "--budget needs --candidates")
             ranking = rank_importance(
                 loaded,
                 replications=replications,

@@ -81,8 +81,8 @@ def report_command(
     from twin.report.from_results import write_report
 
     if colour_by not in ("downtime", "utilisation"):
-        raise InputError.at(
-            "--colour-by", 0, 0, f"unknown colouring {colour_by!r}", "use downtime or utilisation"
+        raise InputError.about(
+            "--colour-by", f"unknown colouring {colour_by!r}", "use downtime or utilisation"
         )
     written = write_report(
         results,

@@ -322,8 +322,8 @@ def _write_snapshot(path: Path, loaded: Scenario, result: SimulationResult, at_h
     start = calendar_start(loaded)
     assert start is not None  # checked by twin.run_plan.snapshot_time before the run
     if result.horizon_h < at_h:
-        raise InputError.at(
-            "--at", 0, 0, "the run was interrupted before --at: no state to write there"
+        raise InputError.about(
+            "--at", "the run was interrupted before --at: no state to write there"
         )
     state = state_at(loaded, result, at_h)
     topology_ref = os.path.relpath(Path(loaded.topology_path).resolve(), path.resolve().parent)

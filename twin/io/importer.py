@@ -150,7 +150,7 @@ def _unique(base: str, taken: set[str], limit: int) -> str:
 
 
 def _fail(source: str, message: str, hint: str) -> InputError:
-    return InputError.at(source, 0, 0, message, hint)
+    return InputError.about(source, message, hint)
 
 
 def _number(value: Any, source: str, where: str, what: str) -> float | None:
@@ -889,7 +889,7 @@ def load_source(
     else:
         path = Path(source)
         if not path.is_file():
-            raise InputError.at(source, 0, 0, "no such file", "give topohub:KEY or a file")
+            raise InputError.about(source, "no such file", "give topohub:KEY or a file")
         if path.suffix.lower() == ".graphml":
             data = _graphml_data(path, source)
         else:
@@ -902,17 +902,15 @@ def _topohub_data(source: str) -> dict[str, Any]:
     try:
         import topohub
     except ImportError as exc:
-        raise InputError.at(
-            source, 0, 0, "topohub is not installed", "pip install 'silkroad-twin[import]'"
+        raise InputError.about(
+            source, "topohub is not installed", "pip install 'silkroad-twin[import]'"
         ) from exc
     key = source.split(":", 1)[1]
     try:
         data: dict[str, Any] = topohub.get(key)
     except (KeyError, FileNotFoundError, OSError) as exc:
-        raise InputError.at(
+        raise InputError.about(
             source,
-            0,
-            0,
             f"topohub has no topology '{key}'",
             "keys look like topozoo/Abilene, sndlib/germany50, backbone/eurasia",
         ) from exc
@@ -926,10 +924,8 @@ def _graphml_data(path: Path, source: str) -> dict[str, Any]:
     try:
         graph = nx.read_graphml(path, force_multigraph=True)
     except Exception as exc:  # networkx raises many parser errors
-        raise InputError.at(
+        raise InputError.about(
             source,
-            0,
-            0,
             f"cannot read GraphML: {exc}",
             "give a GraphML file as Topology Zoo, Gephi, yEd or `twin export` write it",
         ) from exc
@@ -948,26 +944,20 @@ def _json_data(path: Path, source: str) -> dict[str, Any]:
             parse_constant=_refuse_constant,
         )
     except _NonFinite as exc:
-        raise InputError.at(
+        raise InputError.about(
             source,
-            0,
-            0,
             f"the JSON holds the non-finite number {exc}",
             "JSON has no infinity or NaN; give a finite number or leave the field out",
         ) from exc
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError.at(
+        raise InputError.about(
             source,
-            0,
-            0,
             f"not JSON node-link data: {exc}",
             "give a .graphml file or NetworkX node-link JSON",
         ) from exc
     if not isinstance(data, dict):
-        raise InputError.at(
+        raise InputError.about(
             source,
-            0,
-            0,
             "not node-link data: top level is not an object",
             'node-link JSON looks like {"nodes": [...], "edges": [...]}',
         )

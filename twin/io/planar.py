@@ -57,10 +57,8 @@ def place_on_globe(
     radius_km = max(math.hypot(x - cx, y - cy) for x, y in xy.values()) * scale_km
     if radius_km > MAX_PLANAR_RADIUS_KM:
         largest = MAX_PLANAR_RADIUS_KM / (radius_km / scale_km)
-        raise InputError.at(
+        raise InputError.about(
             source,
-            0,
-            0,
             f"at {scale_km:g} km per unit the drawing reaches {radius_km:,.0f} km from its "
             f"centre, more than the {MAX_PLANAR_RADIUS_KM:,.0f} km a planar map can be laid "
             "on the globe without distorting its lengths",

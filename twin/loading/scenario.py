@@ -65,25 +65,20 @@ def apply_overrides(raw: MDict, overrides: Mapping[str, object], origin: str) ->
                 matches = [e for e in current if isinstance(e, MDict) and e.get("id") == key]
                 if not matches:
                     ids = [str(e.get("id")) for e in current if isinstance(e, MDict)]
-                    raise InputError.at(
+                    raise InputError.about(
                         origin,
-                        0,
-                        0,
                         f"override '{dotted}': no entry with id '{key}'",
                         did_you_mean(key, ids, "entry"),
                     )
                 if last:
-                    raise InputError.at(
-                        origin, 0, 0, f"override '{dotted}' would replace a whole entry"
+                    raise InputError.about(
+                        origin, f"override '{dotted}' would replace a whole entry"
                     )
                 current = matches[0]
                 continue
             if not isinstance(current, MDict):
-                raise InputError.at(
-                    origin,
-                    0,
-                    0,
-                    f"override '{dotted}': '{'.'.join(keys[:depth])}' is not a mapping",
+                raise InputError.about(
+                    origin, f"override '{dotted}': '{'.'.join(keys[:depth])}' is not a mapping"
                 )
             mark = Mark(origin, 0, 0)
             if last:

@@ -373,14 +373,12 @@ def _read_bounded(name: str, file_path: Path) -> bytes:
     try:
         size = file_path.stat().st_size
     except OSError as exc:
-        raise InputError.at(
-            name, 0, 0, f"cannot read file: {exc.strerror}", "check the path"
-        ) from exc
+        raise InputError.about(name, f"cannot read file: {exc.strerror}", "check the path") from exc
     if file_path.is_dir():
-        raise InputError.at(name, 0, 0, "is a directory, not a YAML file")
+        raise InputError.about(name, "is a directory, not a YAML file")
     if not file_path.is_file():
         # A device or pipe reports size 0 and may never end (/dev/zero): refuse, don't read.
-        raise InputError.at(name, 0, 0, "is not a regular file", "give the path of a YAML file")
+        raise InputError.about(name, "is not a regular file", "give the path of a YAML file")
     too_big = "split it (e.g. with extends:) or check that it is the right file"
     if size > MAX_FILE_BYTES:
         raise InputError.at(

@@ -56,15 +56,11 @@ def read_results(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text("utf-8")
     except FileNotFoundError:
-        raise InputError.at(
-            str(path),
-            0,
-            0,
-            "no such results file",
-            "write one with `twin run SCENARIO --json FILE`",
+        raise InputError.about(
+            str(path), "no such results file", "write one with `twin run SCENARIO --json FILE`"
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError.at(str(path), 0, 0, f"cannot read results: {exc}") from None
+        raise InputError.about(str(path), f"cannot read results: {exc}") from None
     try:
         data = loads_bounded(text, str(path), _HINT)
     except json.JSONDecodeError as exc:
@@ -144,10 +140,8 @@ def _check_same_topology(
     """
     recorded_name = str(data.get("topology", "") or "")
     if recorded_name and topology.name != recorded_name:
-        raise InputError.at(
+        raise InputError.about(
             str(given),
-            0,
-            0,
             f"topology {topology.name!r} is not the one {results_path} was computed on "
             f"({recorded_name!r})",
             "pass the topology the results name, or omit --topology to use the recorded one",
@@ -372,10 +366,8 @@ def plot_results(
             "kind", f"unknown plot kind {kind!r}", f"choose one of {', '.join(PLOT_KINDS)}"
         )
     if output.suffix.lower().lstrip(".") not in FORMATS:
-        raise InputError.at(
+        raise InputError.about(
             str(output),
-            0,
-            0,
             f"cannot write a {output.suffix or 'suffix-less'} figure",
             "name the output file .png or .svg",
         )

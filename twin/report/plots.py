@@ -377,7 +377,7 @@ def plot_bytes(
             "fmt", f"cannot write a .{fmt} figure", "name the output file .png or .svg"
         )
     if kind == "map" and topology is None:
-        raise InputError.at("--kind", 0, 0, "a map needs the topology", "pass --topology FILE")
+        raise InputError.about("--kind", "a map needs the topology", "pass --topology FILE")
     if kind == "restoration":
         if not isinstance(result, MonteCarloResult) or not any(
             d.outlook is not None for d in result.demands
