@@ -116,7 +116,7 @@ def problems_from_validation(
                 hint = "use an ISO 3166 alpha-2 code such as 'AZ', or 'GE/AZ' for a border point"
             elif kind in _RANGE_ERRORS:
                 hint = _field_description(model, loc_key)
-        problems.append(Problem(mark.path, mark.line, mark.col, message, hint))
+        problems.append(mark.problem(message, hint))
     return problems
 
 

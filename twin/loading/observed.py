@@ -181,4 +181,4 @@ def _uncut(mark: Mark, obs_id: str, element: str) -> Problem:
 
 
 def _problem(mark: Mark, message: str, hint: str) -> Problem:
-    return Problem(mark.path, mark.line, mark.col, message, hint)
+    return mark.problem(message, hint)

@@ -80,13 +80,7 @@ def resolve_reference(ref: str, naming_file: Path, mark: Mark, key: str) -> Path
         where = "cannot be resolved (a loop of symbolic links?)"
         hint = "check the symbolic links on that path"
     if not inside:
-        raise InputError.at(
-            mark.path,
-            mark.line,
-            mark.col,
-            f"{key}: '{ref}' {where}",
-            hint,
-        )
+        raise InputError(mark.problem(f"{key}: '{ref}' {where}", hint))
     return candidate
 
 

@@ -52,7 +52,7 @@ def raw_reference_problems(raw: MDict) -> list[Problem]:
 
     def report(entry: MDict, key: str, message: str, hint: str) -> None:
         mark = entry.mark_of(key)
-        problems.append(Problem(mark.path, mark.line, mark.col, message, hint))
+        problems.append(mark.problem(message, hint))
 
     for link in _entries(raw, "links"):
         link_id: Any = link.get("id", "?")

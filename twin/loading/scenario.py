@@ -93,7 +93,7 @@ def _duration(value: Any, mark: Mark, what: str, problems: list[Problem]) -> flo
     try:
         return parse_duration_h(value)
     except UnitError as exc:
-        problems.append(Problem(mark.path, mark.line, mark.col, f"{what}: {exc}"))
+        problems.append(mark.problem(f"{what}: {exc}"))
         return None
 
 

@@ -196,13 +196,7 @@ def resolve_raw(path: Path, chain: tuple[Path, ...] = (), via: Mark | None = Non
     if resolved in chain:
         cycle = " -> ".join(_shown(p) for p in (*chain, resolved))
         where = via or Mark(str(path), 1, 1)
-        raise InputError.at(
-            where.path,
-            where.line,
-            where.col,
-            f"extends cycle: {cycle}",
-            "remove one extends: link",
-        )
+        raise InputError(where.problem(f"extends cycle: {cycle}", "remove one extends: link"))
     if len(chain) > MAX_EXTENDS_DEPTH:
         raise InputError.at(str(path), 1, 1, "extends chain is too deep")
     data = load_yaml_with_marks(path)
@@ -211,17 +205,14 @@ def resolve_raw(path: Path, chain: tuple[Path, ...] = (), via: Mark | None = Non
         return data
     mark = data.mark_of("extends")
     if not isinstance(parent_ref, str):
-        raise InputError.at(
-            mark.path, mark.line, mark.col, "extends must be a file path (a string)"
-        )
+        raise InputError(mark.problem("extends must be a file path (a string)"))
     parent_path = resolve_reference(parent_ref, path, mark, "extends")
     if not parent_path.is_file():
-        raise InputError.at(
-            mark.path,
-            mark.line,
-            mark.col,
-            f"extends: file '{parent_ref}' not found (looked for {parent_path})",
-            "the path is relative to this file",
+        raise InputError(
+            mark.problem(
+                f"extends: file '{parent_ref}' not found (looked for {parent_path})",
+                "the path is relative to this file",
+            )
         )
     parent = resolve_raw(parent_path, (*chain, resolved), mark)
     return _merge(parent, data)
@@ -489,10 +480,7 @@ def _check_hubs(spec: Any, raw: MDict, problems: list[Problem]) -> None:
         if "/" in n.country:
             mark = _entry_mark(raw, "nodes", i, "hub")
             problems.append(
-                Problem(
-                    mark.path,
-                    mark.line,
-                    mark.col,
+                mark.problem(
                     f"node {n.id} is marked hub but stands on a border ({n.country})",
                     "mark a node of one country as its hub",
                 )
@@ -501,10 +489,7 @@ def _check_hubs(spec: Any, raw: MDict, problems: list[Problem]) -> None:
             mark = _entry_mark(raw, "nodes", i, "hub")
             other = spec.nodes[first[n.country]].id
             problems.append(
-                Problem(
-                    mark.path,
-                    mark.line,
-                    mark.col,
+                mark.problem(
                     f"node {n.id} is a second hub of {n.country} (node {other} is one already)",
                     "keep hub: true on one node per country",
                 )
