@@ -126,48 +126,59 @@ class ReplacementPaths:
         dist_t, pred_t = dijkstra(self._backward, indices=destination, return_predecessors=True)
         return dist_s, pred_s, dist_t, pred_t
 
-    def _rivals(self, dist: np.ndarray, toward: bool) -> np.ndarray:
-        """Nodes with two or more tight tree arcs: a rival path of equal cost.
+    def _rivals(self, dist: np.ndarray) -> np.ndarray:
+        """Nodes with two or more tight arcs toward the destination's tree root: a rival way
+        to the destination of equal cost.
 
-        Away from the root (`toward` False) the arcs counted enter the node; toward the root
-        (the destination's tree) they leave it. Either way a rival is any arc within `TIE_REL`
-        of tight, since two float sums of one exact tie can differ in their last bit.
+        The destination's tree sums costs backward, not in the search's order, so its ties
+        cannot be broken by the tie rule bit for bit: they are refused instead. A rival is any
+        arc within `TIE_REL` of tight, since two float sums of one exact tie can differ in
+        their last bit.
         """
         tail, head, cost = self._pair_tail, self._pair_head, self._pair_cost
-        near, far = (head, tail) if toward else (tail, head)
         with np.errstate(invalid="ignore"):
             # Within TIE_REL both ways: scipy's sums and the search's can round an exact tie
             # one ulp apart (seen: 4.897388045699269 against ...2696), and a tie missed here
             # is a path the search would break differently. A near tie only sends the
             # demand back to the search, so erring wide costs speed, never correctness.
-            gap = np.abs(dist[near] + cost - dist[far])
-            tight = gap <= TIE_REL * np.maximum(1.0, dist[far])
-        counts = np.bincount(far[tight], minlength=len(self.nodes))
+            gap = np.abs(dist[head] + cost - dist[tail])
+            tight = gap <= TIE_REL * np.maximum(1.0, dist[tail])
+        counts = np.bincount(tail[tight], minlength=len(self.nodes))
         rivals: np.ndarray = counts > 1
         return rivals
+
+    def _rule_parents(self, dist: np.ndarray) -> np.ndarray:
+        """Each node's predecessor under the router's tie rule (`twin.routing.TIE_RULE`): the
+        lowest-id tail among its exactly tight incoming arcs (-1 for the root and unreached
+        nodes). Distances are the search's to the bit (the same float sums, the same minimum),
+        so exact equality is the search's tie."""
+        tail, head, cost = self._pair_tail, self._pair_head, self._pair_cost
+        with np.errstate(invalid="ignore"):
+            reach = dist[tail] + cost
+            tight = np.flatnonzero((reach == dist[head]) & (dist[tail] < dist[head]))
+        # Pairs are sorted by tail: the first tight pair of each head has the lowest tail.
+        heads, first = np.unique(head[tight], return_index=True)
+        parent = np.full(len(self.nodes), -1, dtype=np.int64)
+        parent[heads] = tail[tight[first]]
+        return parent
 
     def _build(self, source: str, destination: str) -> _Table:
         s, t = self._index.get(source), self._index.get(destination)
         if s is None or t is None:
             return _Table({}, default=UNKNOWN)
-        dist_s, pred_s, dist_t, pred_t = self._trees(s, t)
+        dist_s, _, dist_t, pred_t = self._trees(s, t)
         if not np.isfinite(dist_s[t]):
             return _Table({}, default=None)  # no path now, none with a link less
-        rival_s = self._rivals(dist_s, toward=False)
-        rivals_s = rival_s.tolist()
+        pred_s = self._rule_parents(dist_s)
         pred_s_list = pred_s.tolist()
         path = [t]
         while path[-1] != s:
-            if rivals_s[path[-1]]:
-                return _Table({}, default=UNKNOWN)  # the demand's own path has a tie
             path.append(pred_s_list[path[-1]])
         path.reverse()
         on_path_links = [self._pair_link[(a, b)] for a, b in itertools.pairwise(path)]
         base = self._make_path([self.nodes[i] for i in path], on_path_links)
         side = self._side_labels(path, pred_s)
-        walker = _Walker(
-            self, pred_s_list, rivals_s, pred_t.tolist(), self._rivals(dist_t, toward=True).tolist()
-        )
+        walker = _Walker(self, pred_s_list, pred_t.tolist(), self._rivals(dist_t).tolist())
         answers: dict[str, Any] = {}
         arcs, link_index = self.arcs, self._link_index
         cost = dist_s[arcs.tail] + arcs.cost + dist_t[arcs.head]
@@ -189,7 +200,7 @@ class ReplacementPaths:
                     continue
             arc = order[first]
             answers[lid] = walker.detour(
-                int(arcs.tail[arc]), int(arcs.head[arc]), self.links[int(arcs.link[arc])]
+                int(arcs.tail[arc]), int(arcs.head[arc]), self.links[int(arcs.link[arc])], lid
             )
         return _Table(answers, default=base)
 
@@ -218,25 +229,19 @@ class ReplacementPaths:
 
 
 class _Walker:
-    """Detours spelled out as node and link ids along the two trees, refusing rival paths."""
+    """Detours spelled out as node and link ids along the two trees: the source's side by the
+    tie rule, the destination's side refusing rival paths."""
 
     def __init__(
-        self,
-        owner: ReplacementPaths,
-        pred_s: list[int],
-        rivals_s: list[bool],
-        next_t: list[int],
-        rivals_t: list[bool],
+        self, owner: ReplacementPaths, pred_s: list[int], next_t: list[int], rivals_t: list[bool]
     ) -> None:
         self.owner = owner
-        self.pred_s, self.rivals_s = pred_s, rivals_s
+        self.pred_s = pred_s
         self.next_t, self.rivals_t = next_t, rivals_t
 
-    def detour(self, x: int, y: int, crossing_link: str) -> Any:
+    def detour(self, x: int, y: int, crossing_link: str, failed_link: str) -> Any:
         head = [x]
         while self.pred_s[head[-1]] >= 0:
-            if self.rivals_s[head[-1]]:
-                return UNKNOWN
             head.append(self.pred_s[head[-1]])
         head.reverse()
         tail = [y]
@@ -248,6 +253,8 @@ class _Walker:
         links = [pair_link[(a, b)] for a, b in itertools.pairwise(head)]
         links.append(crossing_link)
         links += [pair_link[(a, b)] for a, b in itertools.pairwise(tail)]
+        if failed_link in links:
+            return UNKNOWN  # not a path of the failed graph: only a search can say
         names = self.owner.nodes
         return self.owner._make_path([names[i] for i in head + tail], links)
 

@@ -45,6 +45,14 @@ LANDMARK_MIN_NODES = 64
 # failure state, and evaluating the bound was two fifths of a search. Past this many remembered
 # values (about 100 MB) they are forgotten and rebuilt as needed.
 BOUND_MEMO_MAX_VALUES = 1_500_000
+# The tie rule, one for every way a path is found (the search here and the shortest-path trees
+# of twin.replacement_paths): a node's distance is the exact float minimum of
+# (predecessor's distance + step cost) over its usable incoming links, and among the links that
+# reach that minimum exactly ("tight"), the node is entered over the one from the lowest node id,
+# then the lowest link id. A path is the walk back from the destination along these choices.
+# The rule is local to each node, so it does not depend on the order a search settles nodes in,
+# and a tree built by any Dijkstra gives the same paths.
+TIE_RULE = "lowest predecessor node id, then lowest link id, among exactly tight links"
 # What `_detour` says when a search must decide (None already means "no path").
 UNKNOWN: Any = object()
 
@@ -358,9 +366,11 @@ class Router:
     ) -> Path | None:
         """The lowest-cost path avoiding `state`, or None when the two are disconnected.
 
-        Links with no residual capacity (when `residual` is given) are unusable. Among equal
-        costs the first found wins; neighbours and parallel links are scanned in id order, so
-        the choice is the same on every run.
+        Links with no residual capacity (when `residual` is given) are unusable. Equal costs
+        follow the tie rule (see `TIE_RULE`): each node is entered from its lowest-id tight
+        predecessor (then lowest link id), whatever order the search settles nodes in, so the
+        choice is the same on every run and the same as the shortest-path trees'
+        (`twin.replacement_paths`) that answer N-1 without searching.
         """
         if source in state or destination in state:
             return None
@@ -373,44 +383,72 @@ class Router:
             found = self._detour(source, destination, state)
             if found is not UNKNOWN:
                 return cast(Path | None, found)
+        parent = self._search(source, destination, state, residual)
+        if parent is None:
+            return None
+        return self._path_from_parents(source, destination, parent)
+
+    def _search(
+        self,
+        source: str,
+        destination: str,
+        state: FailureState,
+        residual: Mapping[str, float] | None,
+    ) -> dict[str, tuple[str, str]] | None:
+        """Each reached node's (predecessor, link) under the tie rule, or None when the
+        destination is out of reach: A* guided by landmark bounds.
+
+        The search does not stop when it settles the destination but once nothing left can
+        cost as little: a tight predecessor of a path node may sit in the heap with exactly the
+        destination's cost, and the tie rule must see it. A node reached more cheaply after it
+        was expanded is expanded again, and ties are re-decided for expanded nodes too: float
+        rounding of the landmark bounds can make A* expand a node one ulp too dear, or before
+        one of its tight predecessors, and the rule is about exact float minima.
+        """
         steps = self._steps
         bound = self._bound_to(source, destination)
         known = self._bound_memo_for(source, destination)
         remembered = len(known)
         dist: dict[str, float] = {source: 0.0}
         parent: dict[str, tuple[str, str]] = {}
-        done: set[str] = set()
+        reached = _INF
         # Entries are (cost so far + lower bound to go, push order, cost so far, node).
         heap: list[tuple[float, int, float, str]] = [(0.0, 0, 0.0, source)]
         pushed = 1
         while heap:
-            _, _, d, u = heapq.heappop(heap)
-            if u in done:
-                continue
-            if u == destination:
+            f, _, d, u = heapq.heappop(heap)
+            if f > reached:
                 break
-            done.add(u)
+            if d > dist[u]:
+                continue  # a stale entry: the node was reached more cheaply since
+            if u == destination:
+                reached = d
+                continue
             for v, key, step in steps[u]:
-                if v in done or v in state or key in state:
+                if v in state or key in state:
                     continue
                 if residual is not None and residual.get(key, 0.0) <= _EPS_GBPS:
                     continue
                 nd = d + step
-                if nd < dist.get(v, _INF):
-                    dist[v] = nd
-                    parent[v] = (u, key)
-                    to_go = known.get(v)
-                    if to_go is None:
-                        to_go = known[v] = bound(v)
-                    if to_go == _INF:
-                        continue  # another component: the destination is out of reach
-                    heapq.heappush(heap, (nd + to_go, pushed, nd, v))
-                    pushed += 1
-        else:
-            self._bound_memo_values += len(known) - remembered
-            return None
+                old = dist.get(v, _INF)
+                if nd == old:
+                    # (d < nd: a zero-cost step never re-decides, so parents form no cycle)
+                    if d < nd and (u, key) < parent.get(v, (u, key)):
+                        parent[v] = (u, key)  # the tie rule: lowest predecessor, then link
+                    continue
+                if nd > old:
+                    continue
+                dist[v] = nd
+                parent[v] = (u, key)
+                to_go = known.get(v)
+                if to_go is None:
+                    to_go = known[v] = bound(v)
+                if to_go == _INF:
+                    continue  # another component: the destination is out of reach
+                heapq.heappush(heap, (nd + to_go, pushed, nd, v))
+                pushed += 1
         self._bound_memo_values += len(known) - remembered
-        return self._path_from_parents(source, destination, parent)
+        return parent if reached < _INF else None
 
     def _bound_memo_for(self, source: str, destination: str) -> dict[str, float]:
         """The remembered lower bounds to `destination` for searches from `source`.

@@ -5,12 +5,14 @@ The router answers a failure state of one link from the demand's replacement pat
 same Path object, byte for byte, whichever equal-cost path the search would pick. Graphs here
 are made to have many ties: IGP metrics drawn from {1, 2, 3} and the hop metric give many
 equal-cost paths, parallel links included; latency over random lengths gives few. The
-reference is the same router with the tree answer switched off: the search of today.
+reference is the same router with the tree answer switched off (its search), and the tie rule
+itself (`twin.routing.TIE_RULE`) is spelled out independently on grids, where ties abound.
 """
 
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -76,6 +78,7 @@ def test_single_link_failures_give_the_search_path_ties_included(
     for _ in range(6):
         source, destination = rng.sample(ids, 2)
         base = slow.shortest_path(source, destination)
+        assert base == _tie_rule_path(slow, source, destination, frozenset())
         others = rng.sample(sorted(topology.links), 3)
         for lid in (*(base.links if base else ()), *others):
             state = frozenset({lid})
@@ -138,17 +141,97 @@ def test_a_ring_detours_the_long_way_round_without_searching(
     assert path.links == tuple(f"k{i:03d}" for i in range(nodes - 1, 0, -1))
 
 
-def test_an_exact_tie_is_left_to_the_search() -> None:
-    """On a ring of equal links, the two arcs between opposite nodes cost the same: the trees
-    cannot say which one the search keeps, so they answer UNKNOWN."""
+def test_an_exact_tie_on_the_base_path_is_broken_by_the_tie_rule() -> None:
+    """On a ring of equal links, the two arcs between opposite nodes cost exactly the same: the
+    tie rule enters r035 from its lower-id neighbour (r034), and the trees answer that, and the
+    detour around a failure on it, without searching, as the search does."""
     topology = _ring(LANDMARK_MIN_NODES + 6, equal=True)
     router = Router(topology)
     trees = ReplacementPaths(router._steps, router.path_over)
-    # r000 -> r035: two arcs of 35 links each, a tie on the base path itself.
-    assert trees.detour("r000", "r035", "k010") is UNKNOWN
-    assert Router(topology).shortest_path("r000", "r035", frozenset({"k010"})) == _reference(
-        topology, "latency"
-    ).shortest_path("r000", "r035", frozenset({"k010"}))
+    reference = _reference(topology, "latency")
+    base = trees.detour("r000", "r035", None)
+    assert base is not UNKNOWN and base.nodes == tuple(f"r{i:03d}" for i in range(36))
+    assert base == reference.shortest_path("r000", "r035")
+    detour = trees.detour("r000", "r035", "k010")
+    assert detour is not UNKNOWN and detour.nodes[:2] == ("r000", "r069")
+    assert detour == reference.shortest_path("r000", "r035", frozenset({"k010"}))
+
+
+def _grid(side: int, hops_apart: float) -> Topology:
+    """A square grid of equal links: between two corners every monotone staircase ties."""
+    rng = random.Random(side)
+    ids = {(r, c): f"g{r:02d}{c:02d}" for r in range(side) for c in range(side)}
+    links = {}
+    for (r, c), a in ids.items():
+        for b in (ids.get((r + 1, c)), ids.get((r, c + 1))):
+            if b is not None:
+                links[f"e{a}{b}"] = _link(f"e{a}{b}", a, b, hops_apart)
+    return Topology("grid", {n: _node(n, rng, 0.0) for n in ids.values()}, links)
+
+
+def _tie_rule_path(router: Router, source: str, destination: str, state: frozenset[str]) -> Any:
+    """The tie rule spelled out independently of the router's search: float distances by
+    Bellman-Ford (the least fixed point of d(v) = min fl(d(u) + step)), then the walk back
+    from the destination over the lowest (predecessor, link) among exactly tight links."""
+    steps = {
+        u: [(v, key, cost) for v, key, cost in hops if v not in state and key not in state]
+        for u, hops in router._steps.items()
+        if u not in state
+    }
+    dist = {source: 0.0}
+    changed = True
+    while changed:
+        changed = False
+        for u in sorted(dist):
+            for v, _key, cost in steps[u]:
+                if dist[u] + cost < dist.get(v, float("inf")):
+                    dist[v] = dist[u] + cost
+                    changed = True
+    if destination not in dist:
+        return None
+    nodes, links = [destination], []
+    while nodes[-1] != source:
+        v = nodes[-1]
+        u, key = min(
+            (u, key)
+            for u in dist
+            for w, key, cost in steps[u]
+            if w == v and dist[u] + cost == dist[v] and dist[u] < dist[v]
+        )
+        nodes.append(u)
+        links.append(key)
+    return router.path_over(nodes[::-1], links[::-1])
+
+
+@pytest.mark.parametrize("side", [6, LANDMARK_MIN_NODES // 6 + 4])  # plain Dijkstra, then A*
+@pytest.mark.parametrize("metric", ["latency", "hops"])
+def test_search_and_trees_follow_the_tie_rule_on_a_grid_of_ties(side: int, metric: Metric) -> None:
+    """On a grid of equal links nearly every path has exact rivals: the search (Dijkstra on
+    small graphs, A* on large ones), the trees and an independent spelling of the rule give
+    the same path, with nothing, one link or two links down."""
+    topology = _grid(side, 100.0)
+    router, reference = Router(topology, metric=metric), _reference(topology, metric)
+    trees = ReplacementPaths(router._steps, router.path_over)
+    rng = random.Random(side)
+    ids, answered = sorted(topology.nodes), 0
+    for _ in range(4):
+        source, destination = rng.sample(ids, 2)
+        base = _tie_rule_path(router, source, destination, frozenset())
+        assert reference.shortest_path(source, destination) == base
+        assert trees.detour(source, destination, None) == base
+        for lid in (*base.links, *rng.sample(sorted(topology.links), 2)):
+            state = frozenset({lid})
+            expected = _tie_rule_path(router, source, destination, state)
+            assert reference.shortest_path(source, destination, state) == expected
+            assert router.shortest_path(source, destination, state) == expected
+            answer = trees.detour(source, destination, lid)
+            answered += answer is not UNKNOWN
+            assert answer is UNKNOWN or answer == expected
+            two = frozenset({lid, rng.choice(sorted(topology.links))})
+            assert router.shortest_path(source, destination, two) == _tie_rule_path(
+                router, source, destination, two
+            )
+    assert answered > 0, "the trees left every tied detour to the search"
 
 
 def test_a_bridge_failure_leaves_no_path() -> None:
