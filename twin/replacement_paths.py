@@ -119,6 +119,19 @@ class ReplacementPaths:
             table = self._tables[key] = self._build(source, destination)
         return table.answer(failed_link)
 
+    def bound_to(self, source: str, destination: str) -> Callable[[str], float] | None:
+        """A lower bound on the search cost from any node to `destination` in any failure
+        state, for a search this class left undecided (None when it has none): the cost with
+        nothing failed, from the destination's tree. Nearly exact near the demand's path, it
+        lets A* settle little more than the detour itself. Shrunk by 1e-12 so the tree's
+        backward float sums never overestimate the search's forward ones."""
+        table = self._tables.get((source, destination))
+        if table is None or table.to_destination is None:
+            return None
+        to_go = (table.to_destination * (1.0 - 1e-12)).tolist()
+        index = self._index
+        return lambda node: to_go[index[node]]
+
     def _trees(self, source: int, destination: int) -> tuple[np.ndarray, ...]:
         from scipy.sparse.csgraph import dijkstra
 
@@ -202,7 +215,8 @@ class ReplacementPaths:
             answers[lid] = walker.detour(
                 int(arcs.tail[arc]), int(arcs.head[arc]), self.links[int(arcs.link[arc])], lid
             )
-        return _Table(answers, default=base)
+        unknown = any(a is UNKNOWN for a in answers.values())
+        return _Table(answers, default=base, to_destination=dist_t if unknown else None)
 
     def _side_labels(self, path: list[int], pred_s: np.ndarray) -> np.ndarray:
         """For every node, the position on `path` of the last path node on its tree path from
@@ -265,6 +279,9 @@ class _Table:
 
     answers: dict[str, Any]
     default: Any
+    # Search costs to the destination with nothing failed, kept when some answer is UNKNOWN:
+    # a lower bound in every failure state, it guides the search that must decide.
+    to_destination: np.ndarray | None = None
 
     def answer(self, failed_link: str | None) -> Any:
         if failed_link is None:

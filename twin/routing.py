@@ -383,7 +383,10 @@ class Router:
             found = self._detour(source, destination, state)
             if found is not UNKNOWN:
                 return cast(Path | None, found)
-        parent = self._search(source, destination, state, residual)
+        hint = None
+        if self._replacements is not None and residual is None:
+            hint = self._replacements.bound_to(source, destination)
+        parent = self._search(source, destination, state, residual, hint)
         if parent is None:
             return None
         return self._path_from_parents(source, destination, parent)
@@ -394,9 +397,10 @@ class Router:
         destination: str,
         state: FailureState,
         residual: Mapping[str, float] | None,
+        hint: Callable[[str], float] | None = None,
     ) -> dict[str, tuple[str, str]] | None:
         """Each reached node's (predecessor, link) under the tie rule, or None when the
-        destination is out of reach: A* guided by landmark bounds.
+        destination is out of reach: A* guided by `hint` when given, else by landmark bounds.
 
         The search does not stop when it settles the destination but once nothing left can
         cost as little: a tight predecessor of a path node may sit in the heap with exactly the
@@ -406,8 +410,10 @@ class Router:
         one of its tight predecessors, and the rule is about exact float minima.
         """
         steps = self._steps
-        bound = self._bound_to(source, destination)
-        known = self._bound_memo_for(source, destination)
+        # A hint (a bound from the replacement paths' trees) is tighter than the landmarks'
+        # and evaluated once per node, so it is not remembered.
+        bound = hint if hint is not None else self._bound_to(source, destination)
+        known = {} if hint is not None else self._bound_memo_for(source, destination)
         remembered = len(known)
         dist: dict[str, float] = {source: 0.0}
         parent: dict[str, tuple[str, str]] = {}
@@ -447,7 +453,8 @@ class Router:
                     continue  # another component: the destination is out of reach
                 heapq.heappush(heap, (nd + to_go, pushed, nd, v))
                 pushed += 1
-        self._bound_memo_values += len(known) - remembered
+        if hint is None:
+            self._bound_memo_values += len(known) - remembered
         return parent if reached < _INF else None
 
     def _bound_memo_for(self, source: str, destination: str) -> dict[str, float]:
