@@ -98,10 +98,18 @@ class _Evaluator:
             self.base_rtt.update(c.rtt_ms)
             for link, load in c.loads.items():
                 self.base_loads[link] = self.base_loads.get(link, 0.0) + load
-        self.base_util = {
-            k: v / self.capacity[k[2]] for k, v in self.base_loads.items() if v > _EPS_LOAD
-        }
-        self.base_ranked = sorted(self.base_util, key=lambda k: (-self.base_util[k], k))
+        # NumPy on first use: a small topology's CLI run should not wait for its import.
+        from twin.analysis.link_loads import LoadBook
+
+        directed = ((u, v, key) for u, hops in self.router.adjacency.items() for v, key, _ in hops)
+        self.book = LoadBook(
+            directed,
+            (c.loads for c in self.base.values()),
+            self.capacity,
+            _label,
+            (_EPS_LOAD, _TIE, _OVERLOAD),
+        )
+        self.base_arrays = {unit: self.book.arrays(c.loads) for unit, c in self.base.items()}
         # Index: element id -> units whose base routing touches it.
         self.users: dict[str, set[str]] = {}
         for unit, c in self.base.items():
@@ -162,22 +170,10 @@ class _Evaluator:
         loads = dict.fromkeys(zip(path.nodes, path.nodes[1:], path.links, strict=False), d.gbps)
         return _Contribution(loads, frozenset(path.nodes), {i: path.rtt_ms}, {i: path.fibre_rtt_ms})
 
-    def utilisation(
-        self, loads: Mapping[DirectedLink, float]
-    ) -> tuple[float, str, list[tuple[str, float]]]:
-        """Worst utilisation (ties within 1e-12 go to the first link in id order), its link,
-        and the overloaded directed links in id order."""
-        utils = {k: v / self.capacity[k[2]] for k, v in loads.items() if v > _EPS_LOAD}
-        return _summarise(utils, sorted(utils, key=lambda k: (-utils[k], k)), {})
-
-    def _utilisation_after(
-        self, changed: Mapping[DirectedLink, float]
-    ) -> tuple[float, str, list[tuple[str, float]]]:
-        """`utilisation` of the base loads with `changed` replacing some, without touching
-        the others: a failure moves a few demands, and scanning every loaded link for each
-        of thousands of failures would cost more than rerouting them."""
-        utils = {k: v / self.capacity[k[2]] for k, v in changed.items() if v > _EPS_LOAD}
-        return _summarise(utils, self.base_ranked, changed, self.base_util)
+    def base_utilisation(self) -> tuple[float, str, list[tuple[str, float]]]:
+        """Worst utilisation with nothing failed (ties within 1e-12 go to the first link in id
+        order), its link, and the overloaded directed links in id order."""
+        return self.book.base_summary()
 
     def _affected_units(self, elements: tuple[str, ...], state: FailureState) -> set[str]:
         """The routing units a failure of `elements` can change: those routed over one of them,
@@ -206,11 +202,11 @@ class _Evaluator:
     def evaluate(self, label: str, elements: tuple[str, ...], state: FailureState) -> FailureImpact:
         """Reroute only the units the failure touches and tally what they lost."""
         ordered = sorted(self._affected_units(elements, state))
-        loads: dict[DirectedLink, float] = {}  # only the directed links whose load changes
-        for unit in ordered:
-            for key, load in self.base[unit].loads.items():
-                loads[key] = loads.get(key, self.base_loads[key]) - load
         new = self._route(ordered, state)
+        changed, changed_loads = self.book.after(
+            [self.base_arrays[unit] for unit in ordered],
+            [self.book.arrays(new[unit].loads) for unit in ordered],
+        )
         disconnected: list[str] = []
         over_rtt: list[DemandRtt] = []
         stretch: dict[str, float] = {}
@@ -218,8 +214,6 @@ class _Evaluator:
         rerouted = 0
         for unit in ordered:
             c = new[unit]
-            for key, load in c.loads.items():
-                loads[key] = loads.get(key, self.base_loads.get(key, 0.0)) + load
             for i in self.units[unit]:
                 d = self.demands[i]
                 base_rtt = self.base_rtt.get(i)
@@ -235,8 +229,13 @@ class _Evaluator:
                     stretch[d.id] = rtt / base_rtt
                 if d.sla.max_rtt_ms is not None and rtt > d.sla.max_rtt_ms:
                     over_rtt.append(DemandRtt(d.id, rtt, c.fibre_rtt_ms.get(i, rtt)))
-        worst, worst_link, overloaded = self._utilisation_after(loads)
-        full = self._full_utilisation(loads)
+        worst, worst_link, overloaded = self.book.summary(changed, changed_loads)
+        full = None
+        if self.link_utilisation:
+            keys, moved = self.book.keys, changed_loads.tolist()
+            full = self._full_utilisation(
+                {keys[i]: moved[n] for n, i in enumerate(changed.tolist())}
+            )
         return FailureImpact(
             label=label,
             elements=elements,
@@ -251,40 +250,6 @@ class _Evaluator:
             utilisation=full,
             over_rtt_ms=tuple(sorted(over_rtt, key=lambda o: o.demand)),
         )
-
-
-def _summarise(
-    changed_utils: Mapping[DirectedLink, float],
-    ranked: Sequence[DirectedLink],
-    skip: Mapping[DirectedLink, float],
-    base_utils: Mapping[DirectedLink, float] | None = None,
-) -> tuple[float, str, list[tuple[str, float]]]:
-    """Worst utilisation, its link and the overloaded links over `changed_utils` together with
-    the links of `ranked` (highest utilisation first, from `base_utils`) not in `skip`."""
-    base = base_utils if base_utils is not None else changed_utils
-    candidates = dict(changed_utils)
-    top: float | None = None
-    for key in ranked:  # unchanged links: only the top of the ranking can matter
-        if key in skip:
-            continue
-        u = base[key]
-        if top is None:
-            top = u
-        elif u < top - _TIE:
-            break
-        candidates[key] = u
-    worst = max(candidates.values(), default=0.0)
-    near = [k for k, u in candidates.items() if u >= worst - _TIE]
-    worst_link = _label(min(near)) if near and worst > 0.0 else ""
-    over = {k: u for k, u in changed_utils.items() if u > _OVERLOAD}
-    if base_utils is not None:
-        for key in ranked:
-            u = base_utils[key]
-            if u <= _OVERLOAD:
-                break
-            if key not in skip:
-                over[key] = u
-    return worst, worst_link, [(_label(k), over[k]) for k in sorted(over)]
 
 
 def _failures(
@@ -463,7 +428,7 @@ def _contingency(
 ) -> ContingencyResult:
     mode, routing, metric, include_nodes, include_planned, link_utilisation = options
     evaluator = _Evaluator(topology, demands, routing, metric, include_planned, link_utilisation)
-    base_worst, base_link, _ = evaluator.utilisation(evaluator.base_loads)
+    base_worst, base_link, _ = evaluator.base_utilisation()
     failures = _failures(evaluator.router, topology, mode, include_nodes)
     total = len(failures)
     impacts: list[FailureImpact] = []
