@@ -200,14 +200,14 @@ class ReplacementPaths:
         order = crossing[np.argsort(cost[crossing], kind="stable")]
         low, high, cost_sorted = low[order], high[order], cost[order]
         link_sorted = arcs.link[order]
-        for k, lid in enumerate(on_path_links, start=1):
-            covers = np.flatnonzero((low < k) & (high >= k) & (link_sorted != link_index[lid]))
-            if covers.size == 0:
+        failed = np.asarray([link_index[lid] for lid in on_path_links], dtype=np.int64)
+        covers = _first_covers(low, high, link_sorted, failed)
+        for lid, (first, runner_up) in zip(on_path_links, covers, strict=True):
+            if first < 0:
                 answers[lid] = None  # the link is a bridge between source and destination
                 continue
-            first = covers[0]
-            if covers.size > 1:
-                best, second = cost_sorted[first], cost_sorted[covers[1]]
+            if runner_up >= 0:
+                best, second = cost_sorted[first], cost_sorted[runner_up]
                 if second - best <= TIE_REL * max(1.0, best):
                     answers[lid] = UNKNOWN
                     continue
@@ -240,6 +240,41 @@ class ReplacementPaths:
                 break
             up = nxt
         return label
+
+
+# Crossing arcs looked at together, cheapest first, for every failed link of a path at once:
+# nearly always the two cheapest covers of each link are among them.
+_COVER_WINDOW = 256
+
+
+def _first_covers(
+    low: np.ndarray, high: np.ndarray, link: np.ndarray, failed: np.ndarray
+) -> list[tuple[int, int]]:
+    """For the k-th failed link (k from 1, link index `failed[k-1]`), the positions of the two
+    cheapest crossing arcs that cover it (low < k <= high, another link), -1 where fewer.
+
+    Arcs are in cost order. One matrix over the cheapest `_COVER_WINDOW` arcs answers most
+    links; a link with fewer than two covers there is scanned over all arcs.
+    """
+    ks = np.arange(1, len(failed) + 1, dtype=np.int64)[:, None]
+    window = min(_COVER_WINDOW, low.size)
+    covers = (
+        (low[None, :window] < ks)
+        & (high[None, :window] >= ks)
+        & (link[None, :window] != failed[:, None])
+    )
+    count = np.cumsum(covers, axis=1, dtype=np.int64)
+    total = count[:, -1] if window else np.zeros(len(failed), dtype=np.int64)
+    first = np.argmax(count >= 1, axis=1) if window else total
+    second = np.argmax(count >= 2, axis=1) if window else total
+    out: list[tuple[int, int]] = []
+    for k, found in enumerate(total.tolist(), start=1):
+        if found >= 2:
+            out.append((int(first[k - 1]), int(second[k - 1])))
+            continue
+        where = np.flatnonzero((low < k) & (high >= k) & (link != failed[k - 1]))[:2].tolist()
+        out.append((where[0] if where else -1, where[1] if len(where) > 1 else -1))
+    return out
 
 
 class _Walker:
