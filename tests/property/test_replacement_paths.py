@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from twin import routing
+from twin import replacement_paths, routing
 from twin.model import Link, Node, Topology
 from twin.replacement_paths import ReplacementPaths
 from twin.routing import LANDMARK_MIN_NODES, UNKNOWN, Metric, Router
@@ -205,10 +205,14 @@ def _tie_rule_path(router: Router, source: str, destination: str, state: frozens
 
 @pytest.mark.parametrize("side", [6, LANDMARK_MIN_NODES // 6 + 4])  # plain Dijkstra, then A*
 @pytest.mark.parametrize("metric", ["latency", "hops"])
-def test_search_and_trees_follow_the_tie_rule_on_a_grid_of_ties(side: int, metric: Metric) -> None:
+@pytest.mark.parametrize("window", [256, 1])  # 1: every failed link takes the full scan
+def test_search_and_trees_follow_the_tie_rule_on_a_grid_of_ties(
+    side: int, metric: Metric, window: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """On a grid of equal links nearly every path has exact rivals: the search (Dijkstra on
     small graphs, A* on large ones), the trees and an independent spelling of the rule give
     the same path, with nothing, one link or two links down."""
+    monkeypatch.setattr(replacement_paths, "_COVER_WINDOW", window)
     topology = _grid(side, 100.0)
     router, reference = Router(topology, metric=metric), _reference(topology, metric)
     trees = ReplacementPaths(router._steps, router.path_over)
