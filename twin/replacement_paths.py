@@ -95,10 +95,12 @@ class ReplacementPaths:
         self.usable = bool(costs) and min(costs) > 0.0
         pairs = sorted(best)
         self._pair_link = {pair: best[pair][1] for pair in pairs}
+        self._pair_links = [best[pair][1] for pair in pairs]  # by pair position
         n = len(self.nodes)
         self._pair_tail = np.asarray([p[0] for p in pairs], dtype=np.int64)
         self._pair_head = np.asarray([p[1] for p in pairs], dtype=np.int64)
         self._pair_cost = np.asarray([best[p][0] for p in pairs], dtype=np.float64)
+        self._pair_key = self._pair_tail * len(self.nodes) + self._pair_head  # sorted
         shape = (n, n)
         self._forward = csr_array((self._pair_cost, (self._pair_tail, self._pair_head)), shape)
         self._backward = csr_array((self._pair_cost, (self._pair_head, self._pair_tail)), shape)
@@ -160,11 +162,11 @@ class ReplacementPaths:
         rivals: np.ndarray = counts > 1
         return rivals
 
-    def _rule_parents(self, dist: np.ndarray) -> np.ndarray:
+    def _rule_parents(self, dist: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each node's predecessor under the router's tie rule (`twin.routing.TIE_RULE`): the
         lowest-id tail among its exactly tight incoming arcs (-1 for the root and unreached
-        nodes). Distances are the search's to the bit (the same float sums, the same minimum),
-        so exact equality is the search's tie."""
+        nodes), and the position of that pair (-1 likewise). Distances are the search's to the
+        bit (the same float sums, the same minimum), so exact equality is the search's tie."""
         tail, head, cost = self._pair_tail, self._pair_head, self._pair_cost
         with np.errstate(invalid="ignore"):
             reach = dist[tail] + cost
@@ -173,7 +175,18 @@ class ReplacementPaths:
         heads, first = np.unique(head[tight], return_index=True)
         parent = np.full(len(self.nodes), -1, dtype=np.int64)
         parent[heads] = tail[tight[first]]
-        return parent
+        pair = np.full(len(self.nodes), -1, dtype=np.int64)
+        pair[heads] = tight[first]
+        return parent, pair
+
+    def _next_pairs(self, next_hop: np.ndarray) -> np.ndarray:
+        """The pair position of each node's arc to `next_hop` (-1 where it has none)."""
+        nodes = np.arange(len(self.nodes), dtype=np.int64)
+        has = next_hop >= 0
+        pair = np.full(len(self.nodes), -1, dtype=np.int64)
+        keys = nodes[has] * len(self.nodes) + next_hop[has]
+        pair[has] = np.searchsorted(self._pair_key, keys)
+        return pair
 
     def _build(self, source: str, destination: str) -> _Table:
         s, t = self._index.get(source), self._index.get(destination)
@@ -182,7 +195,7 @@ class ReplacementPaths:
         dist_s, _, dist_t, pred_t = self._trees(s, t)
         if not np.isfinite(dist_s[t]):
             return _Table({}, default=None)  # no path now, none with a link less
-        pred_s = self._rule_parents(dist_s)
+        pred_s, pair_s = self._rule_parents(dist_s)
         pred_s_list = pred_s.tolist()
         path = [t]
         while path[-1] != s:
@@ -191,7 +204,13 @@ class ReplacementPaths:
         on_path_links = [self._pair_link[(a, b)] for a, b in itertools.pairwise(path)]
         base = self._make_path([self.nodes[i] for i in path], on_path_links)
         side = self._side_labels(path, pred_s)
-        walker = _Walker(self, pred_s_list, pred_t.tolist(), self._rivals(dist_t).tolist())
+        pred_t = np.where(pred_t >= 0, pred_t, -1).astype(np.int64)
+        walker = _Walker(
+            self,
+            (pred_s_list, pair_s.tolist()),
+            (pred_t.tolist(), self._next_pairs(pred_t).tolist()),
+            self._rivals(dist_t).tolist(),
+        )
         answers: dict[str, Any] = {}
         arcs, link_index = self.arcs, self._link_index
         cost = dist_s[arcs.tail] + arcs.cost + dist_t[arcs.head]
@@ -279,29 +298,39 @@ def _first_covers(
 
 class _Walker:
     """Detours spelled out as node and link ids along the two trees: the source's side by the
-    tie rule, the destination's side refusing rival paths."""
+    tie rule, the destination's side refusing rival paths. Each tree is given as two lists by
+    node: the next node toward its root and the position of the pair leading there."""
 
     def __init__(
-        self, owner: ReplacementPaths, pred_s: list[int], next_t: list[int], rivals_t: list[bool]
+        self,
+        owner: ReplacementPaths,
+        tree_s: tuple[list[int], list[int]],
+        tree_t: tuple[list[int], list[int]],
+        rivals_t: list[bool],
     ) -> None:
         self.owner = owner
-        self.pred_s = pred_s
-        self.next_t, self.rivals_t = next_t, rivals_t
+        self.tree_s, self.tree_t, self.rivals_t = tree_s, tree_t, rivals_t
 
     def detour(self, x: int, y: int, crossing_link: str, failed_link: str) -> Any:
-        head = [x]
-        while self.pred_s[head[-1]] >= 0:
-            head.append(self.pred_s[head[-1]])
+        pred, pred_pair = self.tree_s
+        head, head_pairs = [x], []
+        while pred[head[-1]] >= 0:
+            head_pairs.append(pred_pair[head[-1]])
+            head.append(pred[head[-1]])
         head.reverse()
-        tail = [y]
-        while self.next_t[tail[-1]] >= 0:
-            if self.rivals_t[tail[-1]]:
+        head_pairs.reverse()
+        after, after_pair = self.tree_t
+        rivals = self.rivals_t
+        tail, tail_pairs = [y], []
+        while after[tail[-1]] >= 0:
+            if rivals[tail[-1]]:
                 return UNKNOWN
-            tail.append(self.next_t[tail[-1]])
-        pair_link = self.owner._pair_link
-        links = [pair_link[(a, b)] for a, b in itertools.pairwise(head)]
+            tail_pairs.append(after_pair[tail[-1]])
+            tail.append(after[tail[-1]])
+        pair_links = self.owner._pair_links
+        links = [pair_links[i] for i in head_pairs]
         links.append(crossing_link)
-        links += [pair_link[(a, b)] for a, b in itertools.pairwise(tail)]
+        links += [pair_links[i] for i in tail_pairs]
         if failed_link in links:
             return UNKNOWN  # not a path of the failed graph: only a search can say
         names = self.owner.nodes
