@@ -338,8 +338,11 @@ class Router:
             self.link_delay_ms,
             self._node_delay_ms,
         )
-        length_km = sum([length_of[lid] for lid in link_ids])
-        one_way_ms = sum([delay_of[lid] for lid in link_ids]) + sum([node_delay[n] for n in nodes])
+        # map, not a list: the same left-to-right float sums, without building the lists
+        length_km = sum(map(length_of.__getitem__, link_ids))
+        one_way_ms = sum(map(delay_of.__getitem__, link_ids)) + sum(
+            map(node_delay.__getitem__, nodes)
+        )
         calibration = self.topology.latency_calibration
         calibrated = None
         if calibration is not None:
