@@ -210,6 +210,7 @@ class ReplacementPaths:
             (pred_s_list, pair_s.tolist()),
             (pred_t.tolist(), self._next_pairs(pred_t).tolist()),
             self._rivals(dist_t).tolist(),
+            (path, on_path_links),
         )
         answers: dict[str, Any] = {}
         arcs, link_index = self.arcs, self._link_index
@@ -299,7 +300,12 @@ def _first_covers(
 class _Walker:
     """Detours spelled out as node and link ids along the two trees: the source's side by the
     tie rule, the destination's side refusing rival paths. Each tree is given as two lists by
-    node: the next node toward its root and the position of the pair leading there."""
+    node: the next node toward its root and the position of the pair leading there.
+
+    A detour's two ends mostly run along the demand's own path (its prefix is the source
+    tree's path to every path node; a suffix is the destination tree's path wherever that
+    tree follows it), so only the branches off the path are walked node by node and the rest
+    is sliced from the path."""
 
     def __init__(
         self,
@@ -307,34 +313,55 @@ class _Walker:
         tree_s: tuple[list[int], list[int]],
         tree_t: tuple[list[int], list[int]],
         rivals_t: list[bool],
+        base: tuple[list[int], list[str]],
     ) -> None:
         self.owner = owner
         self.tree_s, self.tree_t, self.rivals_t = tree_s, tree_t, rivals_t
+        path, self.path_links = base
+        self.path_names = [owner.nodes[i] for i in path]
+        self.position = {node: i for i, node in enumerate(path)}
+        # Positions from which the destination's tree follows the path to its end, and
+        # whether a rival lies on the path from a position on (the tree walk would refuse it).
+        after, _ = tree_t
+        last = len(path) - 1
+        self.follows = [False] * len(path)
+        self.rival_from = [False] * len(path)
+        self.follows[last] = True
+        for i in range(last - 1, -1, -1):
+            self.follows[i] = self.follows[i + 1] and after[path[i]] == path[i + 1]
+            self.rival_from[i] = self.rival_from[i + 1] or rivals_t[path[i]]
 
     def detour(self, x: int, y: int, crossing_link: str, failed_link: str) -> Any:
+        position, names, pair_links = self.position, self.owner.nodes, self.owner._pair_links
         pred, pred_pair = self.tree_s
-        head, head_pairs = [x], []
-        while pred[head[-1]] >= 0:
-            head_pairs.append(pred_pair[head[-1]])
-            head.append(pred[head[-1]])
-        head.reverse()
-        head_pairs.reverse()
-        after, after_pair = self.tree_t
-        rivals = self.rivals_t
-        tail, tail_pairs = [y], []
-        while after[tail[-1]] >= 0:
-            if rivals[tail[-1]]:
-                return UNKNOWN
-            tail_pairs.append(after_pair[tail[-1]])
-            tail.append(after[tail[-1]])
-        pair_links = self.owner._pair_links
-        links = [pair_links[i] for i in head_pairs]
+        branch, branch_pairs = [x], []
+        while branch[-1] not in position:  # up the source's tree to the path
+            branch_pairs.append(pred_pair[branch[-1]])
+            branch.append(pred[branch[-1]])
+        j = position[branch.pop()]
+        nodes = self.path_names[: j + 1]
+        nodes += [names[i] for i in reversed(branch)]
+        links = self.path_links[:j]
+        links += [pair_links[i] for i in reversed(branch_pairs)]
         links.append(crossing_link)
-        links += [pair_links[i] for i in tail_pairs]
+        after, after_pair = self.tree_t
+        rivals, follows = self.rivals_t, self.follows
+        v, tail_pairs = y, []
+        while not (v in position and follows[position[v]]):  # down the destination's tree
+            if after[v] < 0 or rivals[v]:
+                return UNKNOWN
+            nodes.append(names[v])
+            tail_pairs.append(after_pair[v])
+            v = after[v]
+        i = position[v]
+        if self.rival_from[i]:
+            return UNKNOWN
+        nodes += self.path_names[i:]
+        links += [pair_links[p] for p in tail_pairs]
+        links += self.path_links[i:]
         if failed_link in links:
             return UNKNOWN  # not a path of the failed graph: only a search can say
-        names = self.owner.nodes
-        return self.owner._make_path([names[i] for i in head + tail], links)
+        return self.owner._make_path(nodes, links)
 
 
 @dataclass(frozen=True)
