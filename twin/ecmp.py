@@ -1,10 +1,16 @@
 """Equal-cost multipath routing, as routers do it: per-node equal splits over shortest next hops.
 
 For each destination, a shortest-path DAG toward it is computed once per failure state (one
-Dijkstra from the destination: links are symmetric). Traffic entering a node is split equally
-over *all* its next-hop links on the DAG — parallel equal-cost links count separately — which is
-per-hop hashing, not per-path splitting. Loads are per direction (u -> v over a link), the unit
-routers and pyNTM report utilisation in.
+search from the destination: links are symmetric), or, after link failures, repaired from the
+intact state's DAG (`after_link_failures`, hop metric; `without_links` otherwise). Traffic
+entering a node is split equally over *all* its next-hop links on the DAG — parallel equal-cost
+links count separately — which is per-hop hashing, not per-path splitting. Loads are per
+direction (u -> v over a link), the unit routers and pyNTM report utilisation in.
+
+The work runs on integers (`EcmpGraph`: nodes numbered in name order, directed links numbered):
+an N-1 analysis builds thousands of DAGs and flows, and string-keyed dictionaries and tuple
+keys were most of their cost. Numbering nodes in name order keeps every tie broken as before
+(upstream-first order by distance then name; next hops by neighbour then link id).
 
 This sits beside `twin.routing` (single lowest-cost path, used by the simulator) and shares its
 graph and link costs.
@@ -13,72 +19,127 @@ graph and link costs.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+import itertools
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from twin.routing import FailureState, Router
 
 DirectedLink = tuple[str, str, str]  # (from node, to node, link id)
+Hop = tuple[int, int, int]  # (next node, directed link index, link index)
 _REL_TOL = 1e-9
+_INF = float("inf")
+
+
+class EcmpGraph:
+    """A router's links in service as integer adjacency, built once per analysis."""
+
+    def __init__(self, router: Router) -> None:
+        self.router = router
+        self.nodes = sorted(router.adjacency)
+        self.index = {n: i for i, n in enumerate(self.nodes)}
+        link_ids = sorted({key for hops in router.adjacency.values() for _, key, _ in hops})
+        self.link_index = {lid: j for j, lid in enumerate(link_ids)}
+        self.directed: list[DirectedLink] = []
+        directed_index: dict[DirectedLink, int] = {}
+        # node -> ((neighbour, directed link toward it, link, cost), ...) in the router's order
+        self.adjacency: list[tuple[tuple[int, int, int, float], ...]] = []
+        self.ends: list[tuple[int, int]] = [(0, 0)] * len(link_ids)
+        for u in self.nodes:
+            row = []
+            for v, key, cost in router.adjacency[u]:
+                directed_index[(u, v, key)] = len(self.directed)
+                self.directed.append((u, v, key))
+                row.append((self.index[v], directed_index[(u, v, key)], self.link_index[key], cost))
+                self.ends[self.link_index[key]] = (self.index[u], self.index[v])
+            self.adjacency.append(tuple(row))
+        # For searches from the destination: node -> ((neighbour, link, the neighbour's hop
+        # back to the node), ...), each hop one shared tuple (a search allocates none).
+        reverse = [directed_index[(v, u, key)] for u, v, key in self.directed]
+        self.back: list[tuple[tuple[int, int, Hop], ...]] = [
+            tuple((v, link, (u, reverse[d], link)) for v, d, link, _ in row)
+            for u, row in enumerate(self.adjacency)
+        ]
+        self.hop_metric = router.metric == "hops"
+        self.node_delay_ms = [router.node_delay_ms[n] for n in self.nodes]
+        self.link_delay_ms = [router.link_delay_ms[lid] for lid in link_ids]
+
+    def failed(self, state: FailureState) -> tuple[frozenset[int], frozenset[int]]:
+        """The failed nodes and links of `state` that this graph has (others change nothing)."""
+        nodes = frozenset(self.index[e] for e in state if e in self.index)
+        links = frozenset(self.link_index[e] for e in state if e in self.link_index)
+        return nodes, links
 
 
 @dataclass(frozen=True)
 class DestinationDag:
-    """Shortest-path DAG toward one destination in one failure state."""
+    """Shortest-path DAG toward one destination in one failure state (node indices)."""
 
-    destination: str
-    distance: Mapping[str, float]
-    next_hops: Mapping[str, tuple[tuple[str, str], ...]]  # node -> ((next node, link id), ...)
-    order: tuple[str, ...]  # nodes by decreasing distance (upstream first)
+    destination: int
+    distance: list[float]  # per node; infinite where the destination is out of reach
+    next_hops: list[Sequence[Hop]]  # per node; empty at the destination and out of reach
+    order: tuple[int, ...]  # reachable nodes by decreasing distance, then name (upstream first)
+    # With the hop metric: the reachable nodes of each distance, in name order (the order's
+    # runs), which lets `after_link_failures` move a few nodes without sorting them all.
+    levels: tuple[list[int], ...] | None = None
 
 
-def destination_dag(router: Router, destination: str, state: FailureState) -> DestinationDag | None:
-    adjacency = router.adjacency
-    if destination in state or destination not in adjacency:
+def destination_dag(
+    graph: EcmpGraph, destination: int, failed_nodes: Collection[int], failed_links: Collection[int]
+) -> DestinationDag | None:
+    """The DAG toward `destination` with the failed elements gone; None if it failed itself."""
+    if destination in failed_nodes:
         return None
-    dist: dict[str, float] = {destination: 0.0}
-    if router.metric == "hops":
-        return _hop_dag(adjacency, destination, state)
+    if graph.hop_metric:
+        return _hop_dag(graph, destination, failed_nodes, failed_links)
+    adjacency = graph.adjacency
+    dist = [_INF] * len(adjacency)
+    dist[destination] = 0.0
     heap = [(0.0, destination)]
-    done: set[str] = set()
+    done = [False] * len(adjacency)
+    reached = [destination]
     while heap:
         d, u = heapq.heappop(heap)
-        if u in done:
+        if done[u]:
             continue
-        done.add(u)
-        for v, key, cost in adjacency[u]:
-            if v in state or key in state:
+        done[u] = True
+        for v, _, link, cost in adjacency[u]:
+            if v in failed_nodes or link in failed_links:
                 continue
             nd = d + cost
-            if nd < dist.get(v, float("inf")) * (1 - _REL_TOL) - 1e-12:
+            if nd < dist[v] * (1 - _REL_TOL) - 1e-12:
+                if dist[v] == _INF:
+                    reached.append(v)
                 dist[v] = nd
                 heapq.heappush(heap, (nd, v))
-    next_hops: dict[str, tuple[tuple[str, str], ...]] = {}
-    for u, du in dist.items():
+    next_hops: list[Sequence[Hop]] = [()] * len(adjacency)
+    for u in reached:
         if u == destination:
             continue
+        du = dist[u]
         tolerance = _REL_TOL * max(1.0, du)
-        hops = []
-        for v, key, cost in adjacency[u]:
-            dv = dist.get(v)
-            if dv is not None and key not in state and abs(dv + cost - du) <= tolerance:
-                hops.append((v, key))
-        next_hops[u] = tuple(hops)
-    order = tuple(sorted(dist, key=lambda n: (-dist[n], n)))
+        next_hops[u] = tuple(
+            (v, forward, link)
+            for v, forward, link, cost in adjacency[u]
+            if link not in failed_links and abs(dist[v] + cost - du) <= tolerance
+        )
+    order = tuple(sorted(reached, key=lambda n: (-dist[n], n)))
     return DestinationDag(destination, dist, next_hops, order)
 
 
 def _hop_dag(
-    adjacency: Mapping[str, list[tuple[str, str, float]]], destination: str, state: FailureState
+    graph: EcmpGraph, destination: int, failed_nodes: Collection[int], failed_links: Collection[int]
 ) -> DestinationDag:
     """Unit costs: one breadth-first pass gives distances and next hops together.
 
     Levels are scanned in node order, so each node's next hops come out in (neighbour, link)
     order, as in the general case.
     """
-    dist: dict[str, float] = {destination: 0.0}
-    hops: dict[str, list[tuple[str, str]]] = {}
-    levels: list[list[str]] = []
+    back = _surviving(graph, failed_nodes, failed_links)
+    dist = [_INF] * len(back)
+    dist[destination] = 0.0
+    hops: list[Sequence[Hop]] = [()] * len(back)
+    levels: list[list[int]] = []
     frontier = [destination]
     level = 0.0
     while frontier:
@@ -87,43 +148,264 @@ def _hop_dag(
         level += 1.0
         nxt = []
         for u in frontier:
-            for v, key, _cost in adjacency[u]:
-                if key in state or v in state:
-                    continue
-                dv = dist.get(v)
-                if dv is None:
+            for v, _link, hop in back[u]:
+                dv = dist[v]
+                if dv == _INF:
                     dist[v] = level
-                    hops[v] = [(u, key)]
+                    hops[v] = [hop]
                     nxt.append(v)
                 elif dv == level:
-                    hops[v].append((u, key))
+                    hops[v].append(hop)  # type: ignore[attr-defined]
         frontier = nxt
-    next_hops = {v: tuple(h) for v, h in hops.items()}
-    order = tuple(n for frontier in reversed(levels) for n in frontier)
-    return DestinationDag(destination, dist, next_hops, order)
+    order = tuple(itertools.chain.from_iterable(reversed(levels)))
+    return DestinationDag(destination, dist, hops, order, tuple(levels))
 
 
-def without_links(dag: DestinationDag, failed: frozenset[str]) -> DestinationDag | None:
-    """The DAG once `failed` links are gone, if no node loses its last next hop; else None.
+def _surviving(
+    graph: EcmpGraph, failed_nodes: Collection[int], failed_links: Collection[int]
+) -> list[tuple[tuple[int, int, Hop], ...]]:
+    """`graph.back` without the failed elements: only the rows of their ends change, so the
+    search itself tests no edge against the failure."""
+    back = graph.back
+    if not failed_nodes and not failed_links:
+        return back
+    back = back.copy()
+    ends = {x for link in failed_links for x in graph.ends[link]}
+    ends.update(failed_nodes)
+    ends.update(v for x in failed_nodes for v, _, _ in graph.back[x])
+    for x in ends:
+        back[x] = tuple(
+            entry
+            for entry in back[x]
+            if entry[1] not in failed_links and entry[0] not in failed_nodes
+        )
+    return back
+
+
+def without_links(
+    graph: EcmpGraph, dag: DestinationDag, failed_links: Collection[int]
+) -> DestinationDag | None:
+    """The DAG once `failed_links` are gone, if no node loses its last next hop; else None.
 
     A node that keeps another equal-cost next hop keeps its distance, and so does every node
     upstream of it: distances, and hence the order, stay as they are, and the DAG is the old
     one minus the failed hops, exactly what a new search would build. An N-1 link failure
     inside a mesh usually takes one of several equal-cost hops, which this answers without
-    searching.
+    searching. Only a failed link's two ends can have a hop over it.
     """
-    changed: dict[str, tuple[tuple[str, str], ...]] = {}
-    for node, hops in dag.next_hops.items():
-        if any(key in failed for _, key in hops):
-            kept = tuple(hop for hop in hops if hop[1] not in failed)
-            if not kept:
-                return None
-            changed[node] = kept
+    changed: dict[int, tuple[Hop, ...]] = {}
+    for link in failed_links:
+        for node in graph.ends[link]:
+            hops = dag.next_hops[node]
+            if any(hop[2] in failed_links for hop in hops):
+                kept = tuple(hop for hop in hops if hop[2] not in failed_links)
+                if not kept:
+                    return None
+                changed[node] = kept
     if not changed:
         return dag
-    next_hops = dict(dag.next_hops)
-    next_hops.update(changed)
-    return DestinationDag(dag.destination, dag.distance, next_hops, dag.order)
+    next_hops = list(dag.next_hops)
+    for node, kept in changed.items():
+        next_hops[node] = kept
+    return DestinationDag(dag.destination, dag.distance, next_hops, dag.order, dag.levels)
+
+
+def after_link_failures(
+    graph: EcmpGraph, dag: DestinationDag, failed_links: Collection[int]
+) -> DestinationDag:
+    """The hop-metric DAG once `failed_links` are gone, repaired from `dag` rather than searched.
+
+    Nodes whose every next hop fails, or leads to such a node, are the only ones whose distance
+    grows (Ramalingam and Reps' dynamic shortest paths, 1996): they get new distances by a
+    search seeded from their surviving neighbours, and new next hops; every other node keeps
+    its distance and its next hops but those over a failed link or into a moved node (it
+    gains none: a moved node is now farther than it was). The result is the DAG a search
+    would build, next hops in the same order, so flows over it are the same to the bit.
+    """
+    if dag.levels is None:
+        raise ValueError("after_link_failures needs a hop-metric DAG")
+    kept, moved = _lost_hops(graph, dag, failed_links)
+    next_hops = dag.next_hops.copy()
+    for node, hops in kept.items():
+        next_hops[node] = hops
+    if not moved:
+        return DestinationDag(dag.destination, dag.distance, next_hops, dag.order, dag.levels)
+    dist = _moved_distances(graph, dag.distance, moved, failed_links)
+    levels = list(dag.levels)
+    for level in {int(dag.distance[n]) for n in moved}:
+        levels[level] = [n for n in levels[level] if n not in moved]
+    arrived: set[int] = set()
+    for node in moved:
+        if dist[node] == _INF:
+            next_hops[node] = ()
+            continue
+        level = int(dist[node])
+        while len(levels) <= level:
+            levels.append([])
+        if level not in arrived:
+            levels[level] = levels[level].copy()
+            arrived.add(level)
+        levels[level].append(node)
+        below = dist[node] - 1.0
+        next_hops[node] = [
+            (v, forward, link)
+            for v, forward, link, _ in graph.adjacency[node]
+            if dist[v] == below and link not in failed_links
+        ]
+    for level in arrived:
+        levels[level].sort()
+    while levels and not levels[-1]:
+        levels.pop()
+    order = tuple(itertools.chain.from_iterable(reversed(levels)))
+    return DestinationDag(dag.destination, dist, next_hops, order, tuple(levels))
+
+
+def _lost_hops(
+    graph: EcmpGraph, dag: DestinationDag, failed_links: Collection[int]
+) -> tuple[dict[int, list[Hop]], set[int]]:
+    """The next hops that survive at the nodes that lose some (over a failed link, or into a
+    node that loses all of its own), and the nodes that lose all of theirs."""
+    distance, hops = dag.distance, dag.next_hops
+    kept: dict[int, list[Hop]] = {}
+    moved: set[int] = set()
+    for link in failed_links:
+        for node in graph.ends[link]:
+            current = kept.get(node, hops[node])
+            if any(hop[2] == link for hop in current):
+                kept[node] = [hop for hop in current if hop[2] != link]
+                if not kept[node]:
+                    moved.add(node)
+    stack = list(moved)
+    while stack:
+        lost = stack.pop()
+        upstream = distance[lost] + 1.0
+        for w, _link, _hop in graph.back[lost]:
+            if distance[w] != upstream or w in moved:
+                continue
+            current = kept.get(w, hops[w])
+            if any(hop[0] == lost for hop in current):
+                kept[w] = [hop for hop in current if hop[0] != lost]
+                if not kept[w]:
+                    moved.add(w)
+                    stack.append(w)
+    for node in moved:
+        del kept[node]
+    return kept, moved
+
+
+def _moved_distances(
+    graph: EcmpGraph, distance: list[float], moved: set[int], failed_links: Collection[int]
+) -> list[float]:
+    """New distances of the `moved` nodes (the others keep theirs): one more than the nearest
+    surviving neighbour that stays, then a search among the moved nodes themselves."""
+    dist = distance.copy()
+    heap: list[tuple[float, int]] = []
+    for node in moved:
+        best = _INF
+        for v, link, _hop in graph.back[node]:
+            if v not in moved and link not in failed_links and distance[v] + 1.0 < best:
+                best = distance[v] + 1.0
+        dist[node] = best
+        if best < _INF:
+            heap.append((best, node))
+    heapq.heapify(heap)
+    while heap:
+        d, node = heapq.heappop(heap)
+        if d > dist[node]:
+            continue
+        for v, link, _hop in graph.back[node]:
+            if v in moved and link not in failed_links and d + 1.0 < dist[v]:
+                dist[v] = d + 1.0
+                heapq.heappush(heap, (d + 1.0, v))
+    return dist
+
+
+@dataclass(frozen=True)
+class DestinationFlows:
+    """All traffic toward one destination: loads (linear in the demands) and worst RTTs."""
+
+    links: list[int]  # directed link indices of the links that carry some of it
+    gbps: list[float]  # what each of them carries
+    rtt_ms: Mapping[int, float]  # source -> worst RTT over its equal-cost paths (as reported)
+    # source -> the same paths' fibre RTT (equal to rtt_ms without a latency_calibration)
+    fibre_rtt_ms: Mapping[int, float]
+
+
+def demand_flows(
+    graph: EcmpGraph, dag: DestinationDag, offered: Mapping[int, float]
+) -> DestinationFlows:
+    """Propagate every source's Gbit/s down the DAG in one pass (loads add up linearly).
+
+    `offered` holds reachable sources only. Each node's inflow adds its upstream shares in
+    the DAG's order, so the sums (and hence every float) are the same in any failure state
+    that leaves the DAG alike.
+    """
+    destination = dag.destination
+    next_hops = dag.next_hops
+    inflow = [0.0] * len(next_hops)
+    reached = [False] * len(next_hops)
+    for source, offered_gbps in offered.items():
+        inflow[source] = offered_gbps
+        reached[source] = True
+    links: list[int] = []
+    gbps: list[float] = []
+    # Nodes on some source's paths (the only ones whose worst latency is needed), upstream first.
+    on_paths: list[int] = []
+    for u in dag.order:
+        if not reached[u] or u == destination:
+            continue
+        on_paths.append(u)
+        hops = next_hops[u]
+        share = inflow[u] / len(hops)
+        if share > 0.0:
+            for v, directed, _link in hops:
+                links.append(directed)
+                gbps.append(share)
+                inflow[v] += share
+                reached[v] = True
+        else:
+            for v, _, _link in hops:
+                inflow[v] += share
+                reached[v] = True
+    worst = _worst_delays(graph, dag, on_paths)
+    fibre = {s: (0.0 if s == destination else 2.0 * worst[s]) for s in offered}
+    return DestinationFlows(links, gbps, _calibrated(graph, destination, fibre), fibre)
+
+
+def _worst_delays(graph: EcmpGraph, dag: DestinationDag, on_paths: list[int]) -> list[float]:
+    """Worst one-way delay to the destination from each node of `on_paths` (longest path in
+    the DAG, downstream first): what the slowest of a source's equal-cost paths sees."""
+    node_delay, link_delay = graph.node_delay_ms, graph.link_delay_ms
+    next_hops = dag.next_hops
+    worst = [0.0] * len(next_hops)
+    worst[dag.destination] = node_delay[dag.destination]
+    for u in reversed(on_paths):
+        hops = next_hops[u]
+        if len(hops) == 1:
+            v, _, link = hops[0]
+            worst[u] = node_delay[u] + (link_delay[link] + worst[v])
+            continue
+        longest = -_INF
+        for v, _, link in hops:
+            delay = link_delay[link] + worst[v]
+            if delay > longest:
+                longest = delay
+        worst[u] = node_delay[u] + longest
+    return worst
+
+
+def _calibrated(graph: EcmpGraph, destination: int, fibre: dict[int, float]) -> dict[int, float]:
+    """The reported RTTs, as `Path.rtt_ms` gives them: routing itself stays on fibre."""
+    topology = graph.router.topology
+    calibration = topology.latency_calibration
+    if calibration is None:
+        return fibre
+    nodes, names = topology.nodes, graph.nodes
+    to = nodes[names[destination]].country
+    return {
+        s: (rtt if s == destination else calibration.rtt_ms(rtt, nodes[names[s]].country, to))
+        for s, rtt in fibre.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -134,78 +416,28 @@ class EcmpFlow:
     rtt_ms: float | None  # worst RTT over the equal-cost paths; None when unreachable
 
 
-@dataclass(frozen=True)
-class DestinationFlows:
-    """All traffic toward one destination: loads (linear in the demands) and worst RTTs."""
-
-    loads: Mapping[DirectedLink, float]
-    rtt_ms: Mapping[str, float]  # source -> worst RTT over its equal-cost paths (as reported)
-    # source -> the same paths' fibre RTT (equal to rtt_ms without a latency_calibration)
-    fibre_rtt_ms: Mapping[str, float] = field(default_factory=dict)
-
-
-def demand_flows(
-    router: Router, dag: DestinationDag, offered: Mapping[str, float]
-) -> DestinationFlows:
-    """Propagate every source's Gbit/s down the DAG in one pass (loads add up linearly)."""
-    inflow: dict[str, float] = {s: g for s, g in offered.items() if s in dag.distance}
-    loads: dict[DirectedLink, float] = {}
-    destination = dag.destination
-    next_hops = dag.next_hops
-    # Nodes on some source's paths (the only ones whose worst latency is needed), upstream first.
-    on_paths: list[str] = []
-    for u in dag.order:
-        if u not in inflow or u == destination:
-            continue
-        on_paths.append(u)
-        amount = inflow[u]
-        hops = next_hops[u]
-        share = amount / len(hops)
-        for v, key in hops:
-            if share > 0.0:
-                loads[(u, v, key)] = loads.get((u, v, key), 0.0) + share
-            inflow[v] = inflow.get(v, 0.0) + share
-    # Worst latency to the destination from each of them (longest path in the DAG, upstream DP).
-    node_delay = router.node_delay_ms
-    link_delay = router.link_delay_ms
-    worst: dict[str, float] = {destination: node_delay[destination]}
-    for u in reversed(on_paths):
-        worst[u] = node_delay[u] + max(link_delay[key] + worst[v] for v, key in next_hops[u])
-    fibre = {s: (0.0 if s == dag.destination else 2.0 * worst[s]) for s in offered if s in worst}
-    rtts = fibre
-    calibration = router.topology.latency_calibration
-    if calibration is not None:  # the same reported RTT as `Path.rtt_ms`: routing stays on fibre
-        nodes = router.topology.nodes
-        to = nodes[destination].country
-        rtts = {
-            s: (rtt if s == destination else calibration.rtt_ms(rtt, nodes[s].country, to))
-            for s, rtt in fibre.items()
-        }
-    return DestinationFlows(loads, rtts, fibre)
-
-
-def demand_flow(router: Router, dag: DestinationDag | None, source: str, gbps: float) -> EcmpFlow:
-    """One demand's ECMP flow (a convenience over `demand_flows`)."""
-    if dag is None or source not in dag.distance:
-        return EcmpFlow({}, None)
-    flows = demand_flows(router, dag, {source: gbps})
-    return EcmpFlow(flows.loads, flows.rtt_ms[source])
-
-
 def ecmp_loads(
     router: Router,
     demands: Iterable[tuple[str, str, float]],
     state: FailureState,
 ) -> tuple[dict[DirectedLink, float], list[EcmpFlow]]:
     """Route (source, destination, gbps) demands with ECMP; total loads and per-demand flows."""
-    dags: dict[str, DestinationDag | None] = {}
+    graph = EcmpGraph(router)
+    failed_nodes, failed_links = graph.failed(state)
+    dags: dict[int, DestinationDag | None] = {}
     total: dict[DirectedLink, float] = {}
     flows = []
-    for source, destination, gbps in demands:
+    for source_id, destination_id, gbps in demands:
+        source, destination = graph.index[source_id], graph.index[destination_id]
         if destination not in dags:
-            dags[destination] = destination_dag(router, destination, state)
-        flow = demand_flow(router, dags[destination], source, gbps)
-        for link, load in flow.loads.items():
+            dags[destination] = destination_dag(graph, destination, failed_nodes, failed_links)
+        dag = dags[destination]
+        if dag is None or source in failed_nodes or dag.distance[source] == _INF:
+            flows.append(EcmpFlow({}, None))
+            continue
+        flow = demand_flows(graph, dag, {source: gbps})
+        loads = {graph.directed[j]: load for j, load in zip(flow.links, flow.gbps, strict=True)}
+        for link, load in loads.items():
             total[link] = total.get(link, 0.0) + load
-        flows.append(flow)
+        flows.append(EcmpFlow(loads, flow.rtt_ms[source]))
     return total, flows

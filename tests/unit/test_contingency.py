@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from twin.analysis.contingency import contingency
-from twin.ecmp import ecmp_loads
+from twin.ecmp import EcmpGraph, after_link_failures, destination_dag, ecmp_loads
 from twin.model import Demand, FailureClass, Link, Node, RepairTime, Sla, Srlg, Topology
 from twin.routing import Router
 
@@ -276,3 +276,35 @@ def test_reports_state_the_base_unroutable_traffic_once() -> None:
     assert "unroutable in the base state" in text and "1 demands, 7 Gbit/s" in text
     html = render_contingency_html(result, topo)
     assert "1 demands unroutable in the base state (7 Gbit/s)" in html
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    edges=st.lists(
+        st.tuples(st.integers(0, 7), st.integers(0, 7)).filter(lambda e: e[0] != e[1]),
+        min_size=4,
+        max_size=18,
+    ),
+    data=st.data(),
+)
+def test_repaired_dag_is_the_searched_dag(
+    edges: list[tuple[int, int]], data: st.DataObject
+) -> None:
+    """A hop-metric DAG repaired after link failures (parallel links, several failures at once,
+    nodes cut off) is exactly what a new search builds: distances, next hops in their order,
+    and the upstream-first order, which fix every float of the flows."""
+    topo = _topo([(f"e{i}", f"n{a}", f"n{b}") for i, (a, b) in enumerate(edges)])
+    graph = EcmpGraph(Router(topo, metric="hops"))
+    failed = frozenset(
+        graph.link_index[lid]
+        for lid in data.draw(st.sets(st.sampled_from(sorted(topo.links)), max_size=3))
+    )
+    for destination in range(len(graph.nodes)):
+        base = destination_dag(graph, destination, frozenset(), frozenset())
+        assert base is not None
+        searched = destination_dag(graph, destination, frozenset(), failed)
+        repaired = after_link_failures(graph, base, failed)
+        assert searched is not None
+        assert repaired.distance == searched.distance
+        assert repaired.order == searched.order
+        assert [list(h) for h in repaired.next_hops] == [list(h) for h in searched.next_hops]

@@ -34,8 +34,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from twin.analysis.contingency_options import check_contingency_options
+from twin.analysis.ecmp_units import EcmpUnits, UnitRtts
 from twin.dask_client import finished_within
-from twin.ecmp import DestinationDag, DirectedLink, demand_flows, destination_dag, without_links
+from twin.ecmp import DirectedLink
 from twin.interrupts import ignore_sigint
 from twin.model import Demand, Topology
 from twin.provenance import file_sha256
@@ -86,11 +87,11 @@ class _Evaluator:
         self.router = Router(topology, include_planned=include_planned, metric=metric)
         self.capacity = {lid: link.capacity_gbps for lid, link in topology.links.items()}
         # Routing units: one per demand (shortest) or one per destination (ECMP).
-        self.base_dags: dict[str, DestinationDag | None] = {}
         self.units: dict[str, list[int]] = {}
         for i, d in enumerate(self.demands):
             unit = d.destination if routing == "ecmp" else str(i)
             self.units.setdefault(unit, []).append(i)
+        self.ecmp = EcmpUnits(self.router, self.demands, self.units) if routing == "ecmp" else None
         self.base = self._route(list(self.units), frozenset())
         self.base_rtt: dict[int, float | None] = {}
         self.base_loads: dict[DirectedLink, float] = {}
@@ -110,6 +111,9 @@ class _Evaluator:
             (_EPS_LOAD, _TIE, _OVERLOAD),
         )
         self.base_arrays = {unit: self.book.arrays(c.loads) for unit, c in self.base.items()}
+        if self.ecmp is not None:
+            self.ecmp.use_index(self.book.index)
+        self.tallied = {unit: self._tallied(members) for unit, members in self.units.items()}
         # Index: element id -> units whose base routing touches it.
         self.users: dict[str, set[str]] = {}
         for unit, c in self.base.items():
@@ -118,46 +122,31 @@ class _Evaluator:
             for node in c.nodes:
                 self.users.setdefault(node, set()).add(unit)
 
+    def _tallied(self, members: list[int]) -> list[tuple[str, float, float | None, float, int]]:
+        """What a failure's tally reads of a unit's demands routed in the base state (the others
+        are reported once, not per failure): id, Gbit/s, RTT budget, base RTT, and the key of
+        its RTT in the unit's new routing (the demand's index; with ECMP its source's)."""
+        out = []
+        for i in members:
+            d, rtt = self.demands[i], self.base_rtt.get(i)
+            if rtt is not None:
+                key = i if self.ecmp is None else self.ecmp.key(i)
+                out.append((d.id, d.gbps, d.sla.max_rtt_ms, rtt, key))
+        return out
+
     def _route(self, units: Sequence[str], state: FailureState) -> dict[str, _Contribution]:
         out: dict[str, _Contribution] = {}
         for unit in units:
             members = self.units[unit]
-            if self.routing == "ecmp":
-                out[unit] = self._route_destination(unit, members, state)
+            if self.ecmp is not None:
+                out[unit] = self._route_destination(self.ecmp, unit, state)
             else:
                 out[unit] = self._route_single(members[0], state)
         return out
 
-    def _route_destination(
-        self, destination: str, members: list[int], state: FailureState
-    ) -> _Contribution:
-        base_dag = self.base_dags.get(destination)
-        dag = None
-        if base_dag is not None and state and not any(e in self.topology.nodes for e in state):
-            dag = without_links(base_dag, state)
-        if dag is None:
-            dag = destination_dag(self.router, destination, state)
-        if not state:
-            self.base_dags[destination] = dag
-        loads: dict[DirectedLink, float] = {}
-        rtts: dict[int, float | None] = {}
-        fibre: dict[int, float] = {}
-        by_source: dict[str, float] = {}
-        for i in members:
-            d = self.demands[i]
-            reachable = dag is not None and d.source not in state and d.source in dag.distance
-            if reachable:
-                by_source[d.source] = by_source.get(d.source, 0.0) + d.gbps
-        if dag is not None and by_source:
-            flow = demand_flows(self.router, dag, by_source)
-            loads = dict(flow.loads)
-            for i in members:
-                source = self.demands[i].source
-                rtts[i] = flow.rtt_ms.get(source) if source in by_source else None
-                if source in flow.fibre_rtt_ms:
-                    fibre[i] = flow.fibre_rtt_ms[source]
-        else:
-            rtts = dict.fromkeys(members)
+    @staticmethod
+    def _route_destination(ecmp: EcmpUnits, destination: str, state: FailureState) -> _Contribution:
+        loads, rtts, fibre = ecmp.route(destination, state)
         # The nodes a unit crosses only index the base routing (which failures hit it).
         nodes = frozenset(n for u, v, _ in loads for n in (u, v)) if not state else frozenset()
         return _Contribution(loads, nodes, rtts, fibre)
@@ -202,10 +191,15 @@ class _Evaluator:
     def evaluate(self, label: str, elements: tuple[str, ...], state: FailureState) -> FailureImpact:
         """Reroute only the units the failure touches and tally what they lost."""
         ordered = sorted(self._affected_units(elements, state))
-        new = self._route(ordered, state)
+        # What each rerouted unit's demands see, and its new loads (ECMP: by source, arrays).
+        new: Mapping[str, _Contribution | UnitRtts]
+        if self.ecmp is not None:
+            added, new = self.ecmp.reroute(ordered, state)
+        else:
+            new = self._route(ordered, state)
+            added = [self.book.arrays(new[unit].loads) for unit in ordered]
         changed, changed_loads = self.book.after(
-            [self.base_arrays[unit] for unit in ordered],
-            [self.book.arrays(new[unit].loads) for unit in ordered],
+            [self.base_arrays[unit] for unit in ordered], added
         )
         disconnected: list[str] = []
         over_rtt: list[DemandRtt] = []
@@ -214,21 +208,18 @@ class _Evaluator:
         rerouted = 0
         for unit in ordered:
             c = new[unit]
-            for i in self.units[unit]:
-                d = self.demands[i]
-                base_rtt = self.base_rtt.get(i)
-                if base_rtt is None:
-                    continue  # unroutable in the base state: reported once, not per failure
-                rtt = c.rtt_ms.get(i)
+            rtts, fibre = c.rtt_ms, c.fibre_rtt_ms
+            for demand_id, gbps, max_rtt_ms, base_rtt, key in self.tallied[unit]:
+                rtt = rtts.get(key)
                 if rtt is None:
-                    disconnected.append(d.id)
-                    unrouted += d.gbps
+                    disconnected.append(demand_id)
+                    unrouted += gbps
                     continue
-                if abs(rtt - base_rtt) > 1e-9:
+                if rtt != base_rtt and abs(rtt - base_rtt) > 1e-9:
                     rerouted += 1
-                    stretch[d.id] = rtt / base_rtt
-                if d.sla.max_rtt_ms is not None and rtt > d.sla.max_rtt_ms:
-                    over_rtt.append(DemandRtt(d.id, rtt, c.fibre_rtt_ms.get(i, rtt)))
+                    stretch[demand_id] = rtt / base_rtt
+                if max_rtt_ms is not None and rtt > max_rtt_ms:
+                    over_rtt.append(DemandRtt(demand_id, rtt, fibre.get(key, rtt)))
         worst, worst_link, overloaded = self.book.summary(changed, changed_loads)
         full = None
         if self.link_utilisation:
