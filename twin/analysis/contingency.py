@@ -28,7 +28,7 @@ import itertools
 import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -443,6 +443,9 @@ def _contingency(
             if progress is not None and (i % 64 == 0 or i == total):
                 progress(i, total)
     else:
+        # Imported here: a run in one process does not pay for multiprocessing's start-up.
+        from concurrent.futures import ProcessPoolExecutor
+
         with ProcessPoolExecutor(workers, initializer=_install_evaluator, initargs=init) as pool:
             futures = [pool.submit(_evaluate_range, *span) for span in _ranges(total, workers)]
             for future in futures:

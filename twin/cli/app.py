@@ -7,6 +7,7 @@ Exit codes (for CI): 0 success; 1 a check or gate failed; 2 bad input or usage (
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Iterable, Mapping
@@ -301,12 +302,29 @@ def emit_text(path: str | Path | None, text: str) -> None:
         announce_written(path)
 
 
-def register_commands() -> None:
+# The module that registers each command, for `twin COMMAND ...`: importing only that one
+# keeps a command's start-up free of every other command's imports (pydantic models, Markdown
+# and plotting support, ...): a tenth of a small `twin contingency` run went to them.
+_COMMAND_MODULE: dict[str, str] = {
+    **{command: command for command in COMMANDS},
+    "import": "io",
+    "export": "io",
+    "plot": "report",
+}
+
+
+def register_commands(command: str | None = None) -> None:
     """Import the subcommand modules (each decorates its commands onto `app`) and check the set.
 
     Plain imports, not a list of names for importlib: a module that is missing or broken is an
-    ImportError at once, never a command quietly absent from `twin --help`.
+    ImportError at once, never a command quietly absent from `twin --help`. With `command`
+    (one of `COMMANDS`, about to run), only its module is imported, and checked to register it.
     """
+    if command in _COMMAND_MODULE:
+        importlib.import_module(f"twin.cli.{_COMMAND_MODULE[command]}")
+        if command not in {str(info.name) for info in app.registered_commands}:
+            raise RuntimeError(f"twin.cli.{_COMMAND_MODULE[command]} does not register {command}")
+        return
     from twin.cli import (  # noqa: F401  (imported for their registrations)
         analyze,
         backtest,
@@ -328,11 +346,22 @@ def register_commands() -> None:
         raise RuntimeError(f"twin registers commands {registered}, expected {sorted(COMMANDS)}")
 
 
+def _command_named(args: list[str]) -> str | None:
+    """The command a command line runs (its first word after the app's options), if any."""
+    words = iter(args)
+    for word in words:
+        if word == "--allow-path":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns (and exits with) a CI-friendly status."""
     global _messages_on_stderr
     _messages_on_stderr = False  # per command (tests and embedders call main more than once)
-    register_commands()
+    register_commands(_command_named(sys.argv[1:] if argv is None else argv))
     err = stderr_console()
     status = EXIT_OK
     try:

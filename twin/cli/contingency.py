@@ -118,7 +118,6 @@ class ContingencyRequest:
 
 def run_contingency(topology: Topology, demands: list[Demand], request: ContingencyRequest) -> int:
     """The one code path of `twin contingency` and `twin analyze --contingency`."""
-    from twin.report.markdown_contingency import contingency_markdown
     from twin.report.terminal_contingency import print_contingency
     from twin.results.contingency import failure_document
 
@@ -132,7 +131,10 @@ def run_contingency(topology: Topology, demands: list[Demand], request: Continge
         # Streamed: an N-2 document runs to hundreds of MB, which building whole would double.
         failures = (failure_document(f) for f in result.failures)
         emit_json_stream(request.json_path, result.document_head(), "failures", failures)
-        emit_text(request.markdown_path, contingency_markdown(result, request.top))
+        if request.markdown_path is not None:  # built only when asked for
+            from twin.report.markdown_contingency import contingency_markdown
+
+            emit_text(request.markdown_path, contingency_markdown(result, request.top))
     return EXIT_INTERRUPTED if interrupts.requested else EXIT_OK
 
 

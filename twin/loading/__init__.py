@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -22,10 +23,23 @@ from twin.loading.references import demand_reference_problems
 from twin.loading.salvage import distinct
 from twin.loading.scenario import demands_from_specs, load_scenario
 from twin.loading.schema import DemandSpec, Strict
-from twin.loading.state import load_state, with_state
 from twin.loading.topology import load_topology
 from twin.loading.yaml_marks import load_yaml_with_marks, top_level_keys
 from twin.model import Demand, Scenario, State, Topology
+
+if TYPE_CHECKING:
+    from twin.loading.state import load_state, with_state
+
+
+def __getattr__(name: str) -> Any:
+    """`load_state` and `with_state`, imported on first use: the state file's models are a
+    few per cent of the start-up of every command that reads a topology and no state."""
+    if name in ("load_state", "with_state"):
+        from twin.loading import state
+
+        return getattr(state, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "ValidatedFile",
@@ -108,6 +122,8 @@ def validate_file(path: Path) -> ValidatedFile:
         kind = file_kind(path)
         model: Topology | Scenario | State | tuple[Demand, ...] | CandidateSet
         if kind == "state":
+            from twin.loading.state import load_state
+
             model = load_state(path)
         elif kind == "demands":
             model = load_demands(path)
