@@ -112,7 +112,7 @@ class _Evaluator:
         )
         self.base_arrays = {unit: self.book.arrays(c.loads) for unit, c in self.base.items()}
         if self.ecmp is not None:
-            self.ecmp.use_index(self.book.index)
+            self.ecmp.use_book(self.book.index, self.book.base)
         self.tallied = {unit: self._tallied(members) for unit, members in self.units.items()}
         # Index: element id -> units whose base routing touches it.
         self.users: dict[str, set[str]] = {}
@@ -191,16 +191,17 @@ class _Evaluator:
     def evaluate(self, label: str, elements: tuple[str, ...], state: FailureState) -> FailureImpact:
         """Reroute only the units the failure touches and tally what they lost."""
         ordered = sorted(self._affected_units(elements, state))
-        # What each rerouted unit's demands see, and its new loads (ECMP: by source, arrays).
+        # The directed links whose load changes and their loads, and what each rerouted unit's
+        # demands see (ECMP: RTTs by source).
         new: Mapping[str, _Contribution | UnitRtts]
         if self.ecmp is not None:
-            added, new = self.ecmp.reroute(ordered, state)
+            changed, changed_loads, new = self.ecmp.reroute(ordered, state)
         else:
             new = self._route(ordered, state)
-            added = [self.book.arrays(new[unit].loads) for unit in ordered]
-        changed, changed_loads = self.book.after(
-            [self.base_arrays[unit] for unit in ordered], added
-        )
+            changed, changed_loads = self.book.after(
+                [self.base_arrays[unit] for unit in ordered],
+                [self.book.arrays(new[unit].loads) for unit in ordered],
+            )
         disconnected: list[str] = []
         over_rtt: list[DemandRtt] = []
         stretch: dict[str, float] = {}

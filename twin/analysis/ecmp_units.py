@@ -63,7 +63,9 @@ class EcmpUnits:
                 self._source[i] = source
             self.offered[unit], self.members[unit] = offered, members
         self.base_dags: dict[str, DestinationDag | None] = {}
+        self.base_flows: dict[str, DestinationFlows | None] = {}
         self._book_index: list[int] = []
+        self._base_loads: list[float] = []
 
     def key(self, demand: int) -> int:
         """Where a demand's RTT is in a `UnitRtts`: its source (the same for all its demands)."""
@@ -77,7 +79,7 @@ class EcmpUnits:
         failed_nodes, failed_links = self.graph.failed(state)
         dag, flows, rtts = self._route(unit, failed_nodes, failed_links)
         if not state:
-            self.base_dags[unit] = dag
+            self.base_dags[unit], self.base_flows[unit] = dag, flows
         directed = self.graph.directed
         loads = {}
         if flows is not None:
@@ -89,31 +91,43 @@ class EcmpUnits:
             {i: rtts.fibre_rtt_ms[s] for i, s in members if s in rtts.fibre_rtt_ms},
         )
 
-    def use_index(self, index: Mapping[DirectedLink, int]) -> None:
-        """Number directed links as the analysis' load arrays do (`LoadBook.index`)."""
+    def use_book(self, index: Mapping[DirectedLink, int], base_loads: Any) -> None:
+        """Number directed links as the analysis' load book does (`LoadBook.index`), whose
+        base loads (`LoadBook.base`) a failure's changes start from."""
         self._book_index = [index[link] for link in self.graph.directed]
+        self._base_loads = [float(base_loads[i]) for i in self._book_index]
 
     def reroute(
         self, ordered: Sequence[str], state: FailureState
-    ) -> tuple[list[tuple[Any, Any]], dict[str, UnitRtts]]:
-        """Re-route `ordered` units in `state`: each unit's new loads as (directed-link index,
-        Gbit/s) arrays in the `use_index` numbering, and its RTTs by source."""
+    ) -> tuple[Any, Any, dict[str, UnitRtts]]:
+        """Re-route `ordered` units in `state`: the directed links whose load changes (sorted
+        book indices) and their loads, as `LoadBook.after` gives them (base minus the units'
+        base loads plus their new ones, in unit order: the same floats), and each unit's RTTs.
+        Done here on lists: a few dozen destinations per failure on a small graph cost less in
+        Python than in NumPy calls."""
         import numpy as np  # imported by the analysis' load book already
 
         failed_nodes, failed_links = self.graph.failed(state)
-        index = self._book_index
-        added: list[tuple[Any, Any]] = []
+        loads = self._base_loads.copy()
+        touched: set[int] = set()
+        for unit in ordered:
+            before = self.base_flows[unit]
+            if before is not None:
+                for j, load in zip(before.links, before.gbps, strict=True):
+                    loads[j] -= load
+                touched.update(before.links)
         rtts: dict[str, UnitRtts] = {}
         for unit in ordered:
             _, flows, rtts[unit] = self._route(unit, failed_nodes, failed_links)
-            links, gbps = (flows.links, flows.gbps) if flows is not None else ([], [])
-            added.append(
-                (
-                    np.fromiter(map(index.__getitem__, links), dtype=np.int64, count=len(links)),
-                    np.fromiter(gbps, dtype=np.float64, count=len(gbps)),
-                )
-            )
-        return added, rtts
+            if flows is not None:
+                for j, load in zip(flows.links, flows.gbps, strict=True):
+                    loads[j] += load
+                touched.update(flows.links)
+        index = self._book_index
+        pairs = sorted((index[j], loads[j]) for j in touched)
+        changed = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
+        values = np.fromiter((v for _, v in pairs), dtype=np.float64, count=len(pairs))
+        return changed, values, rtts
 
     def _route(
         self, unit: str, failed_nodes: frozenset[int], failed_links: frozenset[int]
