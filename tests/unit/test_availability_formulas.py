@@ -137,6 +137,26 @@ def test_disconnected_demand_has_zero_availability() -> None:
     assert r.value == 0.0 and math.isclose(r.upper, 0.0)
 
 
+def test_diagram_over_two_components_places_every_vertex() -> None:
+    """A triangle beside a separate link: the diagram's vertex order must reach the second
+    component even when the first one's last heap entries are stale (a found bug: the order
+    stopped at the triangle). s-t is p1 parallel to the series p2 p3; u-v is p4."""
+    topo = _topology(
+        [
+            ("e1", "s", "t", "r1"),
+            ("e2", "s", "x", "r2"),
+            ("e3", "x", "t", "r3"),
+            ("e4", "u", "v", "r4"),
+        ]
+    )
+    exact = Settings(method="exact")
+    st, uv = availability_of_demands(topo, [("s", "t"), ("u", "v")], settings=exact)
+    assert st.exact and uv.exact
+    triangle = 1 - (1 - p_of(1)) * (1 - p_of(2) * p_of(4))
+    assert st.value == pytest.approx(triangle, abs=1e-12)
+    assert uv.value == pytest.approx(p_of(8), abs=1e-12)
+
+
 def test_failing_node_in_series_and_at_a_demand_end() -> None:
     """A node with a failure class is a series element of every path through it, and takes the
     demand down when it is an end: p(e1) p(x) p(e2), and p(s) p(e1) p(x) p(e2)."""

@@ -102,7 +102,10 @@ def _greedy_order(adjacency: dict[str, list[str]], start: str) -> list[str]:
     order: list[str] = []
     back = dict.fromkeys(adjacency, 0)
     heap: list[tuple[int, int, str]] = [(0, 0, start)]
-    while heap:
+    while len(order) < len(adjacency):
+        if not heap:  # the component is placed (its last pops may have been stale entries)
+            rest = next(v for v in adjacency if v not in placed)
+            heapq.heappush(heap, (0, len(order), rest))
         _, _, x = heapq.heappop(heap)
         if x in placed:
             continue
@@ -113,10 +116,6 @@ def _greedy_order(adjacency: dict[str, list[str]], start: str) -> list[str]:
                 back[y] += 1
                 forward = len(adjacency[y]) - back[y]
                 heapq.heappush(heap, (forward - 2 * back[y], len(order), y))
-        if not heap:
-            rest = [v for v in adjacency if v not in placed]
-            if rest:
-                heapq.heappush(heap, (0, len(order), rest[0]))
     return order
 
 
