@@ -237,6 +237,31 @@ def test_link_utilisation_map_is_kept_only_when_asked_and_same_for_any_workers()
     assert parallel.to_dict() == full.to_dict()
 
 
+def test_a_notebook_asking_for_thousands_of_workers_gets_the_usable_cores(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`contingency(workers=10_000)` from Python starts no more processes than the cores it may
+    use (the command line caps and says so; the library caps quietly: results do not change)."""
+    import concurrent.futures
+
+    from twin.option_values import usable_cores
+
+    started: list[int] = []
+
+    class Recording(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, max_workers: int, **kwargs: object) -> None:
+            started.append(max_workers)
+            super().__init__(max_workers, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Recording)
+    monkeypatch.setattr("twin.option_values.usable_cores", lambda: 2)
+    topo = _topo([(f"e{i}", f"v{i}", f"v{(i + 1) % 8}") for i in range(8)])
+    demands = [Demand("d", "v0", "v4", 10.0)]
+    many = contingency(topo, demands, mode="n-1", workers=10_000)
+    assert started == [2] and usable_cores() == 2
+    assert many.to_dict() == contingency(topo, demands, mode="n-1").to_dict()
+
+
 @pytest.mark.parametrize("routing", ["shortest", "ecmp"])
 def test_demands_unroutable_before_any_failure_are_reported_once_not_per_failure(
     routing: str,

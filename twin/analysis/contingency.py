@@ -39,6 +39,7 @@ from twin.dask_client import finished_within
 from twin.ecmp import DirectedLink
 from twin.interrupts import ignore_sigint
 from twin.model import Demand, Topology
+from twin.option_values import usable_workers
 from twin.provenance import file_sha256
 from twin.results.contingency import ContingencyResult, DemandRtt, FailureImpact
 from twin.routing import FailureState, Metric, Router, expand_srlgs
@@ -434,6 +435,8 @@ def _contingency(
         include_nodes,
         link_utilisation,
     )
+    # A notebook's workers=10_000 gets the cores it can use (results do not depend on it).
+    workers, _ = usable_workers(workers, total)
     if client is not None:
         impacts = _on_dask(client, init, total, progress, stop)
     elif workers <= 1 or total < 2 * workers:
