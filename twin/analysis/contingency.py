@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from twin.analysis.contingency_options import check_contingency_options
 from twin.analysis.ecmp_units import EcmpUnits, UnitRtts
@@ -43,6 +43,9 @@ from twin.option_values import usable_workers
 from twin.provenance import file_sha256
 from twin.results.contingency import ContingencyResult, DemandRtt, FailureImpact
 from twin.routing import FailureState, Metric, Router, expand_srlgs
+
+if TYPE_CHECKING:
+    from twin.analysis.path_arrays import PathArrays
 
 Mode = Literal["n-1", "n-2", "srlg"]
 Routing = Literal["shortest", "ecmp"]
@@ -112,6 +115,11 @@ class _Evaluator:
             (_EPS_LOAD, _TIE, _OVERLOAD),
         )
         self.base_arrays = {unit: self.book.arrays(c.loads) for unit, c in self.base.items()}
+        self.path_arrays: PathArrays | None = None
+        if self.ecmp is None:
+            from twin.analysis.path_arrays import PathArrays
+
+            self.path_arrays = PathArrays(self.book.index)
         if self.ecmp is not None:
             self.ecmp.use_book(self.book.index, self.book.base)
         self.tallied = {unit: self._tallied(members) for unit, members in self.units.items()}
@@ -160,6 +168,28 @@ class _Evaluator:
         loads = dict.fromkeys(zip(path.nodes, path.nodes[1:], path.links, strict=False), d.gbps)
         return _Contribution(loads, frozenset(path.nodes), {i: path.rtt_ms}, {i: path.fibre_rtt_ms})
 
+    def _reroute_single(
+        self, ordered: Sequence[str], state: FailureState
+    ) -> tuple[Any, Any, dict[str, UnitRtts]]:
+        """`EcmpUnits.reroute` for one path per demand: the directed links whose load
+        changes and their loads (`LoadBook.after`), and each unit's RTTs. New paths go to the
+        book as index arrays straight from the path (no loads dictionary per path)."""
+        assert self.path_arrays is not None, "single-path rerouting of an ECMP analysis"
+        added = []
+        rtts: dict[str, UnitRtts] = {}
+        for unit in ordered:
+            i = self.units[unit][0]
+            d = self.demands[i]
+            path = self.router.shortest_path(d.source, d.destination, state)
+            if path is None:
+                rtts[unit] = UnitRtts({}, {})
+                continue
+            rtts[unit] = UnitRtts({i: path.rtt_ms}, {i: path.fibre_rtt_ms})
+            added.append(self.path_arrays.arrays(path, d.gbps))
+        removed = [self.base_arrays[unit] for unit in ordered]
+        changed, changed_loads = self.book.after(removed, added)
+        return changed, changed_loads, rtts
+
     def base_utilisation(self) -> tuple[float, str, list[tuple[str, float]]]:
         """Worst utilisation with nothing failed (ties within 1e-12 go to the first link in id
         order), its link, and the overloaded directed links in id order."""
@@ -198,11 +228,7 @@ class _Evaluator:
         if self.ecmp is not None:
             changed, changed_loads, new = self.ecmp.reroute(ordered, state)
         else:
-            new = self._route(ordered, state)
-            changed, changed_loads = self.book.after(
-                [self.base_arrays[unit] for unit in ordered],
-                [self.book.arrays(new[unit].loads) for unit in ordered],
-            )
+            changed, changed_loads, new = self._reroute_single(ordered, state)
         disconnected: list[str] = []
         over_rtt: list[DemandRtt] = []
         stretch: dict[str, float] = {}
