@@ -4,8 +4,7 @@ N-1 on a backbone reroutes tens of thousands of demands (backbone/world: 44,597 
 forty hops), and each new path's loads go to the load book as an array of directed-link
 indices. Building a {(from, to, link id): Gbit/s} dictionary per path and looking its tuple keys
 up one by one was a fifth of the analysis. A directed link is its link and the end it leaves
-from, so two lookups by plain id (link, node) and a comparison give every index of a path at
-once.
+from, so one lookup of (node, link id) per hop, with no dictionary built, gives the indices.
 """
 
 from __future__ import annotations
@@ -23,31 +22,14 @@ class PathArrays:
     (from, to, link id) -> index, covering every directed link a path can use."""
 
     def __init__(self, index: Mapping[DirectedLink, int]) -> None:
-        self._link: dict[str, int] = {}
-        self._node: dict[str, int] = {}
-        tails: list[int] = []  # by link position: the end its "forward" direction leaves
-        forward: list[int] = []
-        backward: list[int] = []
-        for (u, _v, lid), i in index.items():
-            node = self._node.setdefault(u, len(self._node))
-            position = self._link.get(lid)
-            if position is None:
-                self._link[lid] = len(tails)
-                tails.append(node)
-                forward.append(i)
-                backward.append(i)  # a loop link has one direction only
-            else:
-                backward[position] = i
-        self._tail = np.asarray(tails, dtype=np.int64)
-        self._forward = np.asarray(forward, dtype=np.int64)
-        self._backward = np.asarray(backward, dtype=np.int64)
+        # A directed link is its link and the node it leaves: (node, link id) -> index.
+        self._leaving = {(u, lid): i for (u, _v, lid), i in index.items()}
 
     def arrays(self, path: Path, gbps: float) -> tuple[np.ndarray, np.ndarray]:
         """The book indices of `path`'s directed links, in path order, each carrying `gbps`:
         what `LoadBook.arrays` gives for the path's {(from, to, link id): gbps} loads."""
         count = len(path.links)
-        links = np.fromiter(map(self._link.__getitem__, path.links), np.int64, count)
-        # Every node but the last leaves over a link (a path's last node has none).
-        starts = np.fromiter(map(self._node.__getitem__, path.nodes[:count]), np.int64, count)
-        idx = np.where(self._tail[links] == starts, self._forward[links], self._backward[links])
+        # zip stops at the links: a path's last node leaves over none.
+        pairs = zip(path.nodes, path.links, strict=False)
+        idx = np.fromiter(map(self._leaving.__getitem__, pairs), np.int64, count)
         return idx, np.full(count, gbps, dtype=np.float64)
