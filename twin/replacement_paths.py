@@ -15,14 +15,18 @@ enters). They are not symmetric, but a path's cost one way and back differ only 
 its two ends, so shortest paths are those of an undirected graph and the argument holds.
 
 Results must be *the* path the router's search returns, ties included, so a detour is given only
-when it is provably the one shortest path: the best crossing link beats every other by a margin
-far above float rounding, and the tree paths on both sides have no rival of near-equal cost at
-any node. Anything else (ties, node failures, several failed links, capacity limits) is answered
-"unknown" and the caller searches as before. The trees come from SciPy's compiled Dijkstra.
+when it is provably the search's: the best crossing link beats every other by a margin far above
+float rounding; on the source's side the tree follows the tie rule to the bit; on the
+destination's side the tree's path is taken where it has no rival of near-equal cost, and where
+it has, the way from y is settled forward by the tie rule over the tree's tight arcs, with the
+search's own float sums (see `_Walker._settled_tail`). Anything else (crossing ties, node
+failures, several failed links, capacity limits) is answered "unknown" and the caller searches
+as before. The trees come from SciPy's compiled Dijkstra.
 """
 
 from __future__ import annotations
 
+import heapq
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -35,6 +39,7 @@ from twin.routing import UNKNOWN
 # Two costs closer than this (relative) are treated as a tie, which the fast path refuses.
 # Float rounding over a path of thousands of additions is below 1e-12 relative.
 TIE_REL = 1e-9
+_INF = float("inf")
 
 PathBuilder = Callable[[Sequence[str], Sequence[str]], Any]  # (nodes, link ids) -> Path
 
@@ -101,6 +106,9 @@ class ReplacementPaths:
         self._pair_head = np.asarray([p[1] for p in pairs], dtype=np.int64)
         self._pair_cost = np.asarray([best[p][0] for p in pairs], dtype=np.float64)
         self._pair_key = self._pair_tail * len(self.nodes) + self._pair_head  # sorted
+        # Each node's pairs as a slice of the pair lists (pairs are sorted by tail).
+        starts = np.searchsorted(self._pair_tail, np.arange(n + 1, dtype=np.int64))
+        self._out = (starts.tolist(), self._pair_head.tolist(), self._pair_cost.tolist())
         shape = (n, n)
         self._forward = csr_array((self._pair_cost, (self._pair_tail, self._pair_head)), shape)
         self._backward = csr_array((self._pair_cost, (self._pair_head, self._pair_tail)), shape)
@@ -211,6 +219,7 @@ class ReplacementPaths:
             (pred_t.tolist(), self._next_pairs(pred_t).tolist()),
             self._rivals(dist_t).tolist(),
             (path, on_path_links),
+            (dist_t, side),
         )
         answers: dict[str, Any] = {}
         arcs, link_index = self.arcs, self._link_index
@@ -232,9 +241,10 @@ class ReplacementPaths:
                     answers[lid] = UNKNOWN
                     continue
             arc = order[first]
-            answers[lid] = walker.detour(
-                int(arcs.tail[arc]), int(arcs.head[arc]), self.links[int(arcs.link[arc])], lid
-            )
+            x, y = int(arcs.tail[arc]), int(arcs.head[arc])
+            # y's cost as the search sums it: x's (the source tree's, to the bit) plus the step
+            at_y = float(dist_s[x]) + float(arcs.cost[arc])
+            answers[lid] = walker.detour(x, y, self.links[int(arcs.link[arc])], lid, at_y)
         unknown = any(a is UNKNOWN for a in answers.values())
         return _Table(answers, default=base, to_destination=dist_t if unknown else None)
 
@@ -299,8 +309,9 @@ def _first_covers(
 
 class _Walker:
     """Detours spelled out as node and link ids along the two trees: the source's side by the
-    tie rule, the destination's side refusing rival paths. Each tree is given as two lists by
-    node: the next node toward its root and the position of the pair leading there.
+    tie rule, the destination's side along its tree or, where that tree has rival paths,
+    settled forward by the tie rule. Each tree is given as two lists by node: the next node
+    toward its root and the position of the pair leading there.
 
     A detour's two ends mostly run along the demand's own path (its prefix is the source
     tree's path to every path node; a suffix is the destination tree's path wherever that
@@ -314,12 +325,17 @@ class _Walker:
         tree_t: tuple[list[int], list[int]],
         rivals_t: list[bool],
         base: tuple[list[int], list[str]],
+        ties: tuple[np.ndarray, np.ndarray],
     ) -> None:
         self.owner = owner
         self.tree_s, self.tree_t, self.rivals_t = tree_s, tree_t, rivals_t
         path, self.path_links = base
+        self.destination = path[-1]
         self.path_names = [owner.nodes[i] for i in path]
         self.position = {node: i for i, node in enumerate(path)}
+        # The destination's tree costs and the side labels, read only where there are rivals.
+        self._ties = ties
+        self._tie_lists: tuple[list[float], list[int], dict[str, int]] | None = None
         # Positions from which the destination's tree follows the path to its end, and
         # whether a rival lies on the path from a position on (the tree walk would refuse it).
         after, _ = tree_t
@@ -331,7 +347,9 @@ class _Walker:
             self.follows[i] = self.follows[i + 1] and after[path[i]] == path[i + 1]
             self.rival_from[i] = self.rival_from[i + 1] or rivals_t[path[i]]
 
-    def detour(self, x: int, y: int, crossing_link: str, failed_link: str) -> Any:
+    def detour(self, x: int, y: int, crossing_link: str, failed_link: str, at_y: float) -> Any:
+        """The detour over the crossing arc (x, y) when `failed_link` is down; `at_y` is y's
+        search cost (x's plus the step)."""
         position, names, pair_links = self.position, self.owner.nodes, self.owner._pair_links
         pred, pred_pair = self.tree_s
         branch, branch_pairs = [x], []
@@ -344,24 +362,107 @@ class _Walker:
         links = self.path_links[:j]
         links += [pair_links[i] for i in reversed(branch_pairs)]
         links.append(crossing_link)
+        tail = self._tree_tail(y)
+        if tail is None:
+            tail = self._settled_tail(y, at_y, failed_link)
+            if tail is None:
+                return UNKNOWN
+        nodes += tail[0]
+        links += tail[1]
+        if failed_link in links:
+            return UNKNOWN  # not a path of the failed graph: only a search can say
+        return self.owner._make_path(nodes, links)
+
+    def _tree_tail(self, y: int) -> tuple[list[str], list[str]] | None:
+        """Nodes from y to the destination and the links between, down the destination's
+        tree; None where that tree has a rival path (or does not reach)."""
+        position, names, pair_links = self.position, self.owner.nodes, self.owner._pair_links
         after, after_pair = self.tree_t
         rivals, follows = self.rivals_t, self.follows
-        v, tail_pairs = y, []
+        v, nodes, tail_pairs = y, [], []
         while not (v in position and follows[position[v]]):  # down the destination's tree
             if after[v] < 0 or rivals[v]:
-                return UNKNOWN
+                return None
             nodes.append(names[v])
             tail_pairs.append(after_pair[v])
             v = after[v]
         i = position[v]
         if self.rival_from[i]:
-            return UNKNOWN
+            return None
         nodes += self.path_names[i:]
-        links += [pair_links[p] for p in tail_pairs]
+        links = [pair_links[p] for p in tail_pairs]
         links += self.path_links[i:]
-        if failed_link in links:
-            return UNKNOWN  # not a path of the failed graph: only a search can say
-        return self.owner._make_path(nodes, links)
+        return nodes, links
+
+    def _settled_tail(
+        self, y: int, at_y: float, failed_link: str
+    ) -> tuple[list[str], list[str]] | None:
+        """The search's way from y to the destination where the destination's tree has rival
+        paths: settled forward from y's search cost by the tie rule, over the arcs tight in
+        that tree (within `TIE_REL`), so with the search's own float sums. None when it cannot
+        be told without a search (the way crosses back to the source's side, or the failed
+        link is on a tight arc).
+
+        Why it is the search's: every cheapest path of the failed graph enters the
+        destination's side by the one best crossing arc (x, y) (the runner-up is dearer by
+        more than `TIE_REL`), and from y it is a shortest path of the intact graph, so it uses
+        tight arcs only. A node's tight predecessors in the search are therefore on such
+        paths, all settled here, and their costs are the same sums from y's."""
+        dist_t, side, rank = self._lists()
+        k = rank[failed_link]  # the failed link is the path's k-th: side labels below k are S
+        starts, heads, costs = self.owner._out
+        pair_links, t = self.owner._pair_links, self.destination
+        dist, parent = {y: at_y}, {}
+        heap = [(at_y, y)]
+        while heap:
+            d, u = heapq.heappop(heap)
+            if d > dist[u]:
+                continue
+            if side[u] < k:
+                return None  # back on the source's side: the argument does not hold
+            if u == t:
+                break
+            to_go = dist_t[u]
+            slack = TIE_REL * max(1.0, to_go)
+            for p in range(starts[u], starts[u + 1]):
+                w = heads[p]
+                if abs(dist_t[w] + costs[p] - to_go) > slack:
+                    continue
+                if pair_links[p] == failed_link:
+                    return None  # a parallel link may stand in for it: only a search can say
+                nd = d + costs[p]
+                old = dist.get(w, _INF)
+                if nd < old:
+                    dist[w], parent[w] = nd, (u, p)
+                    heapq.heappush(heap, (nd, w))
+                elif nd == old and u < parent[w][0]:
+                    parent[w] = (u, p)  # the tie rule: the lowest predecessor
+        else:
+            return None  # the destination is not reached over tight arcs
+        return self._walk_back(y, parent)
+
+    def _walk_back(self, y: int, parent: dict[int, tuple[int, int]]) -> tuple[list[str], list[str]]:
+        """Node and link ids from y to the destination, walked back along `parent`."""
+        names, pair_links = self.owner.nodes, self.owner._pair_links
+        v, nodes, links = self.destination, [], []
+        while v != y:
+            u, p = parent[v]
+            nodes.append(names[v])
+            links.append(pair_links[p])
+            v = u
+        nodes.append(names[y])
+        nodes.reverse()
+        links.reverse()
+        return nodes, links
+
+    def _lists(self) -> tuple[list[float], list[int], dict[str, int]]:
+        """The destination tree's costs and the side labels as lists, and each path link's
+        rank (from 1), made on first use: most demands never need them."""
+        if self._tie_lists is None:
+            dist_t, side = self._ties
+            rank = {lid: k for k, lid in enumerate(self.path_links, start=1)}
+            self._tie_lists = (dist_t.tolist(), side.tolist(), rank)
+        return self._tie_lists
 
 
 @dataclass(frozen=True)

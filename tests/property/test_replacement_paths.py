@@ -249,3 +249,28 @@ def test_a_bridge_failure_leaves_no_path() -> None:
     trees = ReplacementPaths(router._steps, router.path_over)
     assert trees.detour("x", "r005", "spur") is None
     assert router.shortest_path("x", "r005", frozenset({"spur"})) is None
+
+
+def test_a_rival_on_the_destination_side_is_settled_by_the_tie_rule() -> None:
+    """A ring of distinct lengths, and the destination t two equal hops beyond r001 by two
+    branches (b1, b2): every path into t ties at t, so the destination's tree has a rival at
+    r001. With k000 down the detour goes the long way round and reaches r001 from the other
+    side; the trees settle its last hops forward by the tie rule (t entered from b1, the lower
+    id) and answer without searching, as the search and the rule spelled out do."""
+    ring = _ring(LANDMARK_MIN_NODES + 6, equal=False)
+    rng = random.Random(3)
+    nodes = dict(ring.nodes) | {n: _node(n, rng, 0.0) for n in ("b1", "b2", "t")}
+    links = dict(ring.links)
+    for branch in ("b1", "b2"):
+        links[f"in-{branch}"] = _link(f"in-{branch}", "r001", branch, 50.0)
+        links[f"out-{branch}"] = _link(f"out-{branch}", branch, "t", 50.0)
+    topology = Topology("ring+diamond", nodes, links)
+    router = Router(topology)
+    trees = ReplacementPaths(router._steps, router.path_over)
+    state = frozenset({"k000"})
+    detour = trees.detour("r000", "t", "k000")
+    expected = _tie_rule_path(router, "r000", "t", state)
+    assert detour is not UNKNOWN, "the rival at r001 was left to the search"
+    assert detour == expected == _reference(topology, "latency").shortest_path("r000", "t", state)
+    assert detour.nodes[-4:] == ("r002", "r001", "b1", "t")
+    assert detour.nodes[:2] == ("r000", "r069")
