@@ -10,6 +10,7 @@ cancel to float residue, utilisations tie, and links overload.
 from __future__ import annotations
 
 import random
+import sys
 
 import pytest
 
@@ -70,3 +71,34 @@ def test_a_failure_summary_equals_the_dictionary_bookkeeping(seed: int) -> None:
     touched = {key for c in removed + added for key in c}
     assert [book.keys[i] for i in changed.tolist()] == sorted(touched)
     assert book.summary(changed, loads) == _reference(base, removed, added, capacity)
+    # The same rule over plain lists (what ECMP hands over), to the same Python floats.
+    summary = book.summary(changed.tolist(), loads.tolist())
+    assert summary == _reference(base, removed, added, capacity)
+    assert all(type(u) is float for _, u in summary[2]) and type(summary[0]) is float
+
+
+def test_ecmp_contingency_runs_without_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ECMP moves its loads on lists: NumPy's import (a quarter of a whole CLI run on SNDlib
+    germany50) is never paid. With NumPy hidden, any import of it would raise here."""
+    from twin.analysis.contingency import contingency
+    from twin.model import Demand, FailureClass, Link, Node, RepairTime, Topology
+
+    monkeypatch.setitem(sys.modules, "numpy", None)
+    fc = {"t": FailureClass("t", "per_1000km", 1.0, RepairTime("fixed", 12.0))}
+    nodes = {n: Node(n, n, "KZ", "pop", 43.0 + i * 0.1, 50.0) for i, n in enumerate("abcd")}
+    ring = [("ab", "a", "b"), ("bc", "b", "c"), ("cd", "c", "d"), ("da", "d", "a")]
+    links = {lid: Link(lid, a, b, "terrestrial", 100.0, 10.0, "t") for lid, a, b in ring}
+    topology = Topology("ring", nodes, links, fc)
+    demands = [Demand("d1", "a", "c", 8.0), Demand("d2", "b", "d", 4.0)]
+    result = contingency(topology, demands, routing="ecmp", metric="hops", link_utilisation=True)
+    # Base: a->c splits 4+4 over a-b-c and a-d-c, b->d 2+2 over b-c-d and b-a-d, so a->d and
+    # b->c carry 6 of 10 (tie: the lower key, (a, d, da)). Losing a-b puts all 8 of a->c on
+    # a-d-c (a->d and d->c at 0.8) and all 4 of b->d on b-c-d.
+    assert result.base_max_utilisation == pytest.approx(0.6)
+    assert result.base_max_utilisation_link == "da (a->d)"
+    ab = next(f for f in result.failures if f.elements == ("ab",))
+    assert ab.max_utilisation == pytest.approx(0.8)
+    assert ab.max_utilisation_link == "da (a->d)"
+    assert ab.utilisation == pytest.approx(
+        {"bc (b->c)": 0.4, "cd (c->d)": 0.4, "cd (d->c)": 0.8, "da (a->d)": 0.8}
+    )

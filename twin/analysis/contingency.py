@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from twin.analysis.contingency_options import check_contingency_options
 from twin.analysis.ecmp_units import EcmpUnits, UnitRtts
+from twin.analysis.link_loads import Indices, LoadBook, Loads
 from twin.dask_client import finished_within
 from twin.ecmp import DirectedLink
 from twin.interrupts import ignore_sigint
@@ -103,9 +104,6 @@ class _Evaluator:
             self.base_rtt.update(c.rtt_ms)
             for link, load in c.loads.items():
                 self.base_loads[link] = self.base_loads.get(link, 0.0) + load
-        # NumPy on first use: a small topology's CLI run should not wait for its import.
-        from twin.analysis.link_loads import LoadBook
-
         directed = ((u, v, key) for u, hops in self.router.adjacency.items() for v, key, _ in hops)
         self.book = LoadBook(
             directed,
@@ -114,7 +112,6 @@ class _Evaluator:
             _label,
             (_EPS_LOAD, _TIE, _OVERLOAD),
         )
-        self.base_arrays = {unit: self.book.arrays(c.loads) for unit, c in self.base.items()}
         self.path_arrays: PathArrays | None = None
         if self.ecmp is None:
             from twin.analysis.path_arrays import PathArrays
@@ -122,6 +119,8 @@ class _Evaluator:
             self.path_arrays = PathArrays(self.book.index)
         if self.ecmp is not None:
             self.ecmp.use_book(self.book.index, self.book.base)
+        else:  # ECMP moves its loads on lists (and never imports NumPy)
+            self.base_arrays = {unit: self.book.arrays(c.loads) for unit, c in self.base.items()}
         self.tallied = {unit: self._tallied(members) for unit, members in self.units.items()}
         # Index: element id -> units whose base routing touches it.
         self.users: dict[str, set[str]] = {}
@@ -225,6 +224,8 @@ class _Evaluator:
         # The directed links whose load changes and their loads, and what each rerouted unit's
         # demands see (ECMP: RTTs by source).
         new: Mapping[str, _Contribution | UnitRtts]
+        changed: Indices
+        changed_loads: Loads
         if self.ecmp is not None:
             changed, changed_loads, new = self.ecmp.reroute(ordered, state)
         else:
@@ -251,10 +252,7 @@ class _Evaluator:
         worst, worst_link, overloaded = self.book.summary(changed, changed_loads)
         full = None
         if self.link_utilisation:
-            keys, moved = self.book.keys, changed_loads.tolist()
-            full = self._full_utilisation(
-                {keys[i]: moved[n] for n, i in enumerate(changed.tolist())}
-            )
+            full = self._full_utilisation(self.book.loads_by_link(changed, changed_loads))
         return FailureImpact(
             label=label,
             elements=elements,

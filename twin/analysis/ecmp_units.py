@@ -7,7 +7,7 @@ node of the DAG another equal-cost next hop is answered from the base DAG withou
 
 Everything here runs on `twin.ecmp`'s integer indices: on SNDlib ta2 (1,614 demands, 108 links)
 N-1 builds over two thousand DAGs and flows, and string tuple keys were most of their cost. A
-unit's new loads leave as arrays in the numbering of the analysis' load book
+unit's new loads leave as lists in the numbering of the analysis' load book
 (`twin.analysis.link_loads`). The arithmetic is the same, in the same order, as routing each
 destination afresh, so results are the same to the last bit.
 """
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from twin.ecmp import (
     DestinationDag,
@@ -91,22 +90,20 @@ class EcmpUnits:
             {i: rtts.fibre_rtt_ms[s] for i, s in members if s in rtts.fibre_rtt_ms},
         )
 
-    def use_book(self, index: Mapping[DirectedLink, int], base_loads: Any) -> None:
+    def use_book(self, index: Mapping[DirectedLink, int], base_loads: Sequence[float]) -> None:
         """Number directed links as the analysis' load book does (`LoadBook.index`), whose
         base loads (`LoadBook.base`) a failure's changes start from."""
         self._book_index = [index[link] for link in self.graph.directed]
-        self._base_loads = [float(base_loads[i]) for i in self._book_index]
+        self._base_loads = [base_loads[i] for i in self._book_index]
 
     def reroute(
         self, ordered: Sequence[str], state: FailureState
-    ) -> tuple[Any, Any, dict[str, UnitRtts]]:
+    ) -> tuple[list[int], list[float], dict[str, UnitRtts]]:
         """Re-route `ordered` units in `state`: the directed links whose load changes (sorted
         book indices) and their loads, as `LoadBook.after` gives them (base minus the units'
         base loads plus their new ones, in unit order: the same floats), and each unit's RTTs.
-        Done here on lists: a few dozen destinations per failure on a small graph cost less in
-        Python than in NumPy calls."""
-        import numpy as np  # imported by the analysis' load book already
-
+        Done on lists: a few dozen destinations per failure on a small graph cost less in
+        Python than in NumPy calls, and an ECMP run never imports NumPy."""
         failed_nodes, failed_links = self.graph.failed(state)
         loads = self._base_loads.copy()
         touched: set[int] = set()
@@ -125,9 +122,7 @@ class EcmpUnits:
                 touched.update(flows.links)
         index = self._book_index
         pairs = sorted((index[j], loads[j]) for j in touched)
-        changed = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
-        values = np.fromiter((v for _, v in pairs), dtype=np.float64, count=len(pairs))
-        return changed, values, rtts
+        return [i for i, _ in pairs], [v for _, v in pairs], rtts
 
     def _route(
         self, unit: str, failed_nodes: frozenset[int], failed_links: frozenset[int]

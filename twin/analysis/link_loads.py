@@ -1,11 +1,16 @@
-"""Per-directed-link loads of a failure state as arrays: the base loads with a few demands moved.
+"""Per-directed-link loads of a failure state: the base loads with a few demands moved.
 
 Contingency analysis re-routes only the demands a failure touches, so each failure changes the
 load of a few hundred directed links out of thousands. Done in dictionaries, taking the moved
 demands' old loads off, putting their new ones on and ranking the result was a third of N-1 on
 a backbone (backbone/world: 5,189 failures, 43,000 reroutes). Here every directed link has a
 fixed index (sorted order of its (from, to, link id) key, so index order is key order), the
-base loads are one array, and a failure's loads are that array with the moves applied.
+base loads are summed once, and a failure's loads are the base with the moves applied.
+
+The book itself, and the one rule that summarises a failure (worst link, overloaded links), run
+on plain lists: ECMP hands its changed loads over as lists, and importing NumPy would be a
+quarter of a whole `twin contingency` run on SNDlib germany50. Only `arrays` and `after`, where
+one failure moves thousands of entries on a big backbone, import NumPy, on first use.
 
 Float results are the dictionaries' to the bit: a link's load is its base load, minus each
 moved demand's old load in the order the demands are given, plus each new load in that order
@@ -16,12 +21,23 @@ division by capacity.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from twin.ecmp import DirectedLink
 
+if TYPE_CHECKING:
+    import numpy as np
+
 Summary = tuple[float, str, list[tuple[str, float]]]
+# A failure's changed links and their loads: lists (ECMP) or `after`'s arrays (single path).
+Indices = Sequence[int] | Any
+Loads = Sequence[float] | Any
+
+
+def plain(values: Sequence[Any] | Any) -> list[Any]:
+    """`values` as a list of Python numbers (an array's `tolist`, so no NumPy scalar leaks
+    into results or their JSON)."""
+    return values.tolist() if hasattr(values, "tolist") else list(values)
 
 
 class LoadBook:
@@ -46,20 +62,23 @@ class LoadBook:
         self.index = {key: i for i, key in enumerate(self.keys)}
         self._label = label
         self._eps_load, self._tie, self._overload = thresholds
-        self.capacity = np.asarray([capacity_gbps[k[2]] for k in self.keys], dtype=np.float64)
-        self.base = np.zeros(len(self.keys), dtype=np.float64)
+        self.capacity = [capacity_gbps[k[2]] for k in self.keys]
+        self.base = [0.0] * len(self.keys)
+        index = self.index
         for loads in base:
-            idx, val = self.arrays(loads)
-            np.add.at(self.base, idx, val)
-        loaded = np.flatnonzero(self.base > self._eps_load)
-        util = self.base[loaded] / self.capacity[loaded]
-        order = np.lexsort((loaded, -util))  # highest first, ties by key
-        self._ranked = loaded[order].tolist()
-        self._ranked_util = util[order].tolist()
-        self._changed = np.zeros(len(self.keys), dtype=bool)
+            for key, load in loads.items():
+                self.base[index[key]] += load
+        loaded = [i for i, load in enumerate(self.base) if load > self._eps_load]
+        util = {i: self.base[i] / self.capacity[i] for i in loaded}
+        self._ranked = sorted(loaded, key=lambda i: (-util[i], i))  # highest first, ties by key
+        self._ranked_util = [util[i] for i in self._ranked]
+        self._changed = bytearray(len(self.keys))
+        self._base_array: np.ndarray | None = None
 
     def arrays(self, loads: Mapping[DirectedLink, float]) -> tuple[np.ndarray, np.ndarray]:
         """A contribution's directed-link indices and loads, in its own order."""
+        import numpy as np
+
         idx = np.fromiter(map(self.index.__getitem__, loads), dtype=np.int64, count=len(loads))
         val = np.fromiter(loads.values(), dtype=np.float64, count=len(loads))
         return idx, val
@@ -71,7 +90,11 @@ class LoadBook:
     ) -> tuple[np.ndarray, np.ndarray]:
         """The directed links whose load changes (sorted indices) and their loads, once the
         `removed` contributions are taken off the base loads and the `added` ones put on."""
-        work = self.base.copy()
+        import numpy as np
+
+        if self._base_array is None:
+            self._base_array = np.asarray(self.base, dtype=np.float64)
+        work = self._base_array.copy()
         if removed:
             np.subtract.at(work, *_joined(removed))
         if added:
@@ -80,36 +103,44 @@ class LoadBook:
         changed = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
         return changed, work[changed]
 
-    def summary(self, changed: np.ndarray, loads: np.ndarray) -> Summary:
+    def summary(self, changed: Indices, loads: Loads) -> Summary:
         """Worst utilisation, its link and the overloaded directed links in key order, over
         the changed links' new loads and every other link's base load."""
-        keep = loads > self._eps_load
-        idx = changed[keep]
-        util = loads[keep] / self.capacity[idx]
+        changed, loads = plain(changed), plain(loads)
+        capacity, eps_load = self.capacity, self._eps_load
+        util = {
+            i: load / capacity[i] for i, load in zip(changed, loads, strict=True) if load > eps_load
+        }
         flags = self._changed
-        flags[changed] = True
+        for i in changed:
+            flags[i] = 1
         try:
             top_idx, top_util = self._unchanged_top(flags)
             over_base = self._unchanged_over(flags)
         finally:
-            flags[changed] = False
-        worst = max(float(util.max()) if util.size else 0.0, max(top_util, default=0.0))
+            for i in changed:
+                flags[i] = 0
+        worst = max(max(util.values(), default=0.0), max(top_util, default=0.0))
         worst_link = ""
         if worst > 0.0:
-            near = [int(i) for i in idx[util >= worst - self._tie]]
-            near += [i for i, u in zip(top_idx, top_util, strict=True) if u >= worst - self._tie]
+            floor = worst - self._tie
+            near = [i for i, u in util.items() if u >= floor]
+            near += [i for i, u in zip(top_idx, top_util, strict=True) if u >= floor]
             worst_link = self._label(self.keys[min(near)])
-        hot = util > self._overload
-        over = dict(zip(idx[hot].tolist(), util[hot].tolist(), strict=True))
+        over = {i: u for i, u in util.items() if u > self._overload}
         over.update(over_base)
         return worst, worst_link, [(self._label(self.keys[i]), over[i]) for i in sorted(over)]
 
     def base_summary(self) -> Summary:
         """`summary` with nothing changed: the base state's worst and overloaded links."""
-        nothing = np.zeros(0, dtype=np.int64)
-        return self.summary(nothing, nothing.astype(np.float64))
+        return self.summary([], [])
 
-    def _unchanged_top(self, changed: np.ndarray) -> tuple[list[int], list[float]]:
+    def loads_by_link(self, changed: Indices, loads: Loads) -> dict[DirectedLink, float]:
+        """A failure's changed loads by directed link."""
+        keys = self.keys
+        return {keys[i]: load for i, load in zip(plain(changed), plain(loads), strict=True)}
+
+    def _unchanged_top(self, changed: bytearray) -> tuple[list[int], list[float]]:
         """The unchanged links tied (within `tie`) with the highest unchanged utilisation."""
         top_idx: list[int] = []
         top_util: list[float] = []
@@ -122,7 +153,7 @@ class LoadBook:
             top_util.append(u)
         return top_idx, top_util
 
-    def _unchanged_over(self, changed: np.ndarray) -> dict[int, float]:
+    def _unchanged_over(self, changed: bytearray) -> dict[int, float]:
         """The unchanged links overloaded in the base state."""
         over: dict[int, float] = {}
         for i, u in zip(self._ranked, self._ranked_util, strict=True):
@@ -134,4 +165,6 @@ class LoadBook:
 
 
 def _joined(parts: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    import numpy as np
+
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
