@@ -190,15 +190,6 @@ class ReplacementPaths:
         pair[~found] = -1
         return parent, pair
 
-    def _next_pairs(self, next_hop: np.ndarray) -> np.ndarray:
-        """The pair position of each node's arc to `next_hop` (-1 where it has none)."""
-        nodes = np.arange(len(self.nodes), dtype=np.int64)
-        has = next_hop >= 0
-        pair = np.full(len(self.nodes), -1, dtype=np.int64)
-        keys = nodes[has] * len(self.nodes) + next_hop[has]
-        pair[has] = np.searchsorted(self._pair_key, keys)
-        return pair
-
     def _build(self, source: str, destination: str) -> _Table:
         s, t = self._index.get(source), self._index.get(destination)
         if s is None or t is None:
@@ -221,7 +212,7 @@ class ReplacementPaths:
         walker = _Walker(
             self,
             (pred_s_view, pair_s.data),
-            (pred_t.data, self._next_pairs(pred_t).data),
+            pred_t.data,
             self._rivals(dist_t).data,
             (path, on_path_links),
             (dist_t, side),
@@ -315,8 +306,9 @@ def _first_covers(
 class _Walker:
     """Detours spelled out as node and link ids along the two trees: the source's side by the
     tie rule, the destination's side along its tree or, where that tree has rival paths,
-    settled forward by the tie rule. Each tree is given as two sequences by node: the next node
-    toward its root and the position of the pair leading there (-1 for none); rivals likewise.
+    settled forward by the tie rule. By node, as sequences: the source tree's next node toward
+    the source and the position of the pair leading there, the destination tree's next node
+    toward the destination (-1 for none), and whether a node has rivals in that tree.
 
     A detour's two ends mostly run along the demand's own path (its prefix is the source
     tree's path to every path node; a suffix is the destination tree's path wherever that
@@ -327,7 +319,7 @@ class _Walker:
         self,
         owner: ReplacementPaths,
         tree_s: tuple[Sequence[int], Sequence[int]],
-        tree_t: tuple[Sequence[int], Sequence[int]],
+        tree_t: Sequence[int],
         rivals_t: Sequence[int],
         base: tuple[list[int], list[str]],
         ties: tuple[np.ndarray, np.ndarray],
@@ -343,7 +335,7 @@ class _Walker:
         self._tie_lists: tuple[list[float], list[int], dict[str, int]] | None = None
         # Positions from which the destination's tree follows the path to its end, and
         # whether a rival lies on the path from a position on (the tree walk would refuse it).
-        after, _ = tree_t
+        after = tree_t
         last = len(path) - 1
         self.follows = [False] * len(path)
         self.rival_from = [False] * len(path)
@@ -381,21 +373,20 @@ class _Walker:
     def _tree_tail(self, y: int) -> tuple[list[str], list[str]] | None:
         """Nodes from y to the destination and the links between, down the destination's
         tree; None where that tree has a rival path (or does not reach)."""
-        position, names, pair_links = self.position, self.owner.nodes, self.owner._pair_links
-        after, after_pair = self.tree_t
+        position, names, pair_link = self.position, self.owner.nodes, self.owner._pair_link
+        after = self.tree_t
         rivals, follows = self.rivals_t, self.follows
-        v, nodes, tail_pairs = y, [], []
+        v, nodes, links = y, [], []
         while not (v in position and follows[position[v]]):  # down the destination's tree
             if after[v] < 0 or rivals[v]:
                 return None
             nodes.append(names[v])
-            tail_pairs.append(after_pair[v])
+            links.append(pair_link[(v, after[v])])
             v = after[v]
         i = position[v]
         if self.rival_from[i]:
             return None
         nodes += self.path_names[i:]
-        links = [pair_links[p] for p in tail_pairs]
         links += self.path_links[i:]
         return nodes, links
 
