@@ -165,8 +165,9 @@ class ReplacementPaths:
             # one ulp apart (seen: 4.897388045699269 against ...2696), and a tie missed here
             # is a path the search would break differently. A near tie only sends the
             # demand back to the search, so erring wide costs speed, never correctness.
-            gap = np.abs(dist[head] + cost - dist[tail])
-            tight = gap <= TIE_REL * np.maximum(1.0, dist[tail])
+            at_tail = dist[tail]
+            gap = np.abs(dist[head] + cost - at_tail)
+            tight = gap <= TIE_REL * np.maximum(1.0, at_tail)
         counts = np.bincount(tail[tight], minlength=len(self.nodes))
         rivals: np.ndarray = counts > 1
         return rivals
@@ -178,8 +179,8 @@ class ReplacementPaths:
         bit (the same float sums, the same minimum), so exact equality is the search's tie."""
         tail, head, cost = self._pair_tail, self._pair_head, self._pair_cost
         with np.errstate(invalid="ignore"):
-            reach = dist[tail] + cost
-            tight = np.flatnonzero((reach == dist[head]) & (dist[tail] < dist[head]))
+            at_tail, at_head = dist[tail], dist[head]
+            tight = np.flatnonzero((at_tail + cost == at_head) & (at_tail < at_head))
         # Pairs are sorted by tail: a head's lowest tight pair position has the lowest tail.
         # (np.minimum.at, not np.unique: no sort of the tight arcs, a tenth of the time.)
         none = len(self._pair_tail)
