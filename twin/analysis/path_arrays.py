@@ -4,7 +4,8 @@ N-1 on a backbone reroutes tens of thousands of demands (backbone/world: 44,597 
 forty hops), and each new path's loads go to the load book as an array of directed-link
 indices. Building a {(from, to, link id): Gbit/s} dictionary per path and looking its tuple keys
 up one by one was a fifth of the analysis. A directed link is its link and the end it leaves
-from, so one lookup of (node, link id) per hop, with no dictionary built, gives the indices.
+from, so a lookup of the link id and then of the node, with no dictionary or tuple built, gives
+the indices.
 """
 
 from __future__ import annotations
@@ -22,14 +23,19 @@ class PathArrays:
     (from, to, link id) -> index, covering every directed link a path can use."""
 
     def __init__(self, index: Mapping[DirectedLink, int]) -> None:
-        # A directed link is its link and the node it leaves: (node, link id) -> index.
-        self._leaving = {(u, lid): i for (u, _v, lid), i in index.items()}
+        # A directed link is its link and the node it leaves: link id -> {node: index}.
+        # Nested string keys, not (node, link id) tuples: a tuple key is built, hashed and
+        # compared element by element per hop, several times the cost of two string lookups.
+        self._leaving: dict[str, dict[str, int]] = {}
+        for (u, _v, lid), i in index.items():
+            self._leaving.setdefault(lid, {})[u] = i
 
     def arrays(self, path: Path, gbps: float) -> tuple[np.ndarray, np.ndarray]:
         """The book indices of `path`'s directed links, in path order, each carrying `gbps`:
         what `LoadBook.arrays` gives for the path's {(from, to, link id): gbps} loads."""
         count = len(path.links)
-        # zip stops at the links: a path's last node leaves over none.
-        pairs = zip(path.nodes, path.links, strict=False)
-        idx = np.fromiter(map(self._leaving.__getitem__, pairs), np.int64, count)
+        # Each hop's {node: index} of its link, then its leaving node's entry, all in C;
+        # map stops at the links: a path's last node leaves over none.
+        ends = map(self._leaving.__getitem__, path.links)
+        idx = np.fromiter(map(dict.__getitem__, ends, path.nodes), np.int64, count)
         return idx, np.full(count, gbps, dtype=np.float64)
