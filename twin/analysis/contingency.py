@@ -99,11 +99,8 @@ class _Evaluator:
         self.ecmp = EcmpUnits(self.router, self.demands, self.units) if routing == "ecmp" else None
         self.base = self._route(list(self.units), frozenset())
         self.base_rtt: dict[int, float | None] = {}
-        self.base_loads: dict[DirectedLink, float] = {}
         for c in self.base.values():
             self.base_rtt.update(c.rtt_ms)
-            for link, load in c.loads.items():
-                self.base_loads[link] = self.base_loads.get(link, 0.0) + load
         directed = ((u, v, key) for u, hops in self.router.adjacency.items() for v, key, _ in hops)
         self.book = LoadBook(
             directed,
@@ -113,13 +110,13 @@ class _Evaluator:
             (_EPS_LOAD, _TIE, _OVERLOAD),
         )
         self.path_arrays: PathArrays | None = None
-        if self.ecmp is None:
+        self.base_arrays: dict[str, tuple[Any, Any]] = {}
+        if self.ecmp is not None:  # ECMP moves its loads on lists (and never imports NumPy)
+            self.ecmp.use_book(self.book.index, self.book.base)
+        else:
             from twin.analysis.path_arrays import PathArrays
 
             self.path_arrays = PathArrays(self.book.index)
-        if self.ecmp is not None:
-            self.ecmp.use_book(self.book.index, self.book.base)
-        else:  # ECMP moves its loads on lists (and never imports NumPy)
             self.base_arrays = {unit: self.book.arrays(c.loads) for unit, c in self.base.items()}
         self.tallied = {unit: self._tallied(members) for unit, members in self.units.items()}
         # Index: element id -> units whose base routing touches it.
@@ -207,17 +204,6 @@ class _Evaluator:
                     affected.add(unit)
         return affected
 
-    def _full_utilisation(self, loads: Mapping[DirectedLink, float]) -> dict[str, float] | None:
-        """Every loaded link's utilisation after the failure, when asked for (it costs a scan of
-        all links per failure, which the ranking alone does not need)."""
-        if not self.link_utilisation:
-            return None
-        merged = dict(self.base_loads)
-        merged.update(loads)
-        return {
-            _label(k): v / self.capacity[k[2]] for k, v in sorted(merged.items()) if v > _EPS_LOAD
-        }
-
     def evaluate(self, label: str, elements: tuple[str, ...], state: FailureState) -> FailureImpact:
         """Reroute only the units the failure touches and tally what they lost."""
         ordered = sorted(self._affected_units(elements, state))
@@ -252,7 +238,7 @@ class _Evaluator:
         worst, worst_link, overloaded = self.book.summary(changed, changed_loads)
         full = None
         if self.link_utilisation:
-            full = self._full_utilisation(self.book.loads_by_link(changed, changed_loads))
+            full = self.book.utilisation_after(changed, changed_loads)
         return FailureImpact(
             label=label,
             elements=elements,

@@ -135,10 +135,19 @@ class LoadBook:
         """`summary` with nothing changed: the base state's worst and overloaded links."""
         return self.summary([], [])
 
-    def loads_by_link(self, changed: Indices, loads: Loads) -> dict[DirectedLink, float]:
-        """A failure's changed loads by directed link."""
-        keys = self.keys
-        return {keys[i]: load for i, load in zip(plain(changed), plain(loads), strict=True)}
+    def utilisation_after(self, changed: Indices, loads: Loads) -> dict[str, float]:
+        """Every loaded directed link's utilisation once the changed links' loads replace
+        their base loads, by label in key order (`--link-utilisation`: a scan of all links per
+        failure, which the summary alone does not need)."""
+        after = self.base.copy()
+        for i, load in zip(plain(changed), plain(loads), strict=True):
+            after[i] = load
+        keys, capacity, label = self.keys, self.capacity, self._label
+        return {
+            label(keys[i]): load / capacity[i]
+            for i, load in enumerate(after)
+            if load > self._eps_load
+        }
 
     def _unchanged_top(self, changed: bytearray) -> tuple[list[int], list[float]]:
         """The unchanged links tied (within `tie`) with the highest unchanged utilisation."""
