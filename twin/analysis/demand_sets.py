@@ -37,7 +37,7 @@ def _check_node(node_id: str, topology: Topology, spec: str) -> Problem | None:
     if node_id in topology.nodes:
         return None
     close = difflib.get_close_matches(node_id, list(topology.nodes), n=1)
-    hint = f"did you mean '{close[0]}'?" if close else "node ids are listed by `twin validate`"
+    hint = f"did you mean '{close[0]}'?" if close else "use an id from the topology's nodes: list"
     return Problem.for_parameter("specs", f"unknown node '{node_id}' in demand '{spec}'", hint)
 
 

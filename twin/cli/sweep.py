@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from twin.cli.app import EXIT_INTERRUPTED, EXIT_OK, app, emit_json, human_console
 from twin.interrupts import sigint_deferred
 from twin.option_values import WORKERS_HELP, require_replications, require_workers
-from twin.report.terminal_text import add_row, plain, titled_table
-
-if TYPE_CHECKING:
-    from twin.results.interval import Interval
-    from twin.results.sweep import SweepResult
 
 
 @app.command("sweep")
@@ -49,6 +44,7 @@ def sweep_command(
 
         twin sweep scenarios/caspian-winter-cut.yaml --set start=2027-01-10,2027-06-10
     """
+    from twin.report.terminal_sweep import sweep_table
     from twin.sweep import parse_set_options, run_sweep
 
     require_replications(replications)
@@ -65,31 +61,6 @@ def sweep_command(
             scheduler=scheduler,
             stop=lambda: interrupts.requested,
         )
-        _print_sweep(result, replications, json_path)
+        human_console(json_path).print(sweep_table(result, replications))
         emit_json(json_path, result.to_dict())
     return EXIT_INTERRUPTED if interrupts.requested else EXIT_OK
-
-
-def _print_sweep(result: SweepResult, replications: int, json_path: Path | None) -> None:
-    title = f"{result.scenario}: sweep ({replications} replications per variant)"
-    if result.partial:
-        title += f" (partial: interrupted after {len(result.variants)} variant(s))"
-    table = titled_table(title)
-    table.add_column("variant")
-    demand_ids = [d.id for d in result.variants[0].result.demands] if result.variants else []
-    # Connectivity alone hides what the SLA counts (time over the RTT budget, e.g. on a long
-    # detour while a cable waits for the weather): each demand shows both.
-    for demand_id in demand_ids:
-        table.add_column(plain(f"{demand_id} availability [95% CI]"))
-        table.add_column(plain(f"{demand_id} SLA availability [95% CI]"))
-    for variant in result.variants:
-        cells = []
-        for demand_id in demand_ids:
-            stats = variant.result.demand(demand_id)
-            cells += [_interval(stats.availability), _interval(stats.sla_availability)]
-        add_row(table, variant.label, *cells)
-    human_console(json_path).print(table)
-
-
-def _interval(value: Interval) -> str:
-    return f"{value.mean:.6f} [{value.low:.6f}, {value.high:.6f}]"

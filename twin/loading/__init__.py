@@ -3,13 +3,14 @@
 Public API: `load_topology(path)`, `load_scenario(path, overrides=None)`,
 `load_state(path, scenario=None)` and `with_state(scenario, path)` (the network now),
 `load_demands(path, topology=None)` (a demands file), `validate_paths(paths)` (every problem of
-every file), `validate_files(paths)` (per-file results with the loaded model).
+every file), `validate_files(paths)` (per-file results with the loaded model) and
+`validation_report(paths)` (the `twin validate` result).
 Every failure is an `InputError` whose problems carry `FILE:LINE:COL`, a message and a hint.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,7 @@ from twin.loading.schema import DemandSpec, Strict
 from twin.loading.topology import load_topology
 from twin.loading.yaml_marks import load_yaml_with_marks, top_level_keys
 from twin.model import Demand, Scenario, State, Topology
+from twin.results.validate import FileValidation, ValidationReport
 
 if TYPE_CHECKING:
     from twin.loading.state import load_state, with_state
@@ -52,6 +54,7 @@ __all__ = [
     "validate_file",
     "validate_files",
     "validate_paths",
+    "validation_report",
     "with_state",
 ]
 
@@ -164,6 +167,19 @@ def validate_files(paths: Sequence[Path]) -> list[ValidatedFile]:
             results.append(ValidatedFile(str(path), "directory", None, (problem,)))
         results.extend(validate_file(p) for p in expanded)
     return results
+
+
+def validation_report(
+    paths: Sequence[Path], name: Callable[[str], str] | None = None
+) -> ValidationReport:
+    """Every file's kind, what it holds and its problems; `name` shows a parameter's problem
+    under the name its caller knows it by (the CLI: an option), as `Problem.rendered` does."""
+    return ValidationReport(
+        tuple(
+            FileValidation.of(r.path, r.kind, r.model, tuple(p.rendered(name) for p in r.problems))
+            for r in validate_files(paths)
+        )
+    )
 
 
 def validate_paths(paths: Sequence[Path]) -> list[Problem]:

@@ -104,7 +104,7 @@ class StateFile(Strict):
     topology: str | None = Field(
         default=None,
         description="the topology the ids refer to (relative to this file); lets "
-        "`twin validate` check them without a scenario",
+        "validation check them without a scenario",
     )
     as_of: Timestamp
     down: list[DownSpec] = Field(default_factory=list)

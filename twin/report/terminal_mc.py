@@ -12,7 +12,9 @@ from twin.results.montecarlo import Interval, MonteCarloResult
 from twin.results.sla import Verdict
 
 
-def _ci(i: Interval, digits: int = 6) -> str:
+def ci_text(i: Interval, digits: int = 6) -> str:
+    """A mean and its 95 % interval; the mean alone when the interval is not finite (one
+    replication gives no spread)."""
     if not math.isfinite(i.low) or not math.isfinite(i.high):
         return f"{i.mean:.{digits}f}"
     return f"{i.mean:.{digits}f} [{i.low:.{digits}f}, {i.high:.{digits}f}]"
@@ -48,9 +50,9 @@ def print_mc_summary(console: Console, result: MonteCarloResult) -> None:
         add_row(
             table,
             d.id,
-            _ci(d.availability),
-            _ci(d.sla_availability),
-            _ci(d.sla_downtime_min_per_year, 1),
+            ci_text(d.availability),
+            ci_text(d.sla_availability),
+            ci_text(d.sla_downtime_min_per_year, 1),
             d.estimator,
             "-" if target is None else f"{target:g}",
             verdict,
@@ -87,11 +89,15 @@ def _print_survivability(console: Console, result: MonteCarloResult) -> None:
     for column in ("demand", "traffic lost Gbit/yr", "share of year over RTT budget", "estimator"):
         table.add_column(column)
     for demand_id, lost, over, estimator in rows:
-        add_row(table, demand_id, _ci(lost, 1), _percent(over), estimator)
+        add_row(table, demand_id, ci_text(lost, 1), _percent(over), estimator)
     lost_total, over_total = result.total_traffic_lost_gbit_per_year, result.total_over_rtt_share
     if lost_total is not None and over_total is not None:
         add_row(
-            table, "total (traffic-weighted share)", _ci(lost_total, 1), _percent(over_total), ""
+            table,
+            "total (traffic-weighted share)",
+            ci_text(lost_total, 1),
+            _percent(over_total),
+            "",
         )
     console.print(table)
     console.print(
@@ -104,4 +110,4 @@ def _print_survivability(console: Console, result: MonteCarloResult) -> None:
 
 def _percent(i: Interval) -> str:
     scaled = Interval(i.mean * 100.0, i.low * 100.0, i.high * 100.0, i.n)
-    return _ci(scaled, 4) + " %"
+    return ci_text(scaled, 4) + " %"
