@@ -34,6 +34,10 @@ class Lru(Generic[K, V]):
             self._values.move_to_end(key)
         return value
 
+    def peek(self, key: K) -> V | None:
+        """The value under `key`, if held, leaving the order of use as it is."""
+        return self._values.get(key)
+
     def put(self, key: K, value: V) -> V:
         """Keep `value` under `key`, dropping the least recently used beyond the bound."""
         self._values[key] = value

@@ -517,6 +517,7 @@ def place_demands(
     state: FailureState = NO_FAILURES,
     capacity_aware: bool = False,
     base: RoutingResult | None = None,
+    nearer: Sequence[RoutingResult] = (),
 ) -> RoutingResult:
     """Route every demand in one failure state.
 
@@ -531,6 +532,11 @@ def place_demands(
     cheapest. Which demands are searched depends on `state` alone, so the result is a function
     of the state whatever was routed before (ties between equal-cost paths included).
     Capacity-aware routing ignores it: there one demand's detour moves the others.
+
+    `nearer` are latency routings of other states inside `state` (a few elements fewer down),
+    used the same way (see `_carried_over`): a demand one of them routes clear of `state` keeps
+    that route, and one it leaves without a path has none. Which of them answers changes no
+    result, only how many demands are searched.
     """
     ordered = sorted(demands, key=lambda d: (d.priority, d.id))
     load: dict[str, float] = {}
@@ -542,35 +548,74 @@ def place_demands(
             for lid, link in router.topology.links.items()
             if lid not in state
         }
+    known = () if capacity_aware else _inside(state, base, nearer)
     for demand in ordered:
-        flows: list[tuple[Path, float]] = []
-        if residual is None:
-            prior = base.routes.get(demand.id) if base is not None else None
-            if prior is not None and prior.flows and state.isdisjoint(prior.elements):
-                flows.extend(prior.flows)
-            else:
-                path = router.shortest_path(demand.source, demand.destination, state)
-                if path is not None:
-                    flows.append((path, demand.gbps))
-        else:
-            remaining = demand.gbps
-            for _ in range(MAX_SPLITS):
-                if remaining <= _EPS_GBPS:
-                    break
-                path = router.shortest_path(demand.source, demand.destination, state, residual)
-                if path is None:
-                    break
-                bottleneck = min((residual[lid] for lid in path.links), default=remaining)
-                placed = min(remaining, bottleneck)
-                for lid in path.links:
-                    residual[lid] -= placed
-                flows.append((path, placed))
-                remaining -= placed
-        for path, gbps in flows:
+        route = _carried_over(demand, state, known) if residual is None else None
+        if route is None:
+            flows = _flows(router, demand, state, residual)
+            route = DemandRoute(demand.id, tuple(flows), demand.gbps)
+        for path, gbps in route.flows:
             for lid in path.links:
                 load[lid] = load.get(lid, 0.0) + gbps
-        routes[demand.id] = DemandRoute(demand.id, tuple(flows), demand.gbps)
+        routes[demand.id] = route
     return RoutingResult(state, routes, load)
+
+
+def _flows(
+    router: Router, demand: Demand, state: FailureState, residual: dict[str, float] | None
+) -> list[tuple[Path, float]]:
+    """A demand's paths and the Gbit/s on each: its lowest-cost path, or with `residual`
+    (capacity-aware) up to `MAX_SPLITS` paths with free capacity, taken from `residual`."""
+    if residual is None:
+        path = router.shortest_path(demand.source, demand.destination, state)
+        return [] if path is None else [(path, demand.gbps)]
+    flows: list[tuple[Path, float]] = []
+    remaining = demand.gbps
+    for _ in range(MAX_SPLITS):
+        if remaining <= _EPS_GBPS:
+            break
+        found = router.shortest_path(demand.source, demand.destination, state, residual)
+        if found is None:
+            break
+        bottleneck = min((residual[lid] for lid in found.links), default=remaining)
+        placed = min(remaining, bottleneck)
+        for lid in found.links:
+            residual[lid] -= placed
+        flows.append((found, placed))
+        remaining -= placed
+    return flows
+
+
+def _inside(
+    state: FailureState, base: RoutingResult | None, nearer: Sequence[RoutingResult]
+) -> tuple[RoutingResult, ...]:
+    """The given routings of states inside `state`, nearest (most elements down) first."""
+    known = [r for r in nearer if r.state <= state]
+    known.sort(key=lambda r: -len(r.state))
+    if base is not None and base.state <= state:
+        known.append(base)
+    return tuple(known)
+
+
+def _carried_over(
+    demand: Demand, state: FailureState, known: Sequence[RoutingResult]
+) -> DemandRoute | None:
+    """The demand's route in `state` read off a latency routing of a state inside it, or None
+    when none of them tells (the demand must be searched).
+
+    Taking more elements down only removes links and nodes, so no distance shrinks: a path a
+    routing of fewer failures chose, and that avoids everything down now, still costs the
+    least, and the tie rule (`TIE_RULE`) still picks it, since each of its nodes keeps its
+    tight predecessor and gains no new one. A demand without a path there has none now. The
+    route object itself is returned: the same flows for the same offered traffic.
+    """
+    for result in known:
+        prior = result.routes.get(demand.id)
+        if prior is None or prior.offered_gbps != demand.gbps:
+            continue
+        if not prior.flows or state.isdisjoint(prior.elements):
+            return prior
+    return None
 
 
 class RoutingCache:
@@ -619,11 +664,22 @@ class RoutingCache:
             return result
         self.misses += 1
         base = None if self.capacity_aware or not state else self.route(NO_FAILURES)
-        result = place_demands(self.router, self.demands, state, self.capacity_aware, base)
+        nearer = () if base is None else self._one_fewer(state)
+        result = place_demands(self.router, self.demands, state, self.capacity_aware, base, nearer)
         if not state:
             self._intact = result
             return result
         return self._results.put(state, result)
+
+    def _one_fewer(self, state: FailureState) -> list[RoutingResult]:
+        """The routings held of the states with one element of `state` back up: a simulation
+        reaches a new state from one of them (one more failure) more often than not, and
+        most demands keep the route they had there (see `place_demands`). Looked up without
+        making them the most recently used: reading them is not using them."""
+        if len(state) < 2:
+            return []
+        held = (self._results.peek(state - {element}) for element in state)
+        return [result for result in held if result is not None]
 
 
 def expand_srlgs(topology: Topology, srlg_ids: Iterable[str]) -> frozenset[str]:
