@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
@@ -69,11 +69,19 @@ class RepairTime:
         return self.median_h * math.exp(self.sigma**2 / 2.0)
 
     def sample_h(self, rng: random.Random) -> float:
+        return self.sampler()(rng)
+
+    def sampler(self) -> Callable[[random.Random], float]:
+        """`sample_h` with the distribution's parameters worked out once: the same draws from
+        the same stream, for the simulator, which samples once per failure."""
         if self.kind == "fixed":
-            return self.median_h
+            median_h = self.median_h
+            return lambda _rng: median_h
         if self.kind == "exponential":
-            return rng.expovariate(1.0 / self.mean_h)
-        return rng.lognormvariate(math.log(self.median_h), self.sigma)
+            rate_per_h = 1.0 / self.mean_h
+            return lambda rng: rng.expovariate(rate_per_h)
+        mu, sigma = math.log(self.median_h), self.sigma
+        return lambda rng: rng.lognormvariate(mu, sigma)
 
 
 def seasonal_shape(factors: tuple[float, ...]) -> tuple[float, ...]:

@@ -84,7 +84,7 @@ from twin.sim.calendar import (
 )
 from twin.sim.faults import Fault
 from twin.sim.from_state import start_from_state
-from twin.sim.observer import Observer, ObserverMemo
+from twin.sim.observer import Affected, Observer, ObserverMemo
 from twin.sim.rare import EntryMemo, Projection, RareEstimator, relevant_elements
 from twin.sim.repair_units import RepairUnits
 from twin.sim.streams import element_rng
@@ -92,6 +92,9 @@ from twin.units import HOURS_PER_YEAR
 
 # `failed` of a change that took nothing down (a restoration): one object, not one per event.
 _NOTHING: frozenset[str] = frozenset()
+# A move of the network: the routing it moves to, and the demands that touches (position,
+# Gbit/s hit), as `Observer.transition` says.
+Move = tuple[RoutingResult, Affected]
 
 ProgressFn = Callable[[float], None]
 # Asked after each simulated instant; True ends the run there (Ctrl-C), result marked partial.
@@ -261,11 +264,14 @@ class Engine:
         self._pool_memo: dict[tuple[str | None, tuple[str, ...]], Pool | None] = {}
         # Every fault of the run, in the order they happen (a fault's id is its index).
         self.faults: list[Fault] = []
-        # What changed at the current instant, applied by `_settle` once time moves on.
-        self._pending = False
-        self._pending_down: set[str] = set()
+        # What changed at the current instant, applied by `_settle` once time moves on: the
+        # elements that flipped between up and down, in order (one may flip twice).
+        self._flipped: list[str] = []
         self._pending_faults: list[Fault] = []
         self._pending_planned = True
+        # Per failure state left, per element whose flip alone left it: where the network went
+        # and the demands that touched (see `_move_one`).
+        self._moves: dict[frozenset[str], dict[str, Move]] = {}
 
     # --- rare-event estimator ------------------------------------------------------------------
 
@@ -349,7 +355,7 @@ class Engine:
         down = self.down_count
         links = self.topology.links
         observer = self.observer
-        pending_down = self._pending_down
+        pending = self._flipped
         flipped = False
         for element_id in element_ids:
             before = down.get(element_id, 0)
@@ -360,8 +366,7 @@ class Engine:
                 del down[element_id]
             if not before or not after:  # 0 <-> 1: the failure state changes
                 flipped = True
-                if delta > 0:
-                    pending_down.add(element_id)
+                pending.append(element_id)
             if element_id in links:
                 if delta > 0:
                     observer.link_down(now, element_id, failure and not before)
@@ -369,31 +374,56 @@ class Engine:
                     observer.link_up(now, element_id)
         if not flipped:
             return
-        self._pending = True
         if delta > 0:
             self._pending_faults.append(fault)
         if not planned:
             self._pending_planned = False
 
-    def _settle(self) -> None:
+    def _settle(self, now_h: float) -> None:
         """Move the network to the state this instant's changes left, once (see the module
-        docstring); `failed` is what went down now and is still down."""
-        down = self.down_count
-        if down.keys() != self.state:
-            state = frozenset(down)
-            new = self.routes.get(state)
-            if new is None:
-                new = self.routes[state] = self.cache.route(state)
+        docstring)."""
+        flipped = self._flipped
+        move = self._move_one(flipped[0]) if len(flipped) == 1 else self._move()
+        if move is not None:
+            new, affected = move
             self.state = new.state
-            pending_down = self._pending_down
-            failed = frozenset(pending_down.intersection(down)) if pending_down else _NOTHING
             faults = self._pending_faults
-            self.observer.change(self.env.now, new, failed, faults, self._pending_planned)
+            self.observer.change(now_h, new, affected, faults, self._pending_planned)
             if faults:
                 self._pending_faults = []
-        self._pending = False
-        self._pending_down.clear()
+        flipped.clear()
         self._pending_planned = True
+
+    def _move_one(self, element: str) -> Move:
+        """The move when one element alone flipped at this instant (nearly every change): a
+        function of the state left and the element, so it is worked out once per run and
+        then found by two dict lookups, with no set or key built per event."""
+        moves = self._moves.get(self.state)
+        if moves is None:
+            moves = self._moves[self.state] = {}
+        move = moves.get(element)
+        if move is None:
+            failed = frozenset((element,)) if element in self.down_count else _NOTHING
+            new = self._routed(self.state.symmetric_difference((element,)))
+            move = moves[element] = (new, self.observer.transition(new, failed))
+        return move
+
+    def _move(self) -> Move | None:
+        """The move for any changes at this instant, or None when they cancel out; `failed`
+        is what went down now and is still down."""
+        down = self.down_count
+        if down.keys() == self.state:
+            return None
+        new = self._routed(frozenset(down))
+        failed = frozenset(e for e in self._flipped if e in down) or _NOTHING
+        return new, self.observer.transition(new, failed)
+
+    def _routed(self, state: frozenset[str]) -> RoutingResult:
+        """The routing of `state`: this run's own first (one dict lookup), else the cache's."""
+        new = self.routes.get(state)
+        if new is None:
+            new = self.routes[state] = self.cache.route(state)
+        return new
 
     def fail(
         self, *faults: Fault, planned: bool = False, failure: bool = True, found: bool = False
@@ -530,7 +560,7 @@ class Engine:
         rate_per_h = fc.failures_per_year(length_km) / HOURS_PER_YEAR
         env = self.env
         timeout = env.timeout
-        sample_repair_h = fc.repair.sample_h
+        sample_repair_h = fc.repair.sampler()
         rare = self.rare
         candidate = -1
         pool = self.pool_for(link, node_ids)
@@ -733,8 +763,8 @@ class Engine:
             steps += 1
             next_h = peek()
             if next_h != now_h:  # the last event of this instant
-                if self._pending:
-                    self._settle()
+                if self._flipped:
+                    self._settle(now_h)
                 if self._rare_dirty:
                     self._rare_refresh()
                 if stop is not None and stop():

@@ -73,6 +73,9 @@ class StateView:
 
 
 Transition = tuple[frozenset[str], frozenset[str], frozenset[str]]  # old, new state; failed
+# The demands a transition touches: (position, Gbit/s of its traffic hit, route before, route
+# after) each, the routes found once with the transition rather than at every event.
+Affected = tuple[tuple[int, float, DemandRoute, DemandRoute], ...]
 
 
 class ObserverMemo:
@@ -87,7 +90,7 @@ class ObserverMemo:
 
     def __init__(self, max_entries: int = DEFAULT_MAX_ENTRIES) -> None:
         self.views: Lru[frozenset[str], StateView] = Lru(max_entries)
-        self.transitions: Lru[Transition, tuple[tuple[int, float], ...]] = Lru(max_entries)
+        self.transitions: Lru[Transition, Affected] = Lru(max_entries)
 
 
 @dataclass
@@ -122,7 +125,7 @@ class Observer:
         # The views of this run's states: looked up here first, without the memo's reordering.
         self._views: dict[frozenset[str], StateView] = {}
         self._transitions = self.memo.transitions
-        self._seen: dict[Transition, tuple[tuple[int, float], ...]] = {}
+        self._seen: dict[Transition, Affected] = {}
         self.results: dict[frozenset[str], RoutingResult] = {}
         self._accs = list(self.demands.values())
         # Demand index -> end of its current failover loss window (see the module docstring).
@@ -257,8 +260,9 @@ class Observer:
 
     def _transition(
         self, old: RoutingResult, new: RoutingResult, failed: frozenset[str]
-    ) -> tuple[tuple[int, float], ...]:
-        """Demands (by position) whose route changes or whose traffic is hit, with Gbit/s hit.
+    ) -> Affected:
+        """Demands (by position) whose route changes or whose traffic is hit, with Gbit/s hit
+        and their routes before and after.
 
         A function of the two states and the failed elements only, so it is memoised: a decade
         of simulation repeats the same few transitions hundreds of times.
@@ -282,36 +286,40 @@ class Observer:
                 else 0
             )
             if hit_gbps > 0 or before.flows != after.flows:
-                affected.append((index, hit_gbps))
+                affected.append((index, hit_gbps, before, after))
         return self._transitions.put(key, tuple(affected))
+
+    def transition(self, new: RoutingResult, failed: frozenset[str]) -> Affected:
+        """What moving from the current routing to `new`, because `failed` went down (or, when
+        empty, something came back), does to the demands: those whose route changes or whose
+        traffic is hit, by position, with the Gbit/s hit. The engine keeps it for the next
+        time the same move happens and hands it to `change`."""
+        key = (self.current.state, new.state, failed)
+        # This run's transitions first: a dict lookup, without the shared memo's reordering.
+        affected = self._seen.get(key)
+        if affected is None:
+            affected = self._seen[key] = self._transition(self.current, new, failed)
+        return affected
 
     def change(
         self,
         t_h: float,
         new: RoutingResult,
-        failed: frozenset[str],
+        affected: Affected,
         faults: Sequence[Fault],
         planned: bool,
     ) -> None:
-        """The network moved to `new` at `t_h` because `failed` went down (or came back);
-        `faults` are those that began now (those still down are what cut a lost path)."""
+        """The network moved to `new` at `t_h`, touching the demands in `affected` (what
+        `transition` said of this move); `faults` are those that began now (those still down
+        are what cut a lost path)."""
         if self._loss_until:
             self._credit_loss_windows(t_h)
         self._close_interval(t_h)
-        old = self.current
         accs = self._accs
-        key = (old.state, new.state, failed)
-        # This run's transitions first: a dict lookup, without the shared memo's reordering.
-        affected = self._seen.get(key)
-        if affected is None:
-            affected = self._seen[key] = self._transition(old, new, failed)
-        for index, hit_gbps in affected:
+        for index, hit_gbps, before, after in affected:
             acc = accs[index]
-            before = old.routes[acc.demand.id]
-            after = new.routes[acc.demand.id]
-            hit = hit_gbps > 0
             acc.rtt_series.append((t_h, after.rtt_ms))
-            if hit and not planned:
+            if hit_gbps > 0 and not planned:
                 acc.failovers += 1
                 if after.connected:
                     # Lost while the failure is detected and traffic switched over.
