@@ -75,6 +75,7 @@ def test_the_simulator_owns_bounded_caches_that_change_no_result() -> None:
         assert a.to_dict() == b.to_dict()
     assert len(tiny.cache) <= 2  # one state plus the pinned no-failure routing
     assert len(tiny.memo.views) <= 1 and len(tiny.memo.transitions) <= 1
+    assert len(tiny.moves) <= 1 and len(roomy.moves) > 1
     assert len(roomy.memo.views) > 1  # the bound, not the scenario, kept tiny's small
     assert len(Simulator(scenario).memo.views) == 0
     lru: Lru[str, int] = Lru(2)

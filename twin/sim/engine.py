@@ -188,6 +188,9 @@ class Simulator:
         self.memo = ObserverMemo(max_memo_entries)
         # The conditional estimator's per-state terms (`twin.sim.rare`), bounded likewise.
         self.rare_entries: EntryMemo = Lru(max_memo_entries)
+        # Per failure state left, per element whose flip alone left it: the move (see
+        # `Engine._move_one`), bounded likewise.
+        self.moves: Lru[frozenset[str], dict[str, Move]] = Lru(max_memo_entries)
 
     @functools.cached_property
     def rare_relevant(self) -> tuple[frozenset[str] | None, ...]:
@@ -269,9 +272,10 @@ class Engine:
         self._flipped: list[str] = []
         self._pending_faults: list[Fault] = []
         self._pending_planned = True
-        # Per failure state left, per element whose flip alone left it: where the network went
-        # and the demands that touched (see `_move_one`).
+        # The simulator's moves of the states this run has left: looked up here first, without
+        # the shared memo's reordering (see `_move_one`).
         self._moves: dict[frozenset[str], dict[str, Move]] = {}
+        self._shared_moves = simulator.moves
 
     # --- rare-event estimator ------------------------------------------------------------------
 
@@ -396,16 +400,22 @@ class Engine:
 
     def _move_one(self, element: str) -> Move:
         """The move when one element alone flipped at this instant (nearly every change): a
-        function of the state left and the element, so it is worked out once per run and
-        then found by two dict lookups, with no set or key built per event."""
-        moves = self._moves.get(self.state)
+        function of the state left and the element, so the simulator keeps it for every
+        replication, and a change costs two dict lookups, with no set or key built."""
+        state = self.state
+        moves = self._moves.get(state)
         if moves is None:
-            moves = self._moves[self.state] = {}
+            moves = self._shared_moves.get(state)
+            if moves is None:
+                moves = self._shared_moves.put(state, {})
+            self._moves[state] = moves
         move = moves.get(element)
         if move is None:
             failed = frozenset((element,)) if element in self.down_count else _NOTHING
-            new = self._routed(self.state.symmetric_difference((element,)))
+            new = self._routed(state.symmetric_difference((element,)))
             move = moves[element] = (new, self.observer.transition(new, failed))
+        elif move[0].state not in self.routes:  # met in an earlier replication
+            self.routes[move[0].state] = move[0]
         return move
 
     def _move(self) -> Move | None:
@@ -515,18 +525,19 @@ class Engine:
         fault.resource, fault.mobilisation_h = spec.id, spec.mobilisation_h
         rare = self.rare is not None
         ticket = units.take()
+        start = asked  # a unit was free: the repair starts now
         if ticket is not None:
             if self.timeline and units.queued(ticket):
                 self.observer.note(asked, "repair-queued", fault.id, None)
             pool.waiting.append(fault)
             yield ticket
             pool.waiting.remove(fault)
+            start = env.now
         if rare:
             # What the estimator projects from; nothing else reads these lists.
             pool.serving.append(fault)
             self._rare_dirty = True
             self._rare_changed.update(fault.elements)
-        start = env.now
         work_h = spec.mobilisation_h + repair_h
         fault.due_h = start + work_h
         wait = start - asked
@@ -574,18 +585,21 @@ class Engine:
                 0.0 if pool is None else pool.spec.mobilisation_h,
             )
         hazard = self._hazard(fc)
+        draw_up = up_rng.expovariate
+        cause = fc.id
         while True:
             if hazard is None:
-                yield timeout(up_rng.expovariate(rate_per_h))
+                yield timeout(draw_up(rate_per_h))
             else:
-                fails_at_h = hazard.next_failure_h(env.now, up_rng.expovariate(1.0), rate_per_h)
+                fails_at_h = hazard.next_failure_h(env.now, draw_up(1.0), rate_per_h)
                 if math.isinf(fails_at_h):
                     return  # no further failure within the horizon
                 yield timeout(fails_at_h - env.now)
+            now = env.now
             repair_h = sample_repair_h(repair_rng)
             if rare is not None:
-                rare.on_failure(candidate, env.now, repair_h)
-            fault = Fault(kind, element_id, targets, "failure", fc.id, env.now)
+                rare.on_failure(candidate, now, repair_h)
+            fault = Fault(kind, element_id, targets, "failure", cause, now)
             self.fail(fault)
             yield from repair_by(pool, fault, repair_h)
             self.restore(fault)
