@@ -771,14 +771,15 @@ class Engine:
         horizon_h = self.horizon_h
         end_h = horizon_h
         steps = 0
+        flipped, settle = self._flipped, self._settle  # the list is cleared, never replaced
         now_h = peek()
         while now_h < horizon_h:
             step()  # processes the next event, at now_h
             steps += 1
             next_h = peek()
             if next_h != now_h:  # the last event of this instant
-                if self._flipped:
-                    self._settle(now_h)
+                if flipped:
+                    settle(now_h)
                 if self._rare_dirty:
                     self._rare_refresh()
                 if stop is not None and stop():
