@@ -168,11 +168,12 @@ class Pool:
 class Simulator:
     """The replications of one scenario, and the caches they share.
 
-    Routing results and observer state views are pure functions of the failure state, so
+    Routing results, observer state views and moves (where one element's flip takes the
+    network, and the demands it touches) are pure functions of the failure states, so
     sharing them between replications cannot change a result; it only spares later
-    replications the Dijkstra runs for states earlier ones already met. Both caches belong to
-    this object and are bounded (least recently used first out); dropping the simulator drops
-    them. `simulate` makes one per call; Monte Carlo keeps one per scenario and process.
+    replications the Dijkstra runs for states earlier ones already met. These caches belong
+    to this object and are bounded (least recently used first out); dropping the simulator
+    drops them. `simulate` makes one per call; Monte Carlo keeps one per scenario and process.
     """
 
     def __init__(
