@@ -22,6 +22,7 @@ import heapq
 import itertools
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from twin.routing import FailureState, Router
 
@@ -71,9 +72,11 @@ class EcmpGraph:
         return nodes, links
 
 
-@dataclass(frozen=True)
-class DestinationDag:
-    """Shortest-path DAG toward one destination in one failure state (node indices)."""
+class DestinationDag(NamedTuple):
+    """Shortest-path DAG toward one destination in one failure state (node indices).
+
+    A named tuple, not a frozen dataclass: N-1 makes thousands, and the dataclass' frozen
+    `__init__` was a tenth of repairing one."""
 
     destination: int
     distance: list[float]  # per node; infinite where the destination is out of reach
@@ -213,7 +216,16 @@ def without_links(
 def after_link_failures(
     graph: EcmpGraph, dag: DestinationDag, failed_links: Collection[int]
 ) -> DestinationDag:
-    """The hop-metric DAG once `failed_links` are gone, repaired from `dag` rather than searched.
+    """The hop-metric DAG once `failed_links` are gone (`repaired`, without the changed nodes)."""
+    return repaired(graph, dag, failed_links)[0]
+
+
+def repaired(
+    graph: EcmpGraph, dag: DestinationDag, failed_links: Collection[int]
+) -> tuple[DestinationDag, set[int]]:
+    """The hop-metric DAG once `failed_links` are gone, repaired from `dag` rather than searched,
+    and the nodes whose next hops changed (every other node keeps its distance and next hops,
+    which is what lets `twin.analysis.ecmp_delta` recompute flows only around these).
 
     Nodes whose every next hop fails, or leads to such a node, are the only ones whose distance
     grows (Ramalingam and Reps' dynamic shortest paths, 1996): they get new distances by a
@@ -225,11 +237,13 @@ def after_link_failures(
     if dag.levels is None:
         raise ValueError("after_link_failures needs a hop-metric DAG")
     kept, moved = _lost_hops(graph, dag, failed_links)
+    changed = moved.union(kept)
     next_hops = dag.next_hops.copy()
     for node, hops in kept.items():
         next_hops[node] = hops
     if not moved:
-        return DestinationDag(dag.destination, dag.distance, next_hops, dag.order, dag.levels)
+        same = DestinationDag(dag.destination, dag.distance, next_hops, dag.order, dag.levels)
+        return same, changed
     dist = _moved_distances(graph, dag.distance, moved, failed_links)
     levels = list(dag.levels)
     for level in {int(dag.distance[n]) for n in moved}:
@@ -257,39 +271,47 @@ def after_link_failures(
     while levels and not levels[-1]:
         levels.pop()
     order = tuple(itertools.chain.from_iterable(reversed(levels)))
-    return DestinationDag(dag.destination, dist, next_hops, order, tuple(levels))
+    return DestinationDag(dag.destination, dist, next_hops, order, tuple(levels)), changed
 
 
 def _lost_hops(
     graph: EcmpGraph, dag: DestinationDag, failed_links: Collection[int]
 ) -> tuple[dict[int, list[Hop]], set[int]]:
     """The next hops that survive at the nodes that lose some (over a failed link, or into a
-    node that loses all of its own), and the nodes that lose all of theirs."""
-    distance, hops = dag.distance, dag.next_hops
-    kept: dict[int, list[Hop]] = {}
-    moved: set[int] = set()
+    node that loses all of its own), and the nodes that lose all of theirs.
+
+    Counts, not lists, until the end: in a hop-metric DAG of a state with `failed_links` in
+    service, every link between consecutive levels is a next hop of its upper end, so the
+    hops a node loses are its links into lost nodes and its failed links, one each.
+    """
+    distance, hops, back = dag.distance, dag.next_hops, graph.back
+    left: dict[int, int] = {}  # node -> next hops it keeps, for the nodes that lose some
+    stack = []
     for link in failed_links:
-        for node in graph.ends[link]:
-            current = kept.get(node, hops[node])
-            if any(hop[2] == link for hop in current):
-                kept[node] = [hop for hop in current if hop[2] != link]
-                if not kept[node]:
-                    moved.add(node)
-    stack = list(moved)
+        a, b = graph.ends[link]
+        upper = a if distance[a] > distance[b] else b
+        if distance[upper] == _INF or distance[upper] != distance[a + b - upper] + 1.0:
+            continue  # out of reach, or between nodes of one level: no next hop over it
+        count = left.get(upper, len(hops[upper])) - 1
+        left[upper] = count
+        if not count:
+            stack.append(upper)
+    moved = set(stack)
     while stack:
         lost = stack.pop()
         upstream = distance[lost] + 1.0
-        for w, _link, _hop in graph.back[lost]:
-            if distance[w] != upstream or w in moved:
-                continue
-            current = kept.get(w, hops[w])
-            if any(hop[0] == lost for hop in current):
-                kept[w] = [hop for hop in current if hop[0] != lost]
-                if not kept[w]:
+        for w, link, _hop in back[lost]:
+            if distance[w] == upstream and w not in moved and link not in failed_links:
+                count = left.get(w, len(hops[w])) - 1
+                left[w] = count
+                if not count:
                     moved.add(w)
                     stack.append(w)
-    for node in moved:
-        del kept[node]
+    kept = {
+        node: [hop for hop in hops[node] if hop[2] not in failed_links and hop[0] not in moved]
+        for node in left
+        if node not in moved
+    }
     return kept, moved
 
 
@@ -334,52 +356,75 @@ class DestinationFlows:
 def demand_flows(
     graph: EcmpGraph, dag: DestinationDag, offered: Mapping[int, float]
 ) -> DestinationFlows:
-    """Propagate every source's Gbit/s down the DAG in one pass (loads add up linearly).
+    """Every source's Gbit/s down the DAG in one pass (loads add up linearly), and worst RTTs.
 
-    `offered` holds reachable sources only. Each node's inflow adds its upstream shares in
-    the DAG's order, so the sums (and hence every float) are the same in any failure state
-    that leaves the DAG alike.
+    `offered` holds reachable sources only.
     """
     destination = dag.destination
+    loads = [0.0] * len(graph.directed)
+    links = add_loads(dag, offered, loads)
+    # Nodes on some source's paths (the only ones whose worst latency is needed), upstream
+    # first: those with traffic, and those a source of no traffic (0 Gbit/s) reaches.
+    reached = [False] * len(dag.next_hops)
+    for source in offered:
+        reached[source] = True
+    on_paths = []
+    for u in dag.order:
+        if reached[u] and u != destination:
+            on_paths.append(u)
+            for v, _, _ in dag.next_hops[u]:
+                reached[v] = True
+    worst = worst_delays(graph, dag, on_paths)
+    fibre = {s: (0.0 if s == destination else 2.0 * worst[s]) for s in offered}
+    rtt_ms = calibrated(graph, destination, fibre)
+    return DestinationFlows(links, [loads[j] for j in links], rtt_ms, fibre)
+
+
+def add_loads(dag: DestinationDag, offered: Mapping[int, float], loads: list[float]) -> list[int]:
+    """Add the traffic `offered` by each source to `loads` (by directed link index); return the
+    directed links it loads, in the order loaded (each once).
+
+    Each node's inflow adds its upstream shares in the DAG's order, so the sums (and hence
+    every float) are the same in any failure state that leaves the DAG alike. A source out of
+    reach adds nothing (it is not in the DAG's order), nor does a node without traffic (its
+    zero shares would leave every sum as it is). Adding straight into a failure's loads,
+    rather than into lists added afterwards, is the same float (0.0 + share is share) and
+    saved a fifth of rerouting a destination.
+    """
     next_hops = dag.next_hops
     inflow = [0.0] * len(next_hops)
-    reached = [False] * len(next_hops)
     for source, offered_gbps in offered.items():
         inflow[source] = offered_gbps
-        reached[source] = True
     links: list[int] = []
-    gbps: list[float] = []
-    # Nodes on some source's paths (the only ones whose worst latency is needed), upstream first.
-    on_paths: list[int] = []
-    for u in dag.order:
-        if not reached[u] or u == destination:
-            continue
-        on_paths.append(u)
-        hops = next_hops[u]
-        share = inflow[u] / len(hops)
-        if share > 0.0:
-            for v, directed, _link in hops:
-                links.append(directed)
-                gbps.append(share)
-                inflow[v] += share
-                reached[v] = True
-        else:
-            for v, _, _link in hops:
-                inflow[v] += share
-                reached[v] = True
-    worst = _worst_delays(graph, dag, on_paths)
-    fibre = {s: (0.0 if s == destination else 2.0 * worst[s]) for s in offered}
-    return DestinationFlows(links, gbps, _calibrated(graph, destination, fibre), fibre)
+    append = links.append
+    for u in dag.order[:-1]:  # the destination, alone at distance 0, comes last
+        gbps = inflow[u]
+        if gbps > 0.0:
+            hops = next_hops[u]
+            share = gbps / len(hops)
+            if share > 0.0:
+                for v, directed, _link in hops:
+                    append(directed)
+                    loads[directed] += share
+                    inflow[v] += share
+    return links
 
 
-def _worst_delays(graph: EcmpGraph, dag: DestinationDag, on_paths: list[int]) -> list[float]:
+def worst_delays(graph: EcmpGraph, dag: DestinationDag, on_paths: list[int]) -> list[float]:
     """Worst one-way delay to the destination from each node of `on_paths` (longest path in
     the DAG, downstream first): what the slowest of a source's equal-cost paths sees."""
+    worst = [0.0] * len(dag.next_hops)
+    worst[dag.destination] = graph.node_delay_ms[dag.destination]
+    fill_worst_delays(graph, dag.next_hops, reversed(on_paths), worst)
+    return worst
+
+
+def fill_worst_delays(
+    graph: EcmpGraph, next_hops: Sequence[Sequence[Hop]], nodes: Iterable[int], worst: list[float]
+) -> None:
+    """Set `worst` of `nodes`, given downstream first, from their next hops' worst delays."""
     node_delay, link_delay = graph.node_delay_ms, graph.link_delay_ms
-    next_hops = dag.next_hops
-    worst = [0.0] * len(next_hops)
-    worst[dag.destination] = node_delay[dag.destination]
-    for u in reversed(on_paths):
+    for u in nodes:
         hops = next_hops[u]
         if len(hops) == 1:
             v, _, link = hops[0]
@@ -391,10 +436,9 @@ def _worst_delays(graph: EcmpGraph, dag: DestinationDag, on_paths: list[int]) ->
             if delay > longest:
                 longest = delay
         worst[u] = node_delay[u] + longest
-    return worst
 
 
-def _calibrated(graph: EcmpGraph, destination: int, fibre: dict[int, float]) -> dict[int, float]:
+def calibrated(graph: EcmpGraph, destination: int, fibre: dict[int, float]) -> dict[int, float]:
     """The reported RTTs, as `Path.rtt_ms` gives them: routing itself stays on fibre."""
     topology = graph.router.topology
     calibration = topology.latency_calibration

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from twin.analysis.contingency import contingency
-from twin.ecmp import EcmpGraph, after_link_failures, destination_dag, ecmp_loads
+from twin.analysis.ecmp_units import EcmpUnits
+from twin.ecmp import EcmpGraph, after_link_failures, demand_flows, destination_dag, ecmp_loads
 from twin.model import Demand, FailureClass, Link, Node, RepairTime, Sla, Srlg, Topology
 from twin.routing import Router
 
@@ -138,6 +139,14 @@ edges_strategy = st.lists(
     st.tuples(st.integers(0, 5), st.integers(0, 5)).filter(lambda e: e[0] != e[1]),
     min_size=3,
     max_size=12,
+)
+
+
+# Up to 8 nodes, with parallel links (the same pair drawn twice).
+multigraph_edges = st.lists(
+    st.tuples(st.integers(0, 7), st.integers(0, 7)).filter(lambda e: e[0] != e[1]),
+    min_size=4,
+    max_size=18,
 )
 
 
@@ -304,14 +313,7 @@ def test_reports_state_the_base_unroutable_traffic_once() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(
-    edges=st.lists(
-        st.tuples(st.integers(0, 7), st.integers(0, 7)).filter(lambda e: e[0] != e[1]),
-        min_size=4,
-        max_size=18,
-    ),
-    data=st.data(),
-)
+@given(edges=multigraph_edges, data=st.data())
 def test_repaired_dag_is_the_searched_dag(
     edges: list[tuple[int, int]], data: st.DataObject
 ) -> None:
@@ -333,3 +335,137 @@ def test_repaired_dag_is_the_searched_dag(
         assert repaired.distance == searched.distance
         assert repaired.order == searched.order
         assert [list(h) for h in repaired.next_hops] == [list(h) for h in searched.next_hops]
+
+
+@settings(max_examples=150, deadline=None)
+@given(edges=multigraph_edges, data=st.data())
+def test_rerouted_destinations_are_routed_afresh_to_the_bit(
+    edges: list[tuple[int, int]], data: st.DataObject
+) -> None:
+    """A failure's loads and RTTs from the intact state's (the DAG repaired, loads added
+    straight into the failure's, RTTs recomputed only upstream of the changed nodes) are, to
+    the last bit, those of routing every destination afresh: loads = base minus each unit's
+    base loads plus its new ones, in unit order; every source's RTT either listed or unchanged.
+    Hop-count ties everywhere, parallel links, distinct link lengths (so the worst of several
+    equal-cost paths matters), sources of 0 Gbit/s, several failures at once, nodes cut off."""
+    topo = _uneven(edges)
+    nodes = sorted(topo.nodes)
+    pairs = data.draw(st.lists(st.tuples(st.sampled_from(nodes), st.sampled_from(nodes))))
+    demands = [
+        Demand(f"d{i}", s, t, data.draw(st.sampled_from([0.0, 0.1, 2.5, 7.0]) | st.floats(0, 9)))
+        for i, (s, t) in enumerate(pairs)
+        if s != t
+    ]
+    units: dict[str, list[int]] = {}
+    for i, d in enumerate(demands):
+        units.setdefault(d.destination, []).append(i)
+    ecmp = EcmpUnits(Router(topo, metric="hops"), demands, units)
+    graph = ecmp.graph
+    base = {unit: ecmp.route(unit, frozenset())[0] for unit in units}
+    book = {link: i for i, link in enumerate(sorted(graph.directed))}
+    base_loads = [0.0] * len(book)
+    for loads in base.values():
+        for link, load in loads.items():
+            base_loads[book[link]] += load
+    ecmp.use_book(book, base_loads)
+    failed = frozenset(data.draw(st.sets(st.sampled_from(sorted(topo.links)), min_size=1)))
+    ordered = sorted(data.draw(st.sets(st.sampled_from(sorted(units)))) if units else [])
+    changed, loads, rtts = ecmp.reroute(ordered, failed)
+
+    expected = base_loads.copy()
+    touched: set[int] = set()
+    for unit in ordered:
+        for link, load in base[unit].items():
+            expected[book[link]] -= load
+            touched.add(book[link])
+    failed_links = graph.failed(failed)[1]
+    for unit in ordered:
+        fresh, _, _ = _fresh(ecmp, unit, failed_links)
+        for link, load in fresh.items():
+            expected[book[link]] += load
+            touched.add(book[link])
+    assert changed == sorted(touched)
+    assert loads == [expected[i] for i in changed]
+    for unit in ordered:
+        _, rtt, fibre = _fresh(ecmp, unit, failed_links)
+        _, base_rtt, base_fibre = _fresh(ecmp, unit, frozenset())
+        listed = rtts[unit]
+        for source in ecmp.offered[unit]:
+            if base_rtt.get(source) is None:
+                continue
+            if source in listed.rtt_ms:
+                assert listed.rtt_ms[source] == rtt.get(source)
+                assert listed.fibre_rtt_ms.get(source) == fibre.get(source)
+            else:
+                assert rtt[source] == base_rtt[source] and fibre[source] == base_fibre[source]
+
+
+def _fresh(
+    ecmp: EcmpUnits, unit: str, failed_links: frozenset[int]
+) -> tuple[dict[tuple[str, str, str], float], dict[int, float], dict[int, float]]:
+    """A unit routed from scratch with `failed_links` gone: loads, RTT and fibre RTT by source."""
+    graph = ecmp.graph
+    dag = destination_dag(graph, graph.index[unit], frozenset(), failed_links)
+    assert dag is not None
+    offered = {s: g for s, g in ecmp.offered[unit].items() if dag.distance[s] < float("inf")}
+    if not offered:
+        return {}, {}, {}
+    flows = demand_flows(graph, dag, offered)
+    loads = {graph.directed[j]: g for j, g in zip(flows.links, flows.gbps, strict=True)}
+    return loads, dict(flows.rtt_ms), dict(flows.fibre_rtt_ms)
+
+
+@settings(max_examples=60, deadline=None)
+@given(edges=edges_strategy, data=st.data())
+def test_ecmp_failures_tally_every_demand_as_routing_afresh_does(
+    edges: list[tuple[int, int]], data: st.DataObject
+) -> None:
+    """Each failure's disconnected demands, stretches, unrouted Gbit/s and demands over their
+    RTT budget are those of routing every demand afresh in the failure state, although only
+    the sources whose RTT the failure may change are looked at. Over budget are the demands
+    toward the destinations the failure reroutes (those whose traffic crossed a failed link),
+    including those over it before the failure whose own paths it leaves alone."""
+    topo = _uneven(edges)
+    nodes = sorted(topo.nodes)
+    demands = [
+        replace(
+            Demand(f"{s}-{t}", s, t, 1.0 + i),
+            sla=Sla(max_rtt_ms=data.draw(st.sampled_from([None, 1.5, 2.5, 4.0, 6.0]))),
+        )
+        for i, (s, t) in enumerate((s, t) for s in nodes for t in nodes if s != t)
+    ]
+    result = contingency(topo, demands, mode="n-1", routing="ecmp", metric="hops")
+    router = Router(topo, metric="hops")
+    triples = [(d.source, d.destination, d.gbps) for d in demands]
+    flows = ecmp_loads(router, triples, frozenset())[1]
+    base = [flow.rtt_ms for flow in flows]
+    for f in result.failures:
+        rerouted = {
+            d.destination
+            for d, flow in zip(demands, flows, strict=True)
+            if any(lid in f.elements for _, _, lid in flow.loads)
+        }
+        after = [flow.rtt_ms for flow in ecmp_loads(router, triples, frozenset(f.elements))[1]]
+        routed = [(d, b, a) for d, b, a in zip(demands, base, after, strict=True) if b is not None]
+        assert set(f.disconnected) == {d.id for d, _, a in routed if a is None}
+        assert f.unrouted_gbps == pytest.approx(sum(d.gbps for d, _, a in routed if a is None))
+        budget = {d.id: d.sla.max_rtt_ms for d, _, _ in routed}
+        late = {
+            d.id
+            for d, _, a in routed
+            if d.destination in rerouted and a is not None and a > (budget[d.id] or float("inf"))
+        }
+        assert set(f.over_rtt) == late
+        moved = {d.id: a / b for d, b, a in routed if a is not None and abs(a - b) > 1e-9}
+        assert f.stretch == pytest.approx(moved) and f.rerouted == len(moved)
+
+
+def _uneven(edges: list[tuple[int, int]]) -> Topology:
+    """Links e0, e1, ... between nodes n0, n1, ... with lengths of 100 to 110 km, so equal-cost
+    paths of equal hop counts have different RTTs."""
+    topo = _topo([(f"e{i}", f"n{a}", f"n{b}") for i, (a, b) in enumerate(edges)])
+    links = {
+        lid: replace(link, length_km=100.0 + (37 * int(lid[1:])) % 11)
+        for lid, link in topo.links.items()
+    }
+    return replace(topo, links=links)

@@ -63,6 +63,12 @@ class _Contribution:
     fibre_rtt_ms: Mapping[int, float]  # demand index -> the same paths' fibre RTT (reachable)
 
 
+# A demand in a failure's tally: place among its unit's, id, Gbit/s, RTT budget, base RTT.
+_Tallied = tuple[int, str, float, float | None, float]
+# What a failure did to the demands: disconnected ids (in unit then demand order), those over
+# their RTT budget, RTT stretch by id, Gbit/s left without a path, demands rerouted.
+_Tally = tuple[list[str], list[DemandRtt], dict[str, float], float, int]
+
 _EPS_LOAD = 1e-9  # Gbit/s below this is float residue of removing and re-adding a demand
 _TIE = 1e-12  # utilisations this close are a tie, broken by link id
 _OVERLOAD = 1.0 + 1e-9
@@ -119,6 +125,10 @@ class _Evaluator:
             self.path_arrays = PathArrays(self.book.index)
             self.base_arrays = {unit: self.book.arrays(c.loads) for unit, c in self.base.items()}
         self.tallied = {unit: self._tallied(members) for unit, members in self.units.items()}
+        self.by_key: dict[str, dict[int, list[_Tallied]]] = {}
+        self.base_over: dict[str, list[tuple[int, DemandRtt]]] = {}
+        for unit in self.units:
+            self.by_key[unit], self.base_over[unit] = self._by_key(unit)
         # Index: element id -> units whose base routing touches it.
         self.users: dict[str, set[str]] = {}
         for unit, c in self.base.items():
@@ -138,6 +148,22 @@ class _Evaluator:
                 key = i if self.ecmp is None else self.ecmp.key(i)
                 out.append((d.id, d.gbps, d.sla.max_rtt_ms, rtt, key))
         return out
+
+    def _by_key(self, unit: str) -> tuple[dict[int, list[_Tallied]], list[tuple[int, DemandRtt]]]:
+        """A unit's tallied demands by the key of their RTT, with their place in `tallied` (a
+        failure looks only at the keys whose RTT it may change), and, by key, those over
+        their RTT budget already in the base state (what a failure leaves the other keys')."""
+        fibre: Mapping[int, float] = {}
+        if self.ecmp is not None:  # ECMP keys are sources (one path per demand: not needed)
+            base = self.ecmp.base_flows[unit]
+            fibre = base.fibre_rtt_ms if base is not None else {}
+        by_key: dict[int, list[_Tallied]] = {}
+        over = []
+        for position, (demand_id, gbps, max_rtt_ms, rtt, key) in enumerate(self.tallied[unit]):
+            by_key.setdefault(key, []).append((position, demand_id, gbps, max_rtt_ms, rtt))
+            if max_rtt_ms is not None and rtt > max_rtt_ms:
+                over.append((key, DemandRtt(demand_id, rtt, fibre.get(key, rtt))))
+        return by_key, over
 
     def _route(self, units: Sequence[str], state: FailureState) -> dict[str, _Contribution]:
         out: dict[str, _Contribution] = {}
@@ -178,7 +204,7 @@ class _Evaluator:
             d = self.demands[i]
             path = self.router.shortest_path(d.source, d.destination, state)
             if path is None:
-                rtts[unit] = UnitRtts({}, {})
+                rtts[unit] = UnitRtts({i: None}, {})
                 continue
             rtts[unit] = UnitRtts({i: path.rtt_ms}, {i: path.fibre_rtt_ms})
             added.append(self.path_arrays.arrays(path, d.gbps))
@@ -209,32 +235,13 @@ class _Evaluator:
         ordered = sorted(self._affected_units(elements, state))
         # The directed links whose load changes and their loads, and what each rerouted unit's
         # demands see (ECMP: RTTs by source).
-        new: Mapping[str, _Contribution | UnitRtts]
         changed: Indices
         changed_loads: Loads
         if self.ecmp is not None:
             changed, changed_loads, new = self.ecmp.reroute(ordered, state)
         else:
             changed, changed_loads, new = self._reroute_single(ordered, state)
-        disconnected: list[str] = []
-        over_rtt: list[DemandRtt] = []
-        stretch: dict[str, float] = {}
-        unrouted = 0.0
-        rerouted = 0
-        for unit in ordered:
-            c = new[unit]
-            rtts, fibre = c.rtt_ms, c.fibre_rtt_ms
-            for demand_id, gbps, max_rtt_ms, base_rtt, key in self.tallied[unit]:
-                rtt = rtts.get(key)
-                if rtt is None:
-                    disconnected.append(demand_id)
-                    unrouted += gbps
-                    continue
-                if rtt != base_rtt and abs(rtt - base_rtt) > 1e-9:
-                    rerouted += 1
-                    stretch[demand_id] = rtt / base_rtt
-                if max_rtt_ms is not None and rtt > max_rtt_ms:
-                    over_rtt.append(DemandRtt(demand_id, rtt, fibre.get(key, rtt)))
+        disconnected, over_rtt, stretch, unrouted, rerouted = self._tally(ordered, new)
         worst, worst_link, overloaded = self.book.summary(changed, changed_loads)
         full = None
         if self.link_utilisation:
@@ -253,6 +260,36 @@ class _Evaluator:
             utilisation=full,
             over_rtt_ms=tuple(sorted(over_rtt, key=lambda o: o.demand)),
         )
+
+    def _tally(self, ordered: Sequence[str], new: Mapping[str, UnitRtts]) -> _Tally:
+        """What the new RTTs of the rerouted units do to their demands. They list only the keys
+        whose RTT a failure may change (an ECMP unit's sources upstream of a changed node, or
+        a rerouted demand): only their demands are looked at, the others keep their base RTT
+        (and those over budget already stay so). Unrouted Gbit/s add up in unit then demand
+        order, whichever keys are listed."""
+        lost: list[tuple[int, int, str, float]] = []  # (unit rank, place, id, Gbit/s)
+        over_rtt: list[DemandRtt] = []
+        stretch: dict[str, float] = {}
+        rerouted = 0
+        for rank, unit in enumerate(ordered):
+            rtts, fibre = new[unit].rtt_ms, new[unit].fibre_rtt_ms
+            by_key = self.by_key[unit]
+            for key, rtt in rtts.items():
+                for position, demand_id, gbps, max_rtt_ms, base_rtt in by_key.get(key, ()):
+                    if rtt is None:
+                        lost.append((rank, position, demand_id, gbps))
+                        continue
+                    if rtt != base_rtt and abs(rtt - base_rtt) > 1e-9:
+                        rerouted += 1
+                        stretch[demand_id] = rtt / base_rtt
+                    if max_rtt_ms is not None and rtt > max_rtt_ms:
+                        over_rtt.append(DemandRtt(demand_id, rtt, fibre.get(key, rtt)))
+            over_rtt.extend(late for key, late in self.base_over[unit] if key not in rtts)
+        lost.sort()
+        unrouted = 0.0
+        for *_, gbps in lost:
+            unrouted += gbps
+        return [demand_id for _, _, demand_id, _ in lost], over_rtt, stretch, unrouted, rerouted
 
 
 def _failures(

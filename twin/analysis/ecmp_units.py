@@ -2,8 +2,11 @@
 
 ECMP loads add up linearly, so all the demands toward one destination are routed in one pass
 down its shortest-path DAG. A failure re-routes only the destinations whose base traffic
-crossed a failed element (the analysis picks them); for each, a link failure that leaves every
-node of the DAG another equal-cost next hop is answered from the base DAG without a search.
+crossed a failed element (the analysis picks them). For each, after link failures, the DAG is
+repaired from the base DAG rather than searched (hop metric: `twin.ecmp.repaired`; otherwise
+`without_links`, when every node keeps an equal-cost next hop), its loads go straight into the
+failure's, and with the hop metric only the sources upstream of a changed node get a new RTT
+(`twin.analysis.ecmp_delta`): the others, and their demands, are left as they were.
 
 Everything here runs on `twin.ecmp`'s integer indices: on SNDlib ta2 (1,614 demands, 108 links)
 N-1 builds over two thousand DAGs and flows, and string tuple keys were most of their cost. A
@@ -17,14 +20,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from twin.analysis.ecmp_delta import BaseDelays, changed_rtts
 from twin.ecmp import (
     DestinationDag,
     DestinationFlows,
     DirectedLink,
     EcmpGraph,
-    after_link_failures,
+    add_loads,
     demand_flows,
     destination_dag,
+    repaired,
     without_links,
 )
 from twin.model import Demand
@@ -35,10 +40,11 @@ _INF = float("inf")
 
 @dataclass(frozen=True)
 class UnitRtts:
-    """What a failure leaves the demands of a unit, by source (`EcmpUnits.key`): RTT and
-    fibre RTT of each source with a path (the others have none)."""
+    """What a failure leaves the demands of a unit, by `EcmpUnits.key`: RTT (None: no path)
+    and fibre RTT (with a path). An ECMP unit lists the sources whose RTT may have changed,
+    every other source keeps its base RTT; one path per demand lists its demand if routed."""
 
-    rtt_ms: Mapping[int, float]
+    rtt_ms: Mapping[int, float | None]
     fibre_rtt_ms: Mapping[int, float]
 
 
@@ -63,6 +69,7 @@ class EcmpUnits:
             self.offered[unit], self.members[unit] = offered, members
         self.base_dags: dict[str, DestinationDag | None] = {}
         self.base_flows: dict[str, DestinationFlows | None] = {}
+        self._base: dict[str, BaseDelays] = {}  # units with a DAG and some traffic on it
         self._book_index: list[int] = []
         self._base_loads: list[float] = []
 
@@ -79,6 +86,8 @@ class EcmpUnits:
         dag, flows, rtts = self._route(unit, failed_nodes, failed_links)
         if not state:
             self.base_dags[unit], self.base_flows[unit] = dag, flows
+            if dag is not None and flows is not None:
+                self._base[unit] = BaseDelays.of(self.graph, dag)
         directed = self.graph.directed
         loads = {}
         if flows is not None:
@@ -115,14 +124,36 @@ class EcmpUnits:
                 touched.update(before.links)
         rtts: dict[str, UnitRtts] = {}
         for unit in ordered:
-            _, flows, rtts[unit] = self._route(unit, failed_nodes, failed_links)
-            if flows is not None:
-                for j, load in zip(flows.links, flows.gbps, strict=True):
-                    loads[j] += load
-                touched.update(flows.links)
+            rtts[unit] = self._rerouted(unit, failed_nodes, failed_links, loads, touched)
         index = self._book_index
         pairs = sorted((index[j], loads[j]) for j in touched)
         return [i for i, _ in pairs], [v for _, v in pairs], rtts
+
+    def _rerouted(
+        self,
+        unit: str,
+        failed_nodes: frozenset[int],
+        failed_links: frozenset[int],
+        loads: list[float],
+        touched: set[int],
+    ) -> UnitRtts:
+        """Add a unit's loads in a failure state to `loads` (directed links, noted in
+        `touched`); return the RTTs of its sources that may differ from the base's."""
+        graph = self.graph
+        base = self._base.get(unit)
+        if base is not None and graph.hop_metric and failed_links and not failed_nodes:
+            dag, changed = repaired(graph, base.dag, failed_links)
+            sources = self.offered[unit]
+            touched.update(add_loads(dag, sources, loads))
+            return UnitRtts(*changed_rtts(graph, base, dag, changed, failed_links, sources))
+        _, flows, rtts = self._route(unit, failed_nodes, failed_links)
+        every = {s: rtts.rtt_ms.get(s) for s in self.offered[unit]}
+        if flows is None:
+            return UnitRtts(every, {})
+        for j, load in zip(flows.links, flows.gbps, strict=True):
+            loads[j] += load
+        touched.update(flows.links)
+        return UnitRtts(every, rtts.fibre_rtt_ms)
 
     def _route(
         self, unit: str, failed_nodes: frozenset[int], failed_links: frozenset[int]
@@ -131,11 +162,8 @@ class EcmpUnits:
         destination = self.destination[unit]
         dag = None
         base_dag = self.base_dags.get(unit)
-        if base_dag is not None and failed_links and not failed_nodes:
-            if graph.hop_metric:
-                dag = after_link_failures(graph, base_dag, failed_links)
-            else:
-                dag = without_links(graph, base_dag, failed_links)
+        if base_dag is not None and failed_links and not failed_nodes and not graph.hop_metric:
+            dag = without_links(graph, base_dag, failed_links)
         if dag is None:
             dag = destination_dag(graph, destination, failed_nodes, failed_links)
         if dag is not None:
