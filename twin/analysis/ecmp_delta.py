@@ -52,18 +52,22 @@ def changed_rtts(
     at `changed` only."""
     distance, back = dag.distance, graph.back
     upstream = {u for u in changed if distance[u] < _INF}
-    frontier = list(upstream)
-    while frontier:  # one level up at a time, over the links that are next hops
-        frontier = [
+    stack = list(upstream)
+    while stack:  # one level up, over the links that are next hops
+        u = stack.pop()
+        level = distance[u] + 1.0
+        found = [
             w
-            for u in frontier
             for w, link, _ in back[u]
-            if distance[w] == distance[u] + 1.0 and w not in upstream and link not in failed_links
+            if distance[w] == level and w not in upstream and link not in failed_links
         ]
-        upstream.update(frontier)
-    worst = base.worst_ms.copy()
-    fill_worst_delays(graph, dag.next_hops, sorted(upstream, key=distance.__getitem__), worst)
-    fibre = {s: 2.0 * worst[s] for s in upstream if s in sources}
+        upstream.update(found)
+        stack += found
+    fibre: dict[int, float] = {}
+    if any(s in sources for s in upstream):
+        worst = base.worst_ms.copy()
+        fill_worst_delays(graph, dag.next_hops, sorted(upstream, key=distance.__getitem__), worst)
+        fibre = {s: 2.0 * worst[s] for s in upstream if s in sources}
     rtt: dict[int, float | None] = dict(calibrated(graph, dag.destination, fibre))
     base_distance = base.dag.distance
     for s in changed:

@@ -71,6 +71,7 @@ class EcmpUnits:
         self.base_flows: dict[str, DestinationFlows | None] = {}
         self._base: dict[str, BaseDelays] = {}  # units with a DAG and some traffic on it
         self._book_index: list[int] = []
+        self._same_numbering = False
         self._base_loads: list[float] = []
 
     def key(self, demand: int) -> int:
@@ -104,6 +105,9 @@ class EcmpUnits:
         base loads (`LoadBook.base`) a failure's changes start from."""
         self._book_index = [index[link] for link in self.graph.directed]
         self._base_loads = [base_loads[i] for i in self._book_index]
+        # Both number directed links in (from, to, link id) order, so the numbers agree
+        # whenever both have the same links, and the changes need no renumbering.
+        self._same_numbering = self._book_index == list(range(len(self._book_index)))
 
     def reroute(
         self, ordered: Sequence[str], state: FailureState
@@ -126,6 +130,9 @@ class EcmpUnits:
         for unit in ordered:
             rtts[unit] = self._rerouted(unit, failed_nodes, failed_links, loads, touched)
         index = self._book_index
+        if self._same_numbering:
+            changed = sorted(touched)
+            return changed, [loads[j] for j in changed], rtts
         pairs = sorted((index[j], loads[j]) for j in touched)
         return [i for i, _ in pairs], [v for _, v in pairs], rtts
 
