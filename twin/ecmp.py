@@ -248,26 +248,24 @@ def repaired(
     levels = list(dag.levels)
     for level in {int(dag.distance[n]) for n in moved}:
         levels[level] = [n for n in levels[level] if n not in moved]
-    arrived: set[int] = set()
+    arrived: dict[int, list[int]] = {}  # new level -> the moved nodes now there
+    adjacency = graph.adjacency
     for node in moved:
-        if dist[node] == _INF:
+        d = dist[node]
+        if d == _INF:
             next_hops[node] = ()
             continue
-        level = int(dist[node])
-        while len(levels) <= level:
-            levels.append([])
-        if level not in arrived:
-            levels[level] = levels[level].copy()
-            arrived.add(level)
-        levels[level].append(node)
-        below = dist[node] - 1.0
+        arrived.setdefault(int(d), []).append(node)
+        below = d - 1.0
         next_hops[node] = [
             (v, forward, link)
-            for v, forward, link, _ in graph.adjacency[node]
+            for v, forward, link, _ in adjacency[node]
             if dist[v] == below and link not in failed_links
         ]
-    for level in arrived:
-        levels[level].sort()
+    if arrived:
+        levels.extend([] for _ in range(max(arrived) + 1 - len(levels)))
+        for level, nodes in arrived.items():
+            levels[level] = sorted(levels[level] + nodes)
     while levels and not levels[-1]:
         levels.pop()
     order = tuple(itertools.chain.from_iterable(reversed(levels)))

@@ -29,13 +29,19 @@ class BaseDelays:
 
     dag: DestinationDag
     worst_ms: list[float]  # worst one-way delay to the destination of every node that reaches it
+    upstream: list[list[int]]  # per node, the nodes with a next hop to it (each once)
 
     @classmethod
     def of(cls, graph: EcmpGraph, dag: DestinationDag) -> BaseDelays:
         """Worst delays of every node, not only of those on a source's paths: after a failure,
         a source's new paths may cross nodes no path crossed before."""
         reaching = [u for u in dag.order if u != dag.destination]
-        return cls(dag, worst_delays(graph, dag, reaching))
+        upstream: list[list[int]] = [[] for _ in dag.next_hops]
+        for u in reaching:
+            for v, _, _ in dag.next_hops[u]:
+                if not upstream[v] or upstream[v][-1] != u:  # parallel links: once
+                    upstream[v].append(u)
+        return cls(dag, worst_delays(graph, dag, reaching), upstream)
 
 
 def changed_rtts(
@@ -43,31 +49,32 @@ def changed_rtts(
     base: BaseDelays,
     dag: DestinationDag,
     changed: Collection[int],
-    failed_links: Collection[int],
     sources: Mapping[int, float],
 ) -> tuple[dict[int, float | None], dict[int, float]]:
     """RTT and fibre RTT of the `sources` upstream of a `changed` node (the only ones whose worst
     path can differ), and None for those the failure cut off. `dag` is the hop-metric DAG
-    `twin.ecmp.repaired` made of `base.dag` once `failed_links` failed, whose next hops differ
-    at `changed` only."""
-    distance, back = dag.distance, graph.back
-    upstream = {u for u in changed if distance[u] < _INF}
-    stack = list(upstream)
-    while stack:  # one level up, over the links that are next hops
-        u = stack.pop()
-        level = distance[u] + 1.0
-        found = [
-            w
-            for w, link, _ in back[u]
-            if distance[w] == level and w not in upstream and link not in failed_links
-        ]
-        upstream.update(found)
-        stack += found
+    `twin.ecmp.repaired` made of `base.dag` after link failures, whose next hops differ at
+    `changed` only.
+
+    The nodes upstream of a changed node are found over the intact state's next hops: an
+    unchanged node keeps its next hops, and a node whose next hops changed is a changed node
+    itself, so the walk up from the changed nodes finds the same nodes in either DAG.
+    """
+    distance, above = dag.distance, base.upstream
+    upstream = set(changed)
+    stack = list(changed)
+    while stack:
+        for w in above[stack.pop()]:
+            if w not in upstream:
+                upstream.add(w)
+                stack.append(w)
+    listed = [s for s in upstream if s in sources and distance[s] < _INF]
     fibre: dict[int, float] = {}
-    if any(s in sources for s in upstream):
+    if listed:
         worst = base.worst_ms.copy()
-        fill_worst_delays(graph, dag.next_hops, sorted(upstream, key=distance.__getitem__), worst)
-        fibre = {s: 2.0 * worst[s] for s in upstream if s in sources}
+        reaching = sorted((u for u in upstream if distance[u] < _INF), key=distance.__getitem__)
+        fill_worst_delays(graph, dag.next_hops, reaching, worst)
+        fibre = {s: 2.0 * worst[s] for s in listed}
     rtt: dict[int, float | None] = dict(calibrated(graph, dag.destination, fibre))
     base_distance = base.dag.distance
     for s in changed:

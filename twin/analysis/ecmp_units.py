@@ -18,7 +18,7 @@ destination afresh, so results are the same to the last bit.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from twin.analysis.ecmp_delta import BaseDelays, changed_rtts
 from twin.ecmp import (
@@ -38,11 +38,11 @@ from twin.routing import FailureState, Router
 _INF = float("inf")
 
 
-@dataclass(frozen=True)
-class UnitRtts:
+class UnitRtts(NamedTuple):
     """What a failure leaves the demands of a unit, by `EcmpUnits.key`: RTT (None: no path)
     and fibre RTT (with a path). An ECMP unit lists the sources whose RTT may have changed,
-    every other source keeps its base RTT; one path per demand lists its demand if routed."""
+    every other source keeps its base RTT; one path per demand, its demand.
+    (A named tuple: N-1 makes one per rerouted destination, thousands.)"""
 
     rtt_ms: Mapping[int, float | None]
     fibre_rtt_ms: Mapping[int, float]
@@ -152,7 +152,7 @@ class EcmpUnits:
             dag, changed = repaired(graph, base.dag, failed_links)
             sources = self.offered[unit]
             touched.update(add_loads(dag, sources, loads))
-            return UnitRtts(*changed_rtts(graph, base, dag, changed, failed_links, sources))
+            return UnitRtts(*changed_rtts(graph, base, dag, changed, sources))
         _, flows, rtts = self._route(unit, failed_nodes, failed_links)
         every = {s: rtts.rtt_ms.get(s) for s in self.offered[unit]}
         if flows is None:
