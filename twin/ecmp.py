@@ -349,10 +349,16 @@ class DestinationFlows:
     rtt_ms: Mapping[int, float]  # source -> worst RTT over its equal-cost paths (as reported)
     # source -> the same paths' fibre RTT (equal to rtt_ms without a latency_calibration)
     fibre_rtt_ms: Mapping[int, float]
+    # node -> worst one-way delay to the destination, on the sources' paths (every node that
+    # reaches the destination if asked: `twin.analysis.ecmp_delta` starts from them)
+    worst_ms: list[float]
 
 
 def demand_flows(
-    graph: EcmpGraph, dag: DestinationDag, offered: Mapping[int, float]
+    graph: EcmpGraph,
+    dag: DestinationDag,
+    offered: Mapping[int, float],
+    every_node: bool = False,
 ) -> DestinationFlows:
     """Every source's Gbit/s down the DAG in one pass (loads add up linearly), and worst RTTs.
 
@@ -361,21 +367,24 @@ def demand_flows(
     destination = dag.destination
     loads = [0.0] * len(graph.directed)
     links = add_loads(dag, offered, loads)
-    # Nodes on some source's paths (the only ones whose worst latency is needed), upstream
-    # first: those with traffic, and those a source of no traffic (0 Gbit/s) reaches.
-    reached = [False] * len(dag.next_hops)
-    for source in offered:
-        reached[source] = True
-    on_paths = []
-    for u in dag.order:
-        if reached[u] and u != destination:
-            on_paths.append(u)
-            for v, _, _ in dag.next_hops[u]:
-                reached[v] = True
+    if every_node:
+        on_paths = list(dag.order[:-1])  # the destination, alone at distance 0, comes last
+    else:
+        # Nodes on some source's paths (the only ones whose worst latency is needed), upstream
+        # first: those with traffic, and those a source of no traffic (0 Gbit/s) reaches.
+        reached = [False] * len(dag.next_hops)
+        for source in offered:
+            reached[source] = True
+        on_paths = []
+        for u in dag.order:
+            if reached[u] and u != destination:
+                on_paths.append(u)
+                for v, _, _ in dag.next_hops[u]:
+                    reached[v] = True
     worst = worst_delays(graph, dag, on_paths)
     fibre = {s: (0.0 if s == destination else 2.0 * worst[s]) for s in offered}
     rtt_ms = calibrated(graph, destination, fibre)
-    return DestinationFlows(links, [loads[j] for j in links], rtt_ms, fibre)
+    return DestinationFlows(links, [loads[j] for j in links], rtt_ms, fibre, worst)
 
 
 def add_loads(dag: DestinationDag, offered: Mapping[int, float], loads: list[float]) -> list[int]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from twin.ecmp import DestinationDag, EcmpGraph, calibrated, fill_worst_delays, worst_delays
+from twin.ecmp import DestinationDag, DestinationFlows, EcmpGraph, calibrated, fill_worst_delays
 
 _INF = float("inf")
 
@@ -32,16 +32,16 @@ class BaseDelays:
     upstream: list[list[int]]  # per node, the nodes with a next hop to it (each once)
 
     @classmethod
-    def of(cls, graph: EcmpGraph, dag: DestinationDag) -> BaseDelays:
-        """Worst delays of every node, not only of those on a source's paths: after a failure,
-        a source's new paths may cross nodes no path crossed before."""
-        reaching = [u for u in dag.order if u != dag.destination]
+    def of(cls, dag: DestinationDag, flows: DestinationFlows) -> BaseDelays:
+        """`flows` must have the worst delays of every node (`demand_flows(every_node=True)`),
+        not only of those on a source's paths: after a failure, a source's new paths may
+        cross nodes no path crossed before."""
         upstream: list[list[int]] = [[] for _ in dag.next_hops]
-        for u in reaching:
+        for u in dag.order:
             for v, _, _ in dag.next_hops[u]:
                 if not upstream[v] or upstream[v][-1] != u:  # parallel links: once
                     upstream[v].append(u)
-        return cls(dag, worst_delays(graph, dag, reaching), upstream)
+        return cls(dag, flows.worst_ms, upstream)
 
 
 def changed_rtts(

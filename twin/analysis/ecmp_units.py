@@ -87,8 +87,8 @@ class EcmpUnits:
         dag, flows, rtts = self._route(unit, failed_nodes, failed_links)
         if not state:
             self.base_dags[unit], self.base_flows[unit] = dag, flows
-            if dag is not None and flows is not None:
-                self._base[unit] = BaseDelays.of(self.graph, dag)
+            if dag is not None and flows is not None and self.graph.hop_metric:
+                self._base[unit] = BaseDelays.of(dag, flows)
         directed = self.graph.directed
         loads = {}
         if flows is not None:
@@ -181,6 +181,8 @@ class EcmpUnits:
                 if distance[s] < _INF and s not in failed_nodes
             }
             if offered:
-                flows = demand_flows(graph, dag, offered)
+                # The intact state's worst delays of every node start a hop-metric failure's.
+                base = graph.hop_metric and not failed_nodes and not failed_links
+                flows = demand_flows(graph, dag, offered, every_node=base)
                 return dag, flows, UnitRtts(flows.rtt_ms, flows.fibre_rtt_ms)
         return dag, None, UnitRtts({}, {})
