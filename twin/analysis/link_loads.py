@@ -10,7 +10,8 @@ base loads are summed once, and a failure's loads are the base with the moves ap
 The book itself, and the one rule that summarises a failure (worst link, overloaded links), run
 on plain lists: ECMP hands its changed loads over as lists, and importing NumPy would be a
 quarter of a whole `twin contingency` run on SNDlib germany50. Only `arrays` and `after`, where
-one failure moves thousands of entries on a big backbone, import NumPy, on first use.
+one failure moves thousands of entries on a big backbone, and the summary of what `after`
+returns, import NumPy, on first use.
 
 Float results are the dictionaries' to the bit: a link's load is its base load, minus each
 moved demand's old load in the order the demands are given, plus each new load in that order
@@ -21,7 +22,7 @@ division by capacity.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from twin.ecmp import DirectedLink
 
@@ -74,6 +75,7 @@ class LoadBook:
         self._ranked_util = [util[i] for i in self._ranked]
         self._changed = bytearray(len(self.keys))
         self._base_array: np.ndarray | None = None
+        self._capacity_array: np.ndarray | None = None
 
     def arrays(self, loads: Mapping[DirectedLink, float]) -> tuple[np.ndarray, np.ndarray]:
         """A contribution's directed-link indices and loads, in its own order."""
@@ -89,37 +91,34 @@ class LoadBook:
         added: Sequence[tuple[np.ndarray, np.ndarray]],
     ) -> tuple[np.ndarray, np.ndarray]:
         """The directed links whose load changes (sorted indices) and their loads, once the
-        `removed` contributions are taken off the base loads and the `added` ones put on."""
+        `removed` contributions are taken off the base loads and the `added` ones put on.
+
+        The changed links are marked in a mask over the book, not found by `np.unique`: on
+        backbone/world, sorting a failure's thousand indices cost twice the whole mask."""
         import numpy as np
 
         if self._base_array is None:
             self._base_array = np.asarray(self.base, dtype=np.float64)
         work = self._base_array.copy()
-        if removed:
-            np.subtract.at(work, *_joined(removed))
-        if added:
-            np.add.at(work, *_joined(added))
-        parts = [idx for idx, _ in removed] + [idx for idx, _ in added]
-        changed = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+        touched = np.zeros(len(self.keys), dtype=np.bool_)
+        for parts, apply in ((removed, np.subtract.at), (added, np.add.at)):
+            if parts:
+                idx, val = _joined(parts)
+                apply(work, idx, val)
+                touched[idx] = True
+        changed = np.flatnonzero(touched)
         return changed, work[changed]
 
     def summary(self, changed: Indices, loads: Loads) -> Summary:
         """Worst utilisation, its link and the overloaded directed links in key order, over
         the changed links' new loads and every other link's base load."""
-        changed, loads = plain(changed), plain(loads)
-        capacity, eps_load = self.capacity, self._eps_load
-        util = {
-            i: load / capacity[i] for i, load in zip(changed, loads, strict=True) if load > eps_load
-        }
-        flags = self._changed
-        for i in changed:
-            flags[i] = 1
+        util = self._changed_utilisation(changed, loads)
+        flags = self._mark(changed, 1)
         try:
             top_idx, top_util = self._unchanged_top(flags)
             over_base = self._unchanged_over(flags)
         finally:
-            for i in changed:
-                flags[i] = 0
+            self._mark(changed, 0)
         worst = max(max(util.values(), default=0.0), max(top_util, default=0.0))
         worst_link = ""
         if worst > 0.0:
@@ -130,6 +129,45 @@ class LoadBook:
         over = {i: u for i, u in util.items() if u > self._overload}
         over.update(over_base)
         return worst, worst_link, [(self._label(self.keys[i]), over[i]) for i in sorted(over)]
+
+    def _changed_utilisation(self, changed: Indices, loads: Loads) -> dict[int, float]:
+        """The changed links' utilisations (loaded ones) by index, as `summary` reads them.
+
+        From `after`'s arrays only the links the summary can name are kept, computed in
+        NumPy: those within `tie` of the highest changed utilisation (the worst link is among
+        them, since the worst is at least that high) and the overloaded ones. A failure on a
+        backbone changes about a thousand links; a dictionary of all of them was a sixth of
+        N-1 there. The division is the same IEEE division, so the floats are the same."""
+        if not hasattr(changed, "tolist"):
+            capacity, eps_load = self.capacity, self._eps_load
+            pairs = zip(changed, loads, strict=True)
+            return {i: load / capacity[i] for i, load in pairs if load > eps_load}
+        return self._array_utilisation(cast("np.ndarray", changed), cast("np.ndarray", loads))
+
+    def _array_utilisation(self, changed: np.ndarray, loads: np.ndarray) -> dict[int, float]:
+        import numpy as np
+
+        if self._capacity_array is None:
+            self._capacity_array = np.asarray(self.capacity, dtype=np.float64)
+        loaded = loads > self._eps_load
+        idx = changed[loaded]
+        util = loads[loaded] / self._capacity_array[idx]
+        if not util.size:
+            return {}
+        keep = (util >= util.max() - self._tie) | (util > self._overload)
+        return dict(zip(idx[keep].tolist(), util[keep].tolist(), strict=True))
+
+    def _mark(self, changed: Indices, value: int) -> bytearray:
+        """The changed links' flags set to `value` (1: changed, 0: cleared again)."""
+        flags = self._changed
+        if hasattr(changed, "tolist"):
+            import numpy as np
+
+            np.frombuffer(flags, dtype=np.uint8)[changed] = value
+        else:
+            for i in changed:
+                flags[i] = value
+        return flags
 
     def base_summary(self) -> Summary:
         """`summary` with nothing changed: the base state's worst and overloaded links."""
