@@ -27,7 +27,6 @@ as before. The trees come from SciPy's compiled Dijkstra.
 from __future__ import annotations
 
 import heapq
-import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -41,7 +40,8 @@ from twin.routing import UNKNOWN
 TIE_REL = 1e-9
 _INF = float("inf")
 
-PathBuilder = Callable[[Sequence[str], Sequence[str]], Any]  # (nodes, link ids) -> Path
+# (nodes, link ids, directed-link numbers) -> Path; the numbers are the arcs' (see `arcs`)
+PathBuilder = Callable[[Sequence[str], Sequence[str], Any], Any]
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,11 @@ class ReplacementPaths:
 
     `adjacency` is the router's search adjacency: node -> [(neighbour, link id, search cost)].
     `make_path` turns node and link ids into the router's Path (so lengths and latencies are
-    computed by the same code whichever way a path was found).
+    computed by the same code whichever way a path was found), handing it the path's directed
+    links as arc numbers too. Arcs are numbered in (from, to, link id) order, from the nodes in
+    sorted order and each node's list as given (the router's lists are sorted), so a path's
+    arc numbers index the router's `directed_links` and callers that keep loads per directed
+    link need not look each hop up by name.
     """
 
     def __init__(
@@ -75,21 +79,24 @@ class ReplacementPaths:
         self._index = {n: i for i, n in enumerate(self.nodes)}
         self.links = sorted({key for hops in adjacency.values() for _, key, _ in hops})
         link_index = self._link_index = {lid: i for i, lid in enumerate(self.links)}
-        tails, heads, costs, keys = [], [], [], []
+        tails: list[int] = []
+        heads: list[int] = []
+        costs: list[float] = []
+        keys: list[int] = []
         # The cheapest link of each ordered node pair, lowest id among equal costs: the rule
         # the router's search applies to parallel links.
-        best: dict[tuple[int, int], tuple[float, str]] = {}
-        for u, hops in adjacency.items():
-            ui = self._index[u]
-            for v, key, cost in hops:
+        best: dict[tuple[int, int], tuple[float, str, int]] = {}
+        for ui, u in enumerate(self.nodes):
+            for v, key, cost in adjacency[u]:
                 vi = self._index[v]
+                arc = len(tails)
                 tails.append(ui)
                 heads.append(vi)
                 costs.append(cost)
                 keys.append(link_index[key])
                 known = best.get((ui, vi))
-                if known is None or (cost, key) < known:
-                    best[(ui, vi)] = (cost, key)
+                if known is None or (cost, key) < known[:2]:
+                    best[(ui, vi)] = (cost, key, arc)
         self.arcs = _Arcs(
             np.asarray(tails, dtype=np.int64),
             np.asarray(heads, dtype=np.int64),
@@ -99,8 +106,9 @@ class ReplacementPaths:
         # The argument needs positive costs (a zero-cost link could carry a tree path both ways).
         self.usable = bool(costs) and min(costs) > 0.0
         pairs = sorted(best)
-        self._pair_link = {pair: best[pair][1] for pair in pairs}
+        self._pair_pos = {pair: i for i, pair in enumerate(pairs)}
         self._pair_links = [best[pair][1] for pair in pairs]  # by pair position
+        self._pair_arc = [best[pair][2] for pair in pairs]
         n = len(self.nodes)
         self._pair_tail = np.asarray([p[0] for p in pairs], dtype=np.int64)
         self._pair_head = np.asarray([p[1] for p in pairs], dtype=np.int64)
@@ -201,21 +209,23 @@ class ReplacementPaths:
         pred_s, pair_s = self._rule_parents(dist_s)
         # Memory views, not lists: the walks read a few hundred of the thousands of entries,
         # and converting whole arrays per demand was a tenth of the analysis.
-        pred_s_view = pred_s.data
+        pred_s_view, pair_s_view = pred_s.data, pair_s.data
         path = [t]
         while path[-1] != s:
             path.append(pred_s_view[path[-1]])
         path.reverse()
-        on_path_links = [self._pair_link[(a, b)] for a, b in itertools.pairwise(path)]
-        base = self._make_path([self.nodes[i] for i in path], on_path_links)
+        on_path_pairs = [pair_s_view[v] for v in path[1:]]
+        on_path_links = [self._pair_links[p] for p in on_path_pairs]
+        on_path_arcs = np.asarray([self._pair_arc[p] for p in on_path_pairs], dtype=_ARC)
+        base = self._make_path([self.nodes[i] for i in path], on_path_links, on_path_arcs)
         side = self._side_labels(path, pred_s)
         pred_t = np.where(pred_t >= 0, pred_t, -1).astype(np.int64)
         walker = _Walker(
             self,
-            (pred_s_view, pair_s.data),
+            (pred_s_view, pair_s_view),
             pred_t.data,
             self._rivals(dist_t).data,
-            (path, on_path_links),
+            (path, on_path_links, on_path_arcs),
             (dist_t, side),
         )
         answers: dict[str, Any] = {}
@@ -228,7 +238,7 @@ class ReplacementPaths:
         link_sorted = arcs.link[order]
         failed = np.asarray([link_index[lid] for lid in on_path_links], dtype=np.int64)
         covers = _first_covers(low, high, link_sorted, failed)
-        for lid, (first, runner_up) in zip(on_path_links, covers, strict=True):
+        for k, (lid, (first, runner_up)) in enumerate(zip(on_path_links, covers, strict=True), 1):
             if first < 0:
                 answers[lid] = None  # the link is a bridge between source and destination
                 continue
@@ -241,7 +251,7 @@ class ReplacementPaths:
             x, y = int(arcs.tail[arc]), int(arcs.head[arc])
             # y's cost as the search sums it: x's (the source tree's, to the bit) plus the step
             at_y = float(dist_s[x]) + float(arcs.cost[arc])
-            answers[lid] = walker.detour(x, y, self.links[int(arcs.link[arc])], lid, at_y)
+            answers[lid] = walker.detour(x, y, int(arc), k, at_y)
         unknown = any(a is UNKNOWN for a in answers.values())
         return _Table(answers, default=base, to_destination=dist_t if unknown else None)
 
@@ -268,6 +278,9 @@ class ReplacementPaths:
             up = nxt
         return label
 
+
+# Arc numbers of a path (`_make_path`'s third argument): 32 bits, as the trees keep every detour.
+_ARC = np.int32
 
 # Crossing arcs looked at together, cheapest first, for every failed link of a path at once:
 # nearly always the two cheapest covers of each link are among them.
@@ -322,18 +335,18 @@ class _Walker:
         tree_s: tuple[Sequence[int], Sequence[int]],
         tree_t: Sequence[int],
         rivals_t: Sequence[int],
-        base: tuple[list[int], list[str]],
+        base: tuple[list[int], list[str], np.ndarray],
         ties: tuple[np.ndarray, np.ndarray],
     ) -> None:
         self.owner = owner
         self.tree_s, self.tree_t, self.rivals_t = tree_s, tree_t, rivals_t
-        path, self.path_links = base
+        path, self.path_links, self.path_arcs = base
         self.destination = path[-1]
         self.path_names = [owner.nodes[i] for i in path]
         self.position = {node: i for i, node in enumerate(path)}
         # The destination's tree costs and the side labels, read only where there are rivals.
         self._ties = ties
-        self._tie_lists: tuple[list[float], list[int], dict[str, int]] | None = None
+        self._tie_lists: tuple[list[float], list[int]] | None = None
         # Positions from which the destination's tree follows the path to its end, and
         # whether a rival lies on the path from a position on (the tree walk would refuse it).
         after = tree_t
@@ -345,68 +358,84 @@ class _Walker:
             self.follows[i] = self.follows[i + 1] and after[path[i]] == path[i + 1]
             self.rival_from[i] = self.rival_from[i + 1] or bool(rivals_t[path[i]])
 
-    def detour(self, x: int, y: int, crossing_link: str, failed_link: str, at_y: float) -> Any:
-        """The detour over the crossing arc (x, y) when `failed_link` is down; `at_y` is y's
-        search cost (x's plus the step)."""
-        position, names, pair_links = self.position, self.owner.nodes, self.owner._pair_links
+    def detour(self, x: int, y: int, crossing: int, k: int, at_y: float) -> Any:
+        """The detour over the crossing arc (x, y), arc number `crossing`, when the path's
+        k-th link (from 1) is down; `at_y` is y's search cost (x's plus the step).
+
+        Spelled out as the path's own prefix to where the branch to x leaves it, the branch,
+        the crossing arc, the way from y off the path, and the path's own suffix from where
+        that way rejoins it: only the part off the path is built hop by hop."""
+        owner = self.owner
+        position, names, pair_links, pair_arc = (
+            self.position,
+            owner.nodes,
+            owner._pair_links,
+            owner._pair_arc,
+        )
         pred, pred_pair = self.tree_s
-        branch, branch_pairs = [x], []
+        branch, pairs = [x], []
         while branch[-1] not in position:  # up the source's tree to the path
-            branch_pairs.append(pred_pair[branch[-1]])
+            pairs.append(pred_pair[branch[-1]])
             branch.append(pred[branch[-1]])
         j = position[branch.pop()]
-        nodes = self.path_names[: j + 1]
-        nodes += [names[i] for i in reversed(branch)]
-        links = self.path_links[:j]
-        links += [pair_links[i] for i in reversed(branch_pairs)]
-        links.append(crossing_link)
+        pairs.reverse()
+        nodes = [names[i] for i in reversed(branch)]
         tail = self._tree_tail(y)
         if tail is None:
-            tail = self._settled_tail(y, at_y, failed_link)
+            tail = self._settled_tail(y, at_y, k)
             if tail is None:
                 return UNKNOWN
-        nodes += tail[0]
-        links += tail[1]
-        if failed_link in links:
+        off_nodes, off_pairs, i = tail
+        links = [pair_links[p] for p in pairs]
+        links.append(owner.links[int(owner.arcs.link[crossing])])
+        links += [pair_links[p] for p in off_pairs]
+        failed_link = self.path_links[k - 1]
+        if j >= k or i < k or failed_link in links:
             return UNKNOWN  # not a path of the failed graph: only a search can say
-        return self.owner._make_path(nodes, links)
+        arcs = [pair_arc[p] for p in pairs]
+        arcs.append(crossing)
+        arcs += [pair_arc[p] for p in off_pairs]
+        path_arcs = self.path_arcs
+        return owner._make_path(
+            self.path_names[: j + 1] + nodes + off_nodes + self.path_names[i:],
+            self.path_links[:j] + links + self.path_links[i:],
+            np.concatenate((path_arcs[:j], np.asarray(arcs, dtype=_ARC), path_arcs[i:])),
+        )
 
-    def _tree_tail(self, y: int) -> tuple[list[str], list[str]] | None:
-        """Nodes from y to the destination and the links between, down the destination's
-        tree; None where that tree has a rival path (or does not reach)."""
-        position, names, pair_link = self.position, self.owner.nodes, self.owner._pair_link
+    def _tree_tail(self, y: int) -> tuple[list[str], list[int], int] | None:
+        """Nodes from y down the destination's tree until it follows the path to its end, the
+        pairs between (the last one onto the path), and the path position it joins at; None
+        where that tree has a rival path (or does not reach)."""
+        position, names, pair_pos = self.position, self.owner.nodes, self.owner._pair_pos
         after = self.tree_t
         rivals, follows = self.rivals_t, self.follows
-        v, nodes, links = y, [], []
+        v, nodes, pairs = y, [], []
         while not (v in position and follows[position[v]]):  # down the destination's tree
             if after[v] < 0 or rivals[v]:
                 return None
             nodes.append(names[v])
-            links.append(pair_link[(v, after[v])])
+            pairs.append(pair_pos[(v, after[v])])
             v = after[v]
         i = position[v]
         if self.rival_from[i]:
             return None
-        nodes += self.path_names[i:]
-        links += self.path_links[i:]
-        return nodes, links
+        return nodes, pairs, i
 
-    def _settled_tail(
-        self, y: int, at_y: float, failed_link: str
-    ) -> tuple[list[str], list[str]] | None:
+    def _settled_tail(self, y: int, at_y: float, k: int) -> tuple[list[str], list[int], int] | None:
         """The search's way from y to the destination where the destination's tree has rival
-        paths: settled forward from y's search cost by the tie rule, over the arcs tight in
-        that tree (within `TIE_REL`), so with the search's own float sums. None when it cannot
-        be told without a search (the way crosses back to the source's side, or the failed
-        link is on a tight arc).
+        paths, as `_tree_tail` gives it (joining the path at its last node): settled forward
+        from y's search cost by the tie rule, over the arcs tight in that tree (within
+        `TIE_REL`), so with the search's own float sums. None when it cannot be told without
+        a search (the way crosses back to the source's side, or the failed link, the path's
+        k-th, is on a tight arc).
 
         Why it is the search's: every cheapest path of the failed graph enters the
         destination's side by the one best crossing arc (x, y) (the runner-up is dearer by
         more than `TIE_REL`), and from y it is a shortest path of the intact graph, so it uses
         tight arcs only. A node's tight predecessors in the search are therefore on such
         paths, all settled here, and their costs are the same sums from y's."""
-        dist_t, side, rank = self._lists()
-        k = rank[failed_link]  # the failed link is the path's k-th: side labels below k are S
+        dist_t, side = self._lists()
+        failed_link = self.path_links[k - 1]  # side labels below k are the source's side
         starts, heads, costs = self.owner._out
         pair_links, t = self.owner._pair_links, self.destination
         dist, parent = {y: at_y}, {}
@@ -436,29 +465,29 @@ class _Walker:
                     parent[w] = (u, p)  # the tie rule: the lowest predecessor
         else:
             return None  # the destination is not reached over tight arcs
-        return self._walk_back(y, parent)
+        nodes, pairs = self._walk_back(y, parent)
+        return nodes, pairs, len(self.path_names) - 1
 
-    def _walk_back(self, y: int, parent: dict[int, tuple[int, int]]) -> tuple[list[str], list[str]]:
-        """Node and link ids from y to the destination, walked back along `parent`."""
-        names, pair_links = self.owner.nodes, self.owner._pair_links
-        v, nodes, links = self.destination, [], []
+    def _walk_back(self, y: int, parent: dict[int, tuple[int, int]]) -> tuple[list[str], list[int]]:
+        """Node ids from y up to (not including) the destination and the pairs between,
+        walked back along `parent`."""
+        names = self.owner.nodes
+        v, nodes, pairs = self.destination, [], []
         while v != y:
             u, p = parent[v]
-            nodes.append(names[v])
-            links.append(pair_links[p])
+            pairs.append(p)
             v = u
-        nodes.append(names[y])
+            nodes.append(names[v])
         nodes.reverse()
-        links.reverse()
-        return nodes, links
+        pairs.reverse()
+        return nodes, pairs
 
-    def _lists(self) -> tuple[list[float], list[int], dict[str, int]]:
-        """The destination tree's costs and the side labels as lists, and each path link's
-        rank (from 1), made on first use: most demands never need them."""
+    def _lists(self) -> tuple[list[float], list[int]]:
+        """The destination tree's costs and the side labels as lists, made on first use: most
+        demands never need them."""
         if self._tie_lists is None:
             dist_t, side = self._ties
-            rank = {lid: k for k, lid in enumerate(self.path_links, start=1)}
-            self._tie_lists = (dist_t.tolist(), side.tolist(), rank)
+            self._tie_lists = (dist_t.tolist(), side.tolist())
         return self._tie_lists
 
 

@@ -71,6 +71,10 @@ class Path:
     length_km: float
     one_way_ms: float
     calibrated_rtt_ms: float | None = None
+    # The directed links as numbers into the router's `directed_links`, when whatever found
+    # the path had them at hand (the replacement paths do), else None. Not part of the path's
+    # identity: a path found by search is the same path.
+    directed: Any = field(default=None, compare=False, repr=False)
 
     @property
     def fibre_rtt_ms(self) -> float:
@@ -331,8 +335,18 @@ class Router:
         ]
         return min(candidates, key=lambda link: (link_cost(link, self.metric), link.id))
 
-    def path_over(self, nodes: Sequence[str], link_ids: Sequence[str]) -> Path:
-        """The Path along `nodes` over the given links, with its length and latency."""
+    @cached_property
+    def directed_links(self) -> list[tuple[str, str, str]]:
+        """Every directed link (from, to, link id) in sorted order: what `Path.directed`
+        numbers. The adjacency's lists are sorted, so walking them node by node in sorted
+        order gives the sorted list."""
+        return [(u, v, key) for u in sorted(self.adjacency) for v, key, _ in self.adjacency[u]]
+
+    def path_over(
+        self, nodes: Sequence[str], link_ids: Sequence[str], directed: Any = None
+    ) -> Path:
+        """The Path along `nodes` over the given links, with its length and latency;
+        `directed`, the same links as `directed_links` numbers, is kept when given."""
         length_of, delay_of, node_delay = (
             self._link_length_km,
             self.link_delay_ms,
@@ -348,7 +362,7 @@ class Router:
         if calibration is not None:
             ends = self.topology.nodes[nodes[0]].country, self.topology.nodes[nodes[-1]].country
             calibrated = calibration.rtt_ms(2.0 * one_way_ms, *ends)
-        return Path(tuple(nodes), tuple(link_ids), length_km, one_way_ms, calibrated)
+        return Path(tuple(nodes), tuple(link_ids), length_km, one_way_ms, calibrated, directed)
 
     def make_path(
         self,

@@ -51,6 +51,15 @@ def _random_topology(seed: int, nodes: int, extra: int, tied_lengths: bool) -> T
     return Topology("random", {n: _node(n, rng, node_delay) for n in ids}, links)
 
 
+def _assert_directed(router: Router, path: Any) -> None:
+    """A path's directed-link numbers, when it carries them, name its own hops in order: the
+    load book of N-1 reads a detour's links from them alone."""
+    if path is None or path.directed is None:
+        return
+    named = [router.directed_links[i] for i in path.directed.tolist()]
+    assert named == list(zip(path.nodes, path.nodes[1:], path.links, strict=False))
+
+
 def _reference(topology: Topology, metric: Metric) -> Router:
     router = Router(topology, metric=metric)
     router._detour = lambda *_args: UNKNOWN  # type: ignore[method-assign]
@@ -83,9 +92,9 @@ def test_single_link_failures_give_the_search_path_ties_included(
         for lid in (*(base.links if base else ()), *others):
             state = frozenset({lid})
             expected = slow.shortest_path(source, destination, state)
-            assert fast.shortest_path(source, destination, state) == expected, (
-                f"{source}->{destination} without {lid}"
-            )
+            found = fast.shortest_path(source, destination, state)
+            assert found == expected, f"{source}->{destination} without {lid}"
+            _assert_directed(fast, found)
 
 
 @PROPS
@@ -107,6 +116,7 @@ def test_detours_on_small_graphs_match_dijkstra(seed: int, extra: int, tied: boo
             if answer is UNKNOWN:
                 continue
             assert answer == router.shortest_path(source, destination, frozenset({lid}))
+            _assert_directed(router, answer)
             if base is None:
                 assert answer is None
 

@@ -122,7 +122,7 @@ class _Evaluator:
         else:
             from twin.analysis.path_arrays import PathArrays
 
-            self.path_arrays = PathArrays(self.book.index)
+            self.path_arrays = PathArrays(self.book.index, self.router.directed_links)
             self.base_arrays = {unit: self.book.arrays(c.loads) for unit, c in self.base.items()}
         self.tallied = {unit: self._tallied(members) for unit, members in self.units.items()}
         self.by_key: dict[str, dict[int, list[_Tallied]]] = {}

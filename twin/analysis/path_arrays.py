@@ -5,12 +5,13 @@ forty hops), and each new path's loads go to the load book as an array of direct
 indices. Building a {(from, to, link id): Gbit/s} dictionary per path and looking its tuple keys
 up one by one was a fifth of the analysis. A directed link is its link and the end it leaves
 from, so a lookup of the link id and then of the node, with no dictionary or tuple built, gives
-the indices.
+the indices. A path the replacement paths found carries its directed links as numbers already
+(`Path.directed`), so its indices are one NumPy lookup, with no name looked up at all.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -20,9 +21,11 @@ from twin.routing import Path
 
 class PathArrays:
     """Load-book indices of each path's directed links. `index` is the book's
-    (from, to, link id) -> index, covering every directed link a path can use."""
+    (from, to, link id) -> index, covering every directed link a path can use, and `directed`
+    the router's `directed_links` (what `Path.directed` numbers)."""
 
-    def __init__(self, index: Mapping[DirectedLink, int]) -> None:
+    def __init__(self, index: Mapping[DirectedLink, int], directed: Sequence[DirectedLink]) -> None:
+        self._book_of = np.fromiter(map(index.__getitem__, directed), np.int64, len(directed))
         # A directed link is its link and the node it leaves: link id -> {node: index}.
         # Nested string keys, not (node, link id) tuples: a tuple key is built, hashed and
         # compared element by element per hop, several times the cost of two string lookups.
@@ -34,6 +37,8 @@ class PathArrays:
         """The book indices of `path`'s directed links, in path order, each carrying `gbps`:
         what `LoadBook.arrays` gives for the path's {(from, to, link id): gbps} loads."""
         count = len(path.links)
+        if path.directed is not None:
+            return self._book_of[path.directed], np.full(count, gbps, dtype=np.float64)
         # Each hop's {node: index} of its link, then its leaving node's entry, all in C;
         # map stops at the links: a path's last node leaves over none.
         ends = map(self._leaving.__getitem__, path.links)
