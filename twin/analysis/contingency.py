@@ -195,9 +195,9 @@ class _Evaluator:
     ) -> tuple[Any, Any, dict[str, UnitRtts]]:
         """`EcmpUnits.reroute` for one path per demand: the directed links whose load
         changes and their loads (`LoadBook.after`), and each unit's RTTs. New paths go to the
-        book as index arrays straight from the path (no loads dictionary per path)."""
+        book as one index array straight from the paths (no loads dictionary per path)."""
         assert self.path_arrays is not None, "single-path rerouting of an ECMP analysis"
-        added = []
+        paths = []
         rtts: dict[str, UnitRtts] = {}
         for unit in ordered:
             i = self.units[unit][0]
@@ -207,8 +207,9 @@ class _Evaluator:
                 rtts[unit] = UnitRtts({i: None}, {})
                 continue
             rtts[unit] = UnitRtts({i: path.rtt_ms}, {i: path.fibre_rtt_ms})
-            added.append(self.path_arrays.arrays(path, d.gbps))
+            paths.append((path, d.gbps))
         removed = [self.base_arrays[unit] for unit in ordered]
+        added = [self.path_arrays.arrays(paths)] if paths else []
         changed, changed_loads = self.book.after(removed, added)
         return changed, changed_loads, rtts
 
