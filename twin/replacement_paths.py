@@ -347,6 +347,8 @@ class _Walker:
         # The destination's tree costs and the side labels, read only where there are rivals.
         self._ties = ties
         self._tie_lists: tuple[list[float], list[int]] | None = None
+        # Per crossing arc: the detour made over it (see `detour`), or None to settle per link.
+        self._made: dict[int, tuple[int, int, list[str], Any] | None] = {}
         # Positions from which the destination's tree follows the path to its end, and
         # whether a rival lies on the path from a position on (the tree walk would refuse it).
         after = tree_t
@@ -362,9 +364,35 @@ class _Walker:
         """The detour over the crossing arc (x, y), arc number `crossing`, when the path's
         k-th link (from 1) is down; `at_y` is y's search cost (x's plus the step).
 
-        Spelled out as the path's own prefix to where the branch to x leaves it, the branch,
-        the crossing arc, the way from y off the path, and the path's own suffix from where
-        that way rejoins it: only the part off the path is built hop by hop."""
+        One crossing arc is often the best cover of several links of the path in a row (the
+        detour around a stretch of it): on backbone/world, 43,139 detours come from 12,427
+        arcs. Where the way from y follows the destination's tree, which does not depend on
+        the failed link, the detour is made once per arc and shared; only whether it avoids
+        the k-th link is asked per link. Where that tree has rivals, the way is settled per
+        failed link (it may differ)."""
+        if crossing in self._made:
+            made = self._made[crossing]
+        else:
+            tail = self._tree_tail(y)
+            made = self._made[crossing] = None if tail is None else self._spelled(x, crossing, tail)
+        if made is None:
+            tail = self._settled_tail(y, at_y, k)
+            if tail is None:
+                return UNKNOWN
+            made = self._spelled(x, crossing, tail)
+        j, i, off_links, path = made
+        if j >= k or i < k or self.path_links[k - 1] in off_links:
+            return UNKNOWN  # not a path of the failed graph: only a search can say
+        return path
+
+    def _spelled(
+        self, x: int, crossing: int, tail: tuple[list[str], list[int], int]
+    ) -> tuple[int, int, list[str], Any]:
+        """The detour over `crossing` (whose tail is x) with the way `tail` from its head:
+        the path's own prefix to where the branch to x leaves it (position j), the branch,
+        the crossing arc, the way off the path, and the path's own suffix from where that way
+        rejoins it (position i). Returns j, i, the links off the path, and the Path; the
+        path's own links before j and from i on are not the k-th when j < k <= i."""
         owner = self.owner
         position, names, pair_links, pair_arc = (
             self.position,
@@ -380,27 +408,20 @@ class _Walker:
         j = position[branch.pop()]
         pairs.reverse()
         nodes = [names[i] for i in reversed(branch)]
-        tail = self._tree_tail(y)
-        if tail is None:
-            tail = self._settled_tail(y, at_y, k)
-            if tail is None:
-                return UNKNOWN
         off_nodes, off_pairs, i = tail
         links = [pair_links[p] for p in pairs]
         links.append(owner.links[int(owner.arcs.link[crossing])])
         links += [pair_links[p] for p in off_pairs]
-        failed_link = self.path_links[k - 1]
-        if j >= k or i < k or failed_link in links:
-            return UNKNOWN  # not a path of the failed graph: only a search can say
         arcs = [pair_arc[p] for p in pairs]
         arcs.append(crossing)
         arcs += [pair_arc[p] for p in off_pairs]
         path_arcs = self.path_arcs
-        return owner._make_path(
+        path = owner._make_path(
             self.path_names[: j + 1] + nodes + off_nodes + self.path_names[i:],
             self.path_links[:j] + links + self.path_links[i:],
             np.concatenate((path_arcs[:j], np.asarray(arcs, dtype=_ARC), path_arcs[i:])),
         )
+        return j, i, links, path
 
     def _tree_tail(self, y: int) -> tuple[list[str], list[int], int] | None:
         """Nodes from y down the destination's tree until it follows the path to its end, the

@@ -151,6 +151,24 @@ def test_a_ring_detours_the_long_way_round_without_searching(
     assert path.links == tuple(f"k{i:03d}" for i in range(nodes - 1, 0, -1))
 
 
+def test_one_detour_around_a_stretch_serves_every_link_of_it() -> None:
+    """On a ring with distinct lengths, losing any link between r000 and r010 sends the demand
+    the other way round: one crossing arc covers the whole stretch, so the trees make that
+    detour once and hand the same Path out for every link of it, the search's each time."""
+    nodes = LANDMARK_MIN_NODES + 6
+    topology = _ring(nodes, equal=False)
+    router = Router(topology)
+    trees = ReplacementPaths(router._steps, router.path_over)
+    reference = _reference(topology, "latency")
+    base = trees.detour("r000", "r010", None)
+    assert base is not UNKNOWN and base.links == tuple(f"k{i:03d}" for i in range(10))
+    detours = [trees.detour("r000", "r010", lid) for lid in base.links]
+    for lid, detour in zip(base.links, detours, strict=True):
+        assert detour == reference.shortest_path("r000", "r010", frozenset({lid}))
+    assert all(d is detours[0] for d in detours)
+    assert detours[0].nodes == ("r000", *(f"r{i:03d}" for i in range(nodes - 1, 9, -1)))
+
+
 def test_an_exact_tie_on_the_base_path_is_broken_by_the_tie_rule() -> None:
     """On a ring of equal links, the two arcs between opposite nodes cost exactly the same: the
     tie rule enters r035 from its lower-id neighbour (r034), and the trees answer that, and the
