@@ -15,32 +15,36 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from twin.candidates import CandidateSet
 from twin.errors import InputError, Problem
-from twin.loading.errors import problems_from_validation
-from twin.loading.references import demand_reference_problems
-from twin.loading.salvage import distinct
-from twin.loading.scenario import demands_from_specs, load_scenario
-from twin.loading.schema import DemandSpec, Strict
+from twin.loading.demands import load_demands
 from twin.loading.topology import load_topology
 from twin.loading.yaml_marks import load_yaml_with_marks, top_level_keys
 from twin.model import Demand, Scenario, State, Topology
 from twin.results.validate import FileValidation, ValidationReport
 
 if TYPE_CHECKING:
+    from twin.candidates import CandidateSet
+    from twin.loading.scenario import load_scenario
     from twin.loading.state import load_state, with_state
+
+# Imported on first use: a command that reads a topology and a demands file (`twin
+# contingency --demands`) pays for neither the scenario's rules and calendar nor the state
+# file's models, a tenth of its start-up.
+_LAZY = {
+    "load_scenario": "twin.loading.scenario",
+    "load_state": "twin.loading.state",
+    "with_state": "twin.loading.state",
+}
 
 
 def __getattr__(name: str) -> Any:
-    """`load_state` and `with_state`, imported on first use: the state file's models are a
-    few per cent of the start-up of every command that reads a topology and no state."""
-    if name in ("load_state", "with_state"):
-        from twin.loading import state
+    """`load_scenario`, `load_state` and `with_state`, imported on first use."""
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
 
-        return getattr(state, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module_name), name)
 
 
 __all__ = [
@@ -89,35 +93,6 @@ def file_kind(path: Path) -> str:
     return "topology"
 
 
-class DemandsFile(Strict):
-    """A demands file: one `demands:` list whose entries are exactly a scenario's demands."""
-
-    demands: list[DemandSpec]
-
-
-def load_demands(path: str | Path, topology: Topology | None = None) -> tuple[Demand, ...]:
-    """Load a demands file (`demands:` entries as in a scenario, SLA and priority included).
-
-    Every problem is reported at its FILE:LINE:COL: schema faults, a demand that starts where
-    it ends, duplicate ids and, when `topology` is given, ends that are not its nodes. Without
-    a topology (`twin validate` of the file alone) the node references cannot be checked.
-    """
-    file_path = Path(path)
-    raw = load_yaml_with_marks(file_path)
-    problems: list[Problem] = []
-    if topology is not None:
-        problems += demand_reference_problems(raw.get("demands"), topology)
-    try:
-        spec = DemandsFile.model_validate(raw)
-    except ValidationError as exc:
-        problems += problems_from_validation(exc, raw, DemandsFile, raw.mark)
-        raise InputError(distinct(problems)) from exc
-    demands = demands_from_specs(spec.demands, raw.get("demands"), problems)
-    if problems:
-        raise InputError(distinct(problems))
-    return tuple(demands)
-
-
 def validate_file(path: Path) -> ValidatedFile:
     """Load one file as whichever kind its content says; problems are returned, not raised."""
     kind = "unknown"
@@ -135,6 +110,8 @@ def validate_file(path: Path) -> ValidatedFile:
 
             model = load_candidates(path)
         elif kind == "scenario":
+            from twin.loading.scenario import load_scenario
+
             model = load_scenario(path)
         else:
             model = load_topology(path)

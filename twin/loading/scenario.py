@@ -11,7 +11,7 @@ error still names the scenario file.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from twin.errors import InputError, Problem
 from twin.loading.calendar import calendar_time, closed_windows, seasonal_factors
+from twin.loading.demands import demands_from_specs, failover_from_spec, hours_or_problem, mark_at
 from twin.loading.errors import did_you_mean, problems_from_validation
 from twin.loading.observed import observations_from_specs, uncut_problems
 from twin.loading.paths import resolve_reference
@@ -30,21 +31,17 @@ from twin.loading.schema import CheckSpec, FailureClassOverride, RepairOverride,
 from twin.loading.topology import load_topology
 from twin.loading.yaml_marks import Mark, MDict, MList, load_yaml_with_marks
 from twin.model import (
-    DEFAULT_SWITCHOVER_MS,
     Assertion,
     AssertionKind,
-    Demand,
-    Failover,
     FailureClass,
     RepairResource,
     RepairTime,
     Scenario,
     ScheduledEvent,
-    Sla,
     Target,
     Topology,
 )
-from twin.units import HOURS_PER_YEAR, UnitError, hours_to_ms, parse_duration_h
+from twin.units import HOURS_PER_YEAR, UnitError, parse_duration_h
 
 MAX_HORIZON_Y = 1_000
 MAX_HORIZON_H = MAX_HORIZON_Y * HOURS_PER_YEAR
@@ -87,76 +84,6 @@ def apply_overrides(raw: MDict, overrides: Mapping[str, object], origin: str) ->
                 if key not in current:
                     current.set(key, MDict(mark), mark, mark)
                 current = current[key]
-
-
-def _duration(value: Any, mark: Mark, what: str, problems: list[Problem]) -> float | None:
-    try:
-        return parse_duration_h(value)
-    except UnitError as exc:
-        problems.append(mark.problem(f"{what}: {exc}"))
-        return None
-
-
-def _mark(raw: Any, *keys: Any) -> Mark:
-    current = raw
-    mark: Mark = raw.mark
-    for key in keys:
-        in_dict = isinstance(current, MDict) and isinstance(key, str) and key in current
-        in_list = isinstance(current, MList) and isinstance(key, int) and key < len(current)
-        if not (in_dict or in_list):
-            break
-        mark = current.mark_of(key)
-        current = current[key]
-    return mark
-
-
-def _failover(spec: Any, mark: Mark, problems: list[Problem]) -> Failover | None:
-    detection_h = _duration(spec.detection, mark, "failover detection", problems)
-    switchover_ms = DEFAULT_SWITCHOVER_MS[spec.mechanism]
-    if spec.switchover is not None:
-        switch_h = _duration(spec.switchover, mark, "failover switchover", problems)
-        if switch_h is None:
-            return None
-        switchover_ms = hours_to_ms(switch_h)
-    if detection_h is None:
-        return None
-    return Failover(spec.mechanism, hours_to_ms(detection_h), switchover_ms)
-
-
-def demands_from_specs(specs: Sequence[Any], items: Any, problems: list[Problem]) -> list[Demand]:
-    """Demands from their schema entries, for a scenario and a demands file alike.
-
-    `items` is the raw `demands:` list (its marks locate each problem). Checks that a demand
-    has two different ends and a unique id (default SOURCE-DESTINATION); whether its ends are
-    nodes of a topology is a reference check (`twin.loading.references`).
-    """
-    demands: list[Demand] = []
-    seen: dict[str, Mark] = {}
-    for i, d in enumerate(specs):
-        m = _mark(items, i) if isinstance(items, MList) else _mark(items)
-        demand_id = d.id or f"{d.source}-{d.destination}"
-        if d.source == d.destination:
-            problems.append(
-                m.problem(
-                    f"demand {demand_id} starts where it ends ({d.source})",
-                    "a demand needs two different nodes; remove it or fix its destination",
-                )
-            )
-        if demand_id in seen:
-            problems.append(
-                m.problem(
-                    f"duplicate demand id '{demand_id}' (first at line {seen[demand_id].line})",
-                    "give the demands distinct ids (the default id is SOURCE-DESTINATION)",
-                )
-            )
-        else:
-            seen[demand_id] = m
-        failover = _failover(d.failover, m, problems) if d.failover is not None else None
-        sla = Sla(d.sla.availability, d.sla.max_rtt_ms)
-        demands.append(
-            Demand(demand_id, d.source, d.destination, d.gbps, d.priority, sla, failover)
-        )
-    return demands
 
 
 def _class_override(
@@ -244,7 +171,7 @@ def load_scenario(path: str | Path, overrides: Mapping[str, object] | None = Non
         scenario = _with_named_state(scenario, spec.state, raw, file_path)
         uncut = uncut_problems(
             scenario.observed,
-            lambda i, *keys: _mark(raw, "observed", i, *keys),
+            lambda i, *keys: mark_at(raw, "observed", i, *keys),
             scenario.topology,
             scenario.events,
             scenario.state,
@@ -265,7 +192,7 @@ def _with_named_state(scenario: Scenario, ref: str, raw: MDict, file_path: Path)
 def _named_file(ref: str, raw: MDict, file_path: Path, key: str) -> Path:
     """The file the scenario's `key:` names, inside the project and present; either fault is
     one of the scenario's `key:` line."""
-    mark = _mark(raw, key)
+    mark = mark_at(raw, key)
     path = resolve_reference(ref, file_path, mark, key)
     if not path.is_file():
         raise InputError(
@@ -357,7 +284,7 @@ def _scenario(
     a fault leaves no horizon or failover to build it with."""
     horizon_h = _horizon_h(spec, raw, problems)
     topology = _with_class_overrides(topology, spec.failures.classes, raw, problems)
-    default_failover = _failover(spec.failover.default, _mark(raw, "failover"), problems)
+    default_failover = failover_from_spec(spec.failover.default, mark_at(raw, "failover"), problems)
     demands = demands_from_specs(spec.demands, raw.get("demands"), problems)
     events = [
         event
@@ -368,11 +295,11 @@ def _scenario(
     resources = _repair_resources(spec, raw, problems)
     start = None
     if spec.start is not None:
-        start = calendar_time(spec.start, _mark(raw, "start"), "start", problems)
+        start = calendar_time(spec.start, mark_at(raw, "start"), "start", problems)
     sweep = _sweep(spec, raw, problems)
     observed = observations_from_specs(
         spec.observed,
-        lambda i, *keys: _mark(raw, "observed", i, *keys),
+        lambda i, *keys: mark_at(raw, "observed", i, *keys),
         topology,
         events,
         {d.id: i for i, d in enumerate(demands)},
@@ -408,8 +335,8 @@ def _scenario(
 def _horizon_h(spec: ScenarioFile, raw: MDict, problems: list[Problem]) -> float | None:
     """The horizon in hours, refused past `MAX_HORIZON_Y`: beyond it the network, its rates and
     its repair fleet are fiction, and a run would take hours."""
-    mark = _mark(raw, "horizon")
-    horizon_h = _duration(spec.horizon, mark, "horizon", problems)
+    mark = mark_at(raw, "horizon")
+    horizon_h = hours_or_problem(spec.horizon, mark, "horizon", problems)
     if horizon_h is not None and not 0 < horizon_h <= MAX_HORIZON_H:
         problems.append(
             mark.problem(
@@ -435,8 +362,8 @@ def _with_class_overrides(
         base = topology.failure_classes.get(class_id)
         if base is None:
             continue
-        mark = _mark(raw, "failures", "classes", class_id)
-        seasonal_mark = _mark(raw, "failures", "classes", class_id, "seasonal")
+        mark = mark_at(raw, "failures", "classes", class_id)
+        seasonal_mark = mark_at(raw, "failures", "classes", class_id, "seasonal")
         new = _class_override(base, override, (mark, seasonal_mark), problems)
         if new is not None:
             changed[class_id] = new
@@ -450,7 +377,7 @@ def _check_unique_event_ids(spec: ScenarioFile, raw: MDict, problems: list[Probl
         event_id = e.id or f"event-{i + 1}"
         if event_id in event_ids:
             problems.append(
-                _mark(raw, "events", i).problem(
+                mark_at(raw, "events", i).problem(
                     f"duplicate event id '{event_id}'",
                     "timelines and reports name events by id; give each event its own",
                 )
@@ -466,34 +393,34 @@ def _event(
     `horizon` is the scenario's horizon in hours and as written (for the message).
     """
     horizon_h, horizon_written = horizon
-    m = _mark(raw, "events", i)
+    m = mark_at(raw, "events", i)
     event_id = e.id or f"event-{i + 1}"
     if e.restore is not None and e.duration is not None:
         problems.append(
-            _mark(raw, "events", i, "restore").problem(
+            mark_at(raw, "events", i, "restore").problem(
                 f"event {event_id} has both restore: and duration:, which contradict each other",
                 "keep one: duration: for a fixed outage length, restore: for an absolute "
                 "time, 'repair' or 'never'",
             )
         )
-    at_h = _duration(e.at, _mark(raw, "events", i, "at"), f"event {event_id} at", problems)
+    at_h = hours_or_problem(e.at, mark_at(raw, "events", i, "at"), f"event {event_id} at", problems)
     if (e.cut is None) == (e.maintenance is None):
         problems.append(m.problem(f"event {event_id} needs exactly one of 'cut' or 'maintenance'"))
         return None
     action: Literal["cut", "maintenance"] = "cut" if e.cut is not None else "maintenance"
-    target = _target(e.cut or e.maintenance, _mark(raw, "events", i, action), problems)
+    target = _target(e.cut or e.maintenance, mark_at(raw, "events", i, action), problems)
     restore_at_h, repair = _restore(i, e, event_id, at_h, raw, problems)
     duration_h = None
     if e.duration is not None:
-        mark = _mark(raw, "events", i, "duration")
-        duration_h = _duration(e.duration, mark, "duration", problems)
+        mark = mark_at(raw, "events", i, "duration")
+        duration_h = hours_or_problem(e.duration, mark, "duration", problems)
     if action == "maintenance" and duration_h is None:
         problems.append(m.problem(f"maintenance {event_id} needs a duration"))
     if e.restore is None and duration_h is None and action == "cut":
         repair = True  # a cut with no restore rule is handed to the repair model
     if at_h is not None and horizon_h is not None and at_h > horizon_h:
         problems.append(
-            _mark(raw, "events", i, "at").problem(
+            mark_at(raw, "events", i, "at").problem(
                 f"event {event_id} at {e.at} is after the horizon ({horizon_written})",
                 "move it earlier or lengthen the horizon",
             )
@@ -521,7 +448,7 @@ def _permit_wait(
     `times` are the event's time and the horizon in hours, and the horizon as written."""
     if e.permit_wait is None:
         return 0.0
-    mark = _mark(raw, "events", i, "permit_wait")
+    mark = mark_at(raw, "events", i, "permit_wait")
     if not repaired:
         problems.append(
             mark.problem(
@@ -531,7 +458,7 @@ def _permit_wait(
             )
         )
         return 0.0
-    wait_h = _duration(e.permit_wait, mark, f"event {event_id} permit_wait", problems)
+    wait_h = hours_or_problem(e.permit_wait, mark, f"event {event_id} permit_wait", problems)
     at_h, horizon_h, horizon_written = times
     if wait_h is None:
         return 0.0
@@ -557,8 +484,8 @@ def _restore(
         return None, False
     if e.restore == "repair":
         return None, True
-    mark = _mark(raw, "events", i, "restore")
-    restore_at_h = _duration(e.restore, mark, f"event {event_id} restore", problems)
+    mark = mark_at(raw, "events", i, "restore")
+    restore_at_h = hours_or_problem(e.restore, mark, f"event {event_id} restore", problems)
     if restore_at_h is not None and at_h is not None and restore_at_h <= at_h:
         problems.append(
             mark.problem(
@@ -575,10 +502,10 @@ def _repair_resources(
     """The repair pools, with unique ids (what they cover is a reference check)."""
     resources: list[RepairResource] = []
     for i, r in enumerate(spec.repair):
-        mob = _duration(r.mobilisation, _mark(raw, "repair", i), "mobilisation", problems)
+        mob = hours_or_problem(r.mobilisation, mark_at(raw, "repair", i), "mobilisation", problems)
         closed = closed_windows(
             r.closed,
-            lambda j, *keys, i=i: _mark(raw, "repair", i, "closed", j, *keys),
+            lambda j, *keys, i=i: mark_at(raw, "repair", i, "closed", j, *keys),
             f"repair resource {r.id}",
             problems,
         )
@@ -588,7 +515,7 @@ def _repair_resources(
             )
         )
     if len({r.id for r in resources}) != len(resources):
-        problems.append(_mark(raw, "repair").problem("repair resource ids must be unique"))
+        problems.append(mark_at(raw, "repair").problem("repair resource ids must be unique"))
     return resources
 
 
@@ -599,7 +526,7 @@ def _sweep(
     sweep: dict[str, tuple[object, ...]] = {}
     for key, values in spec.sweep.items():
         if not values:
-            problems.append(_mark(raw, "sweep", key).problem(f"sweep '{key}' has no values"))
+            problems.append(mark_at(raw, "sweep", key).problem(f"sweep '{key}' has no values"))
         # A date as YAML reads it (`start: [2027-01-10, ...]`) is kept as the text it was: the
         # grid's values are written to results and read back like `--set` values.
         sweep[key] = tuple(v.isoformat() if isinstance(v, date) else v for v in values)
@@ -614,13 +541,14 @@ def _checks(
     (`within`) is turned into hours here, and must lie inside the horizon."""
     checks: list[Assertion] = []
     for i, entry in enumerate(entries):
-        m = _mark(raw, "checks", i)
+        m = mark_at(raw, "checks", i)
         kind = entry.kind()
         params = getattr(entry, kind).written()
         demand = params.pop("demand", None)
         if "within" in params:
-            within_mark = _mark(raw, "checks", i, kind, "within")
-            within_h = _duration(params.pop("within"), within_mark, f"{kind} within", problems)
+            within_mark = mark_at(raw, "checks", i, kind, "within")
+            within = params.pop("within")
+            within_h = hours_or_problem(within, within_mark, f"{kind} within", problems)
             if within_h is None:
                 continue
             if not 0 < within_h <= (horizon_h or within_h):

@@ -103,7 +103,7 @@ CalendarTime = Annotated[
 class Strict(BaseModel):
     # allow_inf_nan=False: '.inf' and '.nan' are valid YAML floats but meaningless as a length,
     # rate or capacity, and would otherwise pass every range check and poison the results.
-    model_config = ConfigDict(extra="forbid", strict=False, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", strict=False, allow_inf_nan=False, defer_build=True)
     # What this mapping's keys are called in an "unknown ..." message ("unknown assertion").
     KEY_NOUN: ClassVar[str] = "key"
 

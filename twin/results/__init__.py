@@ -7,18 +7,38 @@ beside them, so a renderer reads one home and never re-derives or re-parses what
 produced; they are imported from their own modules, so a command pays only for the kinds it uses.
 """
 
-from twin.results.records import ElementOutage
-from twin.results.run import (
-    RUN_SCHEMA,
-    RUN_SCHEMA_V1,
-    DemandResult,
-    LinkResult,
-    Outage,
-    ResourceResult,
-    SimulationResult,
-    TimelineEntry,
-    write_result_json,
-)
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from twin.results.records import ElementOutage
+    from twin.results.run import (
+        RUN_SCHEMA,
+        RUN_SCHEMA_V1,
+        DemandResult,
+        LinkResult,
+        Outage,
+        ResourceResult,
+        SimulationResult,
+        TimelineEntry,
+        write_result_json,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    """The run's result types, imported on first use: a command that computes another kind
+    (`twin contingency`) never pays for the run's dataclasses."""
+    if name == "ElementOutage":
+        from twin.results import records
+
+        return records.ElementOutage
+    if name in __all__:
+        from twin.results import run
+
+        return getattr(run, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "RUN_SCHEMA",
