@@ -57,3 +57,55 @@ def test_the_file_appears_whole_or_not_at_all(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == [target], "no temporary file left behind"
     write_chunks_atomic(target, canonical_json_chunks({"a": 1}, "b", [1, 2]))
     assert json.loads(target.read_text(encoding="utf-8")) == {"a": 1, "b": [1, 2]}
+
+
+def _stdlib(value: object) -> str:
+    return json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+# Strings with what the fast encoder's row splitting must not be fooled by: brackets, commas,
+# "]," itself, escaped newlines, quotes, non-ASCII.
+_tricky_text = st.text(alphabet=st.sampled_from(list('[]{},:" \n\\\té€a1')), max_size=8)
+_plain_values = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | _tricky_text
+)
+_rows = st.lists(st.lists(_plain_values, max_size=4) | st.tuples(_plain_values, _plain_values))
+_nested = st.recursive(
+    _plain_values | _rows,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(_tricky_text, inner, max_size=4)
+        | st.dictionaries(st.integers(), inner, max_size=3)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=_nested)
+def test_canonical_json_is_exactly_the_indenting_encoders_spelling(value: object) -> None:
+    assert canonical_json(value) == _stdlib(value)
+
+
+def test_canonical_json_nested_past_the_fast_depths_and_unusual_types_is_still_exact() -> None:
+    deep: object = [["row", 1.5]]
+    for depth in range(40):
+        deep = {"level": deep, "n": depth} if depth % 2 else [deep, [[1, 2], [3, 4]]]
+    assert canonical_json(deep) == _stdlib(deep)
+
+    class Count(int):
+        pass
+
+    odd = {"count": Count(3), "rows": [(Count(1), 2.0)], "keys": {1: "a", 2: [["b"]]}}
+    assert canonical_json(odd) == _stdlib(odd)
+
+
+@pytest.mark.parametrize("value", [float("nan"), [1.0, float("inf")], [["a", float("-inf")]]])
+def test_canonical_json_refuses_nan_and_infinity(value: object) -> None:
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        canonical_json(value)
