@@ -28,7 +28,6 @@ import itertools
 import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -46,6 +45,8 @@ from twin.results.contingency import ContingencyResult, DemandRtt, FailureImpact
 from twin.routing import FailureState, Metric, Router, expand_srlgs
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from twin.analysis.path_arrays import PathArrays
 
 Mode = Literal["n-1", "n-2", "srlg"]
@@ -495,7 +496,8 @@ def _contingency(
             if progress is not None and (i % 64 == 0 or i == total):
                 progress(i, total)
     else:
-        # Imported here: a run in one process does not pay for multiprocessing's start-up.
+        # Imported here: a run in one process does not pay for the pool's (and its logging's)
+        # start-up.
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(workers, initializer=_install_evaluator, initargs=init) as pool:
@@ -538,6 +540,8 @@ def _wait_unless_stopped(ready: Callable[[], bool], stop: Callable[[], bool] | N
 
 def _pool_ready(future: Future[list[FailureImpact]]) -> bool:
     """Whether a process-pool future finished, waiting at most `_STOP_POLL_S` for it."""
+    from concurrent.futures import wait
+
     done, _ = wait([future], timeout=_STOP_POLL_S)
     return bool(done)
 
