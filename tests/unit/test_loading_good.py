@@ -109,3 +109,11 @@ def test_the_json_schema_accepts_the_calendar_keys() -> None:
     document["failures"]["classes"]["t"]["seasonal"] = {"janu": 2}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(document, schema)
+
+
+def test_the_schema_states_the_sla_default_a_demand_gets() -> None:
+    from twin.loading.schema import DemandSpec, SlaSpec
+
+    stated = DemandSpec.model_json_schema()["properties"]["sla"]["default"]
+    assert stated == SlaSpec().model_dump()
+    assert DemandSpec(source="a", destination="b").sla == SlaSpec()
