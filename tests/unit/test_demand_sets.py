@@ -101,6 +101,49 @@ def test_every_bad_entry_is_reported_at_its_line(tmp_path: Path, topology) -> No
     assert all(p.path == str(path) for p in info.value.problems)
 
 
+def test_faults_deep_in_a_large_demands_file_are_reported_at_their_lines(
+    tmp_path: Path, topology
+) -> None:  # type: ignore[no-untyped-def]
+    # The loader builds keys and values of a large file on a fast path; the line and column
+    # of each fault must still be its own, thousands of lines down.
+    lines = ["demands:"]
+    for i in range(2_000):
+        lines += [f"- id: d{i}", "  source: frankfurt", "  destination: baku", "  gbps: 1.5"]
+    lines[4 * 1_200 + 3] = "  destination: bakuu"  # an unknown node, 1,200 entries down
+    lines[4 * 1_700 + 4] = "  gbps: -2"  # a schema fault
+    path = _write(tmp_path, "\n".join(lines) + "\n")
+    with pytest.raises(InputError) as info:
+        load_demands(path, topology)
+    found = {(p.line, p.col): p.message for p in info.value.problems}
+    assert set(found) == {(4 * 1_200 + 4, 16), (4 * 1_700 + 5, 9)}
+    assert "bakuu" in found[(4 * 1_200 + 4, 16)]
+    assert "gbps" in found[(4 * 1_700 + 5, 9)]
+
+    lines[4 * 1_700 + 4] = "  gbps: 2"
+    lines[4 * 1_900 + 1] = "- id: d1899"  # a duplicate id
+    with pytest.raises(InputError) as info:
+        load_demands(_write(tmp_path, "\n".join(lines) + "\n", "twice.yaml"), topology)
+    found = {(p.line, p.col): p.message for p in info.value.problems}
+    assert set(found) == {(4 * 1_200 + 4, 16), (4 * 1_900 + 2, 3)}
+    assert "duplicate demand id 'd1899' (first at line 7598)" in found[(4 * 1_900 + 2, 3)]
+
+    escaped = list(lines)
+    escaped[4 * 1_500 + 2] = '  source: "fra\\enkfurt"'  # an escape that hides ESC in a value
+    with pytest.raises(InputError) as info:
+        load_demands(_write(tmp_path, "\n".join(escaped) + "\n", "escaped.yaml"), topology)
+    (problem,) = info.value.problems
+    assert (problem.line, problem.col) == (4 * 1_500 + 3, 11)
+    assert "U+001B" in problem.message
+
+    doubled = list(lines)
+    doubled[4 * 1_300 + 4] = "  source: frankfurt"  # a key written twice in one entry
+    with pytest.raises(InputError) as info:
+        load_demands(_write(tmp_path, "\n".join(doubled) + "\n", "doubled.yaml"), topology)
+    (problem,) = info.value.problems
+    assert (problem.line, problem.col) == (4 * 1_300 + 5, 3)
+    assert f"duplicate key 'source' (first at line {4 * 1_300 + 3})" in problem.message
+
+
 def test_a_schema_fault_is_located_not_a_pydantic_dump(tmp_path: Path) -> None:
     entry = "  - {source: a, destination: b, gbps: -3}"
     path = _write(tmp_path, f"demands:\n{entry}\n")

@@ -26,7 +26,7 @@ import yaml
 
 from twin.errors import InputError, Problem
 from twin.gc_pause import paused_gc
-from twin.text_safety import code_point, first_control_char
+from twin.text_safety import CONTROL_CHARS, code_point, first_control_char
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # Values built by alias expansion (not values written in the file): a few merge keys per entry
@@ -188,20 +188,42 @@ class _Builder:
         keep only the last and the first (often the intended one) would vanish."""
         result = MDict(self.mark(node))
         self.loader.flatten_mapping(node)
+        path, key_marks, value_marks = self.path, result.key_marks, result.value_marks
         for key_node, value_node in node.value:
-            key = self.build(key_node, via_alias)
-            if not isinstance(key, str):
-                key = str(key)
+            key = self._fresh_text(key_node, via_alias)
+            if key is None:
+                key = self.build(key_node, via_alias)
+                if not isinstance(key, str):
+                    key = str(key)
             if key in result:
-                first = result.key_marks[key]
+                first = key_marks[key]
                 raise self.refused(
                     key_node,
                     f"duplicate key '{key}' (first at line {first.line})",
                     "remove one of them; YAML would silently keep only the last",
                 )
-            value = self.build(value_node, via_alias)
-            result.set(key, value, self.mark(key_node), self.mark(value_node))
+            value = self._fresh_text(value_node, via_alias)
+            result[key] = self.build(value_node, via_alias) if value is None else value
+            # What `MDict.set` does, inline: a large file has tens of thousands of entries.
+            at = key_node.start_mark
+            key_marks[key] = Mark(path, at.line + 1, at.column + 1)
+            at = value_node.start_mark
+            value_marks[key] = Mark(path, at.line + 1, at.column + 1)
         return result
+
+    def _fresh_text(self, node: yaml.Node, via_alias: bool) -> str | None:
+        """The text of a plain string scalar met for the first time (most keys and values of a
+        large file), checked as `build` checks it; None for any other node, left to `build`."""
+        if (
+            via_alias
+            or node.tag != _STR_TAG
+            or not isinstance(node, yaml.ScalarNode)
+            or id(node) in self.seen
+        ):
+            return None
+        self.seen.add(id(node))
+        text = str(node.value)
+        return text if CONTROL_CHARS.search(text) is None else self._checked_text(node, text)
 
     def _scalar(self, node: yaml.Node) -> Any:
         """A scalar through PyYAML's safe constructor, refusing what it lets escape as plain
