@@ -17,7 +17,8 @@ import pytest
 import yaml
 
 from twin.cli.app import main
-from twin.loading.schema import CheckSpec, json_schemas
+from twin.loading.scenario_schema import CheckSpec
+from twin.loading.schema import json_schemas
 from twin.model import ASSERTION_KINDS
 
 BAD = Path(__file__).resolve().parents[1] / "data" / "bad"

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from twin.errors import Problem
-from twin.loading.schema import MAX_CALENDAR_YEAR, MIN_CALENDAR_YEAR, ClosedWindowSpec
+from twin.loading.schema import MAX_CALENDAR_YEAR, MIN_CALENDAR_YEAR
 from twin.loading.yaml_marks import Mark
 from twin.model import MONTH_NAMES, ClosedWindow
+
+if TYPE_CHECKING:
+    from twin.loading.scenario_schema import ClosedWindowSpec
 
 
 def seasonal_factors(

@@ -27,7 +27,12 @@ from twin.loading.observed import observations_from_specs, uncut_problems
 from twin.loading.paths import resolve_reference
 from twin.loading.references import raw_scenario_reference_problems
 from twin.loading.salvage import distinct, salvage
-from twin.loading.schema import CheckSpec, FailureClassOverride, RepairOverride, ScenarioFile
+from twin.loading.scenario_schema import (
+    CheckSpec,
+    FailureClassOverride,
+    RepairOverride,
+    ScenarioFile,
+)
 from twin.loading.topology import load_topology
 from twin.loading.yaml_marks import Mark, MDict, MList, load_yaml_with_marks
 from twin.model import (

@@ -38,7 +38,7 @@ MAX_RTT_MS = 10_000.0  # ten seconds: far beyond any terrestrial or satellite ro
 
 
 # The calendar (seasonal failure rates, closed repair windows, a scenario's start date).
-_MONTH = f"({'|'.join(MONTH_NAMES)})"
+MONTH_PATTERN = f"({'|'.join(MONTH_NAMES)})"
 # A month's factor a hundred times another's mean is a typo, not a season.
 MAX_SEASONAL_FACTOR = 100.0
 # Dates a network model can mean; past these a year is a typo (and 9999 + a horizon overflows).
@@ -108,7 +108,7 @@ class Strict(BaseModel):
     KEY_NOUN: ClassVar[str] = "key"
 
 
-def _no_null(schema: dict[str, Any]) -> None:
+def no_null(schema: dict[str, Any]) -> None:
     """A partial entry's optional keys may be left out, never written empty (`rate:`): say so
     in the JSON Schema too, rather than pydantic's `anyOf [..., null]`."""
     for prop in schema.get("properties", {}).values():
@@ -127,7 +127,7 @@ class Partial(Strict):
     """An entry whose keys are all optional: only the keys written count (an override changes
     those fields and no other). An empty value (`rate:` alone) is refused, not read as absent."""
 
-    model_config = ConfigDict(json_schema_extra=_no_null)
+    model_config = ConfigDict(json_schema_extra=no_null)
 
     @model_validator(mode="after")
     def _written_keys_have_values(self) -> Self:
@@ -288,224 +288,6 @@ class DemandSpec(Strict):
     failover: FailoverSpec | None = None
 
 
-class TargetSpec(Strict):
-    link: Id | None = None
-    links: list[Id] | None = None
-    srlg: Id | None = None
-    node: Id | None = None
-
-
-class EventSpec(Strict):
-    id: Id | None = None
-    at: Duration
-    cut: TargetSpec | None = None
-    maintenance: TargetSpec | None = None
-    restore: Duration | None = None
-    duration: Duration | None = None
-    permit_wait: Duration | None = Field(
-        default=None,
-        description="a repaired cut only: one wait (a permit, a mobilisation) shared by every "
-        "element the event cuts before any of their repairs starts",
-    )
-    note: str = ""
-
-
-class RepairOverride(Partial):
-    """The repair-time keys a scenario changes; a median alone keeps a lognormal's shape."""
-
-    kind: Literal["fixed", "exponential", "lognormal"] | None = None
-    median: Duration | None = None
-    p90: Duration | None = None
-
-
-class FailureClassOverride(Partial):
-    """A scenario's change to one failure class of its topology, merged field by field."""
-
-    basis: Literal["per_1000km", "per_link"] | None = None
-    rate: Annotated[float, Field(ge=0)] | None = None
-    multiplier: Annotated[float, Field(gt=0)] | None = None
-    repair: RepairOverride | None = None
-    description: str | None = None
-    seasonal: Seasonal | None = None
-
-
-class FailuresSpec(Strict):
-    stochastic: bool = False
-    rare_events: Literal["auto", "on", "off"] = Field(
-        default="auto",
-        description="estimator of Monte Carlo runs: the conditional (rare-event) one for "
-        "demands of small pilot unavailability (auto), for every watched demand (on), or never "
-        "(off); docs/rare-events.md",
-    )
-    classes: dict[str, FailureClassOverride] = Field(
-        default={}, description="per-scenario overrides, keyed by the topology's class id"
-    )
-
-
-class ClosedWindowSpec(Strict):
-    """When a repair resource cannot work: `months` recurring every year, or `from`/`to`."""
-
-    months: Annotated[str, Field(pattern=f"^{_MONTH}(-{_MONTH})?$")] | None = Field(
-        default=None,
-        description="a month or an inclusive range of months recurring every year, e.g. jan "
-        "or dec-mar (wraps the year end)",
-    )
-    from_: CalendarTime | None = Field(default=None, alias="from")
-    to: CalendarTime | None = Field(
-        default=None, description="end of a dated window; a date alone includes that day"
-    )
-    reason: str = ""
-    source: SourceTags = []
-    estimate: bool = False
-
-
-class RepairResourceSpec(Strict):
-    id: Id
-    kind: Literal["crew", "ship"]
-    count: Annotated[int, Field(ge=1)]
-    covers: list[str]
-    mobilisation: Duration = 0.0
-    description: str = ""
-    closed: list[ClosedWindowSpec] = Field(
-        default=[],
-        description="windows when it cannot work: a repair's clock stands still while one is "
-        "open (needs the scenario's start date)",
-    )
-
-
-class FailoverDefaultsSpec(Strict):
-    default: FailoverSpec = FailoverSpec()
-
-
-# Assertions (`checks:`): one model per kind, so editors check each kind's keys and ranges.
-# `demand` is a plain string: an unknown id gets "did you mean" from the reference checks.
-# A utilisation of 1 is a full link; a million is no limit anyone means but stays finite.
-MAX_UTILISATION = 1e6
-
-
-def _availability_target() -> Any:
-    return Field(default=None, description="an availability above 0 and at most 1")
-
-
-def _rtt_limit() -> Any:
-    return Field(default=None, description=f"a round trip above 0 and at most {MAX_RTT_MS:,.0f} ms")
-
-
-class SlaAvailabilityCheck(Partial):
-    demand: str
-    method: Literal["analytic", "montecarlo"] | None = None
-    min: Annotated[float, Field(gt=0, le=1)] | None = _availability_target()
-
-
-class MaxRttCheck(Partial):
-    demand: str
-    rtt_ms: Annotated[float, Field(gt=0, le=MAX_RTT_MS)] | None = _rtt_limit()
-
-
-class SurvivesCheck(Partial):
-    demand: str
-    scope: Literal["link", "node", "srlg"] | None = None
-
-
-class N1MaxUtilisationCheck(Partial):
-    max: Annotated[float, Field(gt=0, le=MAX_UTILISATION)] | None = Field(
-        default=None, description="a finite utilisation above 0 (1 is a full link)"
-    )
-
-
-class N1RttBudgetCheck(Partial):
-    demand: str
-    rtt_ms: Annotated[float, Field(gt=0, le=MAX_RTT_MS)] | None = _rtt_limit()
-
-
-class RestoredByCheck(Partial):
-    """P(the demand is connected and within its RTT budget by `within`) >= `probability`,
-    simulated from the state given with the run (Monte Carlo, decided by the 95 % interval)."""
-
-    demand: str
-    within: Duration
-    probability: Annotated[
-        float, Field(gt=0, le=1, description="the least probability, above 0 and at most 1")
-    ]
-
-
-def _one_assertion(schema: dict[str, Any]) -> None:
-    _no_null(schema)
-    schema["minProperties"] = schema["maxProperties"] = 1
-
-
-class CheckSpec(Partial):
-    """One assertion: a single key naming its kind, e.g. `max_rtt: {demand: d, rtt_ms: 90}`."""
-
-    model_config = ConfigDict(json_schema_extra=_one_assertion)
-    KEY_NOUN: ClassVar[str] = "assertion"
-
-    sla_availability: SlaAvailabilityCheck | None = None
-    max_rtt: MaxRttCheck | None = None
-    survives: SurvivesCheck | None = None
-    n1_max_utilisation: N1MaxUtilisationCheck | None = None
-    n1_rtt_budget: N1RttBudgetCheck | None = None
-    restored_by: RestoredByCheck | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _single_key(cls, data: Any) -> Any:
-        if isinstance(data, dict) and len(data) != 1:
-            raise ValueError("each check is one assertion: a single key such as 'max_rtt:'")
-        return data
-
-    def kind(self) -> str:
-        """The assertion's kind: its one key."""
-        return next(iter(self.written()))
-
-
-class ObservedSpec(Strict):
-    """A reported restoration of the incident a scenario replays (for `twin backtest`)."""
-
-    id: Id | None = None
-    restored_h: Annotated[
-        float, Field(gt=0, le=MAX_OBSERVED_H, description="reported central time to restore, hours")
-    ]
-    range_h: Annotated[
-        list[Annotated[float, Field(gt=0, le=MAX_OBSERVED_H)]],
-        Field(min_length=2, max_length=2, description="reported range [low, high], hours"),
-    ]
-    measure: Literal["elements-up", "demand-connected"]
-    elements: list[Id] = []
-    demand: Id | None = None
-    sources: Annotated[list[str], Field(min_length=1, description="URLs of the reports")]
-    note: str = ""
-
-
-class ScenarioFile(Strict):
-    schema_: str | None = Field(default=None, alias="schema")
-    name: Id
-    description: str = ""
-    topology: str
-    state: str | None = Field(
-        default=None,
-        description="a state file (relative to this file): simulate from the network as it is "
-        "at its as_of rather than from everything up",
-    )
-    horizon: Duration
-    start: CalendarTime | None = Field(
-        default=None,
-        description="calendar time of t = 0 (UTC unless it says otherwise), for seasonal rates "
-        "and closed repair windows; without it the simulation has no calendar",
-    )
-    seed: Annotated[int, Field(ge=0)] = 0
-    include_planned: bool = False
-    routing: Literal["latency", "capacity"] = "latency"
-    demands: Annotated[list[DemandSpec], Field(min_length=1)]
-    events: list[EventSpec] = []
-    failures: FailuresSpec = FailuresSpec()
-    repair: list[RepairResourceSpec] = []
-    failover: FailoverDefaultsSpec = FailoverDefaultsSpec()
-    checks: list[CheckSpec] = []
-    sweep: dict[str, list[object]] = {}
-    observed: list[ObservedSpec] = []
-
-
 _SECTION_DEFS = {
     "nodes": "NodeSpec",
     "links": "LinkSpec",
@@ -540,7 +322,8 @@ def _allow_variants(schema: dict[str, Any]) -> None:
 
 def json_schemas() -> dict[str, dict[str, Any]]:
     """JSON Schemas of the input file kinds (what `twin schema` writes)."""
-    from twin.loading.state import StateFile  # it builds on this module's types
+    from twin.loading.scenario_schema import ScenarioFile  # they build on this module's types
+    from twin.loading.state import StateFile
 
     out: dict[str, dict[str, Any]] = {}
     models: tuple[tuple[str, type[BaseModel]], ...] = (
