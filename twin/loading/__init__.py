@@ -20,12 +20,12 @@ from twin.loading.demands import load_demands
 from twin.loading.topology import load_topology
 from twin.loading.yaml_marks import load_yaml_with_marks, top_level_keys
 from twin.model import Demand, Scenario, State, Topology
-from twin.results.validate import FileValidation, ValidationReport
 
 if TYPE_CHECKING:
     from twin.candidates import CandidateSet
     from twin.loading.scenario import load_scenario
     from twin.loading.state import load_state, with_state
+    from twin.results.validate import ValidationReport
 
 # Imported on first use: a command that reads a topology and a demands file (`twin
 # contingency --demands`) pays for neither the scenario's rules and calendar nor the state
@@ -151,6 +151,8 @@ def validation_report(
 ) -> ValidationReport:
     """Every file's kind, what it holds and its problems; `name` shows a parameter's problem
     under the name its caller knows it by (the CLI: an option), as `Problem.rendered` does."""
+    from twin.results.validate import FileValidation, ValidationReport
+
     return ValidationReport(
         tuple(
             FileValidation.of(r.path, r.kind, r.model, tuple(p.rendered(name) for p in r.problems))
