@@ -12,11 +12,10 @@ import os
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from twin.atomic import (
     canonical_json,
@@ -27,6 +26,9 @@ from twin.atomic import (
 )
 from twin.errors import InputError, Problem, TwinError
 from twin.report.terminal_text import plain
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
@@ -148,6 +150,9 @@ def progress_bar(label: str, count: str, *, show: bool) -> Progress:
     markup, so a scenario or incident name shown in them prints as written. The bar is
     transient and off when `show` is false (not a terminal, or --quiet).
     """
+    # Imported here: a command whose output is not a terminal may skip the bar and its module.
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(
         TextColumn(label, markup=False),
         BarColumn(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,24 +149,25 @@ def _evaluate(
     workers, capped = usable_workers(request.workers, MAX_WORKERS)
     if capped:
         stderr_console().print(f"note: {capped}", markup=False)
-    with progress_bar(
-        "contingency", "{task.completed}/{task.total} failures", show=sys.stderr.isatty()
-    ) as bar:
+    run = functools.partial(
+        contingency,
+        topology,
+        demands,
+        mode=cast(Mode, request.mode),
+        routing=cast(Routing, request.routing),
+        metric=cast(Metric, request.metric),
+        include_nodes=request.include_nodes,
+        include_planned=request.include_planned,
+        workers=workers,
+        link_utilisation=request.link_utilisation,
+        scheduler=request.scheduler,
+        stop=stop,
+    )
+    if not sys.stderr.isatty():
+        return run(progress=None)  # no bar to draw (CI, a pipe): nor its module to import
+    with progress_bar("contingency", "{task.completed}/{task.total} failures", show=True) as bar:
         task = bar.add_task("contingency", total=None)
-        return contingency(
-            topology,
-            demands,
-            mode=cast(Mode, request.mode),
-            routing=cast(Routing, request.routing),
-            metric=cast(Metric, request.metric),
-            include_nodes=request.include_nodes,
-            include_planned=request.include_planned,
-            workers=workers,
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
-            link_utilisation=request.link_utilisation,
-            scheduler=request.scheduler,
-            stop=stop,
-        )
+        return run(progress=lambda done, total: bar.update(task, completed=done, total=total))
 
 
 @app.command("contingency")
