@@ -34,7 +34,32 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ALIAS_VALUES = 500_000
 # LibYAML's parser (same safe constructors, same marks) is ~10x faster than the pure-Python one,
 # which matters for imported backbones of thousands of nodes; fall back when it is not built.
-_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[misc]
+    """The safe loader, remembering the tag of each distinct plain scalar it resolved.
+
+    The parser asks for the implicit tag of every scalar (a list of regular expressions tried
+    in Python); a large file repeats the same keys and many values (`source:`, node ids,
+    `gbps: 10`) thousands of times. For scalars the answer depends on the text and its
+    implicitness alone, unless path resolvers were added (then nothing is remembered)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._scalar_tags: dict[tuple[str, Any], str] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is not yaml.ScalarNode or self.yaml_path_resolvers:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = self._scalar_tags.get(key)
+        if tag is None:
+            tag = self._scalar_tags[key] = super().resolve(kind, value, implicit)
+        return tag
+
+
+_LOADER: Any = _Loader
 
 
 @dataclass(frozen=True)
