@@ -192,6 +192,46 @@ class Simulator:
         # Per failure state left, per element whose flip alone left it: the move (see
         # `Engine._move_one`), bounded likewise.
         self.moves: Lru[frozenset[str], dict[str, Move]] = Lru(max_memo_entries)
+        # Which repair pool (index) serves a fault of a link or node (`Engine.pool_for`), and
+        # each failure class's repair-time sampler: set-up every replication would redo.
+        self.pool_memo: dict[tuple[str | None, tuple[str, ...]], int | None] = {}
+        self.samplers: dict[str, Callable[[random.Random], float]] = {}
+
+    @functools.cached_property
+    def life_specs(self) -> tuple[LifeSpec, ...]:
+        """What each element's life process needs, for the elements that fail at random (a
+        failure class with a positive rate), sorted by kind and id: the same in every
+        replication."""
+        topo = self.scenario.topology
+        in_service = {lid for _, _, lid in self.cache.router.graph.edges(keys=True)}
+        specs: list[LifeSpec] = []
+        for lid in sorted(in_service):
+            link = topo.links[lid]
+            fc = topo.failure_classes[link.failure_class]
+            if fc.failures_per_year(link.length_km) > 0:
+                specs.append(
+                    LifeSpec("link", lid, fc, link.length_km, (lid,), link, (link.a, link.b))
+                )
+        for nid in sorted(topo.nodes):
+            node = topo.nodes[nid]
+            if node.failure_class is None:
+                continue
+            fc = topo.failure_classes[node.failure_class]
+            if fc.failures_per_year(0.0) > 0:
+                specs.append(LifeSpec("node", nid, fc, 0.0, (nid,), None, (nid,)))
+        for sid in sorted(topo.srlgs):
+            srlg = topo.srlgs[sid]
+            if srlg.failure_class is None:
+                continue
+            fc = topo.failure_classes[srlg.failure_class]
+            members = tuple(sorted(lid for lid in expand_srlgs(topo, [sid]) if lid in in_service))
+            if not members:
+                continue
+            length = max(topo.links[m].length_km for m in members)
+            first = topo.links[members[0]]
+            if fc.failures_per_year(length) > 0:
+                specs.append(LifeSpec("srlg", sid, fc, length, members, first, (first.a, first.b)))
+        return tuple(specs)
 
     @functools.cached_property
     def rare_relevant(self) -> tuple[frozenset[str] | None, ...]:
@@ -265,7 +305,11 @@ class Engine:
         ]
         self.events_processed = 0
         self.kernel_events = 0
-        self._pool_memo: dict[tuple[str | None, tuple[str, ...]], Pool | None] = {}
+        # Which pool (index) serves a fault where: a function of the scenario, kept by the
+        # simulator for all its replications.
+        self._pool_memo = simulator.pool_memo
+        self._samplers = simulator.samplers
+        self._simulator = simulator
         # Every fault of the run, in the order they happen (a fault's id is its index).
         self.faults: list[Fault] = []
         # What changed at the current instant, applied by `_settle` once time moves on: the
@@ -358,8 +402,9 @@ class Engine:
         and down is noted for `_settle`. Runs for every fault twice: no allocation here."""
         now = self.env.now
         down = self.down_count
-        links = self.topology.links
-        observer = self.observer
+        # The observer's link measures, kept here inline (`Observer.link_down` and `link_up`,
+        # one call each per link per event otherwise); a node or SRLG id has none.
+        link_accs = self.observer.links
         pending = self._flipped
         flipped = False
         for element_id in element_ids:
@@ -372,11 +417,16 @@ class Engine:
             if not before or not after:  # 0 <-> 1: the failure state changes
                 flipped = True
                 pending.append(element_id)
-            if element_id in links:
+            acc = link_accs.get(element_id)
+            if acc is not None:
                 if delta > 0:
-                    observer.link_down(now, element_id, failure and not before)
-                elif not after:
-                    observer.link_up(now, element_id)
+                    if failure and not before:
+                        acc.failures += 1
+                    if acc.down_since is None:
+                        acc.down_since = now
+                elif not after and acc.down_since is not None:
+                    acc.downtime_h += now - acc.down_since
+                    acc.down_since = None
         if not flipped:
             return
         if delta > 0:
@@ -388,7 +438,16 @@ class Engine:
         """Move the network to the state this instant's changes left, once (see the module
         docstring)."""
         flipped = self._flipped
-        move = self._move_one(flipped[0]) if len(flipped) == 1 else self._move()
+        move: Move | None = None
+        if len(flipped) == 1:
+            # `_move_one`'s common case inline: a move this run has made before.
+            moves = self._moves.get(self.state)
+            if moves is not None:
+                move = moves.get(flipped[0])
+            if move is None or move[0].state not in self.routes:
+                move = self._move_one(flipped[0])
+        else:
+            move = self._move()
         if move is not None:
             new, affected = move
             self.state = new.state
@@ -445,8 +504,8 @@ class Engine:
         rare = self.rare is not None
         if rare:
             self._rare_dirty = True
-        kind = "down" if found else "maintenance" if planned else "failure"
         all_faults = self.faults
+        apply = self._apply
         for fault in faults:
             fault.id = len(all_faults)
             all_faults.append(fault)
@@ -454,8 +513,9 @@ class Engine:
                 self._rare_changed.update(fault.elements)
                 self.active[fault.id] = fault
             if self.timeline:
+                kind = "down" if found else "maintenance" if planned else "failure"
                 self.observer.note(fault.failed_at_h, kind, fault.id, None)
-            self._apply(fault.elements, +1, fault, planned, failure)
+            apply(fault.elements, +1, fault, planned, failure)
 
     def restore(self, *faults: Fault) -> None:
         """Faults that end now, as one change."""
@@ -475,16 +535,16 @@ class Engine:
 
     # --- repairs -------------------------------------------------------------------------------
 
-    def _pool_for(self, link: Link | None, countries: tuple[str, ...]) -> Pool | None:
-        for pool in self.pools:
+    def _pool_for(self, link: Link | None, countries: tuple[str, ...]) -> int | None:
+        for index, pool in enumerate(self.pools):
             covers = set(pool.spec.covers)
             if "*" in covers:
-                return pool
+                return index
             if pool.spec.kind == "ship":
                 if link is not None and link.kind == "submarine" and link.sea in covers:
-                    return pool
+                    return index
             elif (link is None or link.kind == "terrestrial") and covers & set(countries):
-                return pool
+                return index
         return None
 
     def _countries(self, node_ids: Iterable[str]) -> tuple[str, ...]:
@@ -498,10 +558,12 @@ class Engine:
     def pool_for(self, link: Link | None, node_ids: tuple[str, ...]) -> Pool | None:
         """The repair pool serving a fault of `link` (or, for a node, in `node_ids`)."""
         key = (link.id if link is not None else None, node_ids)
-        if key in self._pool_memo:
-            return self._pool_memo[key]
-        pool = self._pool_memo[key] = self._pool_for(link, self._countries(node_ids))
-        return pool
+        memo = self._pool_memo
+        if key in memo:
+            index = memo[key]
+        else:
+            index = memo[key] = self._pool_for(link, self._countries(node_ids))
+        return None if index is None else self.pools[index]
 
     def repair(
         self, fault: Fault, repair_h: float, link: Link | None, node_ids: Iterable[str]
@@ -572,7 +634,9 @@ class Engine:
         rate_per_h = fc.failures_per_year(length_km) / HOURS_PER_YEAR
         env = self.env
         timeout = env.timeout
-        sample_repair_h = fc.repair.sampler()
+        sample_repair_h = self._samplers.get(fc.id)
+        if sample_repair_h is None:
+            sample_repair_h = self._samplers[fc.id] = fc.repair.sampler()
         rare = self.rare
         candidate = -1
         pool = self.pool_for(link, node_ids)
@@ -721,38 +785,8 @@ class Engine:
             self.env.process(self.ticker(progress))
 
     def life_specs(self) -> list[LifeSpec]:
-        """What each element's life process needs, for the elements that fail at random (a
-        failure class with a positive rate), sorted by kind and id."""
-        topo = self.topology
-        in_service = {lid for _, _, lid in self.router.graph.edges(keys=True)}
-        specs: list[LifeSpec] = []
-        for lid in sorted(in_service):
-            link = topo.links[lid]
-            fc = topo.failure_classes[link.failure_class]
-            if fc.failures_per_year(link.length_km) > 0:
-                specs.append(
-                    LifeSpec("link", lid, fc, link.length_km, (lid,), link, (link.a, link.b))
-                )
-        for nid in sorted(topo.nodes):
-            node = topo.nodes[nid]
-            if node.failure_class is None:
-                continue
-            fc = topo.failure_classes[node.failure_class]
-            if fc.failures_per_year(0.0) > 0:
-                specs.append(LifeSpec("node", nid, fc, 0.0, (nid,), None, (nid,)))
-        for sid in sorted(topo.srlgs):
-            srlg = topo.srlgs[sid]
-            if srlg.failure_class is None:
-                continue
-            fc = topo.failure_classes[srlg.failure_class]
-            members = tuple(sorted(lid for lid in expand_srlgs(topo, [sid]) if lid in in_service))
-            if not members:
-                continue
-            length = max(topo.links[m].length_km for m in members)
-            first = topo.links[members[0]]
-            if fc.failures_per_year(length) > 0:
-                specs.append(LifeSpec("srlg", sid, fc, length, members, first, (first.a, first.b)))
-        return specs
+        """What each element's life process needs (`Simulator.life_specs`)."""
+        return list(self._simulator.life_specs)
 
     def run(
         self, progress: ProgressFn | None = None, stop: StopFn | None = None

@@ -111,6 +111,8 @@ class Observer:
     ) -> None:
         self.scenario = scenario
         self.demands = {d.id: _DemandAcc(d) for d in scenario.demands}
+        # Failures and downtime are counted in here by the engine as a link's down-count
+        # leaves or reaches zero (`Engine._apply`, on the per-event path); loads in `finish`.
         self.links = {lid: _LinkAcc() for lid in sorted(scenario.topology.links)}
         # What happened, as numbers and ids (see `twin.results.records.render_timeline`).
         self.raw_timeline: list[RawTimelineEntry] = []
@@ -145,21 +147,6 @@ class Observer:
         calls this nor builds its payload."""
         if self.timeline:
             self.raw_timeline.append((t_h, kind, subject, payload))
-
-    def link_down(self, t_h: float, link_id: str, counts_as_failure: bool) -> None:
-        acc = self.links.get(link_id)
-        if acc is None:
-            return
-        if counts_as_failure:
-            acc.failures += 1
-        if acc.down_since is None:
-            acc.down_since = t_h
-
-    def link_up(self, t_h: float, link_id: str) -> None:
-        acc = self.links.get(link_id)
-        if acc is not None and acc.down_since is not None:
-            acc.downtime_h += t_h - acc.down_since
-            acc.down_since = None
 
     def _credit_loss_windows(self, t_h: float) -> None:
         """Count the part of each open loss window inside the interval that ends at `t_h`.
