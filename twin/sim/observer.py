@@ -167,25 +167,6 @@ class Observer:
             if until <= t_h:
                 del self._loss_until[index]
 
-    def _close_interval(self, t_h: float) -> None:
-        """Credit the interval that just ended to the routing state it was spent in.
-
-        Only the dwell time per state is kept while the simulation runs; what each state means
-        for each demand and link is worked out once per distinct state in `_fold_dwell`, so an
-        event costs the same whatever the number of demands and links.
-        """
-        dt = t_h - self.last_t
-        if dt <= 0:
-            return
-        state = self.current.state
-        dwell_h = self.dwell_h
-        if state in dwell_h:
-            dwell_h[state] += dt
-        else:
-            dwell_h[state] = dt
-            self.results[state] = self.current
-        self.last_t = t_h
-
     def _state_view(self, result: RoutingResult) -> StateView:
         """What one routing state means per demand and per loaded link (cached across runs)."""
         view = self._views.get(result.state)
@@ -217,32 +198,23 @@ class Observer:
 
         Links carry samples only for the states that load them; the rest of the time (zero
         utilisation) is added in `finish`. Returns the total time folded.
+
+        Demand by demand, each sum in local variables: every measure still adds its states'
+        times in the order the states were first met (the same floats, to the last bit), without
+        an attribute read and write per state and demand.
         """
-        accs = self._accs
-        links = self.links
         state_view, results = self._state_view, self.results
+        spells = [(dt, state_view(results[state])) for state, dt in self.dwell_h.items()]
+        self.dwell_h.clear()
         total_h = 0.0
-        for state, dt in self.dwell_h.items():
+        links = self.links
+        for dt, view in spells:
             total_h += dt
-            view = state_view(results[state])
-            for acc, row in zip(accs, view.demands, strict=True):
-                rtt, sla_ok, dropped_gbps, fibre, over = row
-                if rtt is not None:
-                    acc.connected_h += dt
-                    dwell = acc.rtt_dwell_h
-                    dwell[rtt] = dwell.get(rtt, 0.0) + dt
-                    if fibre is not None:
-                        acc.fibre_of_rtt[rtt] = fibre
-                    if over:
-                        acc.over_rtt_h += dt
-                    if sla_ok:
-                        acc.sla_ok_h += dt
-                if dropped_gbps:
-                    acc.lost_gbit += dropped_gbps * dt * 3600.0
             for lid, utilisation in view.loaded_links:
                 dwell = links[lid].util_dwell_h
                 dwell[utilisation] = dwell.get(utilisation, 0.0) + dt
-        self.dwell_h.clear()
+        for index, acc in enumerate(self._accs):
+            _fold_demand(acc, [(dt, view.demands[index]) for dt, view in spells])
         return total_h
 
     def _transition(
@@ -301,7 +273,21 @@ class Observer:
         are what cut a lost path)."""
         if self._loss_until:
             self._credit_loss_windows(t_h)
-        self._close_interval(t_h)
+        # Credit the interval that just ended to the routing state it was spent in. Only the
+        # dwell time per state is kept while the simulation runs; what each state means for
+        # each demand and link is worked out once per distinct state in `_fold_dwell`, so a
+        # change costs the same whatever the number of demands and links.
+        dt = t_h - self.last_t
+        if dt > 0:
+            current = self.current
+            state = current.state
+            dwell_h = self.dwell_h
+            if state in dwell_h:
+                dwell_h[state] += dt
+            else:
+                dwell_h[state] = dt
+                self.results[state] = current
+            self.last_t = t_h
         accs = self._accs
         for index, hit_gbps, before, after in affected:
             acc = accs[index]
@@ -334,8 +320,8 @@ class Observer:
         records: Sequence[ElementOutage] = (),
     ) -> tuple[list[DemandResult], list[LinkResult], list[ResourceResult]]:
         """The measures of the run; `records` are its faults, which outages refer to."""
-        self._credit_loss_windows(horizon_h)
-        self._close_interval(horizon_h)
+        # The last interval, closed as a change to the same routing that touches no demand.
+        self.change(horizon_h, self.current, (), (), True)
         folded_h = self._fold_dwell()
         demand_results = [self._demand_result(acc, horizon_h, records) for acc in self._accs]
         link_results = [
@@ -417,6 +403,38 @@ class Observer:
             utilisation_p99=weighted_quantile(utils, 0.99) or 0.0,
             utilisation_max=max((u for u, _ in utils), default=0.0),
         )
+
+
+def _fold_demand(
+    acc: _DemandAcc,
+    spells: list[tuple[float, tuple[float | None, bool, float, float | None, bool]]],
+) -> None:
+    """Add one demand's (dwell time, state view row) spells, in order, to its measures."""
+    connected_h, over_rtt_h, sla_ok_h, lost_gbit = (
+        acc.connected_h,
+        acc.over_rtt_h,
+        acc.sla_ok_h,
+        acc.lost_gbit,
+    )
+    dwell, fibre_of_rtt = acc.rtt_dwell_h, acc.fibre_of_rtt
+    for dt, (rtt, sla_ok, dropped_gbps, fibre, over) in spells:
+        if rtt is not None:
+            connected_h += dt
+            dwell[rtt] = dwell.get(rtt, 0.0) + dt
+            if fibre is not None:
+                fibre_of_rtt[rtt] = fibre
+            if over:
+                over_rtt_h += dt
+            if sla_ok:
+                sla_ok_h += dt
+        if dropped_gbps:
+            lost_gbit += dropped_gbps * dt * 3600.0
+    acc.connected_h, acc.over_rtt_h, acc.sla_ok_h, acc.lost_gbit = (
+        connected_h,
+        over_rtt_h,
+        sla_ok_h,
+        lost_gbit,
+    )
 
 
 def _culprits(before: DemandRoute, faults: Sequence[Fault]) -> tuple[int, ...]:
