@@ -345,21 +345,24 @@ def _moved_distances(
     """New distances of the `moved` nodes (the others keep theirs): one more than the nearest
     surviving neighbour that stays, then a search among the moved nodes themselves."""
     dist = distance.copy()
+    back = graph.back
     heap: list[tuple[float, int]] = []
     for node in moved:
-        best = _INF
-        for v, link, _hop in graph.back[node]:
-            if v not in moved and link not in failed_links and distance[v] + 1.0 < best:
-                best = distance[v] + 1.0
-        dist[node] = best
-        if best < _INF:
-            heap.append((best, node))
+        nearest = _INF  # distances are whole numbers: the nearest plus one is the least sum
+        for v, link, _hop in back[node]:
+            if distance[v] < nearest and v not in moved and link not in failed_links:
+                nearest = distance[v]
+        dist[node] = nearest + 1.0
+        if nearest < _INF:
+            heap.append((nearest + 1.0, node))
+    if len(moved) == 1:
+        return dist  # no other moved node to relax
     heapq.heapify(heap)
     while heap:
         d, node = heapq.heappop(heap)
         if d > dist[node]:
             continue
-        for v, link, _hop in graph.back[node]:
+        for v, link, _hop in back[node]:
             if v in moved and link not in failed_links and d + 1.0 < dist[v]:
                 dist[v] = d + 1.0
                 heapq.heappush(heap, (d + 1.0, v))
