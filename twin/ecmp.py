@@ -437,6 +437,12 @@ def add_loads(dag: DestinationDag, offered: Mapping[int, float], loads: list[flo
         gbps = inflow[u]
         if gbps > 0.0:
             hops = next_hops[u]
+            if len(hops) == 1:  # gbps / 1 is gbps: no division, no inner loop
+                v, directed, _link = hops[0]
+                append(directed)
+                loads[directed] += gbps
+                inflow[v] += gbps
+                continue
             share = gbps / len(hops)
             if share > 0.0:
                 for v, directed, _link in hops:
