@@ -21,7 +21,7 @@ division by capacity.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from twin.ecmp import DirectedLink
@@ -113,12 +113,17 @@ class LoadBook:
         """Worst utilisation, its link and the overloaded directed links in key order, over
         the changed links' new loads and every other link's base load."""
         util = self._changed_utilisation(changed, loads)
-        flags = self._mark(changed, 1)
-        try:
-            top_idx, top_util = self._unchanged_top(flags)
-            over_base = self._unchanged_over(flags)
-        finally:
-            self._mark(changed, 0)
+        if hasattr(changed, "tolist"):  # `after`'s thousand indices: flags set in NumPy
+            flags = self._mark(changed, 1)
+            try:
+                top_idx, top_util = self._unchanged_top(_Flags(flags))
+                over_base = self._unchanged_over(_Flags(flags))
+            finally:
+                self._mark(changed, 0)
+        else:  # a list (ECMP): a set made in C, not flags set and cleared one by one
+            changed_set = set(changed)
+            top_idx, top_util = self._unchanged_top(changed_set)
+            over_base = self._unchanged_over(changed_set)
         worst = max(max(util.values(), default=0.0), max(top_util, default=0.0))
         worst_link = ""
         if worst > 0.0:
@@ -158,15 +163,12 @@ class LoadBook:
         return dict(zip(idx[keep].tolist(), util[keep].tolist(), strict=True))
 
     def _mark(self, changed: Indices, value: int) -> bytearray:
-        """The changed links' flags set to `value` (1: changed, 0: cleared again)."""
-        flags = self._changed
-        if hasattr(changed, "tolist"):
-            import numpy as np
+        """The changed links' flags (an array of indices) set to `value` (1: changed, 0:
+        cleared again)."""
+        import numpy as np
 
-            np.frombuffer(flags, dtype=np.uint8)[changed] = value
-        else:
-            for i in changed:
-                flags[i] = value
+        flags = self._changed
+        np.frombuffer(flags, dtype=np.uint8)[changed] = value
         return flags
 
     def base_summary(self) -> Summary:
@@ -187,12 +189,12 @@ class LoadBook:
             if load > self._eps_load
         }
 
-    def _unchanged_top(self, changed: bytearray) -> tuple[list[int], list[float]]:
+    def _unchanged_top(self, changed: Container[int]) -> tuple[list[int], list[float]]:
         """The unchanged links tied (within `tie`) with the highest unchanged utilisation."""
         top_idx: list[int] = []
         top_util: list[float] = []
         for i, u in zip(self._ranked, self._ranked_util, strict=True):
-            if changed[i]:
+            if i in changed:
                 continue
             if top_util and u < top_util[0] - self._tie:
                 break
@@ -200,15 +202,25 @@ class LoadBook:
             top_util.append(u)
         return top_idx, top_util
 
-    def _unchanged_over(self, changed: bytearray) -> dict[int, float]:
+    def _unchanged_over(self, changed: Container[int]) -> dict[int, float]:
         """The unchanged links overloaded in the base state."""
         over: dict[int, float] = {}
         for i, u in zip(self._ranked, self._ranked_util, strict=True):
             if u <= self._overload:
                 break
-            if not changed[i]:
+            if i not in changed:
                 over[i] = u
         return over
+
+
+class _Flags:
+    """Flags over the book's indices read as a set of the flagged ones."""
+
+    def __init__(self, flags: bytearray) -> None:
+        self._flags = flags
+
+    def __contains__(self, i: object) -> bool:
+        return isinstance(i, int) and bool(self._flags[i])
 
 
 def _joined(parts: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
