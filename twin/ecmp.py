@@ -259,9 +259,11 @@ def repaired(
             next_hops[node] = ()
             continue
         below = d - 1.0
-        next_hops[node] = [
-            hop for v, link, hop in forward[node] if dist[v] == below and link not in failed_links
-        ]
+        new_hops = []  # a loop: a comprehension per moved node is a call (Python 3.11)
+        for v, link, hop in forward[node]:
+            if dist[v] == below and link not in failed_links:
+                new_hops.append(hop)
+        next_hops[node] = new_hops
     order = tuple(itertools.chain.from_iterable(reversed(levels)))
     return DestinationDag(dag.destination, dist, next_hops, order, tuple(levels)), changed
 
@@ -331,11 +333,16 @@ def _lost_hops(
                 if not count:
                     moved.add(w)
                     stack.append(w)
-    kept = {
-        node: [hop for hop in hops[node] if hop[2] not in failed_links and hop[0] not in moved]
-        for node in left
-        if node not in moved
-    }
+    # Loops, not comprehensions: each of those is a function call (Python 3.11), and a repair
+    # keeps the hops of two nodes on average.
+    kept: dict[int, list[Hop]] = {}
+    for node in left:
+        if node not in moved:
+            survive = []
+            for hop in hops[node]:
+                if hop[2] not in failed_links and hop[0] not in moved:
+                    survive.append(hop)
+            kept[node] = survive
     return kept, moved
 
 

@@ -286,7 +286,9 @@ class _Evaluator:
                         stretch[demand_id] = rtt / base_rtt
                     if max_rtt_ms is not None and rtt > max_rtt_ms:
                         over_rtt.append(DemandRtt(demand_id, rtt, fibre.get(key, rtt)))
-            over_rtt.extend(late for key, late in self.base_over[unit] if key not in rtts)
+            for key, late in self.base_over[unit]:
+                if key not in rtts:
+                    over_rtt.append(late)
         lost.sort()
         unrouted = 0.0
         for *_, gbps in lost:

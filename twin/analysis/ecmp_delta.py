@@ -68,13 +68,21 @@ def changed_rtts(
             if w not in upstream:
                 upstream.add(w)
                 stack.append(w)
-    listed = [s for s in upstream if s in sources and distance[s] < _INF]
+    # Loops, not comprehensions: each of those is a function call (Python 3.11).
+    reaching = []
+    listed = []
+    for u in upstream:
+        if distance[u] < _INF:
+            reaching.append(u)
+            if u in sources:
+                listed.append(u)
     fibre: dict[int, float] = {}
     if listed:
         worst = base.worst_ms.copy()
-        reaching = sorted((u for u in upstream if distance[u] < _INF), key=distance.__getitem__)
+        reaching.sort(key=distance.__getitem__)
         fill_worst_delays(graph, dag.next_hops, reaching, worst)
-        fibre = {s: 2.0 * worst[s] for s in listed}
+        for s in listed:
+            fibre[s] = 2.0 * worst[s]
     rtt: dict[int, float | None] = dict(calibrated(graph, dag.destination, fibre))
     base_distance = base.dag.distance
     for s in changed:
