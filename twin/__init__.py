@@ -19,7 +19,7 @@ The notebook API mirrors the command line; each call returns a typed result obje
 
 from __future__ import annotations
 
-from typing import Any
+from twin.lazy_exports import lazy_getattr
 
 __version__ = "0.1.0"
 
@@ -44,13 +44,7 @@ _EXPORTS: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module_name = _EXPORTS.get(name)
-    if module_name is None:
-        raise AttributeError(f"module 'twin' has no attribute {name!r}")
-    import importlib
-
-    return getattr(importlib.import_module(module_name), name)
+__getattr__ = lazy_getattr(__name__, _EXPORTS)
 
 
 __all__ = list(_EXPORTS)

@@ -33,6 +33,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "twin.option_values",
             "twin.dask_client",
             "twin.lru",
+            "twin.lazy_exports",
         ),
     ),
     ("model", ("twin.model", "twin.candidates")),

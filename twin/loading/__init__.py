@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from twin.errors import InputError, Problem
+from twin.lazy_exports import lazy_getattr
 from twin.loading.demands import load_demands
 from twin.loading.topology import load_topology
 from twin.loading.yaml_marks import load_yaml_with_marks, top_level_keys
@@ -37,14 +38,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """`load_scenario`, `load_state` and `with_state`, imported on first use."""
-    module_name = _LAZY.get(name)
-    if module_name is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    return getattr(importlib.import_module(module_name), name)
+__getattr__ = lazy_getattr(__name__, _LAZY)
 
 
 __all__ = [

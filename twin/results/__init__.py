@@ -9,7 +9,9 @@ produced; they are imported from their own modules, so a command pays only for t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from twin.lazy_exports import lazy_getattr
 
 if TYPE_CHECKING:
     from twin.results.records import ElementOutage
@@ -26,20 +28,6 @@ if TYPE_CHECKING:
     )
 
 
-def __getattr__(name: str) -> Any:
-    """The run's result types, imported on first use: a command that computes another kind
-    (`twin contingency`) never pays for the run's dataclasses."""
-    if name == "ElementOutage":
-        from twin.results import records
-
-        return records.ElementOutage
-    if name in __all__:
-        from twin.results import run
-
-        return getattr(run, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 __all__ = [
     "RUN_SCHEMA",
     "RUN_SCHEMA_V1",
@@ -52,3 +40,11 @@ __all__ = [
     "TimelineEntry",
     "write_result_json",
 ]
+
+# The run's result types, imported on first use: a command that computes another kind
+# (`twin contingency`) never pays for the run's dataclasses.
+_LAZY = {
+    **{name: "twin.results.run" for name in __all__ if name != "ElementOutage"},
+    "ElementOutage": "twin.results.records",
+}
+__getattr__ = lazy_getattr(__name__, _LAZY)
