@@ -400,7 +400,7 @@ class Engine:
     ) -> None:
         """Count `fault`'s elements down (`delta` +1) or back up (-1); what flips between up
         and down is noted for `_settle`. Runs for every fault twice: no allocation here."""
-        now = self.env.now
+        now = self.env._now
         down = self.down_count
         # The observer's link measures, kept here inline (`Observer.link_down` and `link_up`,
         # one call each per link per event otherwise); a node or SRLG id has none.
@@ -520,7 +520,7 @@ class Engine:
     def restore(self, *faults: Fault) -> None:
         """Faults that end now, as one change."""
         self.events_processed += 1
-        now = self.env.now
+        now = self.env._now
         rare = self.rare is not None
         if rare:
             self._rare_dirty = True
@@ -574,48 +574,76 @@ class Engine:
     def repair_by(
         self, pool: Pool | None, fault: Fault, repair_h: float
     ) -> Generator[Any, Any, None]:
-        """`repair` with the fault's pool known (an element's life looks it up once)."""
-        env = self.env
+        """`repair` with the fault's pool known."""
         fault.repair_h = repair_h
-        if pool is None:
-            fault.repair_started_at_h = env.now
-            fault.due_h = env.now + repair_h
-            yield env.timeout(repair_h)
+        ticket = self._ask(pool, fault)
+        if ticket is not None:
+            assert pool is not None
+            yield from self._queued_repair(pool, fault, ticket)
             return
-        asked = env.now
-        units = pool.units
+        start = self.env._now
+        yield self.env.timeout(self._begin_repair(pool, fault, start, start))
+        if pool is not None:
+            self._end_repair(pool, fault, start)
+
+    def _ask(self, pool: Pool | None, fault: Fault) -> simpy.Event | None:
+        """Ask `pool` (if any) for a unit for `fault` now: None when the repair can begin at
+        once (no pool, or a unit handed over without an event, see `RepairUnits.take`), else
+        the event to wait for first (`_queued_repair`)."""
+        if pool is None:
+            return None
         spec = pool.spec
         fault.resource, fault.mobilisation_h = spec.id, spec.mobilisation_h
-        rare = self.rare is not None
-        ticket = units.take()
-        start = asked  # a unit was free: the repair starts now
-        if ticket is not None:
-            if self.timeline and units.queued(ticket):
-                self.observer.note(asked, "repair-queued", fault.id, None)
-            pool.waiting.append(fault)
-            yield ticket
-            pool.waiting.remove(fault)
-            start = env.now
-        if rare:
+        return pool.units.take()
+
+    def _queued_repair(
+        self, pool: Pool, fault: Fault, ticket: simpy.Event
+    ) -> Generator[Any, Any, None]:
+        """A repair that waits for `ticket` (a unit of `pool`) first, then holds the unit."""
+        env = self.env
+        asked = env._now
+        if self.timeline and pool.units.queued(ticket):
+            self.observer.note(asked, "repair-queued", fault.id, None)
+        pool.waiting.append(fault)
+        yield ticket
+        pool.waiting.remove(fault)
+        start = env._now
+        yield env.timeout(self._begin_repair(pool, fault, asked, start))
+        self._end_repair(pool, fault, start)
+
+    def _begin_repair(self, pool: Pool | None, fault: Fault, asked: float, start: float) -> float:
+        """Start `fault`'s repair now (`start`; it asked for a unit at `asked`): record it, and
+        return how long it holds its unit (the repair alone without a pool)."""
+        repair_h: float = fault.repair_h  # type: ignore[assignment]  # set before it asks
+        fault.repair_started_at_h = start
+        if pool is None:
+            fault.due_h = start + repair_h
+            return repair_h
+        spec = pool.spec
+        if self.rare is not None:
             # What the estimator projects from; nothing else reads these lists.
             pool.serving.append(fault)
             self._rare_dirty = True
             self._rare_changed.update(fault.elements)
         work_h = spec.mobilisation_h + repair_h
         fault.due_h = start + work_h
-        wait = start - asked
-        fault.repair_started_at_h, fault.wait_h = start, wait
+        if start != asked:
+            wait = start - asked
+            fault.wait_h = wait
+            pool.total_wait_h += wait
+            if wait > pool.max_wait_h:
+                pool.max_wait_h = wait
         pool.jobs += 1
-        pool.total_wait_h += wait
-        if wait > pool.max_wait_h:
-            pool.max_wait_h = wait
         if self.timeline:
             self.observer.note(start, "repair-start", fault.id, None)
-        yield env.timeout(self.work_time_h(pool, fault, work_h) if pool.closed else work_h)
-        pool.busy_h += env.now - start
-        if rare:
+        return self.work_time_h(pool, fault, work_h) if pool.closed else work_h
+
+    def _end_repair(self, pool: Pool, fault: Fault, start: float) -> None:
+        """`fault`'s repair, begun at `start`, is done: its unit goes back to `pool`."""
+        pool.busy_h += self.env._now - start
+        if self.rare is not None:
             pool.serving.remove(fault)
-        units.release()
+        pool.units.release()
 
     # --- processes -------------------------------------------------------------------------
 
@@ -640,7 +668,7 @@ class Engine:
         rare = self.rare
         candidate = -1
         pool = self.pool_for(link, node_ids)
-        repair_by = self.repair_by
+        ask, begin_repair, end_repair = self._ask, self._begin_repair, self._end_repair
         if rare is not None:
             candidate = rare.add_candidate(
                 targets,
@@ -660,13 +688,21 @@ class Engine:
                 if math.isinf(fails_at_h):
                     return  # no further failure within the horizon
                 yield timeout(fails_at_h - env.now)
-            now = env.now
+            now = env._now
             repair_h = sample_repair_h(repair_rng)
             if rare is not None:
                 rare.on_failure(candidate, now, repair_h)
-            fault = Fault(kind, element_id, targets, "failure", cause, now)
+            fault = Fault(kind, element_id, targets, "failure", cause, now, repair_h)
             self.fail(fault)
-            yield from repair_by(pool, fault, repair_h)
+            # `repair_by` inline when a unit is free (nearly always): no generator per fault.
+            ticket = ask(pool, fault)
+            if ticket is None:
+                yield timeout(begin_repair(pool, fault, now, now))
+                if pool is not None:
+                    end_repair(pool, fault, now)
+            else:
+                assert pool is not None
+                yield from self._queued_repair(pool, fault, ticket)
             self.restore(fault)
             if rare is not None:
                 rare.on_restore(candidate)
@@ -800,18 +836,27 @@ class Engine:
         self.start(progress)
         # Step by hand rather than env.run(until=...): the same events in the same order (those
         # at exactly the horizon are left, as run(until) leaves them), and a count of kernel
-        # events for the throughput benchmark.
+        # events for the throughput benchmark. Each step is `Environment.step` inlined (pop the
+        # next event off SimPy's queue, advance the clock, run its callbacks, crash on a failed
+        # event nothing handled) and `peek` too: the same events in the same order, without two
+        # method calls and a property read per event.
         env = self.env
-        peek, step = env.peek, env.step
+        queue = env._queue
+        pop = heapq.heappop
         horizon_h = self.horizon_h
         end_h = horizon_h
         steps = 0
         flipped, settle = self._flipped, self._settle  # the list is cleared, never replaced
-        now_h = peek()
+        now_h = queue[0][0] if queue else math.inf
         while now_h < horizon_h:
-            step()  # processes the next event, at now_h
+            env._now, _, _, event = pop(queue)  # the next event, at now_h
+            callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
+            for callback in callbacks:
+                callback(event)
+            if not event._ok and not hasattr(event, "_defused"):
+                _crash(event)
             steps += 1
-            next_h = peek()
+            next_h = queue[0][0] if queue else math.inf
             if next_h != now_h:  # the last event of this instant
                 if flipped:
                     settle(now_h)
@@ -865,6 +910,14 @@ class Engine:
             events_processed=self.events_processed,
             notes=notes,
         )
+
+
+def _crash(event: simpy.Event) -> None:
+    """What `Environment.step` does with a failed event no process handled: raise a copy of
+    its exception (a bug in a process, or one of its events failed)."""
+    exc = type(event._value)(*event._value.args)
+    exc.__cause__ = event._value
+    raise exc
 
 
 def _no_calendar_notes(scenario: Scenario) -> tuple[str, ...]:

@@ -45,10 +45,13 @@ class RepairUnits:
         """Ask for a unit now. None: it is held already and the caller goes on at once (nothing
         else was due at this instant); else an event to wait for, triggered already when a
         unit was free (`queued` tells which)."""
-        env = self._env
-        if self.in_use < self.capacity and not self._waiting and env.peek() > env.now:
-            self.in_use += 1
-            return None
+        if self.in_use < self.capacity and not self._waiting:
+            # `env.peek() > env.now`, read off SimPy's queue without two calls: nothing else
+            # due at this instant.
+            queue = self._env._queue
+            if not queue or queue[0][0] > self._env._now:
+                self.in_use += 1
+                return None
         return self.request()
 
     def request(self) -> simpy.Event:
