@@ -317,7 +317,7 @@ class Engine:
         self._flipped: list[str] = []
         self._pending_faults: list[Fault] = []
         self._pending_planned = True
-        # The simulator's moves of the states this run has left: looked up here first, without
+        # The moves this run has made, by state left and element: looked up here first, without
         # the shared memo's reordering (see `_move_one`).
         self._moves: dict[frozenset[str], dict[str, Move]] = {}
         self._shared_moves = simulator.moves
@@ -395,44 +395,67 @@ class Engine:
 
     # --- state changes -----------------------------------------------------------------------
 
-    def _apply(
-        self, element_ids: Iterable[str], delta: int, fault: Fault, planned: bool, failure: bool
-    ) -> None:
-        """Count `fault`'s elements down (`delta` +1) or back up (-1); what flips between up
-        and down is noted for `_settle`. Runs for every fault twice: no allocation here."""
-        now = self.env._now
+    def _begin(self, fault: Fault, planned: bool, failure: bool, found: bool) -> None:
+        """`fault` happens now, within a change its caller counts: it gets its id, and its
+        elements count one more fault down each; those that were up flip (noted for
+        `_settle`). Runs for every fault: no allocation here."""
+        all_faults = self.faults
+        fault.id = len(all_faults)
+        all_faults.append(fault)
+        if self.rare is not None:
+            self._rare_dirty = True
+            self._rare_changed.update(fault.elements)
+            self.active[fault.id] = fault
+        if self.timeline:
+            kind = "down" if found else "maintenance" if planned else "failure"
+            self.observer.note(fault.failed_at_h, kind, fault.id, None)
         down = self.down_count
         # The observer's link measures, kept here inline (`Observer.link_down` and `link_up`,
         # one call each per link per event otherwise); a node or SRLG id has none.
         link_accs = self.observer.links
-        pending = self._flipped
         flipped = False
-        for element_id in element_ids:
+        for element_id in fault.elements:
             before = down.get(element_id, 0)
-            after = before + delta
-            if after:
-                down[element_id] = after
-            else:
-                del down[element_id]
-            if not before or not after:  # 0 <-> 1: the failure state changes
-                flipped = True
-                pending.append(element_id)
+            down[element_id] = before + 1
+            if before:
+                continue  # down already (its link measure too): the failure state stays
+            flipped = True
+            self._flipped.append(element_id)
             acc = link_accs.get(element_id)
             if acc is not None:
-                if delta > 0:
-                    if failure and not before:
-                        acc.failures += 1
-                    if acc.down_since is None:
-                        acc.down_since = now
-                elif not after and acc.down_since is not None:
-                    acc.downtime_h += now - acc.down_since
-                    acc.down_since = None
-        if not flipped:
-            return
-        if delta > 0:
+                if failure:
+                    acc.failures += 1
+                acc.down_since = self.env._now
+        if flipped:
             self._pending_faults.append(fault)
-        if not planned:
+            if not planned:
+                self._pending_planned = False
+
+    def _end(self, fault: Fault, now: float) -> None:
+        """`fault` ends `now`, within a change its caller counts: its elements count one fault
+        down less each; those no other fault holds down flip (noted for `_settle`). Runs for
+        every fault: no allocation here."""
+        fault.restored_at_h = now
+        if self.rare is not None:
+            self._rare_dirty = True
+            self._rare_changed.update(fault.elements)
+            self.active.pop(fault.id, None)
+        if self.timeline:
+            self.observer.note(now, "restore", fault.id, None)
+        down = self.down_count
+        link_accs = self.observer.links
+        for element_id in fault.elements:
+            after = down[element_id] - 1
+            if after:
+                down[element_id] = after
+                continue
+            del down[element_id]
+            self._flipped.append(element_id)
             self._pending_planned = False
+            acc = link_accs.get(element_id)
+            if acc is not None and acc.down_since is not None:
+                acc.downtime_h += now - acc.down_since
+                acc.down_since = None
 
     def _settle(self, now_h: float) -> None:
         """Move the network to the state this instant's changes left, once (see the module
@@ -444,7 +467,7 @@ class Engine:
             moves = self._moves.get(self.state)
             if moves is not None:
                 move = moves.get(flipped[0])
-            if move is None or move[0].state not in self.routes:
+            if move is None:
                 move = self._move_one(flipped[0])
         else:
             move = self._move()
@@ -461,21 +484,24 @@ class Engine:
     def _move_one(self, element: str) -> Move:
         """The move when one element alone flipped at this instant (nearly every change): a
         function of the state left and the element, so the simulator keeps it for every
-        replication, and a change costs two dict lookups, with no set or key built."""
+        replication, and a change costs two dict lookups, with no set or key built. This run
+        keeps the moves it made in dicts of its own (`_moves`, read by `_settle`), so a move
+        found there needs no check that its state is among this run's."""
         state = self.state
-        moves = self._moves.get(state)
-        if moves is None:
-            moves = self._shared_moves.get(state)
-            if moves is None:
-                moves = self._shared_moves.put(state, {})
-            self._moves[state] = moves
-        move = moves.get(element)
+        shared = self._shared_moves.get(state)
+        if shared is None:
+            shared = self._shared_moves.put(state, {})
+        move = shared.get(element)
         if move is None:
             failed = frozenset((element,)) if element in self.down_count else _NOTHING
             new = self._routed(state.symmetric_difference((element,)))
-            move = moves[element] = (new, self.observer.transition(new, failed))
+            move = shared[element] = (new, self.observer.transition(new, failed))
         elif move[0].state not in self.routes:  # met in an earlier replication
             self.routes[move[0].state] = move[0]
+        own = self._moves.get(state)
+        if own is None:
+            own = self._moves[state] = {}
+        own[element] = move
         return move
 
     def _move(self) -> Move | None:
@@ -501,37 +527,15 @@ class Engine:
         """Faults that happen now, as one change (one event, however many elements); `found`:
         faults a state says were already there at the start (no failover: traffic had moved)."""
         self.events_processed += 1
-        rare = self.rare is not None
-        if rare:
-            self._rare_dirty = True
-        all_faults = self.faults
-        apply = self._apply
         for fault in faults:
-            fault.id = len(all_faults)
-            all_faults.append(fault)
-            if rare:
-                self._rare_changed.update(fault.elements)
-                self.active[fault.id] = fault
-            if self.timeline:
-                kind = "down" if found else "maintenance" if planned else "failure"
-                self.observer.note(fault.failed_at_h, kind, fault.id, None)
-            apply(fault.elements, +1, fault, planned, failure)
+            self._begin(fault, planned, failure, found)
 
     def restore(self, *faults: Fault) -> None:
         """Faults that end now, as one change."""
         self.events_processed += 1
         now = self.env._now
-        rare = self.rare is not None
-        if rare:
-            self._rare_dirty = True
         for fault in faults:
-            fault.restored_at_h = now
-            if rare:
-                self._rare_changed.update(fault.elements)
-                self.active.pop(fault.id, None)
-            if self.timeline:
-                self.observer.note(now, "restore", fault.id, None)
-            self._apply(fault.elements, -1, fault, False, False)
+            self._end(fault, now)
 
     # --- repairs -------------------------------------------------------------------------------
 
@@ -669,6 +673,7 @@ class Engine:
         candidate = -1
         pool = self.pool_for(link, node_ids)
         ask, begin_repair, end_repair = self._ask, self._begin_repair, self._end_repair
+        begin, end = self._begin, self._end
         if rare is not None:
             candidate = rare.add_candidate(
                 targets,
@@ -693,7 +698,8 @@ class Engine:
             if rare is not None:
                 rare.on_failure(candidate, now, repair_h)
             fault = Fault(kind, element_id, targets, "failure", cause, now, repair_h)
-            self.fail(fault)
+            self.events_processed += 1  # `fail(fault)` and `restore(fault)` without varargs
+            begin(fault, False, True, False)
             # `repair_by` inline when a unit is free (nearly always): no generator per fault.
             ticket = ask(pool, fault)
             if ticket is None:
@@ -703,7 +709,8 @@ class Engine:
             else:
                 assert pool is not None
                 yield from self._queued_repair(pool, fault, ticket)
-            self.restore(fault)
+            self.events_processed += 1
+            end(fault, env._now)
             if rare is not None:
                 rare.on_restore(candidate)
 
@@ -845,7 +852,6 @@ class Engine:
         pop = heapq.heappop
         horizon_h = self.horizon_h
         end_h = horizon_h
-        steps = 0
         flipped, settle = self._flipped, self._settle  # the list is cleared, never replaced
         now_h = queue[0][0] if queue else math.inf
         while now_h < horizon_h:
@@ -855,7 +861,6 @@ class Engine:
                 callback(event)
             if not event._ok and not hasattr(event, "_defused"):
                 _crash(event)
-            steps += 1
             next_h = queue[0][0] if queue else math.inf
             if next_h != now_h:  # the last event of this instant
                 if flipped:
@@ -867,7 +872,9 @@ class Engine:
                     end_h = min(next_h, horizon_h)
                     break
             now_h = next_h
-        self.kernel_events = steps
+        # Every event scheduled (SimPy numbers them from 0) and no longer queued was processed
+        # by a step above: the count without a counter per step.
+        self.kernel_events = next(env._eid) - len(queue)
         if self.rare is not None:
             self.corrections = tuple(self.rare.finish(end_h))
         result = self._result(end_h)

@@ -112,7 +112,7 @@ class Observer:
         self.scenario = scenario
         self.demands = {d.id: _DemandAcc(d) for d in scenario.demands}
         # Failures and downtime are counted in here by the engine as a link's down-count
-        # leaves or reaches zero (`Engine._apply`, on the per-event path); loads in `finish`.
+        # leaves or reaches zero (`Engine._begin`, `_end`: the per-event path); loads in `finish`.
         self.links = {lid: _LinkAcc() for lid in sorted(scenario.topology.links)}
         # What happened, as numbers and ids (see `twin.results.records.render_timeline`).
         self.raw_timeline: list[RawTimelineEntry] = []
