@@ -25,6 +25,7 @@ from twin.atomic import (
     write_text_atomic,
 )
 from twin.errors import InputError, Problem, TwinError
+from twin.gc_pause import collect_less_often, skip_final_collections
 from twin.report.terminal_text import plain
 
 if TYPE_CHECKING:
@@ -362,10 +363,17 @@ def _command_named(args: list[str]) -> str | None:
     return None
 
 
+def _tune_process() -> None:
+    """Start-up settings of a `twin` process, not of a program that calls `main(argv)`."""
+    collect_less_often()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns (and exits with) a CI-friendly status."""
     global _messages_on_stderr
     _messages_on_stderr = False  # per command (tests and embedders call main more than once)
+    if argv is None:  # this process runs one command: tune it for that (not a caller's)
+        _tune_process()
     register_commands(_command_named(sys.argv[1:] if argv is None else argv))
     err = stderr_console()
     status = EXIT_OK
@@ -412,6 +420,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         status = EXIT_INTERNAL
     if argv is None:
+        skip_final_collections()
         sys.exit(status)
     return status
 
