@@ -364,7 +364,14 @@ def _command_named(args: list[str]) -> str | None:
 
 
 def _tune_process() -> None:
-    """Start-up settings of a `twin` process, not of a program that calls `main(argv)`."""
+    """Start-up settings of a `twin` process, not of a program that calls `main(argv)`.
+
+    Pydantic looks for plugins (the `pydantic` entry points of every installed distribution)
+    the first time it builds a validator; the command line needs none, and the search was
+    1 % of a small `twin contingency` run. `PYDANTIC_DISABLE_PLUGINS` set in the environment
+    is left as it is, so plugins can still be asked for (`PYDANTIC_DISABLE_PLUGINS=0`).
+    """
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     collect_less_often()
 
 
