@@ -20,9 +20,8 @@ every fault. A command whose files are plain does not import PyYAML at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from twin.errors import InputError, Problem
 from twin.gc_pause import paused_gc
@@ -33,8 +32,11 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ALIAS_VALUES = 500_000
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(NamedTuple):
+    """Where a value was written (1-based line and column). A named tuple rather than a frozen
+    dataclass: a file records a mark per key, value and item (7,000 for a 662-demand file),
+    and a tuple is built in a third of the time."""
+
     path: str
     line: int
     col: int
