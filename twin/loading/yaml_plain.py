@@ -129,10 +129,27 @@ def _scalar(text: str) -> Any:
     return text
 
 
+_new_tuple = tuple.__new__
+
+
 class _Reader:
     def __init__(self, name: str, lines: list[_Line]) -> None:
         self.name = name
         self.lines = lines
+        # A file repeats its values (node ids, `gbps: 2.0`): each distinct text is typed once.
+        self.values: dict[str, Any] = {}
+
+    def mark(self, line: int, col: int) -> Mark:
+        """`Mark(name, line, col + 1)` without the named tuple's Python-level constructor:
+        a file records one per key and value."""
+        return _new_tuple(Mark, (self.name, line, col + 1))
+
+    def scalar(self, text: str) -> Any:
+        values = self.values
+        if text in values:
+            return values[text]
+        value = values[text] = _scalar(text)
+        return value
 
     def block(self, i: int) -> tuple[Any, int]:
         """The mapping or sequence that starts at line `i`, and the index after it."""
@@ -144,8 +161,8 @@ class _Reader:
         raise _Declined  # a scalar alone on its lines (possibly multi-line)
 
     def sequence(self, i: int, col: int) -> tuple[MList, int]:
-        lines, name = self.lines, self.name
-        result = MList(Mark(name, lines[i][0], col + 1))
+        lines = self.lines
+        result = MList(self.mark(lines[i][0], col))
         items, marks = result, result.item_marks
         while i < len(lines):
             number, indent, dash, key, key_col, rest, value_col = lines[i]
@@ -158,8 +175,8 @@ class _Reader:
                 items.append(item)
                 marks.append(item.mark)
             elif rest:
-                items.append(_scalar(rest))
-                marks.append(Mark(name, number, value_col + 1))
+                items.append(self.scalar(rest))
+                marks.append(self.mark(number, value_col))
                 i += 1
             else:
                 raise _Declined  # an empty entry, or one whose value starts on the next line
@@ -167,11 +184,12 @@ class _Reader:
 
     def mapping(self, i: int, col: int) -> tuple[MDict, int]:
         """The mapping whose keys stand at column `col`; its first key may follow a '- '."""
-        lines, name = self.lines, self.name
-        result = MDict(Mark(name, lines[i][0], col + 1))
+        lines, mark, scalar = self.lines, self.mark, self.scalar
+        result = MDict(mark(lines[i][0], col))
         key_marks, value_marks = result.key_marks, result.value_marks
         first = True
-        while i < len(lines):
+        end = len(lines)
+        while i < end:
             number, indent, dash, key, key_col, rest, value_col = lines[i]
             if not first:
                 if indent < col:
@@ -181,13 +199,13 @@ class _Reader:
             first = False
             if key is None or key in _WORDS or key in result:
                 raise _Declined  # not a key, a key that is not text, or a duplicate
-            key_marks[key] = Mark(name, number, key_col + 1)
+            key_marks[key] = mark(number, key_col)
             i += 1
             if rest:
-                result[key] = _scalar(rest)
-                value_marks[key] = Mark(name, number, value_col + 1)
+                result[key] = scalar(rest)
+                value_marks[key] = mark(number, value_col)
                 continue
-            if i == len(lines):
+            if i == end:
                 raise _Declined  # an empty value
             below = lines[i]
             if below[1] > col:
