@@ -71,3 +71,24 @@ def sum_in_order(values: Iterable[float]) -> float:
     for value in values:
         total += value
     return total
+
+
+def test_weighted_quantile_of_one_sample_is_what_the_general_rule_gives() -> None:
+    from twin.sim.observer import weighted_quantile
+
+    def general(samples: list[tuple[float, float]], q: float) -> float | None:
+        total = sum_in_order(d for _, d in samples)
+        if total <= 0:
+            return None
+        acc = 0.0
+        for value, duration in sorted(samples):
+            acc += duration
+            if acc >= q * total - 1e-12:
+                return value
+        return sorted(samples)[-1][0]
+
+    for sample in [(0.0, 87660.0), (0.37, 1e-9), (0.5, 0.0), (2.0, -0.0), (0.9, 5.0)]:
+        for q in (0.0, 0.5, 0.99, 1.0):
+            assert weighted_quantile([sample], q) == general([sample], q)
+    # Two samples take the general path: the heavier one holds the median.
+    assert weighted_quantile([(0.2, 3.0), (0.1, 1.0)], 0.5) == 0.2

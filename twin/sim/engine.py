@@ -896,7 +896,7 @@ class Engine:
             )
             for p in self.pools
         ]
-        records = tuple(fault.freeze(end_h) for fault in self.faults)
+        records = tuple([fault.freeze(end_h) for fault in self.faults])
         demands, links, resource_results = self.observer.finish(end_h, resources, records)
         notes = () if self.calendar_start is not None else _no_calendar_notes(self.scenario)
         return SimulationResult(

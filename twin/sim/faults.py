@@ -70,9 +70,11 @@ class Fault:
         if self.resource is not None and self.repair_started_at_h is None:
             # still queueing when the horizon came
             wait_h = horizon_h - self.failed_at_h - permit_wait_h
-        # Built as the tuple it is (`_make`), skipping the keyword-checking constructor: this
-        # runs for every fault of every Monte Carlo replication.
-        return _make_record(
+        # Built as the tuple it is (`tuple.__new__`, what `_make` calls, without `_make`'s Python
+        # frame), skipping the keyword-checking constructor: this runs for every fault of every
+        # Monte Carlo replication.
+        return _new_record(
+            ElementOutage,
             (
                 self.id,
                 self.element,
@@ -91,7 +93,7 @@ class Fault:
                 permit_wait_h,
                 _held_h(self.held, horizon_h) if self.held else 0.0,
                 self.window,
-            )
+            ),
         )
 
 
@@ -100,4 +102,4 @@ def _held_h(held: tuple[tuple[float, float], ...], horizon_h: float) -> float:
     return math.fsum(min(to_h, horizon_h) - from_h for from_h, to_h in held if from_h < horizon_h)
 
 
-_make_record = ElementOutage._make
+_new_record = tuple.__new__

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import Any, NamedTuple
 
 from twin.lru import Lru
 from twin.model import Demand, Scenario
@@ -30,6 +31,9 @@ from twin.units import HOURS_PER_YEAR, ms_to_hours
 
 def weighted_quantile(samples: list[tuple[float, float]], q: float) -> float | None:
     """Quantile of a step function: `samples` are (value, duration) pairs."""
+    if len(samples) == 1:  # what the loop below gives for one sample, without sum and sort
+        value, duration = samples[0]
+        return None if duration <= 0 else value
     total = sum(d for _, d in samples)
     if total <= 0:
         return None
@@ -66,16 +70,32 @@ class _DemandAcc:
 @dataclass(frozen=True)
 class StateView:
     """Per demand (in observer order): RTT or None, SLA met, Gbit/s dropped, fibre RTT or None,
-    RTT over the demand's budget; loaded links."""
+    RTT over the demand's budget; loaded links: (position in `Observer.links`, utilisation)."""
 
     demands: tuple[tuple[float | None, bool, float, float | None, bool], ...]
-    loaded_links: tuple[tuple[str, float], ...]
+    loaded_links: tuple[tuple[int, float], ...]
 
 
 Transition = tuple[frozenset[str], frozenset[str], frozenset[str]]  # old, new state; failed
-# The demands a transition touches: (position, Gbit/s of its traffic hit, route before, route
-# after) each, the routes found once with the transition rather than at every event.
-Affected = tuple[tuple[int, float, DemandRoute, DemandRoute], ...]
+# What a transition does to a demand's connection (`Touch.step`).
+REROUTE, DISCONNECT, RECONNECT, STAYS_DOWN = 0, 1, 2, 3
+
+
+class Touch(NamedTuple):
+    """What one transition does to one demand it touches, worked out once with the transition
+    rather than at every change that repeats it: a plain tuple, unpacked in one step."""
+
+    position: int  # the demand's (scenario order)
+    hit_gbps: float  # Gbit/s of its traffic on paths through what failed
+    before: DemandRoute
+    after: DemandRoute
+    rtt_ms: float | None  # after the move (None: no path)
+    step: int  # REROUTE, DISCONNECT, RECONNECT or STAYS_DOWN
+    sla_ok: bool  # whether the routing after the move meets the demand's SLA
+
+
+# The demands a transition touches, by position.
+Affected = tuple[Touch, ...]
 
 
 class ObserverMemo:
@@ -124,8 +144,6 @@ class Observer:
         # Shared by the replications of one scenario in a process (see the engine).
         self.memo = ObserverMemo() if memo is None else memo
         self.views = self.memo.views
-        # The views of this run's states: looked up here first, without the memo's reordering.
-        self._views: dict[frozenset[str], StateView] = {}
         self._transitions = self.memo.transitions
         self._seen: dict[Transition, Affected] = {}
         self.results: dict[frozenset[str], RoutingResult] = {}
@@ -134,6 +152,12 @@ class Observer:
         self._loss_until: dict[int, float] = {}
         self._interruption_h = [
             ms_to_hours(scenario.failover_for(acc.demand).interruption_ms) for acc in self._accs
+        ]
+        # Per demand, whether the routing in force meets its SLA: what a loss window's time
+        # counts against (see `_credit_loss_windows`). A demand's route, and so this, changes
+        # only with a transition that touches it.
+        self._sla_now = [
+            _sla_ok(initial.routes[acc.demand.id], acc.demand.sla.max_rtt_ms) for acc in self._accs
         ]
         for acc in self.demands.values():
             route = initial.routes[acc.demand.id]
@@ -159,39 +183,55 @@ class Observer:
         start = self.last_t
         if not self._loss_until or t_h <= start:
             return
-        met = self._state_view(self.current).demands
+        met = self._sla_now
         for index, until in list(self._loss_until.items()):
             end = min(until, t_h)
-            if end > start and met[index][1]:
+            if end > start and met[index]:
                 self._accs[index].loss_in_sla_h += end - start
             if until <= t_h:
                 del self._loss_until[index]
 
     def _state_view(self, result: RoutingResult) -> StateView:
         """What one routing state means per demand and per loaded link (cached across runs)."""
-        view = self._views.get(result.state)
+        view = self.views.get(result.state)
         if view is not None:
             return view
-        view = self.views.get(result.state)
-        if view is None:
-            demand_rows = []
-            for acc in self.demands.values():
-                route = result.routes[acc.demand.id]
-                rtt = route.rtt_ms
-                limit = acc.demand.sla.max_rtt_ms
-                sla_ok = rtt is not None and route.fully_carried and (limit is None or rtt <= limit)
-                fibre = max((path.fibre_rtt_ms for path, _ in route.flows), default=None)
-                over = rtt is not None and limit is not None and rtt > limit
-                demand_rows.append((rtt, sla_ok, route.dropped_gbps, fibre, over))
-            links = self.scenario.topology.links
-            loaded = tuple(
-                (lid, load / links[lid].capacity_gbps)
-                for lid, load in sorted(result.link_load_gbps.items())
-                if load > 0.0 and lid in links
-            )
-            view = self.views.put(result.state, StateView(tuple(demand_rows), loaded))
-        self._views[result.state] = view
-        return view
+        demand_rows = []
+        routes = result.routes
+        for demand_id, limit in self._limits:
+            route = routes[demand_id]
+            rtt = route.rtt_ms
+            flows = route.flows
+            if len(flows) == 1:  # one path (latency routing): its figure is the maximum
+                fibre: float | None = flows[0][0].fibre_rtt_ms
+            else:
+                fibre = max((path.fibre_rtt_ms for path, _ in flows), default=None)
+            over = rtt is not None and limit is not None and rtt > limit
+            sla_ok = rtt is not None and route.fully_carried and (limit is None or rtt <= limit)
+            demand_rows.append((rtt, sla_ok, route.dropped_gbps, fibre, over))
+        # In the load book's order: each link's samples are its own, so the order of the links
+        # within one state changes no sum.
+        capacity, position = self._link_capacity, self._link_position
+        loaded = tuple(
+            (position[lid], load / capacity[lid])
+            for lid, load in result.link_load_gbps.items()
+            if load > 0.0 and lid in position
+        )
+        return self.views.put(result.state, StateView(tuple(demand_rows), loaded))
+
+    @cached_property
+    def _limits(self) -> list[tuple[str, float | None]]:
+        """Each demand's id and RTT budget, in observer order."""
+        return [(acc.demand.id, acc.demand.sla.max_rtt_ms) for acc in self._accs]
+
+    @cached_property
+    def _link_capacity(self) -> dict[str, float]:
+        return {lid: link.capacity_gbps for lid, link in self.scenario.topology.links.items()}
+
+    @cached_property
+    def _link_position(self) -> dict[str, int]:
+        """Each link's position in `links` (what a state view's loaded links name)."""
+        return {lid: position for position, lid in enumerate(self.links)}
 
     def _fold_dwell(self) -> float:
         """Turn dwell time per routing state into per-demand and per-link measures.
@@ -207,11 +247,11 @@ class Observer:
         spells = [(dt, state_view(results[state])) for state, dt in self.dwell_h.items()]
         self.dwell_h.clear()
         total_h = 0.0
-        links = self.links
+        dwells = [acc.util_dwell_h for acc in self.links.values()]
         for dt, view in spells:
             total_h += dt
-            for lid, utilisation in view.loaded_links:
-                dwell = links[lid].util_dwell_h
+            for position, utilisation in view.loaded_links:
+                dwell = dwells[position]
                 dwell[utilisation] = dwell.get(utilisation, 0.0) + dt
         for index, acc in enumerate(self._accs):
             _fold_demand(acc, [(dt, view.demands[index]) for dt, view in spells])
@@ -244,8 +284,8 @@ class Observer:
                 if failed
                 else 0
             )
-            if hit_gbps > 0 or before.flows != after.flows:
-                affected.append((index, hit_gbps, before, after))
+            if hit_gbps > 0 or (before is not after and before.flows != after.flows):
+                affected.append(_touch(index, hit_gbps, before, after, acc.demand))
         return self._transitions.put(key, tuple(affected))
 
     def transition(self, new: RoutingResult, failed: frozenset[str]) -> Affected:
@@ -289,28 +329,31 @@ class Observer:
                 self.results[state] = current
             self.last_t = t_h
         accs = self._accs
-        for index, hit_gbps, before, after in affected:
+        sla_now = self._sla_now
+        for index, hit_gbps, before, _after, rtt_ms, step, sla_ok in affected:
             acc = accs[index]
-            acc.rtt_series.append((t_h, after.rtt_ms))
+            acc.rtt_series.append((t_h, rtt_ms))
+            sla_now[index] = sla_ok
             if hit_gbps > 0 and not planned:
                 acc.failovers += 1
-                if after.connected:
+                if step in (REROUTE, RECONNECT):
                     # Lost while the failure is detected and traffic switched over.
                     lost_h = self._interruption_h[index]
                     until = self._loss_until.get(index, t_h)
                     self._loss_until[index] = max(until, t_h + lost_h)
                     acc.lost_gbit += hit_gbps * lost_h * 3600.0
-            if before.connected and not after.connected:
+            if step == REROUTE:
+                if self.timeline:
+                    self.note(t_h, "reroute", acc.demand.id, (before.rtt_ms, rtt_ms))
+            elif step == DISCONNECT:
                 acc.down_since = t_h
                 acc.down_by = _culprits(before, faults)
                 self.note(t_h, "disconnect", acc.demand.id, acc.down_by)
-            elif not before.connected and after.connected:
+            elif step == RECONNECT:
                 if acc.down_since is not None:
                     acc.outages.append((acc.down_since, t_h, acc.down_by))
                 acc.down_since = None
-                self.note(t_h, "reconnect", acc.demand.id, after.rtt_ms)
-            elif after.connected and self.timeline:
-                self.note(t_h, "reroute", acc.demand.id, (before.rtt_ms, after.rtt_ms))
+                self.note(t_h, "reconnect", acc.demand.id, rtt_ms)
         self.current = new
 
     def finish(
@@ -435,6 +478,25 @@ def _fold_demand(
         sla_ok_h,
         lost_gbit,
     )
+
+
+def _sla_ok(route: DemandRoute, limit_ms: float | None) -> bool:
+    """Whether a demand carried on `route` meets its SLA: a path, every Gbit/s carried, and the
+    RTT within `limit_ms` (when the SLA sets one)."""
+    rtt = route.rtt_ms
+    return rtt is not None and route.fully_carried and (limit_ms is None or rtt <= limit_ms)
+
+
+def _touch(
+    index: int, hit_gbps: float, before: DemandRoute, after: DemandRoute, demand: Demand
+) -> Touch:
+    """What moving the demand at `index` from `before` to `after` means (see `Touch`)."""
+    if before.connected:
+        step = REROUTE if after.connected else DISCONNECT
+    else:
+        step = RECONNECT if after.connected else STAYS_DOWN
+    sla_ok = _sla_ok(after, demand.sla.max_rtt_ms)
+    return Touch(index, hit_gbps, before, after, after.rtt_ms, step, sla_ok)
 
 
 def _culprits(before: DemandRoute, faults: Sequence[Fault]) -> tuple[int, ...]:
