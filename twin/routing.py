@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 from twin.lru import Lru
 from twin.model import Demand, Link, Topology
+from twin.once import once
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -95,41 +96,42 @@ class Path:
 class DemandRoute:
     """How one demand is carried in one failure state.
 
-    Its derived figures are cached: the simulator reads them at every state change.
+    Its derived figures are worked out on first read and kept (`twin.once`): the simulator reads
+    them at every state change.
     """
 
     demand_id: str
     flows: tuple[tuple[Path, float], ...]  # (path, gbps carried on it)
     offered_gbps: float
 
-    @cached_property
+    @once
     def connected(self) -> bool:
         return bool(self.flows)
 
-    @cached_property
+    @once
     def carried_gbps(self) -> float:
         return sum(gbps for _, gbps in self.flows)
 
-    @cached_property
+    @once
     def dropped_gbps(self) -> float:
         return max(0.0, self.offered_gbps - self.carried_gbps)
 
-    @cached_property
+    @once
     def fully_carried(self) -> bool:
         return self.dropped_gbps <= 1e-6 * max(1.0, self.offered_gbps)
 
-    @cached_property
+    @once
     def rtt_ms(self) -> float | None:
         """Worst RTT over the paths carrying the demand (what its slowest packets see)."""
         if not self.flows:
             return None
         return max(path.rtt_ms for path, _ in self.flows)
 
-    @cached_property
+    @once
     def links(self) -> frozenset[str]:
         return frozenset(lid for path, _ in self.flows for lid in path.links)
 
-    @cached_property
+    @once
     def elements(self) -> frozenset[str]:
         """Links and nodes the demand's traffic crosses: a failure of any of them hits it."""
         return self.links | frozenset(n for path, _ in self.flows for n in path.nodes)

@@ -33,6 +33,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "twin.option_values",
             "twin.dask_client",
             "twin.lru",
+            "twin.once",
             "twin.lazy_exports",
         ),
     ),
