@@ -271,9 +271,13 @@ class Observer:
         if cached is not None:
             return cached
         affected = []
+        old_routes, new_routes = old.routes, new.routes
         for index, acc in enumerate(self._accs):
-            before: DemandRoute = old.routes[acc.demand.id]
-            after: DemandRoute = new.routes[acc.demand.id]
+            demand_id = acc.demand.id
+            before: DemandRoute = old_routes[demand_id]
+            after: DemandRoute = new_routes[demand_id]
+            if before is after and not failed:
+                continue  # the same route, nothing went down: untouched
             # Traffic on working paths through a failed element is interrupted.
             hit_gbps = (
                 sum(
@@ -281,7 +285,7 @@ class Observer:
                     for path, gbps in before.flows
                     if not (failed.isdisjoint(path.links) and failed.isdisjoint(path.nodes))
                 )
-                if failed
+                if failed and before.flows
                 else 0
             )
             if hit_gbps > 0 or (before is not after and before.flows != after.flows):
