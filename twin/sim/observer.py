@@ -92,6 +92,10 @@ class Touch(NamedTuple):
     rtt_ms: float | None  # after the move (None: no path)
     step: int  # REROUTE, DISCONNECT, RECONNECT or STAYS_DOWN
     sla_ok: bool  # whether the routing after the move meets the demand's SLA
+    # An unplanned failover's loss window (hours) and the Gbit it loses, when traffic is hit
+    # and finds a new path; None and 0 otherwise.
+    lost_h: float | None
+    lost_gbit: float
 
 
 # The demands a transition touches, by position.
@@ -183,13 +187,13 @@ class Observer:
         start = self.last_t
         if not self._loss_until or t_h <= start:
             return
-        met = self._sla_now
-        for index, until in list(self._loss_until.items()):
-            end = min(until, t_h)
+        met, accs, loss_until = self._sla_now, self._accs, self._loss_until
+        for index, until in list(loss_until.items()):
+            end = t_h if t_h < until else until  # min(until, t_h)
             if end > start and met[index]:
-                self._accs[index].loss_in_sla_h += end - start
+                accs[index].loss_in_sla_h += end - start
             if until <= t_h:
-                del self._loss_until[index]
+                del loss_until[index]
 
     def _state_view(self, result: RoutingResult) -> StateView:
         """What one routing state means per demand and per loaded link (cached across runs)."""
@@ -289,7 +293,8 @@ class Observer:
                 else 0
             )
             if hit_gbps > 0 or (before is not after and before.flows != after.flows):
-                affected.append(_touch(index, hit_gbps, before, after, acc.demand))
+                lost_h = self._interruption_h[index]
+                affected.append(_touch(index, hit_gbps, before, after, acc.demand, lost_h))
         return self._transitions.put(key, tuple(affected))
 
     def transition(self, new: RoutingResult, failed: frozenset[str]) -> Affected:
@@ -334,18 +339,19 @@ class Observer:
             self.last_t = t_h
         accs = self._accs
         sla_now = self._sla_now
-        for index, hit_gbps, before, _after, rtt_ms, step, sla_ok in affected:
+        for index, hit_gbps, before, _after, rtt_ms, step, sla_ok, lost_h, lost_gbit in affected:
             acc = accs[index]
             acc.rtt_series.append((t_h, rtt_ms))
             sla_now[index] = sla_ok
             if hit_gbps > 0 and not planned:
                 acc.failovers += 1
-                if step in (REROUTE, RECONNECT):
+                if lost_h is not None:
                     # Lost while the failure is detected and traffic switched over.
-                    lost_h = self._interruption_h[index]
-                    until = self._loss_until.get(index, t_h)
-                    self._loss_until[index] = max(until, t_h + lost_h)
-                    acc.lost_gbit += hit_gbps * lost_h * 3600.0
+                    loss_until = self._loss_until
+                    until = loss_until.get(index, t_h)
+                    end = t_h + lost_h
+                    loss_until[index] = end if end > until else until  # max(until, end)
+                    acc.lost_gbit += lost_gbit
             if step == REROUTE:
                 if self.timeline:
                     self.note(t_h, "reroute", acc.demand.id, (before.rtt_ms, rtt_ms))
@@ -492,15 +498,25 @@ def _sla_ok(route: DemandRoute, limit_ms: float | None) -> bool:
 
 
 def _touch(
-    index: int, hit_gbps: float, before: DemandRoute, after: DemandRoute, demand: Demand
+    index: int,
+    hit_gbps: float,
+    before: DemandRoute,
+    after: DemandRoute,
+    demand: Demand,
+    interruption_h: float,
 ) -> Touch:
-    """What moving the demand at `index` from `before` to `after` means (see `Touch`)."""
+    """What moving the demand at `index` from `before` to `after` means (see `Touch`), its
+    failover interrupting traffic for `interruption_h`."""
     if before.connected:
         step = REROUTE if after.connected else DISCONNECT
     else:
         step = RECONNECT if after.connected else STAYS_DOWN
     sla_ok = _sla_ok(after, demand.sla.max_rtt_ms)
-    return Touch(index, hit_gbps, before, after, after.rtt_ms, step, sla_ok)
+    lost_h: float | None = None
+    lost_gbit = 0.0
+    if hit_gbps > 0 and after.connected:
+        lost_h, lost_gbit = interruption_h, hit_gbps * interruption_h * 3600.0
+    return Touch(index, hit_gbps, before, after, after.rtt_ms, step, sla_ok, lost_h, lost_gbit)
 
 
 def _culprits(before: DemandRoute, faults: Sequence[Fault]) -> tuple[int, ...]:
