@@ -14,7 +14,7 @@ windows that overlap count their union, and a window is cut at the end of the ho
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
@@ -257,8 +257,11 @@ class Observer:
             for position, utilisation in view.loaded_links:
                 dwell = dwells[position]
                 dwell[utilisation] = dwell.get(utilisation, 0.0) + dt
-        for index, acc in enumerate(self._accs):
-            _fold_demand(acc, [(dt, view.demands[index]) for dt, view in spells])
+        # Per demand, its row in each state (in state order), transposed in one step.
+        dts = [dt for dt, _ in spells]
+        columns = zip(*[view.demands for _, view in spells], strict=True)
+        for acc, rows in zip(self._accs, columns, strict=False):  # no columns: nothing dwelt
+            _fold_demand(acc, zip(dts, rows, strict=True))
         return total_h
 
     def _transition(
@@ -460,7 +463,7 @@ class Observer:
 
 def _fold_demand(
     acc: _DemandAcc,
-    spells: list[tuple[float, tuple[float | None, bool, float, float | None, bool]]],
+    spells: Iterable[tuple[float, tuple[float | None, bool, float, float | None, bool]]],
 ) -> None:
     """Add one demand's (dwell time, state view row) spells, in order, to its measures."""
     connected_h, over_rtt_h, sla_ok_h, lost_gbit = (
