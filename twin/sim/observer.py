@@ -448,16 +448,26 @@ class Observer:
             acc.downtime_h += horizon_h - acc.down_since
             acc.down_since = None
         utils = list(acc.util_dwell_h.items())
-        idle_h = folded_h - sum(dt for _, dt in utils)
+        idle_h = folded_h - sum(dt for _, dt in utils) if utils else folded_h
         if idle_h > 1e-9 * folded_h or not utils:
             utils.append((0.0, max(idle_h, 0.0)))
+        if len(utils) == 1:
+            # One utilisation all run (most links, unloaded ones included): the sums, the
+            # quantile and the maximum below, of one sample.
+            u, dt = utils[0]
+            mean = u * dt / folded_h if folded_h else 0.0
+            p99, peak = (None if dt <= 0 else u) or 0.0, u
+        else:
+            mean = sum(u * dt for u, dt in utils) / folded_h if folded_h else 0.0
+            p99 = weighted_quantile(utils, 0.99) or 0.0
+            peak = max(u for u, _ in utils)
         return LinkResult(
             id=lid,
             failures=acc.failures,
             downtime_h=acc.downtime_h,
-            utilisation_mean=sum(u * dt for u, dt in utils) / folded_h if folded_h else 0.0,
-            utilisation_p99=weighted_quantile(utils, 0.99) or 0.0,
-            utilisation_max=max((u for u, _ in utils), default=0.0),
+            utilisation_mean=mean,
+            utilisation_p99=p99,
+            utilisation_max=peak,
         )
 
 
