@@ -156,9 +156,37 @@ _SCALARS = (
     "a,b",
     "a]",
     "a:",
+    # Unicode digits, which str.isdigit() accepts and int() converts; YAML's [0-9] does not.
+    "\u0661\u0662",
+    "\uff11\uff12",
+    "1\u0662",
+    "1:30",
+    "0o7",
+    "0b101",
+    "5.",
+    "1.0e+5",
+    "1.0E5",
+    "2024-1-2",
+    "2024-01-02 10:00:00",
+    "1e5",
+    "tRUE",
+    "nULL",
+    "Y",
+    "N",
+    "oFF",
+    ".NaN",
+    # Non-breaking spaces are text to YAML, not whitespace: around values and before '#'.
+    "\u00a0",
+    "\u00a0a",
+    "a\u00a0",
+    "b\u00a0#c",
+    "b:\u00a0",
+    "a \u3000b",
+    "1" * 4299,
+    "1" * 5000,
 )
 _ORDINARY = ("frankfurt", "12", "2.5", "true", "12h", "S13", "Frankfurt am Main", "-7.25")
-_KEYS = ("id", "name", "on", "yes", "null", "a", "b", "source", "x_1")
+_KEYS = ("id", "name", "on", "yes", "null", "a", "b", "source", "x_1", "No", "NULL", "y", "_")
 
 
 def _scalar(rng: random.Random) -> str:
@@ -224,3 +252,75 @@ def test_generated_documents_read_the_same_or_are_declined() -> None:
 )
 def test_what_the_plain_reader_leaves_to_pyyaml(text: str) -> None:
     assert read_plain("f.yaml", text) is None
+
+
+# Pieces spliced into generated documents at random places: YAML's indicators, its whitespace
+# and the characters that look like whitespace or digits but are not to YAML.
+_SPLICES = (
+    *(" ", "  ", "- ", ":", ": ", "#", " #", "\n", "\n  ", "\n- ", "-", "+", ".", "_"),
+    *("0", "1", "e", "x", "y", "Yes", "on", "null", "~", ":30", "2024-01-02", "1e5"),
+    *("\u00a0", "\u3000", "\u2000", "\u200b", "\u0661\u0662", "\uff11", "\u00e9"),
+    *("'", "!", "?", ",", "]", "}", "|", "=", "<<", "&", "*"),
+)
+
+
+def _mutated(rng: random.Random) -> str:
+    """A generated document with a few characters removed or pieces spliced in anywhere but in
+    its first key (which keeps it one of twin's files)."""
+    text = "\n".join(["nodes: n", *_document(rng)]) + rng.choice(["", "\n"])
+    for _ in range(rng.randint(1, 4)):
+        at = rng.randrange(6, len(text) + 1)
+        if rng.random() < 0.3 and at < len(text):
+            text = text[:at] + text[at + 1 :]
+        else:
+            text = text[:at] + rng.choice(_SPLICES) + text[at:]
+    return text
+
+
+def test_mutated_documents_read_the_same_or_are_declined() -> None:
+    rng = random.Random(7)
+    taken = 0
+    for _ in range(3000):
+        text = _mutated(rng)
+        try:
+            taken += _check(text)
+        except InputError:
+            pytest.fail(f"PyYAML refuses a document the plain reader took:\n{text!r}")
+    assert taken > 100  # many mutated documents stayed plain and were compared
+
+
+def _nested(levels: int) -> str:
+    return (
+        "nodes:\n"
+        + "".join(" " * depth + "a:\n" for depth in range(1, levels))
+        + " " * levels
+        + "a: 1\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # int() refuses more than 4300 digits: the plain reader raised ValueError.
+        "nodes: " + "1" * 5000 + "\n",
+        # YAML refuses a simple key of more than 1024 characters; the plain reader took it.
+        "nodes: 1\n" + "a" * 1025 + ": 1\n",
+        "nodes:\n- " + "a" * 1025 + ": 1\n",
+        "nodes:\n  " + "a" * 2000 + ":\n    b: 1\n",
+        # Nesting beyond Python's recursion limit: the plain reader raised RecursionError.
+        _nested(1200),
+    ],
+)
+def test_what_the_plain_reader_declined_after_review(text: str, tmp_path: Path) -> None:
+    """Each was a divergence: a crash or a document taken that PyYAML refuses. Declined, the
+    file gets PyYAML's clear error."""
+    assert read_plain("f.yaml", text) is None
+    path = tmp_path / "f.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError):
+        load_yaml_with_marks(path)
+
+
+def test_the_longest_simple_key_the_plain_reader_takes_reads_the_same() -> None:
+    assert _check("nodes: 1\n" + "k" * 1000 + ": 1\n")
+    assert _check("nodes:\n- " + "k" * 1000 + ": 1\n")

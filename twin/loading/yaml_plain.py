@@ -40,12 +40,16 @@ _TAKEN_RANGES = (
     (0x10000, 0x10FFFF),
 )
 # One line: indentation, an optional sequence entry "- ", an optional simple key, the rest.
-_LINE = re.compile(r"( *)(?:(-) +)?(?:([A-Za-z_][A-Za-z0-9_]*):(?: +|$))?(.*)")
+# YAML refuses a simple key longer than 1024 characters (PyYAML: "could not find expected
+# ':'"), so a longer one is not taken as a key and the line is declined.
+_LINE = re.compile(r"( *)(?:(-) +)?(?:([A-Za-z_][A-Za-z0-9_]{0,999}):(?: +|$))?(.*)")
 _INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
 _FLOAT = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+(?:[eE][-+][0-9]+)?")
 # A plain scalar may not begin with these (YAML indicators); '-' is allowed before a number.
 _INDICATORS = frozenset("?:,[]{}#&*!|>'\"%@`<=")
 _NUMBER_START = frozenset("0123456789-+.")
+# Python refuses to convert an integer of more than 4300 digits (sys.int_info); well below it.
+_MAX_INT_CHARS = 4000
 _WORDS: dict[str, Any] = {
     **dict.fromkeys(("true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"), True),
     **dict.fromkeys(("false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"), False),
@@ -69,7 +73,8 @@ def read_plain(name: str, text: str) -> MDict | None:
             return None
         reader = _Reader(name, lines)
         value, end = reader.block(0)
-    except _Declined:
+    except (_Declined, RecursionError):
+        # Nesting deeper than Python's recursion limit: PyYAML reports it as too deep.
         return None
     if end != len(lines) or not isinstance(value, MDict):
         return None
@@ -118,6 +123,8 @@ def _scalar(text: str) -> Any:
         raise _Declined
     if first in _NUMBER_START:
         if _INT.fullmatch(text):
+            if len(text) > _MAX_INT_CHARS:
+                raise _Declined  # int() refuses it; PyYAML's path reports the value
             return int(text)
         if _FLOAT.fullmatch(text):
             return float(text)
