@@ -211,8 +211,7 @@ class Observer:
             else:
                 fibre = max((path.fibre_rtt_ms for path, _ in flows), default=None)
             over = rtt is not None and limit is not None and rtt > limit
-            sla_ok = rtt is not None and route.fully_carried and (limit is None or rtt <= limit)
-            demand_rows.append((rtt, sla_ok, route.dropped_gbps, fibre, over))
+            demand_rows.append((rtt, _sla_ok(route, limit), route.dropped_gbps, fibre, over))
         # In the load book's order: each link's samples are its own, so the order of the links
         # within one state changes no sum.
         capacity, position = self._link_capacity, self._link_position
@@ -448,19 +447,13 @@ class Observer:
             acc.downtime_h += horizon_h - acc.down_since
             acc.down_since = None
         utils = list(acc.util_dwell_h.items())
-        idle_h = folded_h - sum(dt for _, dt in utils) if utils else folded_h
+        idle_h = folded_h - sum(dt for _, dt in utils)
         if idle_h > 1e-9 * folded_h or not utils:
             utils.append((0.0, max(idle_h, 0.0)))
-        if len(utils) == 1:
-            # One utilisation all run (most links, unloaded ones included): the sums, the
-            # quantile and the maximum below, of one sample.
-            u, dt = utils[0]
-            mean = u * dt / folded_h if folded_h else 0.0
-            p99, peak = (None if dt <= 0 else u) or 0.0, u
-        else:
-            mean = sum(u * dt for u, dt in utils) / folded_h if folded_h else 0.0
-            p99 = weighted_quantile(utils, 0.99) or 0.0
-            peak = max(u for u, _ in utils)
+        # One utilisation all run (most links) costs no sort: see `weighted_quantile`.
+        mean = sum(u * dt for u, dt in utils) / folded_h if folded_h else 0.0
+        p99 = weighted_quantile(utils, 0.99) or 0.0
+        peak = max(u for u, _ in utils)
         return LinkResult(
             id=lid,
             failures=acc.failures,
