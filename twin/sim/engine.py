@@ -82,7 +82,7 @@ from twin.sim.calendar import (
     seasonal_hazard,
     work_end_h,
 )
-from twin.sim.faults import Fault
+from twin.sim.faults import Fault, freeze_all
 from twin.sim.from_state import start_from_state
 from twin.sim.observer import Affected, Observer, ObserverMemo
 from twin.sim.rare import EntryMemo, Projection, RareEstimator, relevant_elements
@@ -896,7 +896,7 @@ class Engine:
             )
             for p in self.pools
         ]
-        records = tuple([fault.freeze(end_h) for fault in self.faults])
+        records = freeze_all(self.faults, end_h)
         demands, links, resource_results = self.observer.finish(end_h, resources, records)
         notes = () if self.calendar_start is not None else _no_calendar_notes(self.scenario)
         return SimulationResult(

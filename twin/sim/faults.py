@@ -8,6 +8,7 @@ event) and holds numbers and ids only: no text is formatted while the simulation
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 from twin.results.records import CauseKind, ElementKind, ElementOutage
 
@@ -63,38 +64,51 @@ class Fault:
         self.held: tuple[tuple[float, float], ...] = ()
         self.window: str | None = None
 
-    def freeze(self, horizon_h: float) -> ElementOutage:
-        """The record of this fault as the run left it at `horizon_h`."""
-        wait_h = self.wait_h
-        permit_wait_h = min(self.permit_wait_h, horizon_h - self.failed_at_h)
-        if self.resource is not None and self.repair_started_at_h is None:
+
+def freeze_all(faults: Iterable[Fault], horizon_h: float) -> tuple[ElementOutage, ...]:
+    """The records of `faults`, in order, as the run left them at `horizon_h`.
+
+    One loop over the faults rather than a method call per fault, and each record built as the
+    tuple it is (`tuple.__new__`, what `_make` calls, without `_make`'s Python frame), skipping
+    the keyword-checking constructor: this runs for every fault of every Monte Carlo
+    replication.
+    """
+    records: list[ElementOutage] = []
+    append = records.append
+    for fault in faults:
+        failed_at_h = fault.failed_at_h
+        wait_h = fault.wait_h
+        permit_wait_h = fault.permit_wait_h
+        if permit_wait_h:  # the part of a shared wait within the horizon (none: nothing to cut)
+            permit_wait_h = min(permit_wait_h, horizon_h - failed_at_h)
+        if fault.resource is not None and fault.repair_started_at_h is None:
             # still queueing when the horizon came
-            wait_h = horizon_h - self.failed_at_h - permit_wait_h
-        # Built as the tuple it is (`tuple.__new__`, what `_make` calls, without `_make`'s Python
-        # frame), skipping the keyword-checking constructor: this runs for every fault of every
-        # Monte Carlo replication.
-        return _new_record(
-            ElementOutage,
-            (
-                self.id,
-                self.element,
-                self.kind,
-                self.elements,
-                self.cause_kind,
-                self.cause,
-                self.failed_at_h,
-                self.failed_at_h,  # detected: the engine dispatches a repair as the fault happens
-                self.repair_started_at_h,
-                self.restored_at_h,
-                self.resource,
-                wait_h,
-                self.mobilisation_h,
-                self.repair_h,
-                permit_wait_h,
-                _held_h(self.held, horizon_h) if self.held else 0.0,
-                self.window,
-            ),
+            wait_h = horizon_h - failed_at_h - permit_wait_h
+        append(
+            _new_record(
+                ElementOutage,
+                (
+                    fault.id,
+                    fault.element,
+                    fault.kind,
+                    fault.elements,
+                    fault.cause_kind,
+                    fault.cause,
+                    failed_at_h,
+                    failed_at_h,  # detected: the engine dispatches a repair as the fault happens
+                    fault.repair_started_at_h,
+                    fault.restored_at_h,
+                    fault.resource,
+                    wait_h,
+                    fault.mobilisation_h,
+                    fault.repair_h,
+                    permit_wait_h,
+                    _held_h(fault.held, horizon_h) if fault.held else 0.0,
+                    fault.window,
+                ),
+            )
         )
+    return tuple(records)
 
 
 def _held_h(held: tuple[tuple[float, float], ...], horizon_h: float) -> float:

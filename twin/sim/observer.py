@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import mul
 from typing import Any, NamedTuple
 
 from twin.lru import Lru
@@ -446,14 +447,18 @@ class Observer:
         if acc.down_since is not None:
             acc.downtime_h += horizon_h - acc.down_since
             acc.down_since = None
-        utils = list(acc.util_dwell_h.items())
-        idle_h = folded_h - sum(dt for _, dt in utils)
-        if idle_h > 1e-9 * folded_h or not utils:
-            utils.append((0.0, max(idle_h, 0.0)))
+        # Utilisations and their times as two lists: the sums below run in C over the same
+        # floats in the same order as a loop over the pairs would.
+        dwell = acc.util_dwell_h
+        levels, times_h = list(dwell), list(dwell.values())
+        idle_h = folded_h - sum(times_h)
+        if idle_h > 1e-9 * folded_h or not levels:
+            levels.append(0.0)
+            times_h.append(max(idle_h, 0.0))
         # One utilisation all run (most links) costs no sort: see `weighted_quantile`.
-        mean = sum(u * dt for u, dt in utils) / folded_h if folded_h else 0.0
-        p99 = weighted_quantile(utils, 0.99) or 0.0
-        peak = max(u for u, _ in utils)
+        mean = sum(map(mul, levels, times_h)) / folded_h if folded_h else 0.0
+        p99 = weighted_quantile(list(zip(levels, times_h, strict=True)), 0.99) or 0.0
+        peak = max(levels)
         return LinkResult(
             id=lid,
             failures=acc.failures,
