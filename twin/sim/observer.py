@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from operator import mul
 from typing import Any, NamedTuple
 
@@ -116,6 +115,38 @@ class ObserverMemo:
     def __init__(self, max_entries: int = DEFAULT_MAX_ENTRIES) -> None:
         self.views: Lru[frozenset[str], StateView] = Lru(max_entries)
         self.transitions: Lru[Transition, Affected] = Lru(max_entries)
+        self._tables: tuple[Scenario, ScenarioTables] | None = None
+
+    def tables(self, scenario: Scenario) -> ScenarioTables:
+        """The scenario's per-demand and per-link constants, worked out for its first run
+        rather than in every replication's set-up (again if another scenario asks)."""
+        held = self._tables
+        if held is None or held[0] is not scenario:
+            held = self._tables = (scenario, ScenarioTables.of(scenario))
+        return held[1]
+
+
+class ScenarioTables(NamedTuple):
+    """What every run of one scenario reads about its demands (scenario order) and links."""
+
+    limits: tuple[tuple[str, float | None], ...]  # each demand's id and RTT budget
+    interruption_h: tuple[float, ...]  # each demand's failover loss window
+    link_ids: tuple[str, ...]  # sorted: the observer's link order
+    link_capacity: dict[str, float]
+    link_position: dict[str, int]  # each link's position in `link_ids`
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> ScenarioTables:
+        demands = scenario.demands
+        links = scenario.topology.links
+        link_ids = tuple(sorted(links))
+        return cls(
+            tuple((d.id, d.sla.max_rtt_ms) for d in demands),
+            tuple(ms_to_hours(scenario.failover_for(d).interruption_ms) for d in demands),
+            link_ids,
+            {lid: link.capacity_gbps for lid, link in links.items()},
+            {lid: position for position, lid in enumerate(link_ids)},
+        )
 
 
 @dataclass
@@ -135,10 +166,15 @@ class Observer:
         timeline: bool = True,
     ) -> None:
         self.scenario = scenario
+        # Shared by the replications of one scenario in a process (see the engine).
+        self.memo = ObserverMemo() if memo is None else memo
+        tables = self.memo.tables(scenario)
+        self._limits = tables.limits
+        self._link_capacity, self._link_position = tables.link_capacity, tables.link_position
         self.demands = {d.id: _DemandAcc(d) for d in scenario.demands}
         # Failures and downtime are counted in here by the engine as a link's down-count
         # leaves or reaches zero (`Engine._begin`, `_end`: the per-event path); loads in `finish`.
-        self.links = {lid: _LinkAcc() for lid in sorted(scenario.topology.links)}
+        self.links = {lid: _LinkAcc() for lid in tables.link_ids}
         # What happened, as numbers and ids (see `twin.results.records.render_timeline`).
         self.raw_timeline: list[RawTimelineEntry] = []
         self.timeline = timeline
@@ -146,8 +182,6 @@ class Observer:
         self.last_t = 0.0
         self.base = initial
         self.dwell_h: dict[frozenset[str], float] = {}
-        # Shared by the replications of one scenario in a process (see the engine).
-        self.memo = ObserverMemo() if memo is None else memo
         self.views = self.memo.views
         self._transitions = self.memo.transitions
         self._seen: dict[Transition, Affected] = {}
@@ -155,9 +189,7 @@ class Observer:
         self._accs = list(self.demands.values())
         # Demand index -> end of its current failover loss window (see the module docstring).
         self._loss_until: dict[int, float] = {}
-        self._interruption_h = [
-            ms_to_hours(scenario.failover_for(acc.demand).interruption_ms) for acc in self._accs
-        ]
+        self._interruption_h = tables.interruption_h
         # Per demand, whether the routing in force meets its SLA: what a loss window's time
         # counts against (see `_credit_loss_windows`). A demand's route, and so this, changes
         # only with a transition that touches it.
@@ -216,26 +248,12 @@ class Observer:
         # In the load book's order: each link's samples are its own, so the order of the links
         # within one state changes no sum.
         capacity, position = self._link_capacity, self._link_position
-        loaded = tuple(
+        loaded = [
             (position[lid], load / capacity[lid])
             for lid, load in result.link_load_gbps.items()
             if load > 0.0 and lid in position
-        )
-        return self.views.put(result.state, StateView(tuple(demand_rows), loaded))
-
-    @cached_property
-    def _limits(self) -> list[tuple[str, float | None]]:
-        """Each demand's id and RTT budget, in observer order."""
-        return [(acc.demand.id, acc.demand.sla.max_rtt_ms) for acc in self._accs]
-
-    @cached_property
-    def _link_capacity(self) -> dict[str, float]:
-        return {lid: link.capacity_gbps for lid, link in self.scenario.topology.links.items()}
-
-    @cached_property
-    def _link_position(self) -> dict[str, int]:
-        """Each link's position in `links` (what a state view's loaded links name)."""
-        return {lid: position for position, lid in enumerate(self.links)}
+        ]
+        return self.views.put(result.state, StateView(tuple(demand_rows), tuple(loaded)))
 
     def _fold_dwell(self) -> float:
         """Turn dwell time per routing state into per-demand and per-link measures.
