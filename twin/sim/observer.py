@@ -303,14 +303,16 @@ class Observer:
             after: DemandRoute = new_routes[demand_id]
             if before is after and not failed:
                 continue  # the same route, nothing went down: untouched
-            # Traffic on working paths through a failed element is interrupted.
+            # Traffic on working paths through a failed element is interrupted. Most demands
+            # a failure touches keep clear of it: one test against all their paths' elements
+            # (kept by the route) says so, and only a hit demand sums its paths.
             hit_gbps = (
                 sum(
                     gbps
                     for path, gbps in before.flows
                     if not (failed.isdisjoint(path.links) and failed.isdisjoint(path.nodes))
                 )
-                if failed and before.flows
+                if failed and before.flows and not failed.isdisjoint(before.elements)
                 else 0
             )
             if hit_gbps > 0 or (before is not after and before.flows != after.flows):
