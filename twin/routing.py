@@ -555,7 +555,6 @@ def place_demands(
     result, only how many demands are searched.
     """
     ordered = sorted(demands, key=lambda d: (d.priority, d.id))
-    load: dict[str, float] = {}
     routes: dict[str, DemandRoute] = {}
     residual: dict[str, float] | None = None
     if capacity_aware:
@@ -570,11 +569,31 @@ def place_demands(
         if route is None:
             flows = _flows(router, demand, state, residual)
             route = DemandRoute(demand.id, tuple(flows), demand.gbps)
-        for path, gbps in route.flows:
+        routes[demand.id] = route
+    return RoutingResult(state, routes, _load_book(ordered, routes, known))
+
+
+def _load_book(
+    ordered: Sequence[Demand], routes: Mapping[str, DemandRoute], known: Sequence[RoutingResult]
+) -> dict[str, float]:
+    """Gbit/s per link: each demand's traffic added to the links of its paths, demand by
+    demand in `ordered`.
+
+    A routing in `known` that carries every demand on the very same route object made the
+    same additions in the same order, so its book is copied, to the last bit and in the same
+    link order: most states a simulation meets reroute no demand (four in five on
+    annual-reliability).
+    """
+    for result in known:
+        prior = result.routes
+        if all(prior.get(demand.id) is routes[demand.id] for demand in ordered):
+            return dict(result.link_load_gbps)
+    load: dict[str, float] = {}
+    for demand in ordered:
+        for path, gbps in routes[demand.id].flows:
             for lid in path.links:
                 load[lid] = load.get(lid, 0.0) + gbps
-        routes[demand.id] = route
-    return RoutingResult(state, routes, load)
+    return load
 
 
 def _flows(

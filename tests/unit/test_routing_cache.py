@@ -102,7 +102,8 @@ def _counting(router: Router) -> list[int]:
 def test_routes_carried_over_from_nearer_states_equal_routing_from_scratch(metric: str) -> None:
     """A state met by one more failure (or one repair) reuses the routes of the states inside
     it the cache holds; along a random walk over up to four elements down, links and nodes,
-    every state equals routing from scratch (no base, every demand searched), under the hop
+    every state equals routing from scratch (no base, every demand searched), load book
+    included, under the hop
     metric too, where equal-cost paths abound and the tie rule decides. The walk also has to
     spare searches that the no-failure routing alone does not, or the carried-over routes
     were never taken."""
@@ -131,7 +132,11 @@ def test_routes_carried_over_from_nearer_states_equal_routing_from_scratch(metri
             state = state | {rng.choice(elements)}
         else:
             state = state - {rng.choice(sorted(state))}
-        assert cache.route(state) == place_demands(scratch, demands, state)
+        cached, fresh = cache.route(state), place_demands(scratch, demands, state)
+        assert cached == fresh
+        # The load book too, link by link in the same order (a book copied from a state
+        # inside this one that reroutes no demand must be the one the additions give).
+        assert list(cached.link_load_gbps.items()) == list(fresh.link_load_gbps.items())
         if state not in seen:
             seen.add(state)
             place_demands(base_only, demands, state, False, intact)
