@@ -22,9 +22,12 @@ calendar: rates are constant at their annual mean and no window applies (the res
 a note when a resource has windows).
 
 Processes:
-- one *life* process per element with a failure class and a positive rate (when stochastic
-  failures are on): up for an exponential time with the class's rate, then down until repaired
-  (an alternating renewal process, so its availability is MTBF / (MTBF + MTTR));
+- one *life* per element with a failure class and a positive rate (when stochastic failures
+  are on): up for an exponential time with the class's rate, then down until repaired (an
+  alternating renewal process, so its availability is MTBF / (MTBF + MTTR)). Lives are nearly
+  every kernel event of a run, so they are not SimPy processes but callbacks on their own
+  events (`twin.sim.life`): the same events, in the same order, without a process's
+  bookkeeping per event;
 - one process per scheduled event (cut or maintenance), restoring at a time, after a duration,
   through the repair model, or never;
 - repair jobs: a fault covered by a repair resource (`twin.sim.repair_units.RepairUnits`, one
@@ -84,11 +87,11 @@ from twin.sim.calendar import (
 )
 from twin.sim.faults import Fault, freeze_all
 from twin.sim.from_state import start_from_state
+from twin.sim.life import start_lives
 from twin.sim.observer import Affected, Observer, ObserverMemo
 from twin.sim.rare import EntryMemo, Projection, RareEstimator, relevant_elements
 from twin.sim.repair_units import RepairUnits
 from twin.sim.streams import element_rng
-from twin.units import HOURS_PER_YEAR
 
 # `failed` of a change that took nothing down (a restoration): one object, not one per event.
 _NOTHING: frozenset[str] = frozenset()
@@ -122,7 +125,7 @@ def calendar_matters(scenario: Scenario) -> bool:
 
 
 class LifeSpec(NamedTuple):
-    """The arguments of one element's life process (`Engine.life`)."""
+    """What one element's life needs (`twin.sim.life.Life`)."""
 
     kind: ElementKind
     element_id: str
@@ -376,7 +379,7 @@ class Engine:
             return ()
         return cached_closed_intervals(self.calendar_start, spec.closed, self.horizon_h)
 
-    def _hazard(self, fc: FailureClass) -> SeasonalHazard | None:
+    def hazard(self, fc: FailureClass) -> SeasonalHazard | None:
         """The class's calendar of risk, or None when its rate is constant in this run."""
         if self.calendar_start is None or not fc.seasonal:
             return None
@@ -604,16 +607,25 @@ class Engine:
         self, pool: Pool, fault: Fault, ticket: simpy.Event
     ) -> Generator[Any, Any, None]:
         """A repair that waits for `ticket` (a unit of `pool`) first, then holds the unit."""
-        env = self.env
-        asked = env._now
+        asked = self._queue_for(pool, fault, ticket)
+        yield ticket
+        start = self._granted_to(pool, fault)
+        yield self.env.timeout(self._begin_repair(pool, fault, asked, start))
+        self._end_repair(pool, fault, start)
+
+    def _queue_for(self, pool: Pool, fault: Fault, ticket: simpy.Event) -> float:
+        """`fault` waits for `ticket` (a unit of `pool`) from now, the hour returned."""
+        asked: float = self.env._now
         if self.timeline and pool.units.queued(ticket):
             self.observer.note(asked, "repair-queued", fault.id, None)
         pool.waiting.append(fault)
-        yield ticket
+        return asked
+
+    def _granted_to(self, pool: Pool, fault: Fault) -> float:
+        """`fault`'s ticket came: it waits no more; the hour its repair begins (now)."""
         pool.waiting.remove(fault)
-        start = env._now
-        yield env.timeout(self._begin_repair(pool, fault, asked, start))
-        self._end_repair(pool, fault, start)
+        start: float = self.env._now
+        return start
 
     def _begin_repair(self, pool: Pool | None, fault: Fault, asked: float, start: float) -> float:
         """Start `fault`'s repair now (`start`; it asked for a unit at `asked`): record it, and
@@ -650,69 +662,6 @@ class Engine:
         pool.units.release()
 
     # --- processes -------------------------------------------------------------------------
-
-    def life(
-        self,
-        kind: ElementKind,
-        element_id: str,
-        fc: FailureClass,
-        length_km: float,
-        targets: tuple[str, ...],
-        link: Link | None,
-        node_ids: tuple[str, ...],
-    ) -> Generator[Any, Any, None]:
-        up_rng = element_rng(self.seed, self.replication, kind, element_id, "failure")
-        repair_rng = element_rng(self.seed, self.replication, kind, element_id, "repair")
-        rate_per_h = fc.failures_per_year(length_km) / HOURS_PER_YEAR
-        env = self.env
-        timeout = env.timeout
-        sample_repair_h = self._samplers.get(fc.id)
-        if sample_repair_h is None:
-            sample_repair_h = self._samplers[fc.id] = fc.repair.sampler()
-        rare = self.rare
-        candidate = -1
-        pool = self.pool_for(link, node_ids)
-        ask, begin_repair, end_repair = self._ask, self._begin_repair, self._end_repair
-        begin, end = self._begin, self._end
-        if rare is not None:
-            candidate = rare.add_candidate(
-                targets,
-                rate_per_h,
-                fc.repair,
-                None if pool is None else self.pools.index(pool),
-                0.0 if pool is None else pool.spec.mobilisation_h,
-            )
-        hazard = self._hazard(fc)
-        draw_up = up_rng.expovariate
-        cause = fc.id
-        while True:
-            if hazard is None:
-                yield timeout(draw_up(rate_per_h))
-            else:
-                fails_at_h = hazard.next_failure_h(env.now, draw_up(1.0), rate_per_h)
-                if math.isinf(fails_at_h):
-                    return  # no further failure within the horizon
-                yield timeout(fails_at_h - env.now)
-            now = env._now
-            repair_h = sample_repair_h(repair_rng)
-            if rare is not None:
-                rare.on_failure(candidate, now, repair_h)
-            fault = Fault(kind, element_id, targets, "failure", cause, now, repair_h)
-            self.events_processed += 1  # `fail(fault)` and `restore(fault)` without varargs
-            begin(fault, False, True, False)
-            # `repair_by` inline when a unit is free (nearly always): no generator per fault.
-            ticket = ask(pool, fault)
-            if ticket is None:
-                yield timeout(begin_repair(pool, fault, now, now))
-                if pool is not None:
-                    end_repair(pool, fault, now)
-            else:
-                assert pool is not None
-                yield from self._queued_repair(pool, fault, ticket)
-            self.events_processed += 1
-            end(fault, env._now)
-            if rare is not None:
-                rare.on_restore(candidate)
 
     def _event_elements(self, event: ScheduledEvent) -> tuple[str, ...]:
         target = event.target
@@ -821,15 +770,21 @@ class Engine:
         for event in self.scenario.events:
             self.env.process(self.scheduled(event))
         if self.scenario.stochastic_failures:
-            for spec in self.life_specs():
-                if (spec.kind, spec.element_id) not in down_at_start:
-                    self.env.process(self.life(*spec))
+            specs = self.life_specs()
+            start_lives(self, [s for s in specs if (s.kind, s.element_id) not in down_at_start])
         if progress is not None:
             self.env.process(self.ticker(progress))
 
     def life_specs(self) -> list[LifeSpec]:
-        """What each element's life process needs (`Simulator.life_specs`)."""
+        """What each element's life needs (`Simulator.life_specs`)."""
         return list(self._simulator.life_specs)
+
+    def repair_sampler(self, fc: FailureClass) -> Callable[[random.Random], float]:
+        """`fc`'s repair-time sampler, made once per class for all the simulator's runs."""
+        sample_repair_h = self._samplers.get(fc.id)
+        if sample_repair_h is None:
+            sample_repair_h = self._samplers[fc.id] = fc.repair.sampler()
+        return sample_repair_h
 
     def run(
         self, progress: ProgressFn | None = None, stop: StopFn | None = None

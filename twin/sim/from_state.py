@@ -33,6 +33,7 @@ import simpy
 from twin.model import DownElement, FailureClass, Link, ResourceState, State
 from twin.routing import expand_srlgs
 from twin.sim.faults import Fault
+from twin.sim.life import hosted_life
 from twin.sim.residual import residual_repair_h
 from twin.sim.streams import element_rng
 
@@ -160,7 +161,7 @@ def _restore(
             yield from _repair_with(engine, fault, unit, fc, rng)
     engine.restore(fault)
     if life is not None:
-        yield from engine.life(*life)
+        yield from hosted_life(engine, life)
 
 
 def _repair_with(

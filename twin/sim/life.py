@@ -1,0 +1,226 @@
+"""An element's stochastic life: up, failed, repaired, up again, as callbacks on its events.
+
+An element that fails at random alternates between up (an exponential time, or a seasonal
+hazard's draw) and down (waiting for a repair unit, then holding it for the repair). Written as
+a generator wrapped in a `simpy.Process`, every kernel event of the element paid for the
+process too: `Process._resume` (a Python frame: the active process, `generator.send`, checks on
+the yielded event, its own callback appended) and then the generator's resumption, and every
+element cost an `Initialize` event. Lives are nearly all of a run's kernel events, so that was a
+large share of the engine's time per event (issue #18).
+
+SimPy events take plain callbacks, which is how SimPy chains its own events; a life here is a
+small state machine whose steps are callbacks on its events: `_failed` on the timeout of its
+up-time, `_granted` on a repair unit's ticket when the fault queued, `_repaired` on the timeout
+of its repair. Each step does exactly what the generator did between two of its yields, in the
+same order, with the same draws from the same streams, so the kernel events are the same real
+SimPy events in SimPy's queue, created in the same order (their ids, which order equal times,
+keep their relative order).
+
+Only events nothing can observe go: the lives' `Initialize` events, replaced by one event in
+their place in the queue (`start_lives`: it starts every life, in the same order, at the same
+point of hour 0). A life that ends (a seasonal class with no further failure within the
+horizon) leaves an event at its instant, as its process's end did: a repair asking for a unit
+at that instant must still find something else due then (`RepairUnits.take`). A life that
+continues a process (a state's element once restored, `twin.sim.from_state`) runs inside that
+process (`hosted_life`), whose events and end stay where they were.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Callable, Generator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import simpy
+from simpy.events import NORMAL, URGENT, Timeout
+
+from twin.sim.faults import Fault
+from twin.sim.streams import element_rng
+from twin.units import HOURS_PER_YEAR
+
+if TYPE_CHECKING:
+    from twin.sim.calendar import SeasonalHazard
+    from twin.sim.engine import Engine, LifeSpec, Pool
+    from twin.sim.rare import RareEstimator
+
+_new_timeout = Timeout.__new__
+
+
+class Life:
+    """One element's life (`LifeSpec`): started when built, then driven by its events."""
+
+    __slots__ = (
+        "_asked_h",
+        "_candidate",
+        "_cause",
+        "_draw_up",
+        "_engine",
+        "_env",
+        "_failed_step",
+        "_fault",
+        "_granted_step",
+        "_hazard",
+        "_hosted",
+        "_kind",
+        "_pool",
+        "_rare",
+        "_rate_per_h",
+        "_repair_rng",
+        "_repaired_step",
+        "_sample_repair_h",
+        "_spec",
+        "_start_h",
+        "pending",
+    )
+
+    def __init__(self, engine: Engine, spec: LifeSpec, hosted: bool = False) -> None:
+        """Set the life up as the process's first step did (the same streams, samplers, pool
+        and estimator candidate, in the same order) and schedule its first failure."""
+        self._engine = engine
+        self._env = engine.env
+        self._spec = spec
+        self._hosted = hosted
+        fc = spec.fc
+        self._draw_up = element_rng(
+            engine.seed, engine.replication, spec.kind, spec.element_id, "failure"
+        ).expovariate
+        self._repair_rng = element_rng(
+            engine.seed, engine.replication, spec.kind, spec.element_id, "repair"
+        )
+        self._rate_per_h = rate_per_h = fc.failures_per_year(spec.length_km) / HOURS_PER_YEAR
+        self._sample_repair_h = engine.repair_sampler(fc)
+        self._rare: RareEstimator | None = engine.rare
+        self._candidate = -1
+        pool = engine.pool_for(spec.link, spec.node_ids)
+        self._pool: Pool | None = pool
+        if self._rare is not None:
+            self._candidate = self._rare.add_candidate(
+                spec.targets,
+                rate_per_h,
+                fc.repair,
+                None if pool is None else engine.pools.index(pool),
+                0.0 if pool is None else pool.spec.mobilisation_h,
+            )
+        self._hazard: SeasonalHazard | None = engine.hazard(fc)
+        self._cause = fc.id
+        self._kind = spec.kind
+        # Bound once: a step appended to an event is then a reference, not a new object.
+        self._failed_step = self._failed
+        self._granted_step = self._granted
+        self._repaired_step = self._repaired
+        self._fault: Fault | None = None
+        self._asked_h = self._start_h = 0.0
+        # The event the life waits for next (None once it has ended), for `hosted_life`.
+        self.pending: simpy.Event | None = None
+        self._up()
+
+    def _schedule(self, delay_h: float, step: Callable[[simpy.Event], None]) -> None:
+        """A `Timeout` of `delay_h` with `step` its callback: `Timeout.__init__` and
+        `Environment.schedule` inlined (the same attributes, the same queue entry, the next
+        event id), without their two Python calls per event."""
+        env = self._env
+        if delay_h < 0:
+            raise ValueError(f"Negative delay {delay_h}")
+        event = _new_timeout(Timeout)
+        event.env = env
+        event.callbacks = [step]
+        event._value = None
+        event._delay = delay_h
+        event._ok = True
+        heapq.heappush(env._queue, (env._now + delay_h, NORMAL, next(env._eid), event))
+        self.pending = event
+
+    def _up(self) -> None:
+        """Up from now: schedule the next failure, or end when none comes within the horizon."""
+        hazard = self._hazard
+        if hazard is None:
+            self._schedule(self._draw_up(self._rate_per_h), self._failed_step)
+            return
+        now = self._env._now
+        fails_at_h = hazard.next_failure_h(now, self._draw_up(1.0), self._rate_per_h)
+        if math.isinf(fails_at_h):
+            self._ended()
+            return
+        self._schedule(fails_at_h - now, self._failed_step)
+
+    def _ended(self) -> None:
+        """No further failure: the life is over. Its process's end was an event at this
+        instant; a life on its own leaves one too (see the module docstring), a hosted one
+        leaves it to its process."""
+        self.pending = None
+        if not self._hosted:
+            self._env.timeout(0)
+
+    def _failed(self, _: simpy.Event) -> None:
+        """The element fails now: a fault, and its repair (at once when a unit is free)."""
+        engine = self._engine
+        now = self._env._now
+        repair_h = self._sample_repair_h(self._repair_rng)
+        if self._rare is not None:
+            self._rare.on_failure(self._candidate, now, repair_h)
+        spec = self._spec
+        self._fault = fault = Fault(
+            self._kind, spec.element_id, spec.targets, "failure", self._cause, now, repair_h
+        )
+        engine.events_processed += 1  # `fail(fault)` without varargs
+        engine._begin(fault, False, True, False)
+        pool = self._pool
+        ticket = engine._ask(pool, fault)
+        if ticket is None:
+            self._start_h = now
+            self._schedule(engine._begin_repair(pool, fault, now, now), self._repaired_step)
+            return
+        assert pool is not None
+        self._asked_h = engine._queue_for(pool, fault, ticket)
+        ticket.callbacks.append(self._granted_step)
+        self.pending = ticket
+
+    def _granted(self, _: simpy.Event) -> None:
+        """A unit of the pool is the queued fault's now: its repair begins."""
+        pool, fault = self._pool, self._fault
+        assert pool is not None and fault is not None
+        self._start_h = start = self._engine._granted_to(pool, fault)
+        work_h = self._engine._begin_repair(pool, fault, self._asked_h, start)
+        self._schedule(work_h, self._repaired_step)
+
+    def _repaired(self, _: simpy.Event) -> None:
+        """The repair is done: the unit goes back, the element is up again."""
+        engine, pool, fault = self._engine, self._pool, self._fault
+        assert fault is not None
+        if pool is not None:
+            engine._end_repair(pool, fault, self._start_h)
+        engine.events_processed += 1  # `restore(fault)` without varargs
+        engine._end(fault, self._env._now)
+        if self._rare is not None:
+            self._rare.on_restore(self._candidate)
+        self._fault = None
+        self._up()
+
+
+def start_lives(engine: Engine, specs: Sequence[LifeSpec]) -> None:
+    """Start the lives of `specs` at hour 0 through one event, scheduled where their
+    processes' `Initialize` events were (urgent, after what was started before): the lives
+    begin, in order, at the same point of the run as before, with one kernel event for all."""
+    if not specs:
+        return
+    env = engine.env
+    starter = simpy.Event(env)
+    starter.callbacks.append(lambda _: _start_each(engine, specs))
+    starter._ok = True
+    starter._value = None
+    env.schedule(starter, URGENT)
+
+
+def _start_each(engine: Engine, specs: Sequence[LifeSpec]) -> None:
+    for spec in specs:
+        Life(engine, spec)
+
+
+def hosted_life(engine: Engine, spec: LifeSpec) -> Generator[Any, Any, None]:
+    """The life of `spec` as the rest of the calling process (a state's element, restored):
+    the process waits for each of the life's events after the life's own step has run, and
+    ends when the life does, as when it ran the life's generator itself."""
+    life = Life(engine, spec, hosted=True)
+    while life.pending is not None:
+        yield life.pending
