@@ -480,7 +480,7 @@ class Engine:
             faults = self._pending_faults
             self.observer.change(now_h, new, affected, faults, self._pending_planned)
             if faults:
-                self._pending_faults = []
+                faults.clear()  # read during `change` only: one list serves every instant
         flipped.clear()
         self._pending_planned = True
 

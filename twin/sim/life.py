@@ -44,7 +44,21 @@ if TYPE_CHECKING:
     from twin.sim.engine import Engine, LifeSpec, Pool
     from twin.sim.rare import RareEstimator
 
-_new_timeout = Timeout.__new__
+_push = heapq.heappush
+# The callbacks of a life's timeout: one step.
+Callbacks = list[Callable[[simpy.Event], None]]
+
+
+def _idle_timeout(env: simpy.Environment) -> Timeout:
+    """A `Timeout` as `Timeout.__init__` makes one (succeeded, value None), not yet scheduled:
+    `Life._schedule` arms it."""
+    event = Timeout.__new__(Timeout)
+    event.env = env
+    event.callbacks = []
+    event._value = None
+    event._delay = 0.0
+    event._ok = True
+    return event
 
 
 class Life:
@@ -55,32 +69,35 @@ class Life:
         "_candidate",
         "_cause",
         "_draw_up",
+        "_eid",
         "_engine",
         "_env",
-        "_failed_step",
         "_fault",
         "_granted_step",
         "_hazard",
-        "_hosted",
         "_kind",
+        "_mobilisation_h",
+        "_on_failed",
+        "_on_repaired",
         "_pool",
+        "_queue",
         "_rare",
         "_rate_per_h",
         "_repair_rng",
-        "_repaired_step",
+        "_resource",
         "_sample_repair_h",
         "_spec",
         "_start_h",
-        "pending",
+        "_take",
+        "_timeout",
     )
 
-    def __init__(self, engine: Engine, spec: LifeSpec, hosted: bool = False) -> None:
+    def __init__(self, engine: Engine, spec: LifeSpec) -> None:
         """Set the life up as the process's first step did (the same streams, samplers, pool
         and estimator candidate, in the same order) and schedule its first failure."""
         self._engine = engine
         self._env = engine.env
         self._spec = spec
-        self._hosted = hosted
         fc = spec.fc
         self._draw_up = element_rng(
             engine.seed, engine.replication, spec.kind, spec.element_id, "failure"
@@ -105,52 +122,55 @@ class Life:
         self._hazard: SeasonalHazard | None = engine.hazard(fc)
         self._cause = fc.id
         self._kind = spec.kind
-        # Bound once: a step appended to an event is then a reference, not a new object.
-        self._failed_step = self._failed
-        self._granted_step = self._granted
-        self._repaired_step = self._repaired
+        # What `Engine._ask` sets on a fault of the pool, and the pool's `take`, looked up once.
+        self._resource = None if pool is None else pool.spec.id
+        self._mobilisation_h = 0.0 if pool is None else pool.spec.mobilisation_h
+        self._take: Callable[[], simpy.Event | None] = _no_pool if pool is None else pool.units.take
         self._fault: Fault | None = None
         self._asked_h = self._start_h = 0.0
-        # The event the life waits for next (None once it has ended), for `hosted_life`.
-        self.pending: simpy.Event | None = None
+        self._queue = engine.env._queue
+        self._eid = engine.env._eid
+        self._timeout = _idle_timeout(engine.env)
+        # Each step's callback list, built once (nothing else appends to them, see
+        # `_schedule`), and the step for a unit's ticket, bound once.
+        self._on_failed: Callbacks = [self._failed]
+        self._on_repaired: Callbacks = [self._repaired]
+        self._granted_step = self._granted
         self._up()
 
-    def _schedule(self, delay_h: float, step: Callable[[simpy.Event], None]) -> None:
-        """A `Timeout` of `delay_h` with `step` its callback: `Timeout.__init__` and
-        `Environment.schedule` inlined (the same attributes, the same queue entry, the next
-        event id), without their two Python calls per event."""
-        env = self._env
+    def _schedule(self, delay_h: float, callbacks: Callbacks) -> None:
+        """The life's timeout, due in `delay_h` with `callbacks`: what `Timeout(env, delay_h)`
+        and `Environment.schedule` do (the same queue entry: time, priority, the next event
+        id), on the life's one `Timeout` object, re-armed. A life waits for one timeout at a
+        time and nothing else holds its timeout, so a new object and callback list per event
+        would only be garbage (a hosted life copies the list, see `HostedLife`)."""
         if delay_h < 0:
             raise ValueError(f"Negative delay {delay_h}")
-        event = _new_timeout(Timeout)
-        event.env = env
-        event.callbacks = [step]
-        event._value = None
+        event = self._timeout
+        event.callbacks = callbacks
         event._delay = delay_h
-        event._ok = True
-        heapq.heappush(env._queue, (env._now + delay_h, NORMAL, next(env._eid), event))
-        self.pending = event
+        _push(self._queue, (self._env._now + delay_h, NORMAL, next(self._eid), event))
 
     def _up(self) -> None:
         """Up from now: schedule the next failure, or end when none comes within the horizon."""
         hazard = self._hazard
         if hazard is None:
-            self._schedule(self._draw_up(self._rate_per_h), self._failed_step)
+            self._schedule(self._draw_up(self._rate_per_h), self._on_failed)
             return
         now = self._env._now
         fails_at_h = hazard.next_failure_h(now, self._draw_up(1.0), self._rate_per_h)
         if math.isinf(fails_at_h):
             self._ended()
             return
-        self._schedule(fails_at_h - now, self._failed_step)
+        self._schedule(fails_at_h - now, self._on_failed)
 
     def _ended(self) -> None:
         """No further failure: the life is over. Its process's end was an event at this
-        instant; a life on its own leaves one too (see the module docstring), a hosted one
-        leaves it to its process."""
-        self.pending = None
-        if not self._hosted:
-            self._env.timeout(0)
+        instant, and the life leaves one too (see the module docstring)."""
+        self._env.timeout(0)
+
+    def _waits_for(self, ticket: simpy.Event) -> None:
+        """The fault queued for a unit: the life's next step is `ticket`'s."""
 
     def _failed(self, _: simpy.Event) -> None:
         """The element fails now: a fault, and its repair (at once when a unit is free)."""
@@ -166,15 +186,20 @@ class Life:
         engine.events_processed += 1  # `fail(fault)` without varargs
         engine._begin(fault, False, True, False)
         pool = self._pool
-        ticket = engine._ask(pool, fault)
+        if pool is None:
+            self._start_h = now
+            self._schedule(engine._begin_repair(None, fault, now, now), self._on_repaired)
+            return
+        # `Engine._ask` inline: a unit handed over at once (nearly always) needs no event.
+        fault.resource, fault.mobilisation_h = self._resource, self._mobilisation_h
+        ticket = self._take()
         if ticket is None:
             self._start_h = now
-            self._schedule(engine._begin_repair(pool, fault, now, now), self._repaired_step)
+            self._schedule(engine._begin_repair(pool, fault, now, now), self._on_repaired)
             return
-        assert pool is not None
         self._asked_h = engine._queue_for(pool, fault, ticket)
         ticket.callbacks.append(self._granted_step)
-        self.pending = ticket
+        self._waits_for(ticket)
 
     def _granted(self, _: simpy.Event) -> None:
         """A unit of the pool is the queued fault's now: its repair begins."""
@@ -182,7 +207,7 @@ class Life:
         assert pool is not None and fault is not None
         self._start_h = start = self._engine._granted_to(pool, fault)
         work_h = self._engine._begin_repair(pool, fault, self._asked_h, start)
-        self._schedule(work_h, self._repaired_step)
+        self._schedule(work_h, self._on_repaired)
 
     def _repaired(self, _: simpy.Event) -> None:
         """The repair is done: the unit goes back, the element is up again."""
@@ -195,7 +220,14 @@ class Life:
         if self._rare is not None:
             self._rare.on_restore(self._candidate)
         self._fault = None
-        self._up()
+        if self._hazard is None:  # `_up` inline, for nearly every life
+            self._schedule(self._draw_up(self._rate_per_h), self._on_failed)
+        else:
+            self._up()
+
+
+def _no_pool() -> None:
+    """`take` of a life no pool repairs: never called (its repairs begin at once)."""
 
 
 def start_lives(engine: Engine, specs: Sequence[LifeSpec]) -> None:
@@ -217,10 +249,33 @@ def _start_each(engine: Engine, specs: Sequence[LifeSpec]) -> None:
         Life(engine, spec)
 
 
+class HostedLife(Life):
+    """A life that continues a process (`hosted_life`): the process waits for each event the
+    life waits for, so it is told which (`pending`), and appends its own callback to a list of
+    the event's own; the process's end is the life's."""
+
+    __slots__ = ("pending",)
+
+    def __init__(self, engine: Engine, spec: LifeSpec) -> None:
+        # The event the life waits for next, None once it has ended.
+        self.pending: simpy.Event | None = None
+        super().__init__(engine, spec)
+
+    def _schedule(self, delay_h: float, callbacks: Callbacks) -> None:
+        super()._schedule(delay_h, callbacks.copy())
+        self.pending = self._timeout
+
+    def _waits_for(self, ticket: simpy.Event) -> None:
+        self.pending = ticket
+
+    def _ended(self) -> None:
+        self.pending = None
+
+
 def hosted_life(engine: Engine, spec: LifeSpec) -> Generator[Any, Any, None]:
     """The life of `spec` as the rest of the calling process (a state's element, restored):
     the process waits for each of the life's events after the life's own step has run, and
     ends when the life does, as when it ran the life's generator itself."""
-    life = Life(engine, spec, hosted=True)
+    life = HostedLife(engine, spec)
     while life.pending is not None:
         yield life.pending
