@@ -8,6 +8,7 @@ repair time: P(R <= e + t | R > e) = 1 - S(e + t) / S(e). Each case derives S it
 from __future__ import annotations
 
 import math
+import random
 from dataclasses import replace
 from statistics import NormalDist
 
@@ -87,6 +88,34 @@ def test_known_eta_is_honoured_and_the_fault_keeps_its_start() -> None:
     assert restored_at_h(result.demand("a-b")) == 12.5
     # Found down, not failing now: no failover is counted at as_of.
     assert result.demand("a-b").failovers == 0
+
+
+@pytest.mark.parametrize("replication", [0, 1, 2])
+def test_a_restored_element_lives_on_from_its_own_streams(replication: int) -> None:
+    """ab found down with ETA 12.5 h, failing at random (rate r per hour, fixed 10 h repair):
+    back at 12.5 h, then up for the exponential times of its own `failure` stream (as a run
+    without the state draws them), down 10 h each time, until the horizon. Its faults are
+    exactly that schedule, worked out here from the stream."""
+    per_year = HOURS_PER_YEAR / 400.0
+    fc = FailureClass("c", "per_link", per_year, RepairTime("fixed", 10.0))
+    scenario = _scenario(RepairTime("fixed", 10.0), _down(-5.0, eta_h=12.5))
+    topology = replace(scenario.topology, failure_classes={"c": fc})
+    scenario = replace(scenario, topology=topology, stochastic_failures=True)
+    up = random.Random(f"{scenario.seed}/{replication}/link:ab/failure")
+    rate_per_h = fc.failures_per_year(100.0) / HOURS_PER_YEAR
+    expected = [(-5.0, 12.5)]
+    t_h = 12.5
+    while True:
+        t_h += up.expovariate(rate_per_h)
+        if t_h >= scenario.horizon_h:
+            break
+        back_h = t_h + 10.0
+        expected.append((t_h, back_h if back_h < scenario.horizon_h else None))
+        t_h = back_h
+    result = simulate(scenario, replication=replication, timeline=False)
+    got = [(r.failed_at_h, r.restored_at_h) for r in result.element_outages]
+    assert got == expected
+    assert len(expected) > 2  # the life went on after its restoration
 
 
 def _covers(p_model: float, restored: list[float], t_h: float) -> bool:
