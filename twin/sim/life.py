@@ -186,17 +186,16 @@ class Life:
         engine.events_processed += 1  # `fail(fault)` without varargs
         engine._begin(fault, False, True, False)
         pool = self._pool
-        if pool is None:
-            self._start_h = now
-            self._schedule(engine._begin_repair(None, fault, now, now), self._on_repaired)
-            return
-        # `Engine._ask` inline: a unit handed over at once (nearly always) needs no event.
-        fault.resource, fault.mobilisation_h = self._resource, self._mobilisation_h
-        ticket = self._take()
+        ticket = None
+        if pool is not None:
+            # `Engine._ask` inline: a unit handed over at once (nearly always) needs no event.
+            fault.resource, fault.mobilisation_h = self._resource, self._mobilisation_h
+            ticket = self._take()
         if ticket is None:
             self._start_h = now
             self._schedule(engine._begin_repair(pool, fault, now, now), self._on_repaired)
             return
+        assert pool is not None
         self._asked_h = engine._queue_for(pool, fault, ticket)
         ticket.callbacks.append(self._granted_step)
         self._waits_for(ticket)
@@ -219,7 +218,6 @@ class Life:
         engine._end(fault, self._env._now)
         if self._rare is not None:
             self._rare.on_restore(self._candidate)
-        self._fault = None
         if self._hazard is None:  # `_up` inline, for nearly every life
             self._schedule(self._draw_up(self._rate_per_h), self._on_failed)
         else:
