@@ -743,7 +743,7 @@ def _finish(
 
 def _rare_mode(asked: RareMode | None, scenario: Scenario) -> RareMode:
     """The rare-event mode: the caller's, else the scenario's, else auto; always off for a run
-    from a state (its faults start outside the life processes the estimator follows, and the
+    from a state (its faults start outside the lives the estimator follows, and the
     question there is the restoration, not a steady-state rarity), and for a run whose rates or
     repairs follow the calendar (the estimator assumes constant rates and window-free repairs)."""
     mode = asked if asked is not None else scenario.rare_events

@@ -202,7 +202,7 @@ class Simulator:
 
     @functools.cached_property
     def life_specs(self) -> tuple[LifeSpec, ...]:
-        """What each element's life process needs, for the elements that fail at random (a
+        """What each element's life needs, for the elements that fail at random (a
         failure class with a positive rate), sorted by kind and id: the same in every
         replication."""
         topo = self.scenario.topology
