@@ -10,7 +10,8 @@ the other sources need not even be looked at (`EcmpUnits.reroute` lists only the
 The floats are those of routing the destination afresh (`twin.ecmp.demand_flows`), to the bit:
 a node's worst delay is the same function of its next hops' worst delays, computed downstream
 first, and a node with no changed node downstream keeps its next hops and theirs, all the way
-down, hence the intact state's worst delay.
+down, hence the intact state's worst delay; so does a node whose changed downstream nodes all
+kept theirs (the walk up stops there, and the sources above it are not listed either).
 """
 
 from __future__ import annotations
@@ -51,38 +52,45 @@ def changed_rtts(
     changed: Collection[int],
     sources: Mapping[int, float],
 ) -> tuple[dict[int, float | None], dict[int, float]]:
-    """RTT and fibre RTT of the `sources` upstream of a `changed` node (the only ones whose worst
-    path can differ), and None for those the failure cut off. `dag` is the hop-metric DAG
-    `twin.ecmp.repaired` made of `base.dag` after link failures, whose next hops differ at
+    """RTT and fibre RTT of the `sources` whose worst delay was recomputed (the only ones whose
+    worst path can differ), and None for those the failure cut off. `dag` is the hop-metric
+    DAG `twin.ecmp.repaired` made of `base.dag` after link failures, whose next hops differ at
     `changed` only.
 
-    The nodes upstream of a changed node are found over the intact state's next hops: an
-    unchanged node keeps its next hops, and a node whose next hops changed is a changed node
-    itself, so the walk up from the changed nodes finds the same nodes in either DAG.
+    Worst delays are recomputed from the changed nodes upward, level by level (downstream
+    first), and only past a node whose worst delay differs from the intact state's: the nodes
+    above one whose worst delay stayed the same see the same floats below them, hence keep
+    theirs. On SNDlib germany50 most lost hops were not a node's slowest, and walking up to
+    every node above a changed one was a tenth of the N-1 call. A node above a recomputed
+    one is found over the intact state's upstream lists: an unchanged node keeps its next
+    hops (one into a moved node would have been lost, making it changed), so it is one level
+    above in either DAG; changed nodes are recomputed anyway.
     """
-    distance, above = dag.distance, base.upstream
-    upstream = set(changed)
-    stack = list(changed)
-    while stack:
-        for w in above[stack.pop()]:
-            if w not in upstream:
-                upstream.add(w)
-                stack.append(w)
-    # Loops, not comprehensions: each of those is a function call (Python 3.11).
-    reaching = []
-    listed = []
-    for u in upstream:
-        if distance[u] < _INF:
-            reaching.append(u)
-            if u in sources:
-                listed.append(u)
+    distance, above, base_worst = dag.distance, base.upstream, base.worst_ms
+    pending: dict[float, list[int]] = {}  # new distance -> nodes to recompute there
+    for node in changed:
+        if distance[node] < _INF:
+            pending.setdefault(distance[node], []).append(node)
     fibre: dict[int, float] = {}
-    if listed:
-        worst = base.worst_ms.copy()
-        reaching.sort(key=distance.__getitem__)
-        fill_worst_delays(graph, dag.next_hops, reaching, worst)
-        for s in listed:
-            fibre[s] = 2.0 * worst[s]
+    if pending:
+        worst = base_worst.copy()
+        seen = set(changed)
+        level, last = min(pending), max(pending)
+        while level <= last:
+            nodes = pending.pop(level, None)
+            level += 1.0
+            if nodes is None:
+                continue
+            fill_worst_delays(graph, dag.next_hops, nodes, worst)  # none feeds another
+            for u in nodes:
+                if u in sources:
+                    fibre[u] = 2.0 * worst[u]
+                if worst[u] != base_worst[u]:
+                    for w in above[u]:
+                        if w not in seen:
+                            seen.add(w)
+                            pending.setdefault(level, []).append(w)
+                            last = level if level > last else last
     rtt: dict[int, float | None] = dict(calibrated(graph, dag.destination, fibre))
     base_distance = base.dag.distance
     for s in changed:
