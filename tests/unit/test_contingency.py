@@ -400,6 +400,33 @@ def test_rerouted_destinations_are_routed_afresh_to_the_bit(
                 assert rtt[source] == base_rtt[source] and fibre[source] == base_fibre[source]
 
 
+def test_rtts_are_recomputed_up_to_where_worst_delays_stop_changing() -> None:
+    """A node that loses a next hop but keeps its slowest keeps its worst delay, so a source
+    above it keeps its RTT and is not even listed; a node whose slowest path goes is listed
+    with its new RTT, which is what routing afresh gives."""
+    edges = [("e0", "s", "a"), ("e1", "a", "fast"), ("e2", "fast", "t")]
+    edges += [("e3", "a", "slow"), ("e4", "slow", "t")]
+    topo = _topo(edges)
+    lengths = {"e1": 10.0, "e2": 10.0, "e3": 500.0, "e4": 500.0}
+    topo = replace(
+        topo,
+        links={k: replace(v, length_km=lengths.get(k, 100.0)) for k, v in topo.links.items()},
+    )
+    demands = [Demand("d0", "s", "t", 1.0)]
+    ecmp = EcmpUnits(Router(topo, metric="hops"), demands, {"t": [0]})
+    base_rtt = ecmp.route("t", frozenset())[1][0]
+    book = {link: i for i, link in enumerate(sorted(ecmp.graph.directed))}
+    ecmp.use_book(book, [0.0] * len(book))
+    source = ecmp.graph.index["s"]
+    kept_slowest = ecmp.reroute(["t"], frozenset({"e1"}))[2]["t"]
+    assert source not in kept_slowest.rtt_ms  # the walk up stopped at "a"
+    assert _fresh(ecmp, "t", ecmp.graph.failed(frozenset({"e1"}))[1])[1][source] == base_rtt
+    lost_slowest = ecmp.reroute(["t"], frozenset({"e3"}))[2]["t"]
+    fresh = _fresh(ecmp, "t", ecmp.graph.failed(frozenset({"e3"}))[1])[1][source]
+    assert lost_slowest.rtt_ms[source] == fresh
+    assert base_rtt is not None and fresh < base_rtt
+
+
 def _fresh(
     ecmp: EcmpUnits, unit: str, failed_links: frozenset[int]
 ) -> tuple[dict[tuple[str, str, str], float], dict[int, float], dict[int, float]]:
