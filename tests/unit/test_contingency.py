@@ -496,3 +496,31 @@ def _uneven(edges: list[tuple[int, int]]) -> Topology:
         for lid, link in topo.links.items()
     }
     return replace(topo, links=links)
+
+
+def test_the_collector_pauses_while_failures_are_evaluated_and_resumes_after() -> None:
+    """The failure loop runs with the cyclic collector off (it makes no cycles) and leaves it
+    as it found it, on, or off when the caller had turned it off, even when stopped early."""
+    import gc
+
+    seen: list[bool] = []
+    topo = _ring(6)
+    demands = [Demand("d", "v0", "v3", 1.0)]
+    assert gc.isenabled()
+    contingency(
+        topo,
+        demands,
+        routing="ecmp",
+        metric="hops",
+        progress=lambda *_: seen.append(gc.isenabled()),
+    )
+    assert seen == [False] and gc.isenabled()
+    calls = iter([False, True])
+    result = contingency(topo, demands, routing="ecmp", metric="hops", stop=lambda: next(calls))
+    assert result.partial and len(result.failures) == 1 and gc.isenabled()
+    gc.disable()
+    try:
+        contingency(topo, demands, routing="ecmp", metric="hops")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
