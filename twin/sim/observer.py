@@ -233,6 +233,8 @@ class Observer:
         view = self.views.get(result.state)
         if view is not None:
             return view
+        if result.like is not None:  # the same routes and loads: the same view, built once
+            return self.views.put(result.state, self._state_view(result.like))
         demand_rows = []
         routes = result.routes
         for demand_id, limit in self._limits:
