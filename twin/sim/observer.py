@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from operator import mul
+from functools import reduce
+from itertools import compress
+from operator import add, mul
 from typing import Any, NamedTuple
 
 from twin.lru import Lru
@@ -268,18 +270,13 @@ class Observer:
         an attribute read and write per state and demand.
         """
         state_view, results = self._state_view, self.results
-        spells = [(dt, state_view(results[state])) for state, dt in self.dwell_h.items()]
+        views = [state_view(results[state]) for state in self.dwell_h]
+        dts = list(self.dwell_h.values())
         self.dwell_h.clear()
-        total_h = 0.0
-        dwells = [acc.util_dwell_h for acc in self.links.values()]
-        for dt, view in spells:
-            total_h += dt
-            for position, utilisation in view.loaded_links:
-                dwell = dwells[position]
-                dwell[utilisation] = dwell.get(utilisation, 0.0) + dt
+        total_h = reduce(add, dts, 0.0)  # the same left-to-right sum as a loop's
+        _fold_loads(views, dts, total_h, [acc.util_dwell_h for acc in self.links.values()])
         # Per demand, its row in each state (in state order), transposed in one step.
-        dts = [dt for dt, _ in spells]
-        columns = zip(*[view.demands for _, view in spells], strict=True)
+        columns = zip(*[view.demands for view in views], strict=True)
         for acc, rows in zip(self._accs, columns, strict=False):  # no columns: nothing dwelt
             _fold_demand(acc, zip(dts, rows, strict=True))
         return total_h
@@ -489,6 +486,53 @@ class Observer:
             utilisation_p99=p99,
             utilisation_max=peak,
         )
+
+
+def _fold_loads(
+    views: Sequence[StateView],
+    dts: Sequence[float],
+    total_h: float,
+    dwells: list[dict[float, float]],
+) -> None:
+    """Add each state's dwell time `dts` to the utilisation of every link its view loads, in
+    `dwells` (per link position: utilisation -> hours), state by state as a loop would.
+
+    A run meets some eighty states but only a dozen distinct views (states that keep every
+    route share one, see `RoutingResult.like`), and a (link, utilisation) pair sums the times
+    of the states whose view loads it, in state order. So the pairs are read from the distinct
+    views alone, and each set of views that some pairs share is summed once, in C, over the
+    states it covers: the same floats, in the same order, to the last bit, and each link's
+    utilisations enter its table in the order of the first state that loads them.
+    """
+    by_id = dict(zip(map(id, views), views, strict=True))  # distinct views, first-met order
+    number = {key: index for index, key in enumerate(by_id)}
+    numbers = list(map(number.__getitem__, map(id, views)))
+    members: dict[tuple[int, float], list[int]] = {}
+    for index, view in enumerate(by_id.values()):
+        for pair in view.loaded_links:
+            held = members.get(pair)
+            if held is None:
+                members[pair] = [index]
+            else:
+                held.append(index)
+    sums: dict[tuple[int, ...], float] = {}
+    everywhere = len(by_id)
+    for (position, utilisation), held in members.items():
+        group = tuple(held)
+        dwell_h = sums.get(group)
+        if dwell_h is None:
+            inside = set(group)
+            dwell_h = sums[group] = (
+                total_h
+                if len(group) == everywhere
+                else reduce(add, compress(dts, map(inside.__contains__, numbers)), 0.0)
+            )
+        dwell = dwells[position]
+        start = dwell.get(utilisation)
+        if start is not None:  # a table folded into before: add this fold's times to it
+            inside = set(group)
+            dwell_h = reduce(add, compress(dts, map(inside.__contains__, numbers)), start)
+        dwell[utilisation] = dwell_h
 
 
 def _fold_demand(
