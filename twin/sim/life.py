@@ -36,10 +36,12 @@ import simpy
 from simpy.events import NORMAL, URGENT, Timeout
 
 from twin.sim.faults import Fault
-from twin.sim.streams import element_rng
+from twin.sim.streams import Purpose, element_rng
 from twin.units import HOURS_PER_YEAR
 
 if TYPE_CHECKING:
+    from random import Random
+
     from twin.sim.calendar import SeasonalHazard
     from twin.sim.engine import Engine, LifeSpec, Pool
     from twin.sim.rare import RareEstimator
@@ -99,12 +101,11 @@ class Life:
         self._env = engine.env
         self._spec = spec
         fc = spec.fc
-        self._draw_up = element_rng(
-            engine.seed, engine.replication, spec.kind, spec.element_id, "failure"
-        ).expovariate
-        self._repair_rng = element_rng(
-            engine.seed, engine.replication, spec.kind, spec.element_id, "repair"
-        )
+        self._draw_up = self._stream("failure").expovariate
+        # The repair stream, seeded at the first failure (`_failed`): seeding a Mersenne
+        # Twister from a string is costly, and many lives never fail within the horizon. The
+        # stream is a function of its name alone, so when it is made changes no draw.
+        self._repair_rng: Random | None = None
         self._rate_per_h = rate_per_h = fc.failures_per_year(spec.length_km) / HOURS_PER_YEAR
         self._sample_repair_h = engine.repair_sampler(fc)
         self._rare: RareEstimator | None = engine.rare
@@ -137,6 +138,11 @@ class Life:
         self._on_repaired: Callbacks = [self._repaired]
         self._granted_step = self._granted
         self._up()
+
+    def _stream(self, purpose: Purpose) -> Random:
+        """The life's random stream for `purpose` (`twin.sim.streams`)."""
+        engine, spec = self._engine, self._spec
+        return element_rng(engine.seed, engine.replication, spec.kind, spec.element_id, purpose)
 
     def _schedule(self, delay_h: float, callbacks: Callbacks) -> None:
         """The life's timeout, due in `delay_h` with `callbacks`: what `Timeout(env, delay_h)`
@@ -176,7 +182,10 @@ class Life:
         """The element fails now: a fault, and its repair (at once when a unit is free)."""
         engine = self._engine
         now = self._env._now
-        repair_h = self._sample_repair_h(self._repair_rng)
+        rng = self._repair_rng
+        if rng is None:
+            rng = self._repair_rng = self._stream("repair")
+        repair_h = self._sample_repair_h(rng)
         if self._rare is not None:
             self._rare.on_failure(self._candidate, now, repair_h)
         spec = self._spec
