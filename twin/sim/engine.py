@@ -418,14 +418,15 @@ class Engine:
         link_accs = self.observer.links
         flipped = False
         for element_id in fault.elements:
-            before = down.get(element_id, 0)
-            down[element_id] = before + 1
-            if before:
+            # Membership tests rather than `dict.get` calls: a count is never 0 (see `_end`).
+            if element_id in down:
+                down[element_id] += 1
                 continue  # down already (its link measure too): the failure state stays
+            down[element_id] = 1
             flipped = True
             self._flipped.append(element_id)
-            acc = link_accs.get(element_id)
-            if acc is not None:
+            if element_id in link_accs:
+                acc = link_accs[element_id]
                 if failure:
                     acc.failures += 1
                 acc.down_since = self.env._now
@@ -455,10 +456,11 @@ class Engine:
             del down[element_id]
             self._flipped.append(element_id)
             self._pending_planned = False
-            acc = link_accs.get(element_id)
-            if acc is not None and acc.down_since is not None:
-                acc.downtime_h += now - acc.down_since
-                acc.down_since = None
+            if element_id in link_accs:
+                acc = link_accs[element_id]
+                if acc.down_since is not None:
+                    acc.downtime_h += now - acc.down_since
+                    acc.down_since = None
 
     def _settle(self, now_h: float) -> None:
         """Move the network to the state this instant's changes left, once (see the module
@@ -477,8 +479,11 @@ class Engine:
         if move is not None:
             new, affected = move
             self.state = new.state
-            faults = self._pending_faults
-            self.observer.change(now_h, new, affected, faults, self._pending_planned)
+            observer, faults = self.observer, self._pending_faults
+            if affected or observer.loss_until:
+                observer.change(now_h, new, affected, faults, self._pending_planned)
+            else:  # no demand touched, no loss window to credit: only the time spent counts
+                observer.settle(now_h, new)
             if faults:
                 faults.clear()  # read during `change` only: one list serves every instant
         flipped.clear()

@@ -189,8 +189,9 @@ class Observer:
         self._seen: dict[Transition, Affected] = {}
         self.results: dict[frozenset[str], RoutingResult] = {}
         self._accs = list(self.demands.values())
-        # Demand index -> end of its current failover loss window (see the module docstring).
-        self._loss_until: dict[int, float] = {}
+        # Demand index -> end of its current failover loss window (see the module docstring);
+        # the engine reads whether any is open (`Engine._settle`).
+        self.loss_until: dict[int, float] = {}
         self._interruption_h = tables.interruption_h
         # Per demand, whether the routing in force meets its SLA: what a loss window's time
         # counts against (see `_credit_loss_windows`). A demand's route, and so this, changes
@@ -220,9 +221,9 @@ class Observer:
         failover, so overlapping windows count their union.
         """
         start = self.last_t
-        if not self._loss_until or t_h <= start:
+        if not self.loss_until or t_h <= start:
             return
-        met, accs, loss_until = self._sla_now, self._accs, self._loss_until
+        met, accs, loss_until = self._sla_now, self._accs, self.loss_until
         for index, until in list(loss_until.items()):
             end = t_h if t_h < until else until  # min(until, t_h)
             if end > start and met[index]:
@@ -331,23 +332,16 @@ class Observer:
             affected = self._seen[key] = self._transition(self.current, new, failed)
         return affected
 
-    def change(
-        self,
-        t_h: float,
-        new: RoutingResult,
-        affected: Affected,
-        faults: Sequence[Fault],
-        planned: bool,
-    ) -> None:
-        """The network moved to `new` at `t_h`, touching the demands in `affected` (what
-        `transition` said of this move); `faults` are those that began now (those still down
-        are what cut a lost path)."""
-        if self._loss_until:
-            self._credit_loss_windows(t_h)
-        # Credit the interval that just ended to the routing state it was spent in. Only the
-        # dwell time per state is kept while the simulation runs; what each state means for
-        # each demand and link is worked out once per distinct state in `_fold_dwell`, so a
-        # change costs the same whatever the number of demands and links.
+    def settle(self, t_h: float, new: RoutingResult) -> None:
+        """The network moved to `new` at `t_h`: credit the interval that just ended to the
+        routing state it was spent in. Alone, this is all of a move that touches no demand
+        while no loss window is open (most moves: `Engine._settle` calls it for them without
+        `change`).
+
+        Only the dwell time per state is kept while the simulation runs; what each state
+        means for each demand and link is worked out once per distinct state in
+        `_fold_dwell`, so a change costs the same whatever the number of demands and links.
+        """
         dt = t_h - self.last_t
         if dt > 0:
             current = self.current
@@ -359,6 +353,22 @@ class Observer:
                 dwell_h[state] = dt
                 self.results[state] = current
             self.last_t = t_h
+        self.current = new
+
+    def change(
+        self,
+        t_h: float,
+        new: RoutingResult,
+        affected: Affected,
+        faults: Sequence[Fault],
+        planned: bool,
+    ) -> None:
+        """The network moved to `new` at `t_h`, touching the demands in `affected` (what
+        `transition` said of this move); `faults` are those that began now (those still down
+        are what cut a lost path)."""
+        if self.loss_until:
+            self._credit_loss_windows(t_h)
+        self.settle(t_h, new)
         accs = self._accs
         sla_now = self._sla_now
         for index, hit_gbps, before, _after, rtt_ms, step, sla_ok, lost_h, lost_gbit in affected:
@@ -369,7 +379,7 @@ class Observer:
                 acc.failovers += 1
                 if lost_h is not None:
                     # Lost while the failure is detected and traffic switched over.
-                    loss_until = self._loss_until
+                    loss_until = self.loss_until
                     until = loss_until.get(index, t_h)
                     end = t_h + lost_h
                     loss_until[index] = end if end > until else until  # max(until, end)
@@ -386,7 +396,6 @@ class Observer:
                     acc.outages.append((acc.down_since, t_h, acc.down_by))
                 acc.down_since = None
                 self.note(t_h, "reconnect", acc.demand.id, rtt_ms)
-        self.current = new
 
     def finish(
         self,
