@@ -70,6 +70,9 @@ class EcmpUnits:
         self.base_dags: dict[str, DestinationDag | None] = {}
         self.base_flows: dict[str, DestinationFlows | None] = {}
         self._base: dict[str, BaseDelays] = {}  # units with a DAG and some traffic on it
+        # Units with base traffic: (directed link, Gbit/s) pairs, and the links alone.
+        self._base_pairs: dict[str, list[tuple[int, float]]] = {}
+        self._base_links: dict[str, list[int]] = {}
         self._book_index: list[int] = []
         self._same_numbering = False
         self._base_loads: list[float] = []
@@ -87,6 +90,9 @@ class EcmpUnits:
         dag, flows, rtts = self._route(unit, failed_nodes, failed_links)
         if not state:
             self.base_dags[unit], self.base_flows[unit] = dag, flows
+            if flows is not None:  # as `reroute` takes them off: pairs in one list
+                self._base_pairs[unit] = list(zip(flows.links, flows.gbps, strict=True))
+                self._base_links[unit] = flows.links
             if dag is not None and flows is not None and self.graph.hop_metric:
                 self._base[unit] = BaseDelays.of(dag, flows)
         directed = self.graph.directed
@@ -114,26 +120,30 @@ class EcmpUnits:
     ) -> tuple[list[int], list[float], dict[str, UnitRtts]]:
         """Re-route `ordered` units in `state`: the directed links whose load changes (sorted
         book indices) and their loads, as `LoadBook.after` gives them (base minus the units'
-        base loads plus their new ones, in unit order: the same floats), and each unit's RTTs.
+        base loads plus their new ones, in unit order: the same floats) but for the links
+        whose load is the base's float again, and each unit's RTTs.
         Done on lists: a few dozen destinations per failure on a small graph cost less in
         Python than in NumPy calls, and an ECMP run never imports NumPy."""
         failed_nodes, failed_links = self.graph.failed(state)
-        loads = self._base_loads.copy()
+        base = self._base_loads
+        loads = base.copy()
         touched: set[int] = set()
         for unit in ordered:
-            before = self.base_flows[unit]
+            before = self._base_pairs.get(unit)
             if before is not None:
-                for j, load in zip(before.links, before.gbps, strict=True):
+                for j, load in before:
                     loads[j] -= load
-                touched.update(before.links)
+                touched.update(self._base_links[unit])
         rtts: dict[str, UnitRtts] = {}
         for unit in ordered:
             rtts[unit] = self._rerouted(unit, failed_nodes, failed_links, loads, touched)
+        # A link whose load came back to the same float is left out: the summary reads its
+        # base load, the same number (on germany50, half of the links a failure touches).
         index = self._book_index
         if self._same_numbering:
-            changed = sorted(touched)
+            changed = [j for j in sorted(touched) if loads[j] != base[j]]
             return changed, [loads[j] for j in changed], rtts
-        pairs = sorted((index[j], loads[j]) for j in touched)
+        pairs = sorted((index[j], loads[j]) for j in touched if loads[j] != base[j])
         return [i for i, _ in pairs], [v for _, v in pairs], rtts
 
     def _rerouted(
