@@ -18,6 +18,8 @@ destination afresh, so results are the same to the last bit.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from itertools import compress
+from operator import ne
 from typing import NamedTuple
 
 from twin.analysis.ecmp_delta import BaseDelays, changed_rtts
@@ -70,9 +72,8 @@ class EcmpUnits:
         self.base_dags: dict[str, DestinationDag | None] = {}
         self.base_flows: dict[str, DestinationFlows | None] = {}
         self._base: dict[str, BaseDelays] = {}  # units with a DAG and some traffic on it
-        # Units with base traffic: (directed link, Gbit/s) pairs, and the links alone.
+        # Units with base traffic: their (directed link, Gbit/s) pairs.
         self._base_pairs: dict[str, list[tuple[int, float]]] = {}
-        self._base_links: dict[str, list[int]] = {}
         self._book_index: list[int] = []
         self._same_numbering = False
         self._base_loads: list[float] = []
@@ -92,7 +93,6 @@ class EcmpUnits:
             self.base_dags[unit], self.base_flows[unit] = dag, flows
             if flows is not None:  # as `reroute` takes them off: pairs in one list
                 self._base_pairs[unit] = list(zip(flows.links, flows.gbps, strict=True))
-                self._base_links[unit] = flows.links
             if dag is not None and flows is not None and self.graph.hop_metric:
                 self._base[unit] = BaseDelays.of(dag, flows)
         directed = self.graph.directed
@@ -127,23 +127,21 @@ class EcmpUnits:
         failed_nodes, failed_links = self.graph.failed(state)
         base = self._base_loads
         loads = base.copy()
-        touched: set[int] = set()
         for unit in ordered:
-            before = self._base_pairs.get(unit)
-            if before is not None:
-                for j, load in before:
-                    loads[j] -= load
-                touched.update(self._base_links[unit])
+            for j, load in self._base_pairs.get(unit, ()):
+                loads[j] -= load
         rtts: dict[str, UnitRtts] = {}
         for unit in ordered:
-            rtts[unit] = self._rerouted(unit, failed_nodes, failed_links, loads, touched)
-        # A link whose load came back to the same float is left out: the summary reads its
-        # base load, the same number (on germany50, half of the links a failure touches).
-        index = self._book_index
+            rtts[unit] = self._rerouted(unit, failed_nodes, failed_links, loads)
+        # The links whose load is not the base's float, found by one comparison of the lists
+        # in C rather than by noting every link touched (and sorting them): a link that came
+        # back to the same float is left out, the summary reads its base load, the same
+        # number (on germany50, half of the links a failure touches).
+        changed = list(compress(range(len(loads)), map(ne, loads, base)))
         if self._same_numbering:
-            changed = [j for j in sorted(touched) if loads[j] != base[j]]
             return changed, [loads[j] for j in changed], rtts
-        pairs = sorted((index[j], loads[j]) for j in touched if loads[j] != base[j])
+        index = self._book_index
+        pairs = sorted((index[j], loads[j]) for j in changed)
         return [i for i, _ in pairs], [v for _, v in pairs], rtts
 
     def _rerouted(
@@ -152,16 +150,15 @@ class EcmpUnits:
         failed_nodes: frozenset[int],
         failed_links: frozenset[int],
         loads: list[float],
-        touched: set[int],
     ) -> UnitRtts:
-        """Add a unit's loads in a failure state to `loads` (directed links, noted in
-        `touched`); return the RTTs of its sources that may differ from the base's."""
+        """Add a unit's loads in a failure state to `loads` (by directed link); return the
+        RTTs of its sources that may differ from the base's."""
         graph = self.graph
         base = self._base.get(unit)
         if base is not None and graph.hop_metric and failed_links and not failed_nodes:
             dag, changed = repaired(graph, base.dag, failed_links)
             sources = self.offered[unit]
-            touched.update(add_loads(dag, sources, loads))
+            add_loads(dag, sources, loads)
             return UnitRtts(*changed_rtts(graph, base, dag, changed, sources))
         _, flows, rtts = self._route(unit, failed_nodes, failed_links)
         every = {s: rtts.rtt_ms.get(s) for s in self.offered[unit]}
@@ -169,7 +166,6 @@ class EcmpUnits:
             return UnitRtts(every, {})
         for j, load in zip(flows.links, flows.gbps, strict=True):
             loads[j] += load
-        touched.update(flows.links)
         return UnitRtts(every, rtts.fibre_rtt_ms)
 
     def _route(
