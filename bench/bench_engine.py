@@ -33,6 +33,7 @@ each failure state is routed cold the first time a round meets it.
 
 from __future__ import annotations
 
+import functools
 import time
 from pathlib import Path
 
@@ -67,11 +68,16 @@ def _lives(scenario):  # type: ignore[no-untyped-def]
     return [life for life in lives if life[2].failures_per_year(life[3]) > 0]
 
 
-def _bare_life(env, up_rng, repair_rng, fc, length_km):  # type: ignore[no-untyped-def]
-    """Up for an exponential time, down for a repair time, forever: nothing else."""
+def _bare_life(env, up_rng, repair_stream, fc, length_km):  # type: ignore[no-untyped-def]
+    """Up for an exponential time, down for a repair time, forever: nothing else. The repair
+    stream is seeded at the first failure, as the engine's lives do (`twin.sim.life`): an
+    element that never fails within the horizon seeds none in either."""
     rate_per_h = fc.failures_per_year(length_km) / HOURS_PER_YEAR
+    repair_rng = None
     while True:
         yield env.timeout(up_rng.expovariate(rate_per_h))
+        if repair_rng is None:
+            repair_rng = repair_stream()
         yield env.timeout(fc.repair.sample_h(repair_rng))
 
 
@@ -88,8 +94,10 @@ def _bare(scenario, kernel_events: list[int]) -> float:  # type: ignore[no-untyp
         env = simpy.Environment()
         for kind, element_id, fc, length_km in lives:
             up_rng = element_rng(scenario.seed, rep, kind, element_id, "failure")
-            repair_rng = element_rng(scenario.seed, rep, kind, element_id, "repair")
-            env.process(_bare_life(env, up_rng, repair_rng, fc, length_km))
+            repair_stream = functools.partial(
+                element_rng, scenario.seed, rep, kind, element_id, "repair"
+            )
+            env.process(_bare_life(env, up_rng, repair_stream, fc, length_km))
         steps = 0
         while steps < target:
             env.step()
